@@ -1,0 +1,45 @@
+#!/bin/sh
+# Find the dataset and print the bnlab options that select it (e.g. "--data DIR").
+# Order: $CIFAR10_DIR; data/cifar-10-batches-bin; ../shared/data/cifar-10-batches-bin (the
+# project's development copy); download the official archive (scripts/fetch-cifar10.sh);
+# else Fashion-MNIST from Debian's dataset-fashion-mnist package, announced loudly.
+set -eu
+cd "$(dirname "$0")/.."
+
+has_cifar() { [ -f "$1/data_batch_1.bin" ] && [ -f "$1/test_batch.bin" ]; }
+
+if [ -n "${CIFAR10_DIR:-}" ]; then
+  # An explicit choice is never silently replaced: bnlab reports what is wrong with it.
+  echo "--data $CIFAR10_DIR"
+  exit 0
+fi
+for d in data/cifar-10-batches-bin ../shared/data/cifar-10-batches-bin; do
+  if has_cifar "$d"; then echo "--data $d"; exit 0; fi
+done
+if scripts/fetch-cifar10.sh >&2 && has_cifar data/cifar-10-batches-bin; then
+  echo "--data data/cifar-10-batches-bin"
+  exit 0
+fi
+
+fm=/usr/share/datasets/fashion-mnist
+if [ ! -f "$fm/train-images-idx3-ubyte.gz" ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 || true
+  else
+    echo "bnlab: no CIFAR-10 and no Fashion-MNIST; install with: sudo apt-get install dataset-fashion-mnist" >&2
+    exit 1
+  fi
+fi
+if [ -f "$fm/train-images-idx3-ubyte.gz" ]; then
+  cat >&2 <<'MSG'
+#####################################################################
+#  bnlab: CIFAR-10 NOT FOUND AND COULD NOT BE DOWNLOADED.            #
+#  FALLING BACK TO FASHION-MNIST: the results are NOT the study's.   #
+#  Set CIFAR10_DIR to a CIFAR-10 binary folder to run the real one.  #
+#####################################################################
+MSG
+  echo "--fashion-mnist $fm"
+  exit 0
+fi
+echo "bnlab: no dataset: set CIFAR10_DIR to a folder holding data_batch_1.bin ... test_batch.bin" >&2
+exit 1

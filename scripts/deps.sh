@@ -1,0 +1,39 @@
+#!/bin/sh
+# Install the Debian 12 packages bnlab needs, if any are missing.
+# usage: scripts/deps.sh build|test|report|all
+# As root it runs apt-get; otherwise it prints the exact command to run and exits 1.
+set -eu
+
+build="gcc make pkg-config libc6-dev libgsl-dev libopenblas-dev zlib1g-dev"
+testpk="libcmocka-dev valgrind clang libclang-rt-14-dev"
+report="gnuplot-nox libcmark-gfm-dev libcmark-gfm-extensions-dev fonts-dejavu-core"
+
+case "${1:-all}" in
+  build)  want="$build" ;;
+  test)   want="$build $testpk $report" ;;
+  report) want="$build $report" ;;
+  all)    want="$build $testpk $report" ;;
+  *) echo "scripts/deps.sh: unknown group '$1' (accepted: build, test, report, all)" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+  st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$st" in
+    *"install ok installed"*) ;;
+    *) missing="$missing $p" ;;
+  esac
+done
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "bnlab: missing Debian packages:$missing" >&2
+  echo "bnlab: install them as root with:  sudo apt-get update && sudo $cmd" >&2
+  exit 1
+fi
+echo "bnlab: installing missing Debian packages:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null

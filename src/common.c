@@ -1,0 +1,202 @@
+/* common.c - see common.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "common.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* OpenBLAS's own controls; declared here so that no <cblas.h> sits beside GSL's headers. */
+extern void openblas_set_num_threads(int num_threads);
+extern char *openblas_get_config(void);
+extern char *openblas_get_corename(void);
+
+const char *bn_progname = "bnlab";
+int bn_quiet = 0;
+
+void *bn_malloc_at(size_t n, const char *file, int line)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) bn_die(1, "out of memory allocating %zu bytes at %s:%d", n, file, line);
+    return p;
+}
+
+void *bn_calloc_at(size_t count, size_t size, const char *file, int line)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p) bn_die(1, "out of memory allocating %zu x %zu bytes at %s:%d", count, size, file, line);
+    return p;
+}
+
+void bn_die(int status, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", bn_progname);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    bn_out_abort_all();
+    exit(status);
+}
+
+void bn_warn(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", bn_progname);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void bn_progress(const char *fmt, ...)
+{
+    if (bn_quiet) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* Open temporary files, so that a fatal error or a signal can remove them. */
+#define BN_MAX_OPEN 16
+static bn_out *open_outs[BN_MAX_OPEN];
+
+static void track(bn_out *o, int add)
+{
+    for (int i = 0; i < BN_MAX_OPEN; i++) {
+        if (add && !open_outs[i]) { open_outs[i] = o; return; }
+        if (!add && open_outs[i] == o) { open_outs[i] = NULL; return; }
+    }
+    if (add) bn_die(1, "too many output files open at once (limit %d)", BN_MAX_OPEN);
+}
+
+void bn_out_abort_all(void)
+{
+    for (int i = 0; i < BN_MAX_OPEN; i++) {
+        if (open_outs[i]) {
+            unlink(open_outs[i]->tmp);
+            open_outs[i] = NULL;
+        }
+    }
+}
+
+void bn_out_open(bn_out *o, const char *dir, const char *name)
+{
+    int n = snprintf(o->path, sizeof o->path, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= sizeof o->path) bn_die(1, "output path too long: %s/%s", dir, name);
+    snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->path, (long)getpid());
+    o->f = fopen(o->tmp, "w");
+    if (!o->f) bn_die(1, "cannot write %s: %s", o->tmp, strerror(errno));
+    track(o, 1);
+}
+
+void bn_out_printf(bn_out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vfprintf(o->f, fmt, ap);
+    va_end(ap);
+    if (r < 0) bn_die(1, "cannot write %s: %s", o->path, strerror(errno));
+}
+
+void bn_out_commit(bn_out *o)
+{
+    int bad = ferror(o->f);
+    if (fflush(o->f) != 0 || bad || fsync(fileno(o->f)) != 0) {
+        int e = errno ? errno : EIO;
+        fclose(o->f);
+        bn_die(1, "cannot write %s: %s", o->path, strerror(e));
+    }
+    if (fclose(o->f) != 0) bn_die(1, "cannot write %s: %s", o->path, strerror(errno));
+    if (rename(o->tmp, o->path) != 0) bn_die(1, "cannot rename %s to %s: %s", o->tmp, o->path, strerror(errno));
+    track(o, 0);
+}
+
+void bn_mkdir_p(const char *dir)
+{
+    char buf[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof buf) bn_die(1, "bad output folder '%s'", dir);
+    memcpy(buf, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char c = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                bn_die(1, "cannot create folder %s: %s", buf, strerror(errno));
+            buf[i] = c;
+        }
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) bn_die(1, "output folder %s is not a folder", dir);
+    if (access(dir, W_OK) != 0) bn_die(1, "output folder %s is not writable", dir);
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++) { h ^= c[i]; h *= 1099511628211ULL; }
+    return h;
+}
+
+uint64_t bn_stream_key(unsigned long seed, const char *experiment, long point, const char *stream)
+{
+    uint64_t h = 14695981039346656037ULL;
+    uint64_t s = (uint64_t)seed;
+    int64_t pt = (int64_t)point;
+    /* Fixed-width little-endian encodings keep the key independent of the platform's long. */
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(s >> (8 * i));
+    h = fnv1a(h, b, 8);
+    h = fnv1a(h, experiment, strlen(experiment) + 1);
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)pt >> (8 * i));
+    h = fnv1a(h, b, 8);
+    h = fnv1a(h, stream, strlen(stream) + 1);
+    /* splitmix64 finaliser: spreads nearby keys over the whole range. */
+    h += 0x9e3779b97f4a7c15ULL;
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
+}
+
+gsl_rng *bn_rng_new(unsigned long seed, const char *experiment, long point, const char *stream)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r) bn_die(1, "out of memory allocating a GSL generator");
+    /* mt19937 takes a 32-bit seed; fold the 64-bit key so both halves count. */
+    uint64_t k = bn_stream_key(seed, experiment, point, stream);
+    unsigned long s32 = (unsigned long)((k ^ (k >> 32)) & 0xffffffffUL);
+    gsl_rng_set(r, s32 ? s32 : 4357UL);
+    return r;
+}
+
+double bn_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void bn_fmt(char *buf, size_t n, double v)
+{
+    if (isnan(v)) { snprintf(buf, n, "nan"); return; }
+    if (isinf(v)) { snprintf(buf, n, v > 0 ? "inf" : "-inf"); return; }
+    if (v == floor(v) && fabs(v) < 1e15) { snprintf(buf, n, "%.0f", v); return; }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) return;
+    }
+}
+
+void bn_blas_single_thread(void) { openblas_set_num_threads(1); }
+const char *bn_blas_config(void) { return openblas_get_config(); }
+const char *bn_blas_corename(void) { return openblas_get_corename(); }

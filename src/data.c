@@ -1,0 +1,290 @@
+/* data.c - see data.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "data.h"
+#include "common.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void bn_records_free(bn_records *r)
+{
+    free(r->px);
+    free(r->labels);
+    memset(r, 0, sizeof *r);
+}
+
+int bn_cifar_parse(bn_records *out, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (len == 0) return fail(err, errlen, "empty file (a CIFAR-10 record is %d bytes)", BN_CIFAR_RECORD);
+    if (len % BN_CIFAR_RECORD)
+        return fail(err, errlen, "size %zu bytes is not a whole number of %d-byte CIFAR-10 records (%zu left over)",
+                    len, BN_CIFAR_RECORD, len % BN_CIFAR_RECORD);
+    long n = (long)(len / BN_CIFAR_RECORD);
+    for (long i = 0; i < n; i++) {
+        uint8_t lab = buf[(size_t)i * BN_CIFAR_RECORD];
+        if (lab > 9) return fail(err, errlen, "record %ld has label %u, outside 0-9", i, lab);
+    }
+    out->n = n;
+    out->dim = BN_CIFAR_DIM;
+    out->px = bn_malloc((size_t)n * BN_CIFAR_DIM);
+    out->labels = bn_malloc((size_t)n);
+    for (long i = 0; i < n; i++) {
+        const uint8_t *rec = buf + (size_t)i * BN_CIFAR_RECORD;
+        out->labels[i] = rec[0];
+        memcpy(out->px + (size_t)i * BN_CIFAR_DIM, rec + 1, BN_CIFAR_DIM);
+    }
+    return 0;
+}
+
+/* Whole file into memory; -1 with "<path>: problem" in err. */
+static int slurp(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return fail(err, errlen, "%s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return fail(err, errlen, "%s: not a regular file", path);
+    FILE *f = fopen(path, "rb");
+    if (!f) return fail(err, errlen, "%s: %s", path, strerror(errno));
+    *len = (size_t)st.st_size;
+    *buf = bn_malloc(*len ? *len : 1);
+    size_t got = fread(*buf, 1, *len, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || got != *len) {
+        free(*buf);
+        return fail(err, errlen, "%s: read error (%zu of %zu bytes)", path, got, *len);
+    }
+    return 0;
+}
+
+int bn_cifar_read(bn_records *out, const char *path, char *err, size_t errlen)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    char e[512];
+    memset(out, 0, sizeof *out);
+    if (slurp(path, &buf, &len, err, errlen)) return -1;
+    int r = bn_cifar_parse(out, buf, len, e, sizeof e);
+    free(buf);
+    if (r) return fail(err, errlen, "%s: %s", path, e);
+    return 0;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+int bn_idx_parse_images(bn_records *out, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (len < 16) return fail(err, errlen, "IDX image header truncated (%zu bytes, need 16)", len);
+    if (be32(buf) != 0x803) return fail(err, errlen, "bad IDX image magic number 0x%08x (want 0x00000803)", be32(buf));
+    uint32_t n = be32(buf + 4), rows = be32(buf + 8), cols = be32(buf + 12);
+    if (rows == 0 || cols == 0 || rows > 4096 || cols > 4096)
+        return fail(err, errlen, "IDX image size %ux%u out of range", rows, cols);
+    unsigned long long need = 16ULL + (unsigned long long)n * rows * cols;
+    if (need != len)
+        return fail(err, errlen, "IDX image data is %zu bytes, header says %llu (%u images of %ux%u)%s",
+                    len, need, n, rows, cols, len < need ? ": truncated" : "");
+    if (n == 0) return fail(err, errlen, "IDX image file holds no images");
+    out->n = n;
+    out->dim = (int)(rows * cols);
+    out->px = bn_malloc((size_t)n * out->dim);
+    memcpy(out->px, buf + 16, (size_t)n * out->dim);
+    return 0;
+}
+
+int bn_idx_parse_labels(bn_records *out, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    if (len < 8) return fail(err, errlen, "IDX label header truncated (%zu bytes, need 8)", len);
+    if (be32(buf) != 0x801) return fail(err, errlen, "bad IDX label magic number 0x%08x (want 0x00000801)", be32(buf));
+    uint32_t n = be32(buf + 4);
+    if ((unsigned long long)len != 8ULL + n)
+        return fail(err, errlen, "IDX label data is %zu bytes, header says %llu%s", len, 8ULL + n,
+                    len < 8ULL + n ? ": truncated" : "");
+    for (uint32_t i = 0; i < n; i++)
+        if (buf[8 + i] > 9) return fail(err, errlen, "label %u of record %u is outside 0-9", buf[8 + i], i);
+    if (out->px && (long)n != out->n)
+        return fail(err, errlen, "%u labels for %ld images", n, out->n);
+    out->labels = bn_malloc(n ? n : 1);
+    memcpy(out->labels, buf + 8, n);
+    return 0;
+}
+
+/* Decompress a gzip (or plain) file wholly into memory. */
+static int gunzip_file(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return fail(err, errlen, "%s: %s", path, strerror(errno));
+    gzFile g = gzopen(path, "rb");
+    if (!g) return fail(err, errlen, "%s: %s", path, strerror(errno));
+    size_t cap = 1 << 20, n = 0;
+    uint8_t *b = bn_malloc(cap);
+    for (;;) {
+        if (n == cap) {
+            if (cap > ((size_t)1 << 31)) { free(b); gzclose(g); return fail(err, errlen, "%s: larger than 2 GiB uncompressed", path); }
+            uint8_t *nb = realloc(b, cap * 2);
+            if (!nb) { free(b); gzclose(g); return fail(err, errlen, "%s: out of memory", path); }
+            b = nb;
+            cap *= 2;
+        }
+        int got = gzread(g, b + n, (unsigned)(cap - n));
+        if (got < 0) {
+            int zerr;
+            const char *msg = gzerror(g, &zerr);
+            char m[256];
+            snprintf(m, sizeof m, "%s", msg);
+            free(b);
+            gzclose(g);
+            return fail(err, errlen, "%s: corrupt gzip data (%s)", path, m);
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+    }
+    /* zlib reports a gzip stream cut short only through gzerror after the last read */
+    int zerr = Z_OK;
+    gzerror(g, &zerr);
+    gzclose(g);
+    if (zerr != Z_OK && zerr != Z_STREAM_END) { free(b); return fail(err, errlen, "%s: truncated gzip data", path); }
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+int bn_idx_read(bn_records *out, const char *images_path, const char *labels_path, char *err, size_t errlen)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    char e[512];
+    memset(out, 0, sizeof *out);
+    if (gunzip_file(images_path, &buf, &len, err, errlen)) return -1;
+    int r = bn_idx_parse_images(out, buf, len, e, sizeof e);
+    free(buf);
+    if (r) return fail(err, errlen, "%s: %s", images_path, e);
+    if (gunzip_file(labels_path, &buf, &len, err, errlen)) { bn_records_free(out); return -1; }
+    r = bn_idx_parse_labels(out, buf, len, e, sizeof e);
+    free(buf);
+    if (r) { bn_records_free(out); return fail(err, errlen, "%s: %s", labels_path, e); }
+    return 0;
+}
+
+/* Append src's records to dst. */
+static void append(bn_records *dst, const bn_records *src)
+{
+    long n = dst->n + src->n;
+    uint8_t *px = realloc(dst->px, (size_t)n * src->dim);
+    uint8_t *lab = realloc(dst->labels, (size_t)n);
+    if (!px || !lab) bn_die(1, "out of memory appending %ld records at %s:%d", src->n, __FILE__, __LINE__);
+    memcpy(px + (size_t)dst->n * src->dim, src->px, (size_t)src->n * src->dim);
+    memcpy(lab + dst->n, src->labels, (size_t)src->n);
+    dst->px = px;
+    dst->labels = lab;
+    dst->n = n;
+    dst->dim = src->dim;
+}
+
+/* First n records of src starting at start, copied into dst. */
+static void take(bn_records *dst, const bn_records *src, long start, long n)
+{
+    dst->n = n;
+    dst->dim = src->dim;
+    dst->px = bn_malloc((size_t)(n ? n : 1) * src->dim);
+    dst->labels = bn_malloc((size_t)(n ? n : 1));
+    memcpy(dst->px, src->px + (size_t)start * src->dim, (size_t)n * src->dim);
+    memcpy(dst->labels, src->labels + start, (size_t)n);
+}
+
+void bn_mean_image(double *mean, const bn_records *r, long n)
+{
+    int D = r->dim;
+    /* Exact integer sums: 49,000 x 255 fits easily, and the result is independent of order. */
+    uint64_t *sum = bn_calloc((size_t)D, sizeof *sum);
+    for (long i = 0; i < n; i++) {
+        const uint8_t *p = r->px + (size_t)i * D;
+        for (int j = 0; j < D; j++) sum[j] += p[j];
+    }
+    for (int j = 0; j < D; j++) mean[j] = n ? (double)sum[j] / (double)n : 0.0;
+    free(sum);
+}
+
+void bn_dataset_load(bn_dataset *ds, bn_ds_kind kind, const char *dir, long n_train, long n_val, long n_test)
+{
+    char err[1024], path[4200];
+    struct stat st;
+    memset(ds, 0, sizeof *ds);
+    ds->kind = kind;
+    ds->classes = 10;
+    snprintf(ds->dir, sizeof ds->dir, "%s", dir);
+    if (stat(dir, &st) != 0) bn_die(1, "dataset folder %s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) bn_die(1, "dataset folder %s: not a folder", dir);
+
+    bn_records all = {0}, test = {0};
+    if (kind == BN_DS_CIFAR10) {
+        for (int b = 1; b <= 5 && all.n < n_train + n_val; b++) {
+            bn_records r;
+            snprintf(path, sizeof path, "%s/data_batch_%d.bin", dir, b);
+            if (bn_cifar_read(&r, path, err, sizeof err)) bn_die(1, "%s", err);
+            append(&all, &r);
+            bn_records_free(&r);
+        }
+        snprintf(path, sizeof path, "%s/test_batch.bin", dir);
+        if (bn_cifar_read(&test, path, err, sizeof err)) bn_die(1, "%s", err);
+    } else {
+        char lab[4200];
+        snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.gz", dir);
+        snprintf(lab, sizeof lab, "%s/train-labels-idx1-ubyte.gz", dir);
+        if (bn_idx_read(&all, path, lab, err, sizeof err)) bn_die(1, "%s", err);
+        snprintf(path, sizeof path, "%s/t10k-images-idx3-ubyte.gz", dir);
+        snprintf(lab, sizeof lab, "%s/t10k-labels-idx1-ubyte.gz", dir);
+        if (bn_idx_read(&test, path, lab, err, sizeof err)) bn_die(1, "%s", err);
+    }
+    if (all.n < n_train + n_val)
+        bn_die(1, "dataset %s: %ld training records, need %ld (%ld training + %ld validation)",
+               dir, all.n, n_train + n_val, n_train, n_val);
+    if (test.n < n_test)
+        bn_die(1, "dataset %s: %ld test records, need %ld", dir, test.n, n_test);
+    ds->dim = all.dim;
+    take(&ds->train, &all, 0, n_train);
+    take(&ds->val, &all, n_train, n_val);
+    take(&ds->test, &test, 0, n_test);
+    bn_records_free(&all);
+    bn_records_free(&test);
+    ds->mean = bn_malloc((size_t)ds->dim * sizeof(double));
+    bn_mean_image(ds->mean, &ds->train, ds->train.n);
+}
+
+void bn_dataset_free(bn_dataset *ds)
+{
+    bn_records_free(&ds->train);
+    bn_records_free(&ds->val);
+    bn_records_free(&ds->test);
+    free(ds->mean);
+    ds->mean = NULL;
+}
+
+void bn_dataset_rows(const bn_dataset *ds, const bn_records *split, long start, long n, double *X, int *y)
+{
+    int D = ds->dim;
+    if (start < 0 || start + n > split->n) bn_die(1, "internal: rows %ld..%ld of a %ld-record split", start, start + n, split->n);
+    for (long i = 0; i < n; i++) {
+        const uint8_t *p = split->px + (size_t)(start + i) * D;
+        for (int j = 0; j < D; j++) X[i * D + j] = (double)p[j] - ds->mean[j];
+        y[i] = split->labels[start + i];
+    }
+}

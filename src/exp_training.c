@@ -1,0 +1,188 @@
+/* exp_training.c - experiments 5 (deep net, batchnorm vs baseline) and 6 (weight-scale sweep). */
+#include "experiments.h"
+#include "common.h"
+#include "runner.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The variants compared at every point of a study. */
+static const bn_norm variants[] = {BN_NORM_BATCH, BN_NORM_NONE};
+static const char *variant_names[] = {"batchnorm", "baseline"};
+#define NVAR 2
+
+typedef struct {
+    bn_trainset ts;
+    double *X;
+    int *y;
+} trainset_mem;
+
+static void trainset_make(trainset_mem *m, const bn_opts *o, const bn_dataset *ds)
+{
+    int D = ds->dim;
+    long ntr = o->num_train, nval = ds->val.n;
+    if (ntr > ds->train.n) bn_die(2, "--num-train %ld exceeds the %ld training records", ntr, ds->train.n);
+    m->X = bn_malloc(sizeof(double) * (size_t)(ntr + nval) * D);
+    m->y = bn_malloc(sizeof(int) * (size_t)(ntr + nval));
+    bn_dataset_rows(ds, &ds->train, 0, ntr, m->X, m->y);
+    bn_dataset_rows(ds, &ds->val, 0, nval, m->X + ntr * D, m->y + ntr);
+    m->ts = (bn_trainset){m->X, m->X + ntr * D, m->y, m->y + ntr, (int)ntr, (int)nval, D, ds->classes};
+}
+
+static void trainset_free(trainset_mem *m)
+{
+    free(m->X);
+    free(m->y);
+}
+
+static void job_setup(bn_job *j, const bn_opts *o, const char *exp, long point, int npoints, const int *hidden,
+                      int nhidden, int v, double ws)
+{
+    memset(j, 0, sizeof *j);
+    j->experiment = exp;
+    j->point = point;
+    snprintf(j->label, sizeof j->label, "%s point %ld/%d ws %.3g %s", exp, point + 1, npoints, ws, variant_names[v]);
+    memcpy(j->hidden, hidden, sizeof(int) * (size_t)nhidden);
+    j->nhidden = nhidden;
+    j->norm = variants[v];
+    j->weight_scale = ws;
+    j->cfg = (bn_solver_cfg){o->rule, o->lr, 1.0, o->epochs, o->batch_size, 1000, NULL};
+}
+
+static double hmax(const double *v, int n)
+{
+    double m = -INFINITY;
+    for (int i = 0; i < n; i++) if (v[i] > m) m = v[i];
+    return m;
+}
+
+/* Mean of the last (up to) 100 losses, as the assignment's "final training loss". */
+static double final_loss(const bn_history *h)
+{
+    long k = h->iters < 100 ? h->iters : 100;
+    double s = 0.0;
+    for (long i = h->iters - k; i < h->iters; i++) s += h->loss[i];
+    return s / (double)k;
+}
+
+/* jobs are laid out [point][variant]. Writes <prefix>_loss.tsv, <prefix>_acc.tsv, then the
+ * summary <prefix>.tsv last, so that the summary's presence means the experiment is complete. */
+static void write_study(const bn_opts *o, const char *prefix, const bn_job *jobs, int npoints, const double *ws)
+{
+    bn_out f;
+    char name[256], a[64], b[64], c[64], d[64], w[64];
+
+    snprintf(name, sizeof name, "%s_loss.tsv", prefix);
+    bn_out_open(&f, o->out, name);
+    bn_out_printf(&f, "point\tweight_scale\titeration");
+    for (int v = 0; v < NVAR; v++) bn_out_printf(&f, "\t%s", variant_names[v]);
+    bn_out_printf(&f, "\n");
+    for (int p = 0; p < npoints; p++) {
+        bn_fmt(w, sizeof w, ws[p]);
+        for (long t = 0; t < jobs[p * NVAR].h.iters; t++) {
+            bn_out_printf(&f, "%d\t%s\t%ld", p, w, t + 1);
+            for (int v = 0; v < NVAR; v++) {
+                bn_fmt(a, sizeof a, jobs[p * NVAR + v].h.loss[t]);
+                bn_out_printf(&f, "\t%s", a);
+            }
+            bn_out_printf(&f, "\n");
+        }
+    }
+    bn_out_commit(&f);
+
+    snprintf(name, sizeof name, "%s_acc.tsv", prefix);
+    bn_out_open(&f, o->out, name);
+    bn_out_printf(&f, "point\tweight_scale\tcheck\titeration\tepoch");
+    for (int v = 0; v < NVAR; v++) bn_out_printf(&f, "\t%s_train\t%s_val", variant_names[v], variant_names[v]);
+    bn_out_printf(&f, "\n");
+    for (int p = 0; p < npoints; p++) {
+        const bn_history *h0 = &jobs[p * NVAR].h;
+        bn_fmt(w, sizeof w, ws[p]);
+        for (int k = 0; k < h0->checks; k++) {
+            bn_out_printf(&f, "%d\t%s\t%d\t%ld\t%d", p, w, k, h0->check_iter[k], h0->check_epoch[k]);
+            for (int v = 0; v < NVAR; v++) {
+                const bn_history *h = &jobs[p * NVAR + v].h;
+                bn_fmt(a, sizeof a, h->train_acc[k]);
+                bn_fmt(b, sizeof b, h->val_acc[k]);
+                bn_out_printf(&f, "\t%s\t%s", a, b);
+            }
+            bn_out_printf(&f, "\n");
+        }
+    }
+    bn_out_commit(&f);
+
+    snprintf(name, sizeof name, "%s.tsv", prefix);
+    bn_out_open(&f, o->out, name);
+    bn_out_printf(&f, "point\tweight_scale");
+    for (int v = 0; v < NVAR; v++)
+        bn_out_printf(&f, "\t%s_best_train\t%s_best_val\t%s_final_loss\t%s_nonfinite", variant_names[v],
+                      variant_names[v], variant_names[v], variant_names[v]);
+    bn_out_printf(&f, "\n");
+    for (int p = 0; p < npoints; p++) {
+        bn_fmt(w, sizeof w, ws[p]);
+        bn_out_printf(&f, "%d\t%s", p, w);
+        for (int v = 0; v < NVAR; v++) {
+            const bn_history *h = &jobs[p * NVAR + v].h;
+            bn_fmt(a, sizeof a, hmax(h->train_acc, h->checks));
+            bn_fmt(b, sizeof b, hmax(h->val_acc, h->checks));
+            bn_fmt(c, sizeof c, final_loss(h));
+            snprintf(d, sizeof d, "%ld", h->nonfinite);
+            bn_out_printf(&f, "\t%s\t%s\t%s\t%s", a, b, c, d);
+        }
+        bn_out_printf(&f, "\n");
+    }
+    bn_out_commit(&f);
+}
+
+static void write_study_timing(const bn_opts *o, const char *prefix, const bn_job *jobs, int njobs, double wall)
+{
+    char name[256];
+    const char *keys[] = {"wall_seconds", "training_seconds_sum", "jobs", "workers"};
+    double sum = 0.0;
+    for (int i = 0; i < njobs; i++) sum += jobs[i].seconds;
+    double vals[] = {wall, sum, njobs, o->jobs};
+    snprintf(name, sizeof name, "%s.timing.tsv", prefix);
+    bn_write_timing(o, name, keys, vals, 4);
+}
+
+static void run_study(const bn_opts *o, const bn_dataset *ds, const char *exp, const char *prefix,
+                      const int *hidden, int nhidden, const double *ws, int npoints)
+{
+    trainset_mem m;
+    trainset_make(&m, o, ds);
+    int njobs = npoints * NVAR;
+    bn_job *jobs = bn_calloc((size_t)njobs, sizeof *jobs);
+    for (int p = 0; p < npoints; p++)
+        for (int v = 0; v < NVAR; v++) job_setup(&jobs[p * NVAR + v], o, exp, p, npoints, hidden, nhidden, v, ws[p]);
+    bn_progress("%s: %d trainings (%d points x %d nets), %d at a time", exp, njobs, npoints, NVAR, o->jobs);
+    double t0 = bn_now();
+    bn_run_jobs(jobs, njobs, o->jobs, o->seed, &m.ts);
+    double wall = bn_now() - t0;
+    write_study(o, prefix, jobs, npoints, ws);
+    write_study_timing(o, prefix, jobs, njobs, wall);
+    long nf = 0;
+    for (int i = 0; i < njobs; i++) nf += jobs[i].h.nonfinite;
+    bn_progress("%s: done in %.1f s; %ld non-finite losses recorded", exp, wall, nf);
+    bn_jobs_release(jobs, njobs);
+    free(jobs);
+    trainset_free(&m);
+}
+
+void bn_exp_deepnet(const bn_opts *o, const bn_dataset *ds)
+{
+    const int hidden[] = {100, 100, 100, 100, 100};
+    run_study(o, ds, "deepnet", "exp5_deepnet", hidden, 5, &o->deep_ws, 1);
+}
+
+void bn_exp_sweep(const bn_opts *o, const bn_dataset *ds)
+{
+    const int hidden[] = {50, 50, 50, 50, 50, 50, 50};
+    double *ws = bn_malloc(sizeof(double) * (size_t)o->points);
+    /* log-spaced from ws_min to ws_max inclusive, as numpy.logspace */
+    double l0 = log10(o->ws_min), l1 = log10(o->ws_max);
+    for (int i = 0; i < o->points; i++)
+        ws[i] = pow(10.0, o->points > 1 ? l0 + (l1 - l0) * i / (o->points - 1) : l0);
+    run_study(o, ds, "sweep", "exp6_sweep", hidden, 7, ws, o->points);
+    free(ws);
+}

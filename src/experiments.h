@@ -1,0 +1,38 @@
+/* experiments.h - the study's experiments; each writes tab-separated data files into opts->out. */
+#ifndef BN_EXPERIMENTS_H
+#define BN_EXPERIMENTS_H
+
+#include "data.h"
+#include "optim.h"
+
+typedef struct {
+    unsigned long seed;
+    const char *out;             /* run folder */
+    int jobs;                    /* trainings run at once (processes) */
+    /* training experiments */
+    int epochs, batch_size, num_train, points;
+    double lr, ws_min, ws_max, deep_ws;
+    bn_rule rule;
+    /* dataset */
+    bn_ds_kind ds_kind;
+    const char *data_dir;
+    long train_records, val_records, test_records;
+    /* experiment 3 timing */
+    int speed_reps;
+} bn_opts;
+
+void bn_opts_default(bn_opts *o);
+
+/* Experiments 1-4: numerical checks, no dataset needed. */
+void bn_exp_forward_train(const bn_opts *o);
+void bn_exp_forward_test(const bn_opts *o);
+void bn_exp_bn_gradcheck(const bn_opts *o);
+void bn_exp_net_gradcheck(const bn_opts *o);
+/* Experiments 5-6: training on the dataset, loaded once for both when run together. */
+void bn_exp_deepnet(const bn_opts *o, const bn_dataset *ds);
+void bn_exp_sweep(const bn_opts *o, const bn_dataset *ds);
+
+/* Write "<name>" in o->out as a two-column key/value timing file (kept apart from results). */
+void bn_write_timing(const bn_opts *o, const char *name, const char *const *keys, const double *vals, int n);
+
+#endif

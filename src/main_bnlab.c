@@ -1,0 +1,210 @@
+/* main_bnlab.c - command-line front end: parses and validates options, runs experiments. */
+#define _POSIX_C_SOURCE 200809L
+#include "common.h"
+#include "data.h"
+#include "experiments.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_version.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: bnlab [options] COMMAND\n"
+        "commands:\n"
+        "  forward-train   experiment 1: batchnorm forward, train mode\n"
+        "  forward-test    experiment 2: batchnorm forward, test mode after 50 warm-up batches\n"
+        "  bn-gradcheck    experiment 3: batchnorm backward gradient check and speed\n"
+        "  net-gradcheck   experiment 4: gradient check of a small net with batchnorm\n"
+        "  checks          experiments 1-4\n"
+        "  deepnet         experiment 5: deep net, batchnorm vs baseline (needs the dataset)\n"
+        "  sweep           experiment 6: weight-scale sweep (needs the dataset)\n"
+        "  train           experiments 5 and 6, loading the dataset once\n"
+        "  all             experiments 1-6\n"
+        "  info            build and library configuration, as key<TAB>value lines\n"
+        "options (accepted range in brackets):\n"
+        "  --seed N            RNG seed [0, 4294967295], default 0\n"
+        "  --out DIR           run folder, default data/runs/seed-N\n"
+        "  --data DIR          CIFAR-10 binary folder, default $CIFAR10_DIR or data/cifar-10-batches-bin\n"
+        "  --fashion-mnist DIR use Fashion-MNIST gzipped IDX files from DIR instead of CIFAR-10\n"
+        "  -j, --jobs N        trainings run at once [1, 256], default 1\n"
+        "  --epochs N          [1, 1000], default 10\n"
+        "  --batch-size N      [1, 10000], default 50\n"
+        "  --lr X              learning rate (0, 10], default 1e-3\n"
+        "  --update-rule R     sgd | sgd_momentum | rmsprop | adam, default adam\n"
+        "  --num-train N       training samples for experiments 5-6 [1, 49000], default 1000\n"
+        "  --points N          sweep points [1, 200], default 20\n"
+        "  --ws-min X, --ws-max X  sweep range (0, 100], default 1e-4 and 1\n"
+        "  --deep-ws X         experiment 5 weight scale (0, 100], default 2e-2\n"
+        "  --train-records N, --val-records N, --test-records N  dataset split sizes, default 49000, 1000, 1000\n"
+        "  --speed-reps N      repetitions per timing round in experiment 3 [1, 100000], default 200\n"
+        "  -q, --quiet         no progress output\n"
+        "  -h, --help          this text\n");
+}
+
+static void bad_option(const char *opt, const char *val, const char *what, const char *range)
+{
+    bn_die(2, "option %s: '%s' %s (accepted: %s)", opt, val, what, range);
+}
+
+static long parse_long(const char *opt, const char *s, long lo, long hi)
+{
+    char range[96], *end;
+    snprintf(range, sizeof range, "an integer from %ld to %ld", lo, hi);
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno == ERANGE) bad_option(opt, s, "is not an integer in range", range);
+    if (v < lo || v > hi) bad_option(opt, s, "is out of range", range);
+    return v;
+}
+
+static double parse_double(const char *opt, const char *s, double lo_excl, double hi)
+{
+    char range[96], *end;
+    snprintf(range, sizeof range, "a number greater than %g and at most %g", lo_excl, hi);
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno == ERANGE || !isfinite(v)) bad_option(opt, s, "is not a finite number", range);
+    if (!(v > lo_excl && v <= hi)) bad_option(opt, s, "is out of range", range);
+    return v;
+}
+
+static void on_signal(int sig)
+{
+    bn_out_abort_all();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void print_info(void)
+{
+    printf("compiler\tgcc %s\n", __VERSION__);
+    printf("gsl_version\t%s\n", gsl_version);
+    printf("blas_config\t%s\n", bn_blas_config());
+    printf("blas_core\t%s\n", bn_blas_corename());
+    printf("blas_threads_per_process\t1\n");
+    printf("rng\tgsl_rng_mt19937, one stream per (seed, experiment, point, stream)\n");
+}
+
+static void write_dataset_info(const bn_opts *o, const bn_dataset *ds)
+{
+    bn_out f;
+    bn_out_open(&f, o->out, "dataset.info.tsv");
+    bn_out_printf(&f, "key\tvalue\n");
+    bn_out_printf(&f, "dataset\t%s\n", ds->kind == BN_DS_CIFAR10 ? "cifar-10" : "fashion-mnist");
+    bn_out_printf(&f, "folder\t%s\n", ds->dir);
+    bn_out_printf(&f, "train_records\t%ld\nval_records\t%ld\ntest_records\t%ld\ndim\t%d\n", ds->train.n, ds->val.n,
+                  ds->test.n, ds->dim);
+    bn_out_commit(&f);
+}
+
+int main(int argc, char **argv)
+{
+    bn_progname = "bnlab";
+    bn_opts o;
+    bn_opts_default(&o);
+    const char *cmd = NULL, *out = NULL;
+    char outbuf[256];
+    int have_data = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        /* options taking a value: "--opt VALUE" or "--opt=VALUE" */
+        const char *val = NULL;
+        char name[64];
+        const char *eq = strchr(a, '=');
+        if (a[0] == '-' && a[1] == '-' && eq) {
+            snprintf(name, sizeof name, "%.*s", (int)(eq - a), a);
+            val = eq + 1;
+        } else {
+            snprintf(name, sizeof name, "%s", a);
+        }
+#define NEEDVAL() do { if (!val) { if (i + 1 >= argc) bn_die(2, "option %s needs a value", name); val = argv[++i]; } } while (0)
+        if (!strcmp(name, "-h") || !strcmp(name, "--help")) { usage(stdout); return 0; }
+        else if (!strcmp(name, "-q") || !strcmp(name, "--quiet")) bn_quiet = 1;
+        else if (!strcmp(name, "--seed")) { NEEDVAL(); o.seed = (unsigned long)parse_long(name, val, 0, 4294967295L); }
+        else if (!strcmp(name, "--out")) { NEEDVAL(); if (!*val) bn_die(2, "option --out: empty folder name"); out = val; }
+        else if (!strcmp(name, "--data")) { NEEDVAL(); o.data_dir = val; o.ds_kind = BN_DS_CIFAR10; have_data = 1; }
+        else if (!strcmp(name, "--fashion-mnist")) { NEEDVAL(); o.data_dir = val; o.ds_kind = BN_DS_FASHION_MNIST; have_data = 1; }
+        else if (!strcmp(name, "-j") || !strcmp(name, "--jobs")) { NEEDVAL(); o.jobs = (int)parse_long(name, val, 1, 256); }
+        else if (!strcmp(name, "--epochs")) { NEEDVAL(); o.epochs = (int)parse_long(name, val, 1, 1000); }
+        else if (!strcmp(name, "--batch-size")) { NEEDVAL(); o.batch_size = (int)parse_long(name, val, 1, 10000); }
+        else if (!strcmp(name, "--lr")) { NEEDVAL(); o.lr = parse_double(name, val, 0.0, 10.0); }
+        else if (!strcmp(name, "--update-rule")) {
+            NEEDVAL();
+            int r = bn_rule_parse(val);
+            if (r < 0) bad_option(name, val, "is not an update rule", "sgd, sgd_momentum, rmsprop, adam");
+            o.rule = (bn_rule)r;
+        }
+        else if (!strcmp(name, "--num-train")) { NEEDVAL(); o.num_train = (int)parse_long(name, val, 1, 49000); }
+        else if (!strcmp(name, "--points")) { NEEDVAL(); o.points = (int)parse_long(name, val, 1, 200); }
+        else if (!strcmp(name, "--ws-min")) { NEEDVAL(); o.ws_min = parse_double(name, val, 0.0, 100.0); }
+        else if (!strcmp(name, "--ws-max")) { NEEDVAL(); o.ws_max = parse_double(name, val, 0.0, 100.0); }
+        else if (!strcmp(name, "--deep-ws")) { NEEDVAL(); o.deep_ws = parse_double(name, val, 0.0, 100.0); }
+        else if (!strcmp(name, "--train-records")) { NEEDVAL(); o.train_records = parse_long(name, val, 1, 1000000); }
+        else if (!strcmp(name, "--val-records")) { NEEDVAL(); o.val_records = parse_long(name, val, 1, 1000000); }
+        else if (!strcmp(name, "--test-records")) { NEEDVAL(); o.test_records = parse_long(name, val, 1, 1000000); }
+        else if (!strcmp(name, "--speed-reps")) { NEEDVAL(); o.speed_reps = (int)parse_long(name, val, 1, 100000); }
+        else if (a[0] == '-') bn_die(2, "unknown option %s (see bnlab --help)", name);
+        else if (!cmd) cmd = a;
+        else bn_die(2, "unexpected argument '%s' after command %s", a, cmd);
+#undef NEEDVAL
+    }
+    if (!cmd) { usage(stderr); bn_die(2, "no command given"); }
+    if (o.ws_min > o.ws_max) bn_die(2, "option --ws-min %g is larger than --ws-max %g", o.ws_min, o.ws_max);
+    if (o.num_train > o.train_records)
+        bn_die(2, "option --num-train %d exceeds --train-records %ld", o.num_train, o.train_records);
+
+    static const char *cmds[] = {"forward-train", "forward-test", "bn-gradcheck", "net-gradcheck", "checks",
+                                 "deepnet", "sweep", "train", "all", "info"};
+    int ci = -1;
+    for (int k = 0; k < 10; k++) if (!strcmp(cmd, cmds[k])) ci = k;
+    if (ci < 0) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
+
+    /* GSL's default handler aborts; every size we pass is checked, so a GSL error is a bug we report. */
+    gsl_set_error_handler_off();
+    bn_blas_single_thread();
+    if (ci == 9) { print_info(); return 0; }
+
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+
+    if (!out) { snprintf(outbuf, sizeof outbuf, "data/runs/seed-%lu", o.seed); out = outbuf; }
+    o.out = out;
+    int needs_data = ci >= 5 && ci <= 8;
+    bn_dataset ds;
+    if (needs_data) {
+        if (!have_data) {
+            const char *env = getenv("CIFAR10_DIR");
+            o.data_dir = env && *env ? env : "data/cifar-10-batches-bin";
+        }
+        double t0 = bn_now();
+        /* Load before creating any output, so a bad dataset leaves nothing behind. */
+        bn_dataset_load(&ds, o.ds_kind, o.data_dir, o.train_records, o.val_records, o.test_records);
+        bn_progress("dataset %s (%s): %ld train, %ld val, %ld test records of %d values, loaded in %.2f s",
+                    o.data_dir, o.ds_kind == BN_DS_CIFAR10 ? "CIFAR-10" : "Fashion-MNIST", ds.train.n, ds.val.n,
+                    ds.test.n, ds.dim, bn_now() - t0);
+        if (o.ds_kind == BN_DS_FASHION_MNIST)
+            bn_warn("WARNING: training on Fashion-MNIST, not CIFAR-10: results are not the assignment's");
+    }
+    bn_mkdir_p(o.out);
+    if (ci == 0 || ci == 4 || ci == 8) bn_exp_forward_train(&o);
+    if (ci == 1 || ci == 4 || ci == 8) bn_exp_forward_test(&o);
+    if (ci == 2 || ci == 4 || ci == 8) bn_exp_bn_gradcheck(&o);
+    if (ci == 3 || ci == 4 || ci == 8) bn_exp_net_gradcheck(&o);
+    if (needs_data) {
+        write_dataset_info(&o, &ds);
+        if (ci == 5 || ci == 7 || ci == 8) bn_exp_deepnet(&o, &ds);
+        if (ci == 6 || ci == 7 || ci == 8) bn_exp_sweep(&o, &ds);
+        bn_dataset_free(&ds);
+    }
+    return 0;
+}

@@ -1,0 +1,119 @@
+/* runner.c - see runner.h. */
+#define _DEFAULT_SOURCE
+#include "runner.h"
+#include "common.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Shared region: a job counter, then each job's history and its scalars. */
+typedef struct {
+    long next;
+    long failed;
+} shared_head;
+
+static void *shared_base;
+static size_t shared_size;
+
+static void run_one(bn_job *j, unsigned long seed, const bn_trainset *d)
+{
+    double t0 = bn_now();
+    int maxb = j->cfg.batch_size > BN_PREDICT_BATCH ? j->cfg.batch_size : BN_PREDICT_BATCH;
+    bn_net *net = bn_net_new(j->hidden, j->nhidden, d->dim, d->classes, j->norm, 0.0, maxb);
+    gsl_rng *ri = bn_rng_new(seed, j->experiment, j->point, "init");
+    gsl_rng *rb = bn_rng_new(seed, j->experiment, j->point, "batch");
+    bn_net_init(net, ri, j->weight_scale);
+    j->cfg.label = j->label;
+    bn_solver_train(net, &j->cfg, d->Xtr, d->ytr, d->Ntr, d->Xval, d->yval, d->Nval, rb, &j->h);
+    gsl_rng_free(ri);
+    gsl_rng_free(rb);
+    bn_net_free(net);
+    j->seconds = bn_now() - t0;
+}
+
+void bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const bn_trainset *d)
+{
+    /* Size and bind every history inside one shared mapping. */
+    size_t total = sizeof(shared_head);
+    for (int i = 0; i < njobs; i++) {
+        bn_job *j = &jobs[i];
+        long iters = bn_solver_iters(j->cfg.epochs, d->Ntr, j->cfg.batch_size);
+        long ipe = iters / j->cfg.epochs;
+        int checks = bn_solver_checks(iters, ipe);
+        total += sizeof(double) * (size_t)bn_history_doubles(iters, checks);
+    }
+    void *mem = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) bn_die(1, "cannot map %zu bytes of shared memory: %s", total, strerror(errno));
+    shared_base = mem;
+    shared_size = total;
+    shared_head *head = mem;
+    double *p = (double *)((char *)mem + sizeof(shared_head));
+    for (int i = 0; i < njobs; i++) {
+        bn_job *j = &jobs[i];
+        long iters = bn_solver_iters(j->cfg.epochs, d->Ntr, j->cfg.batch_size);
+        int checks = bn_solver_checks(iters, iters / j->cfg.epochs);
+        bn_history_bind(&j->h, p, iters, checks);
+        p += bn_history_doubles(iters, checks);
+    }
+
+    if (workers <= 1 || njobs <= 1) {
+        for (int i = 0; i < njobs; i++) run_one(&jobs[i], seed, d);
+        return;
+    }
+    if (workers > njobs) workers = njobs;
+
+    /* Scalars (best_val, nonfinite, seconds) live in the job structs, which are private after
+     * fork: ship them back through a second small shared array. */
+    double *scal = mmap(NULL, sizeof(double) * 3 * (size_t)njobs, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (scal == MAP_FAILED) bn_die(1, "cannot map shared memory: %s", strerror(errno));
+    fflush(NULL);
+    pid_t *pids = bn_calloc((size_t)workers, sizeof(pid_t));
+    for (int w = 0; w < workers; w++) {
+        pid_t pid = fork();
+        if (pid < 0) bn_die(1, "cannot start worker process: %s", strerror(errno));
+        if (pid == 0) {
+            for (;;) {
+                long i = __atomic_fetch_add(&head->next, 1, __ATOMIC_SEQ_CST);
+                if (i >= njobs) break;
+                run_one(&jobs[i], seed, d);
+                scal[3 * i] = jobs[i].h.best_val;
+                scal[3 * i + 1] = (double)jobs[i].h.nonfinite;
+                scal[3 * i + 2] = jobs[i].seconds;
+            }
+            fflush(NULL);
+            _exit(0);
+        }
+        pids[w] = pid;
+    }
+    int bad = 0;
+    for (int w = 0; w < workers; w++) {
+        int st;
+        while (waitpid(pids[w], &st, 0) < 0)
+            if (errno != EINTR) bn_die(1, "waiting for worker: %s", strerror(errno));
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) bad++;
+    }
+    free(pids);
+    if (bad) {
+        /* a worker died: stop the others' output from being taken as complete */
+        bn_die(1, "%d training worker process(es) failed", bad);
+    }
+    for (int i = 0; i < njobs; i++) {
+        jobs[i].h.best_val = scal[3 * i];
+        jobs[i].h.nonfinite = (long)scal[3 * i + 1];
+        jobs[i].seconds = scal[3 * i + 2];
+    }
+    munmap(scal, sizeof(double) * 3 * (size_t)njobs);
+}
+
+void bn_jobs_release(bn_job *jobs, int njobs)
+{
+    (void)jobs;
+    (void)njobs;
+    if (shared_base) munmap(shared_base, shared_size);
+    shared_base = NULL;
+}

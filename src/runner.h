@@ -1,0 +1,35 @@
+/* runner.h - independent trainings run in parallel worker processes, results in shared memory. */
+#ifndef BN_RUNNER_H
+#define BN_RUNNER_H
+
+#include "net.h"
+#include "solver.h"
+
+/* One training: a net built from these fields, trained on the given data. Streams are keyed by
+ * (seed, experiment, point) only, so variants at the same point draw the same weights and batches. */
+typedef struct {
+    const char *experiment;
+    long point;
+    char label[96];
+    int hidden[BN_MAX_LAYERS], nhidden;
+    bn_norm norm;
+    double weight_scale;
+    bn_solver_cfg cfg;
+    /* filled by bn_run_jobs */
+    bn_history h;
+    double seconds;
+} bn_job;
+
+/* Training data shared by all jobs (read-only; inherited by the worker processes). */
+typedef struct {
+    const double *Xtr, *Xval;
+    const int *ytr, *yval;
+    int Ntr, Nval, dim, classes;
+} bn_trainset;
+
+/* Run every job with `workers` processes (1: in this process). Histories end up in memory shared
+ * with the workers; free with bn_jobs_release. Results do not depend on workers or their order. */
+void bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const bn_trainset *d);
+void bn_jobs_release(bn_job *jobs, int njobs);
+
+#endif
