@@ -3,7 +3,7 @@ SHELL := /bin/sh
 .DEFAULT_GOAL := all
 
 CC      := gcc
-CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration
+CFLAGS  := -std=c11 -O2 -fno-math-errno -ftree-vectorize -fvect-cost-model=dynamic -g -Wall -Wextra -Werror=implicit-function-declaration
 CPPFLAGS:= -Isrc
 # GSL on OpenBLAS's CBLAS, never libgslcblas.
 LDLIBS  := -lgsl -lopenblas -lz -lm
@@ -101,3 +101,6 @@ clean:
 # The report (figures, HTML) and the robustness suite have their own rules.
 -include report/report.mk
 -include tests/tests.mk
+
+build/bnbench: build/obj/main_bnbench.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)

@@ -184,28 +184,32 @@ int bn_idx_read(bn_records *out, const char *images_path, const char *labels_pat
     return 0;
 }
 
-/* Append src's records to dst. */
-static void append(bn_records *dst, const bn_records *src)
+/* Allocate r for n records of dim values. */
+static void records_alloc(bn_records *r, long n, int dim)
 {
-    long n = dst->n + src->n;
-    uint8_t *px = realloc(dst->px, (size_t)n * src->dim);
-    uint8_t *lab = realloc(dst->labels, (size_t)n);
-    if (!px || !lab) bn_die(1, "out of memory appending %ld records at %s:%d", src->n, __FILE__, __LINE__);
-    memcpy(px + (size_t)dst->n * src->dim, src->px, (size_t)src->n * src->dim);
-    memcpy(lab + dst->n, src->labels, (size_t)src->n);
-    dst->px = px;
-    dst->labels = lab;
-    dst->n = n;
-    dst->dim = src->dim;
+    r->n = n;
+    r->dim = dim;
+    r->px = bn_malloc((size_t)(n ? n : 1) * dim);
+    r->labels = bn_malloc((size_t)(n ? n : 1));
+}
+
+/* Copy records of src, from *used on, into the free tail of dst (dst->n counts the filled ones
+ * in *filled); advances both. */
+static void fill_from(bn_records *dst, long *filled, const bn_records *src, long *used)
+{
+    long k = src->n - *used, room = dst->n - *filled;
+    if (k > room) k = room;
+    if (k <= 0) return;
+    memcpy(dst->px + (size_t)*filled * src->dim, src->px + (size_t)*used * src->dim, (size_t)k * src->dim);
+    memcpy(dst->labels + *filled, src->labels + *used, (size_t)k);
+    *filled += k;
+    *used += k;
 }
 
 /* First n records of src starting at start, copied into dst. */
 static void take(bn_records *dst, const bn_records *src, long start, long n)
 {
-    dst->n = n;
-    dst->dim = src->dim;
-    dst->px = bn_malloc((size_t)(n ? n : 1) * src->dim);
-    dst->labels = bn_malloc((size_t)(n ? n : 1));
+    records_alloc(dst, n, src->dim);
     memcpy(dst->px, src->px + (size_t)start * src->dim, (size_t)n * src->dim);
     memcpy(dst->labels, src->labels + start, (size_t)n);
 }
@@ -235,12 +239,20 @@ void bn_dataset_load(bn_dataset *ds, bn_ds_kind kind, const char *dir, long n_tr
     if (!S_ISDIR(st.st_mode)) bn_die(1, "dataset folder %s: not a folder", dir);
 
     bn_records all = {0}, test = {0};
+    long have = 0;
     if (kind == BN_DS_CIFAR10) {
-        for (int b = 1; b <= 5 && all.n < n_train + n_val; b++) {
+        /* Records go straight from each file into the training and validation splits. */
+        records_alloc(&ds->train, n_train, BN_CIFAR_DIM);
+        records_alloc(&ds->val, n_val, BN_CIFAR_DIM);
+        long ftr = 0, fva = 0;
+        for (int b = 1; b <= 5 && fva < n_val; b++) {
             bn_records r;
+            long used = 0;
             snprintf(path, sizeof path, "%s/data_batch_%d.bin", dir, b);
             if (bn_cifar_read(&r, path, err, sizeof err)) bn_die(1, "%s", err);
-            append(&all, &r);
+            have += r.n;
+            fill_from(&ds->train, &ftr, &r, &used);
+            fill_from(&ds->val, &fva, &r, &used);
             bn_records_free(&r);
         }
         snprintf(path, sizeof path, "%s/test_batch.bin", dir);
@@ -253,15 +265,18 @@ void bn_dataset_load(bn_dataset *ds, bn_ds_kind kind, const char *dir, long n_tr
         snprintf(path, sizeof path, "%s/t10k-images-idx3-ubyte.gz", dir);
         snprintf(lab, sizeof lab, "%s/t10k-labels-idx1-ubyte.gz", dir);
         if (bn_idx_read(&test, path, lab, err, sizeof err)) bn_die(1, "%s", err);
+        have = all.n;
     }
-    if (all.n < n_train + n_val)
+    if (have < n_train + n_val)
         bn_die(1, "dataset %s: %ld training records, need %ld (%ld training + %ld validation)",
-               dir, all.n, n_train + n_val, n_train, n_val);
+               dir, have, n_train + n_val, n_train, n_val);
     if (test.n < n_test)
         bn_die(1, "dataset %s: %ld test records, need %ld", dir, test.n, n_test);
-    ds->dim = all.dim;
-    take(&ds->train, &all, 0, n_train);
-    take(&ds->val, &all, n_train, n_val);
+    ds->dim = test.dim;
+    if (kind != BN_DS_CIFAR10) {
+        take(&ds->train, &all, 0, n_train);
+        take(&ds->val, &all, n_train, n_val);
+    }
     take(&ds->test, &test, 0, n_test);
     bn_records_free(&all);
     bn_records_free(&test);

@@ -169,15 +169,39 @@ static void run_study(const bn_opts *o, const bn_dataset *ds, const char *exp, c
     trainset_free(&m);
 }
 
+static const int deep_hidden[] = {100, 100, 100, 100, 100};
+static const int sweep_hidden[] = {50, 50, 50, 50, 50, 50, 50};
+
+static double study_gflop(const bn_opts *o, const int *hidden, int nhidden, int dim, int classes, int nval, int ntrainings)
+{
+    bn_net *net = bn_net_new(hidden, nhidden, dim, classes, BN_NORM_NONE, 0.0, 1);
+    long iters = bn_solver_iters(o->epochs, o->num_train, o->batch_size);
+    int checks = bn_solver_checks(iters, iters / o->epochs);
+    int ncheck = (o->num_train < 1000 ? o->num_train : 1000) + nval;
+    double f = (double)iters * bn_net_flops_step(net, o->batch_size) + (double)checks * bn_net_flops_predict(net, ncheck);
+    bn_net_free(net);
+    return f * ntrainings / 1e9;
+}
+
+double bn_exp_deepnet_gflop(const bn_opts *o, int dim, int classes, int nval)
+{
+    return study_gflop(o, deep_hidden, 5, dim, classes, nval, NVAR);
+}
+
+double bn_exp_sweep_gflop(const bn_opts *o, int dim, int classes, int nval)
+{
+    return study_gflop(o, sweep_hidden, 7, dim, classes, nval, NVAR * o->points);
+}
+
 void bn_exp_deepnet(const bn_opts *o, const bn_dataset *ds)
 {
-    const int hidden[] = {100, 100, 100, 100, 100};
+    const int *hidden = deep_hidden;
     run_study(o, ds, "deepnet", "exp5_deepnet", hidden, 5, &o->deep_ws, 1);
 }
 
 void bn_exp_sweep(const bn_opts *o, const bn_dataset *ds)
 {
-    const int hidden[] = {50, 50, 50, 50, 50, 50, 50};
+    const int *hidden = sweep_hidden;
     double *ws = bn_malloc(sizeof(double) * (size_t)o->points);
     /* log-spaced from ws_min to ws_max inclusive, as numpy.logspace */
     double l0 = log10(o->ws_min), l1 = log10(o->ws_max);

@@ -32,6 +32,11 @@ void bn_exp_net_gradcheck(const bn_opts *o);
 void bn_exp_deepnet(const bn_opts *o, const bn_dataset *ds);
 void bn_exp_sweep(const bn_opts *o, const bn_dataset *ds);
 
+/* Floating-point operations (GFLOP) of the matrix products of experiments 5 and 6 as configured:
+ * forward, weight gradients, input gradients except the first layer's, and the accuracy checks. */
+double bn_exp_deepnet_gflop(const bn_opts *o, int dim, int classes, int nval);
+double bn_exp_sweep_gflop(const bn_opts *o, int dim, int classes, int nval);
+
 /* Write "<name>" in o->out as a two-column key/value timing file (kept apart from results). */
 void bn_write_timing(const bn_opts *o, const char *name, const char *const *keys, const double *vals, int n);
 

@@ -120,7 +120,10 @@ int main(int argc, char **argv)
         const char *val = NULL;
         char name[64];
         const char *eq = strchr(a, '=');
-        if (a[0] == '-' && a[1] == '-' && eq) {
+        if (a[0] == '-' && a[1] == 'j' && a[2]) {          /* "-j4", as make accepts */
+            snprintf(name, sizeof name, "-j");
+            val = a + 2;
+        } else if (a[0] == '-' && a[1] == '-' && eq) {
             snprintf(name, sizeof name, "%.*s", (int)(eq - a), a);
             val = eq + 1;
         } else {
