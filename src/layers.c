@@ -38,7 +38,11 @@ void bn_relu_forward(double *out, const double *x, long n)
 
 void bn_relu_backward(double *dx, const double *dout, const double *x, long n)
 {
-    for (long i = 0; i < n; i++) dx[i] = x[i] > 0.0 ? dout[i] : 0.0;
+    /* both loads unconditional, so the select vectorises instead of branching on random signs */
+    for (long i = 0; i < n; i++) {
+        double d = dout[i];
+        dx[i] = x[i] > 0.0 ? d : 0.0;
+    }
 }
 
 double bn_softmax_loss(double *dscores, const double *scores, const int *y, int N, int C)
@@ -100,11 +104,14 @@ void bn_forward(double *out, double *cache, double *run_mean, double *run_var, c
 void bn_forward_test(double *out, const double *x, const double *gamma, const double *beta,
                      const double *run_mean, const double *run_var, int N, int D)
 {
-    for (int i = 0; i < N; i++)
-        for (int j = 0; j < D; j++) {
+    /* feature-major: one square root per feature, not per element */
+    for (int j = 0; j < D; j++) {
+        double scale = gamma[j] / sqrt(run_var[j] + BN_EPS), m = run_mean[j], b = beta[j];
+        for (int i = 0; i < N; i++) {
             long k = (long)i * D + j;
-            out[k] = gamma[j] * (x[k] - run_mean[j]) / sqrt(run_var[j] + BN_EPS) + beta[j];
+            out[k] = scale * (x[k] - m) + b;
         }
+    }
 }
 
 void bn_backward(double *dx, double *dgamma, double *dbeta, const double *dout, const double *cache,
