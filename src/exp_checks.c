@@ -26,6 +26,7 @@ void bn_opts_default(bn_opts *o)
     o->ws_min = 1e-4;
     o->ws_max = 1.0;
     o->deep_ws = 2e-2;
+    o->bs_lr = pow(10.0, -3.5);
     o->rule = BN_ADAM;
     o->ds_kind = BN_DS_CIFAR10;
     o->train_records = 49000;
@@ -269,51 +270,144 @@ static double net_loss_fn(void *ctx)
     return bn_net_loss(c->net, c->X, c->y, c->N);
 }
 
+enum { GN = 2, GD = 15, GH1 = 20, GH2 = 30, GC = 10 };
+
+/* The small net of experiment 4: X (GN, GD) and labels y drawn from the experiment's stream. */
+static void gradcheck_data(const bn_opts *o, double *X, int *y)
+{
+    gsl_rng *r = bn_rng_new(o->seed, "net-gradcheck", 0, "data");
+    fill_gaussian(X, GN * GD, r, 1.0, 0.0);
+    for (int i = 0; i < GN; i++) y[i] = (int)gsl_rng_uniform_int(r, GC);
+    gsl_rng_free(r);
+}
+
+/* Gradient check of every parameter of a fresh net with this normalisation and reg; one row per
+ * parameter into f, prefixed by `prefix` (already tab-terminated). Returns the initial loss. */
+static double net_gradcheck(bn_out *f, const char *prefix, const bn_opts *o, bn_norm norm, double reg, long point,
+                            const double *X, const int *y)
+{
+    const int hidden[] = {GH1, GH2};
+    char v[64];
+    bn_net *net = bn_net_new(hidden, 2, GD, GC, norm, reg, GN);
+    gsl_rng *ri = bn_rng_new(o->seed, "net-gradcheck", point, "init");
+    bn_net_init(net, ri, 5e-2);
+    gsl_rng_free(ri);
+    double loss = bn_net_loss(net, X, y, GN);
+    double *g = bn_malloc(sizeof(double) * net->nparams), *ng = bn_malloc(sizeof(double) * net->nparams);
+    memcpy(g, net->grads, sizeof(double) * net->nparams);
+    net_ctx c = {net, X, y, GN};
+    /* the assignment lists the parameters in sorted name order */
+    const char *order[] = {"W1", "W2", "W3", "b1", "b2", "b3", "beta1", "beta2", "gamma1", "gamma2"};
+    for (int i = 0; i < 10; i++) {
+        const bn_slice *s = bn_net_slice(net, order[i]);
+        if (!s) continue;   /* no gamma/beta without normalisation */
+        bn_num_grad(ng + s->off, net->params + s->off, s->n, net_loss_fn, &c, 1e-5);
+        double e = bn_rel_error(ng + s->off, g + s->off, s->n);
+        bn_fmt(v, sizeof v, e);
+        bn_out_printf(f, "%s%s\t%s\n", prefix, s->name, v);
+        bn_progress("  %-9s %-7s relative error %.3e", bn_norm_name(norm), s->name, e);
+    }
+    free(g);
+    free(ng);
+    bn_net_free(net);
+    return loss;
+}
+
 void bn_exp_net_gradcheck(const bn_opts *o)
 {
-    enum { N = 2, D = 15, H1 = 20, H2 = 30, C = 10 };
     const double regs[] = {0.0, 3.14};
-    gsl_rng *r = bn_rng_new(o->seed, "net-gradcheck", 0, "data");
-    double X[N * D];
-    int y[N];
-    fill_gaussian(X, N * D, r, 1.0, 0.0);
-    for (int i = 0; i < N; i++) y[i] = (int)gsl_rng_uniform_int(r, C);
-    gsl_rng_free(r);
+    double X[GN * GD];
+    int y[GN];
+    gradcheck_data(o, X, y);
 
     bn_out f, fl;
-    char v[64], rv[64];
+    char v[64], rv[64], prefix[80];
     bn_out_open(&f, o->out, "exp4_net_gradcheck.tsv");
     bn_out_open(&fl, o->out, "exp4_initial_loss.tsv");
     bn_out_printf(&f, "reg\tparam\trel_error\n");
     bn_out_printf(&fl, "reg\tinitial_loss\n");
-    const int hidden[] = {H1, H2};
     for (int k = 0; k < 2; k++) {
-        bn_net *net = bn_net_new(hidden, 2, D, C, BN_NORM_BATCH, regs[k], N);
-        gsl_rng *ri = bn_rng_new(o->seed, "net-gradcheck", k + 1, "init");
-        bn_net_init(net, ri, 5e-2);
-        gsl_rng_free(ri);
-        double loss = bn_net_loss(net, X, y, N);
-        double *g = bn_malloc(sizeof(double) * net->nparams), *ng = bn_malloc(sizeof(double) * net->nparams);
-        memcpy(g, net->grads, sizeof(double) * net->nparams);
-        net_ctx c = {net, X, y, N};
         bn_fmt(rv, sizeof rv, regs[k]);
+        snprintf(prefix, sizeof prefix, "%s\t", rv);
+        double loss = net_gradcheck(&f, prefix, o, BN_NORM_BATCH, regs[k], k + 1, X, y);
         bn_fmt(v, sizeof v, loss);
         bn_out_printf(&fl, "%s\t%s\n", rv, v);
         bn_progress("exp4 net-gradcheck: reg %s, initial loss %.6f", rv, loss);
-        /* the assignment lists the parameters in sorted name order */
-        const char *order[] = {"W1", "W2", "W3", "b1", "b2", "b3", "beta1", "beta2", "gamma1", "gamma2"};
-        for (int i = 0; i < 10; i++) {
-            const bn_slice *s = bn_net_slice(net, order[i]);
-            bn_num_grad(ng + s->off, net->params + s->off, s->n, net_loss_fn, &c, 1e-5);
-            double e = bn_rel_error(ng + s->off, g + s->off, s->n);
-            bn_fmt(v, sizeof v, e);
-            bn_out_printf(&f, "%s\t%s\t%s\n", rv, s->name, v);
-            bn_progress("  %-7s relative error %.3e", s->name, e);
-        }
-        free(g);
-        free(ng);
-        bn_net_free(net);
     }
     bn_out_commit(&fl);
+    bn_out_commit(&f);
+}
+
+/* Context for numerical gradients of layernorm's output. */
+static void ln_out_fn(void *ctx, double *out)
+{
+    bn_ctx *c = ctx;
+    bn_layernorm_forward(out, c->cache, c->x, c->gamma, c->beta, c->N, c->D);
+}
+
+void bn_exp_layernorm_checks(const bn_opts *o)
+{
+    enum { N = 4, D = 5, NF = 4, DF = 60 };
+    gsl_rng *r = bn_rng_new(o->seed, "layernorm", 0, "data");
+    char m[64], s[64], v[64], rv[64], prefix[80];
+    bn_out f;
+
+    /* forward: per-sample statistics of gamma*xhat + beta with gamma 3, beta 5 on shifted inputs */
+    double *x = bn_malloc(sizeof(double) * NF * DF), *out = bn_malloc(sizeof(double) * NF * DF);
+    double *cache = bn_malloc(sizeof(double) * BN_LN_CACHE_SIZE(NF, DF)), gamma[DF], beta[DF];
+    fill_gaussian(x, NF * DF, r, 4.0, 7.0);
+    for (int j = 0; j < DF; j++) { gamma[j] = 3.0; beta[j] = 5.0; }
+    bn_layernorm_forward(out, cache, x, gamma, beta, NF, DF);
+    bn_out_open(&f, o->out, "exp7_layernorm_forward.tsv");
+    bn_out_printf(&f, "sample\tinput_mean\tinput_std\tmean\tstd\n");
+    for (int i = 0; i < NF; i++) {
+        double im = gsl_stats_mean(x + i * DF, 1, DF), is = sqrt(gsl_stats_variance_with_fixed_mean(x + i * DF, 1, DF, im));
+        double om = gsl_stats_mean(out + i * DF, 1, DF), os = sqrt(gsl_stats_variance_with_fixed_mean(out + i * DF, 1, DF, om));
+        char a[64], b[64];
+        bn_fmt(a, sizeof a, im); bn_fmt(b, sizeof b, is); bn_fmt(m, sizeof m, om); bn_fmt(s, sizeof s, os);
+        bn_out_printf(&f, "%d\t%s\t%s\t%s\t%s\n", i, a, b, m, s);
+    }
+    bn_out_commit(&f);
+    free(x); free(out); free(cache);
+
+    /* backward: centred differences, as experiment 3 */
+    double gx[N * D], gg[D], gb[D], dout[N * D], gc[BN_LN_CACHE_SIZE(N, D)], go[N * D];
+    double dx[N * D], dg[D], db[D], ndx[N * D], ndg[D], ndb[D], op[N * D], om[N * D];
+    fill_gaussian(gx, N * D, r, 5.0, 12.0);
+    fill_gaussian(gg, D, r, 1.0, 0.0);
+    fill_gaussian(gb, D, r, 1.0, 0.0);
+    fill_gaussian(dout, N * D, r, 1.0, 0.0);
+    gsl_rng_free(r);
+    bn_ctx c = {gx, gg, gb, gc, N, D};
+    bn_num_grad_array(ndx, gx, N * D, ln_out_fn, &c, dout, N * D, op, om, 1e-5);
+    bn_num_grad_array(ndg, gg, D, ln_out_fn, &c, dout, N * D, op, om, 1e-5);
+    bn_num_grad_array(ndb, gb, D, ln_out_fn, &c, dout, N * D, op, om, 1e-5);
+    bn_layernorm_forward(go, gc, gx, gg, gb, N, D);
+    bn_layernorm_backward(dx, dg, db, dout, gc, gg, N, D);
+    bn_out_open(&f, o->out, "exp7_layernorm_gradcheck.tsv");
+    bn_out_printf(&f, "check\tN\tD\trel_error\n");
+    const char *names[] = {"dx", "dgamma", "dbeta"};
+    double errs[] = {bn_rel_error(ndx, dx, N * D), bn_rel_error(ndg, dg, D), bn_rel_error(ndb, db, D)};
+    for (int i = 0; i < 3; i++) {
+        bn_fmt(v, sizeof v, errs[i]);
+        bn_out_printf(&f, "%s\t%d\t%d\t%s\n", names[i], N, D, v);
+    }
+    bn_out_commit(&f);
+    bn_progress("exp7 layernorm: dx %.2e dgamma %.2e dbeta %.2e", errs[0], errs[1], errs[2]);
+
+    /* the net of experiment 4 with each normalisation */
+    double X[GN * GD];
+    int y[GN];
+    gradcheck_data(o, X, y);
+    const double regs[] = {0.0, 3.14};
+    const bn_norm norms[] = {BN_NORM_NONE, BN_NORM_BATCH, BN_NORM_LAYER};
+    bn_out_open(&f, o->out, "exp7_net_gradcheck_norms.tsv");
+    bn_out_printf(&f, "norm\treg\tparam\trel_error\n");
+    for (int n = 0; n < 3; n++)
+        for (int k = 0; k < 2; k++) {
+            bn_fmt(rv, sizeof rv, regs[k]);
+            snprintf(prefix, sizeof prefix, "%s\t%s\t", bn_norm_name(norms[n]), rv);
+            net_gradcheck(&f, prefix, o, norms[n], regs[k], k + 1, X, y);
+        }
     bn_out_commit(&f);
 }

@@ -210,3 +210,79 @@ void bn_exp_sweep(const bn_opts *o, const bn_dataset *ds)
     run_study(o, ds, "sweep", "exp6_sweep", hidden, 7, ws, o->points);
     free(ws);
 }
+
+/* Experiment 7: batch size and normalisation. Every training starts from the same weights
+ * (one init stream); the minibatch stream is shared too but consumed at each batch size's pace. */
+typedef struct {
+    bn_norm norm;
+    int batch_size;
+} bs_variant;
+
+static const bs_variant bs_variants[] = {
+    {BN_NORM_BATCH, 5}, {BN_NORM_BATCH, 10}, {BN_NORM_BATCH, 50},
+    {BN_NORM_LAYER, 5}, {BN_NORM_LAYER, 10}, {BN_NORM_LAYER, 50},
+    {BN_NORM_NONE, 5},
+};
+#define NBS ((int)(sizeof bs_variants / sizeof *bs_variants))
+
+void bn_exp_batchsize(const bn_opts *o, const bn_dataset *ds)
+{
+    trainset_mem m;
+    trainset_make(&m, o, ds);
+    bn_job jobs[NBS];
+    for (int v = 0; v < NBS; v++) {
+        bn_job *j = &jobs[v];
+        memset(j, 0, sizeof *j);
+        j->experiment = "batchsize";
+        j->point = 0;
+        snprintf(j->label, sizeof j->label, "batchsize %s batch %d", bn_norm_name(bs_variants[v].norm),
+                 bs_variants[v].batch_size);
+        memcpy(j->hidden, deep_hidden, sizeof deep_hidden);
+        j->nhidden = 5;
+        j->norm = bs_variants[v].norm;
+        j->weight_scale = o->deep_ws;
+        j->cfg = (bn_solver_cfg){o->rule, o->bs_lr, 1.0, o->epochs, bs_variants[v].batch_size, 1000, NULL};
+    }
+    bn_progress("batchsize: %d trainings, %d at a time", NBS, o->jobs);
+    double t0 = bn_now();
+    bn_run_jobs(jobs, NBS, o->jobs, o->seed, &m.ts);
+    double wall = bn_now() - t0;
+
+    bn_out f;
+    char a[64], b[64], c[64];
+    bn_out_open(&f, o->out, "exp7_batchsize_loss.tsv");
+    bn_out_printf(&f, "norm\tbatch_size\titeration\tloss\n");
+    for (int v = 0; v < NBS; v++)
+        for (long t = 0; t < jobs[v].h.iters; t++) {
+            bn_fmt(a, sizeof a, jobs[v].h.loss[t]);
+            bn_out_printf(&f, "%s\t%d\t%ld\t%s\n", bn_norm_name(jobs[v].norm), bs_variants[v].batch_size, t + 1, a);
+        }
+    bn_out_commit(&f);
+
+    bn_out_open(&f, o->out, "exp7_batchsize_acc.tsv");
+    bn_out_printf(&f, "norm\tbatch_size\tcheck\titeration\tepoch\ttrain\tval\n");
+    for (int v = 0; v < NBS; v++)
+        for (int k = 0; k < jobs[v].h.checks; k++) {
+            bn_fmt(a, sizeof a, jobs[v].h.train_acc[k]);
+            bn_fmt(b, sizeof b, jobs[v].h.val_acc[k]);
+            bn_out_printf(&f, "%s\t%d\t%d\t%ld\t%d\t%s\t%s\n", bn_norm_name(jobs[v].norm), bs_variants[v].batch_size, k,
+                          jobs[v].h.check_iter[k], jobs[v].h.check_epoch[k], a, b);
+        }
+    bn_out_commit(&f);
+
+    bn_out_open(&f, o->out, "exp7_batchsize.tsv");
+    bn_out_printf(&f, "norm\tbatch_size\tbest_train\tbest_val\tfinal_loss\tnonfinite\n");
+    for (int v = 0; v < NBS; v++) {
+        const bn_history *h = &jobs[v].h;
+        bn_fmt(a, sizeof a, hmax(h->train_acc, h->checks));
+        bn_fmt(b, sizeof b, hmax(h->val_acc, h->checks));
+        bn_fmt(c, sizeof c, final_loss(h));
+        bn_out_printf(&f, "%s\t%d\t%s\t%s\t%s\t%ld\n", bn_norm_name(jobs[v].norm), bs_variants[v].batch_size, a, b, c,
+                      h->nonfinite);
+    }
+    bn_out_commit(&f);
+    write_study_timing(o, "exp7_batchsize", jobs, NBS, wall);
+    bn_progress("batchsize: done in %.1f s", wall);
+    bn_jobs_release(jobs, NBS);
+    trainset_free(&m);
+}

@@ -12,6 +12,7 @@ typedef struct {
     /* training experiments */
     int epochs, batch_size, num_train, points;
     double lr, ws_min, ws_max, deep_ws;
+    double bs_lr;                /* experiment 7's learning rate, 10^-3.5 */
     bn_rule rule;
     /* dataset */
     bn_ds_kind ds_kind;
@@ -31,6 +32,11 @@ void bn_exp_net_gradcheck(const bn_opts *o);
 /* Experiments 5-6: training on the dataset, loaded once for both when run together. */
 void bn_exp_deepnet(const bn_opts *o, const bn_dataset *ds);
 void bn_exp_sweep(const bn_opts *o, const bn_dataset *ds);
+/* Experiment 7: batch sizes 5, 10, 50 with batchnorm and with layernorm, and a baseline at 5. */
+void bn_exp_batchsize(const bn_opts *o, const bn_dataset *ds);
+/* Experiment 7 checks: layernorm forward statistics, its gradient check, and the net gradient
+ * check of experiment 4 with each normalisation. */
+void bn_exp_layernorm_checks(const bn_opts *o);
 
 /* Floating-point operations (GFLOP) of the matrix products of experiments 5 and 6 as configured:
  * forward, weight gradients, input gradients except the first layer's, and the accuracy checks. */
