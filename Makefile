@@ -17,7 +17,7 @@ BNFLAGS ?=
 export OPENBLAS_NUM_THREADS := 1
 
 LIB_SRC := src/common.c src/layers.c src/net.c src/gradcheck.c src/optim.c src/solver.c \
-           src/data.c src/runner.c src/exp_checks.c src/exp_training.c
+           src/data.c src/runner.c src/exp_checks.c src/exp_training.c src/tsv.c src/aggregate.c
 LIB_OBJ := $(LIB_SRC:src/%.c=build/obj/%.o)
 LIB_HDR := $(wildcard src/*.h)
 TESTS   := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
@@ -103,4 +103,7 @@ clean:
 -include tests/tests.mk
 
 build/bnbench: build/obj/main_bnbench.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+build/bnagg: build/obj/main_bnagg.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)

@@ -1,0 +1,133 @@
+/* aggregate.c - see aggregate.h. */
+#include "aggregate.h"
+#include "common.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_statistics_double.h>
+
+void bn_stat_of(bn_stat *s, const double *v, int n)
+{
+    double *f = bn_malloc(sizeof(double) * (size_t)(n ? n : 1));
+    int k = 0;
+    for (int i = 0; i < n; i++) if (isfinite(v[i])) f[k++] = v[i];
+    s->n = k;
+    if (k == 0) {
+        s->mean = s->sd = s->min = s->max = NAN;
+    } else {
+        s->mean = gsl_stats_mean(f, 1, k);
+        s->sd = k > 1 ? gsl_stats_sd_m(f, 1, k, s->mean) : 0.0;
+        gsl_stats_minmax(&s->min, &s->max, f, 1, k);
+    }
+    free(f);
+}
+
+void bn_paired_of(bn_paired *p, const double *a, const double *b, int n)
+{
+    double *d = bn_malloc(sizeof(double) * (size_t)(n ? n : 1));
+    int k = 0;
+    memset(p, 0, sizeof *p);
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(a[i]) || !isfinite(b[i])) continue;
+        d[k++] = a[i] - b[i];
+        p->wins += a[i] > b[i];
+        p->losses += a[i] < b[i];
+        p->ties += a[i] == b[i];
+    }
+    p->n = k;
+    if (k == 0) {
+        p->mean = p->sd = p->se = NAN;
+    } else {
+        p->mean = gsl_stats_mean(d, 1, k);
+        p->sd = k > 1 ? gsl_stats_sd_m(d, 1, k, p->mean) : 0.0;
+        p->se = k > 1 ? p->sd / sqrt((double)k) : NAN;
+    }
+    free(d);
+}
+
+/* Column c of every table at row r, as doubles (non-numbers become NaN). */
+static void gather(double *v, const bn_tsv *tabs, int ntabs, long r, const char *name)
+{
+    for (int t = 0; t < ntabs; t++) {
+        int c = bn_tsv_col(&tabs[t], name);
+        if (c < 0 || bn_tsv_num(&tabs[t], r, c, &v[t])) v[t] = NAN;
+    }
+}
+
+int bn_agg_write(const char *dir, const char *out, const bn_tsv *tabs, int ntabs, const char *const *keys, int nkeys,
+                 const bn_agg_col *cols, int ncols, char *err, int errlen)
+{
+    if (ntabs < 1) { snprintf(err, errlen, "%s: no runs to aggregate", out); return -1; }
+    int *kc = bn_malloc(sizeof(int) * (size_t)(nkeys ? nkeys : 1));
+    for (int t = 0; t < ntabs; t++) {
+        if (tabs[t].nrows != tabs[0].nrows) {
+            snprintf(err, errlen, "%s has %ld rows, %s has %ld: the runs are not of one configuration",
+                     tabs[t].path, tabs[t].nrows, tabs[0].path, tabs[0].nrows);
+            free(kc);
+            return -1;
+        }
+        for (int i = 0; i < ncols; i++) {
+            const char *need[2] = {cols[i].a, cols[i].b};
+            for (int j = 0; j < 2; j++)
+                if (need[j] && bn_tsv_col(&tabs[t], need[j]) < 0) {
+                    snprintf(err, errlen, "%s: no column '%s'", tabs[t].path, need[j]);
+                    free(kc);
+                    return -1;
+                }
+        }
+        for (int k = 0; k < nkeys; k++) {
+            int c = bn_tsv_col(&tabs[t], keys[k]), c0 = bn_tsv_col(&tabs[0], keys[k]);
+            if (c < 0) { snprintf(err, errlen, "%s: no column '%s'", tabs[t].path, keys[k]); free(kc); return -1; }
+            kc[k] = c0;
+            for (long r = 0; r < tabs[t].nrows; r++)
+                if (strcmp(bn_tsv_cell(&tabs[t], r, c), bn_tsv_cell(&tabs[0], r, c0))) {
+                    snprintf(err, errlen, "%s row %ld: %s is %s, %s has %s: the runs are not of one configuration",
+                             tabs[t].path, r + 1, keys[k], bn_tsv_cell(&tabs[t], r, c), tabs[0].path,
+                             bn_tsv_cell(&tabs[0], r, c0));
+                    free(kc);
+                    return -1;
+                }
+        }
+    }
+
+    bn_out f;
+    char b1[64], b2[64], b3[64], b4[64];
+    double *va = bn_malloc(sizeof(double) * (size_t)ntabs), *vb = bn_malloc(sizeof(double) * (size_t)ntabs);
+    bn_out_open(&f, dir, out);
+    for (int k = 0; k < nkeys; k++) bn_out_printf(&f, "%s%s", k ? "\t" : "", keys[k]);
+    for (int i = 0; i < ncols; i++) {
+        const char *n = cols[i].name;
+        if (cols[i].b)
+            bn_out_printf(&f, "\t%s_diff_mean\t%s_diff_sd\t%s_diff_se\t%s_n\t%s_wins\t%s_losses\t%s_ties", n, n, n, n, n, n, n);
+        else
+            bn_out_printf(&f, "\t%s_mean\t%s_sd\t%s_min\t%s_max\t%s_n", n, n, n, n, n);
+    }
+    bn_out_printf(&f, "\n");
+    for (long r = 0; r < tabs[0].nrows; r++) {
+        for (int k = 0; k < nkeys; k++) bn_out_printf(&f, "%s%s", k ? "\t" : "", bn_tsv_cell(&tabs[0], r, kc[k]));
+        for (int i = 0; i < ncols; i++) {
+            gather(va, tabs, ntabs, r, cols[i].a);
+            if (cols[i].b) {
+                bn_paired p;
+                gather(vb, tabs, ntabs, r, cols[i].b);
+                bn_paired_of(&p, va, vb, ntabs);
+                bn_fmt(b1, sizeof b1, p.mean); bn_fmt(b2, sizeof b2, p.sd); bn_fmt(b3, sizeof b3, p.se);
+                bn_out_printf(&f, "\t%s\t%s\t%s\t%d\t%d\t%d\t%d", b1, b2, b3, p.n, p.wins, p.losses, p.ties);
+            } else {
+                bn_stat s;
+                bn_stat_of(&s, va, ntabs);
+                bn_fmt(b1, sizeof b1, s.mean); bn_fmt(b2, sizeof b2, s.sd);
+                bn_fmt(b3, sizeof b3, s.min); bn_fmt(b4, sizeof b4, s.max);
+                bn_out_printf(&f, "\t%s\t%s\t%s\t%s\t%d", b1, b2, b3, b4, s.n);
+            }
+        }
+        bn_out_printf(&f, "\n");
+    }
+    bn_out_commit(&f);
+    free(va);
+    free(vb);
+    free(kc);
+    return 0;
+}

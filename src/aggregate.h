@@ -1,0 +1,34 @@
+/* aggregate.h - statistics across seeded runs: per-row mean/spread of tables of one shape, and
+ * paired differences (same seed, two nets). */
+#ifndef BN_AGGREGATE_H
+#define BN_AGGREGATE_H
+
+#include "tsv.h"
+
+/* Over the finite values only; n counts them. sd is the sample std (n-1), 0 when n < 2. */
+typedef struct {
+    double mean, sd, min, max;
+    int n;
+} bn_stat;
+void bn_stat_of(bn_stat *s, const double *v, int n);
+
+/* d_i = a_i - b_i over the pairs where both are finite: mean, sample sd, standard error sd/sqrt(n),
+ * and how many pairs have a > b (wins), a < b (losses), a == b (ties). */
+typedef struct {
+    double mean, sd, se;
+    int n, wins, losses, ties;
+} bn_paired;
+void bn_paired_of(bn_paired *p, const double *a, const double *b, int n);
+
+/* A value column to summarise, or a pair (a - b) to difference, named `name` in the output. */
+typedef struct {
+    const char *name, *a, *b;   /* b NULL: plain column a */
+} bn_agg_col;
+
+/* Write dir/out: the key columns of tabs[0], then per plain column c: c_mean c_sd c_min c_max c_n,
+ * and per pair: name_diff_mean name_diff_sd name_diff_se name_n name_wins name_losses name_ties.
+ * Every table must have the same rows with the same key cells. -1 with the problem in err. */
+int bn_agg_write(const char *dir, const char *out, const bn_tsv *tabs, int ntabs, const char *const *keys, int nkeys,
+                 const bn_agg_col *cols, int ncols, char *err, int errlen);
+
+#endif
