@@ -1,0 +1,147 @@
+/* test_reproducible.c - the real binary ($BNLAB) gives byte-identical result files for the same
+ * seed, whatever the number of worker processes, and different ones for a different seed.
+ * Timing files (*.timing.tsv) measure the machine, not the computation, and are left out. */
+#include "testutil.h"
+
+/* A fresh temporary folder for one test, removed by teardown. */
+static int setup_dir(void **state)
+{
+    char *dir = malloc(64);
+    assert_non_null(dir);
+    tu_mkdtemp(dir, 64);
+    *state = dir;
+    return 0;
+}
+
+static int teardown_dir(void **state)
+{
+    tu_rm_rf(*state);
+    free(*state);
+    return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Every result file (*.tsv but not *.timing.tsv) of folder a must exist in b with the same bytes,
+ * and b must hold no result file that a lacks. Returns how many files were compared. */
+static int compare_result_files(const char *a, const char *b)
+{
+    int compared = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *from = pass ? b : a, *to = pass ? a : b;
+        DIR *d = opendir(from);
+        assert_non_null(d);
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (!ends_with(e->d_name, ".tsv") || ends_with(e->d_name, ".timing.tsv")) continue;
+            char pa[4200], pb[4200];
+            tu_path(pa, sizeof pa, from, e->d_name);
+            tu_path(pb, sizeof pb, to, e->d_name);
+            if (access(pb, F_OK) != 0) {
+                print_error("%s has no counterpart %s\n", pa, pb);
+                fail();
+            }
+            if (pass == 0) {
+                if (!tu_files_equal(pa, pb)) {
+                    print_error("%s and %s differ\n", pa, pb);
+                    fail();
+                }
+                compared++;
+            }
+        }
+        closedir(d);
+    }
+    return compared;
+}
+
+static void checks_with_the_same_seed_are_byte_identical(void **state)
+{
+    TU_BNLAB_OR_SKIP(bnlab);
+    const char *dir = *state;
+    char a[256], b[256], c[256], f1[300], f2[300];
+    tu_path(a, sizeof a, dir, "A");
+    tu_path(b, sizeof b, dir, "B");
+    tu_path(c, sizeof c, dir, "C");
+    /* --speed-reps 1: experiment 3's timing goes to a .timing.tsv file and is not compared */
+    assert_int_equal(tu_system("'%s' -q --speed-reps 1 --seed 7 --out '%s' checks", bnlab, a), 0);
+    assert_int_equal(tu_system("'%s' -q --speed-reps 1 --seed 7 --out '%s' checks", bnlab, b), 0);
+    int n = compare_result_files(a, b);
+    /* experiments 1-4 write at least exp1..exp4 */
+    assert_true(n >= 4);
+    const char *must[] = {"exp1_forward_train.tsv", "exp2_forward_test.tsv", "exp3_bn_gradcheck.tsv",
+                          "exp4_net_gradcheck.tsv"};
+    for (int k = 0; k < 4; k++) assert_int_equal(access(tu_path(f1, sizeof f1, a, must[k]), F_OK), 0);
+
+    /* another seed draws other data: experiment 1's statistics change */
+    assert_int_equal(tu_system("'%s' -q --speed-reps 1 --seed 8 --out '%s' forward-train", bnlab, c), 0);
+    tu_path(f1, sizeof f1, a, "exp1_forward_train.tsv");
+    tu_path(f2, sizeof f2, c, "exp1_forward_train.tsv");
+    assert_false(tu_files_equal(f1, f2));
+}
+
+static void sweep_results_do_not_depend_on_the_number_of_workers(void **state)
+{
+    TU_BNLAB_OR_SKIP(bnlab);
+    const char *dir = *state;
+    char data[256], a[256], b[256];
+    tu_path(data, sizeof data, dir, "cifar");
+    tu_path(a, sizeof a, dir, "A");
+    tu_path(b, sizeof b, dir, "B");
+    assert_int_equal(mkdir(data, 0700), 0);
+    /* five training batches and a test batch of 60 random records: 300 training records */
+    tu_write_cifar_folder(data, 60, 2024);
+    const char *args = "--train-records 200 --val-records 50 --test-records 50 --num-train 100 --points 3 "
+                       "--epochs 2 --seed 3";
+    assert_int_equal(tu_system("'%s' -q --data '%s' %s -j 1 --out '%s' sweep", bnlab, data, args, a), 0);
+    assert_int_equal(tu_system("'%s' -q --data '%s' %s -j 2 --out '%s' sweep", bnlab, data, args, b), 0);
+    const char *files[] = {"exp6_sweep.tsv", "exp6_sweep_loss.tsv", "exp6_sweep_acc.tsv"};
+    for (int k = 0; k < 3; k++) {
+        char fa[300], fb[300];
+        tu_path(fa, sizeof fa, a, files[k]);
+        tu_path(fb, sizeof fb, b, files[k]);
+        if (!tu_files_equal(fa, fb)) {
+            print_error("%s and %s differ\n", fa, fb);
+            fail();
+        }
+    }
+    /* and every other result file as well */
+    assert_true(compare_result_files(a, b) >= 3);
+
+    /* the files hold 3 points x 2 epochs x 2 iterations of losses, one row each */
+    char fl[300];
+    size_t len;
+    uint8_t *loss = tu_read_file(tu_path(fl, sizeof fl, a, "exp6_sweep_loss.tsv"), &len);
+    int lines = 0;
+    for (size_t i = 0; i < len; i++) lines += loss[i] == '\n';
+    assert_int_equal(lines, 1 + 3 * 4);
+    free(loss);
+}
+
+static void bad_dataset_fails_before_writing_any_output(void **state)
+{
+    TU_BNLAB_OR_SKIP(bnlab);
+    const char *dir = *state;
+    char data[256], out[256];
+    tu_path(data, sizeof data, dir, "no-such-dataset");
+    tu_path(out, sizeof out, dir, "out");
+    /* stderr to /dev/null: the one-line error is expected; the exit status is what is checked */
+    int st = tu_system("'%s' -q --data '%s' --out '%s' sweep 2>/dev/null", bnlab, data, out);
+    assert_int_equal(st, 1);
+    /* the dataset is loaded before the output folder is created */
+    assert_int_not_equal(access(out, F_OK), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(checks_with_the_same_seed_are_byte_identical, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(sweep_results_do_not_depend_on_the_number_of_workers, setup_dir,
+                                        teardown_dir),
+        cmocka_unit_test_setup_teardown(bad_dataset_fails_before_writing_any_output, setup_dir, teardown_dir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
