@@ -13,13 +13,29 @@ SEED    ?= 0
 JOBS    ?= $(shell nproc 2>/dev/null || echo 1)
 RUN     ?= data/runs/seed-$(SEED)
 BNFLAGS ?=
+# QUIET=1 silences bnlab's progress lines (it is not part of a run's configuration).
+BNQ     := $(if $(QUIET),-q)
 # BLAS inside each process is single-threaded; parallelism comes from -j JOBS worker processes.
 export OPENBLAS_NUM_THREADS := 1
 
-LIB_SRC := src/common.c src/layers.c src/net.c src/gradcheck.c src/optim.c src/solver.c \
-           src/data.c src/runner.c src/exp_checks.c src/exp_training.c src/tsv.c src/aggregate.c
-LIB_OBJ := $(LIB_SRC:src/%.c=build/obj/%.o)
-LIB_HDR := $(wildcard src/*.h)
+# Make variables are checked before anything runs, so a bad value writes nothing.
+is_uint = $(shell printf '%s' '$(subst ','',$(1))' | grep -Eqx '[0-9]{1,10}' && echo y)
+$(if $(call is_uint,$(SEED)),,$(error SEED='$(SEED)' is not a seed (accepted: an integer from 0 to 4294967295)))
+$(if $(call is_uint,$(JOBS)),,$(error JOBS='$(JOBS)' is not a number of jobs (accepted: an integer from 1 to 256)))
+$(if $(filter-out 0,$(JOBS)),,$(error JOBS='$(JOBS)' is not a number of jobs (accepted: an integer from 1 to 256)))
+$(foreach s,$(SEEDS),$(if $(call is_uint,$(s)),,$(error SEEDS='$(SEEDS)': '$(s)' is not a seed (accepted: a count like SEEDS=5, or a list of integers like SEEDS="0 1 2"))))
+# SEEDS=5 means seeds 0..4; SEEDS="3 7" means those seeds.
+SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(SEEDS) - 1)))))
+
+# The experiments' library (what bnlab links), and the report side's (TSV reading, templates,
+# across-seed statistics). Editing the report side never reruns an experiment.
+CORE_SRC := src/common.c src/layers.c src/net.c src/gradcheck.c src/optim.c src/solver.c \
+            src/data.c src/runner.c src/exp_checks.c src/exp_training.c
+REP_SRC  := src/render.c src/aggregate.c
+LIB_SRC  := $(CORE_SRC) $(REP_SRC)
+CORE_OBJ := $(CORE_SRC:src/%.c=build/obj/%.o)
+REP_OBJ  := $(REP_SRC:src/%.c=build/obj/%.o)
+LIB_OBJ  := $(LIB_SRC:src/%.c=build/obj/%.o)
 TESTS   := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
 DEPS_OK := build/.deps-ok
@@ -33,17 +49,18 @@ $(DEPS_OK): scripts/deps.sh
 	@mkdir -p build && touch $@
 deps: $(DEPS_OK)
 
-build/obj/%.o: src/%.c $(LIB_HDR) | $(DEPS_OK)
+# -MMD: each object depends on exactly the headers it includes.
+build/obj/%.o: src/%.c | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
-build/bnlab: build/obj/main_bnlab.o $(LIB_OBJ)
+build/bnlab: build/obj/main_bnlab.o $(CORE_OBJ)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # --- unit tests: plain, then under AddressSanitizer + UndefinedBehaviorSanitizer ---
-build/asan/%.o: src/%.c $(LIB_HDR) | $(DEPS_OK)
+build/asan/%.o: src/%.c | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SANFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SANFLAGS) -MMD -MP -c $< -o $@
 
 build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -71,19 +88,35 @@ info: build/bnlab
 CHECK_FILES := $(RUN)/exp1_forward_train.tsv $(RUN)/exp2_forward_test.tsv \
                $(RUN)/exp3_bn_gradcheck.tsv $(RUN)/exp4_net_gradcheck.tsv
 TRAIN_FILES := $(RUN)/exp5_deepnet.tsv $(RUN)/exp6_sweep.tsv
+BNLAB = build/bnlab $(BNQ) $(BNFLAGS) --seed $(SEED) --out $(RUN)
 
-$(RUN)/exp1_forward_train.tsv: build/bnlab ; build/bnlab $(BNFLAGS) --seed $(SEED) --out $(RUN) forward-train
-$(RUN)/exp2_forward_test.tsv:  build/bnlab ; build/bnlab $(BNFLAGS) --seed $(SEED) --out $(RUN) forward-test
-$(RUN)/exp3_bn_gradcheck.tsv:  build/bnlab ; build/bnlab $(BNFLAGS) --seed $(SEED) --out $(RUN) bn-gradcheck
-$(RUN)/exp4_net_gradcheck.tsv: build/bnlab ; build/bnlab $(BNFLAGS) --seed $(SEED) --out $(RUN) net-gradcheck
-$(RUN)/exp5_deepnet.tsv: build/bnlab
-	build/bnlab $(BNFLAGS) $$(scripts/dataset.sh) -j $(JOBS) --seed $(SEED) --out $(RUN) deepnet
-$(RUN)/exp6_sweep.tsv: build/bnlab
-	build/bnlab $(BNFLAGS) $$(scripts/dataset.sh) -j $(JOBS) --seed $(SEED) --out $(RUN) sweep
+# The run's configuration, rewritten only when it changes: a new BNFLAGS or dataset reruns the
+# experiments, an unchanged one leaves them alone.
+$(RUN)/config.info.tsv: FORCE
+	@mkdir -p $(@D)
+	@printf 'key\tvalue\nseed\t%s\nbnflags\t%s\ncifar10_dir\t%s\n' '$(SEED)' '$(strip $(BNFLAGS))' '$(CIFAR10_DIR)' > $@.tmp.$$$$ && \
+	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
+
+$(RUN)/exp1_forward_train.tsv: build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) forward-train
+$(RUN)/exp2_forward_test.tsv:  build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) forward-test
+$(RUN)/exp3_bn_gradcheck.tsv:  build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) bn-gradcheck
+$(RUN)/exp4_net_gradcheck.tsv: build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) net-gradcheck
+$(RUN)/exp5_deepnet.tsv: build/bnlab $(RUN)/config.info.tsv
+	$(BNLAB) $$(scripts/dataset.sh) -j $(JOBS) deepnet
+$(RUN)/exp6_sweep.tsv: build/bnlab $(RUN)/config.info.tsv
+	$(BNLAB) $$(scripts/dataset.sh) -j $(JOBS) sweep
+
+# Every result file with its sha256; `make verify` checks a run against it.
+$(RUN)/manifest.tsv: $(CHECK_FILES) $(TRAIN_FILES) scripts/manifest.sh
+	scripts/manifest.sh $(RUN)
 
 checks: $(CHECK_FILES)
 train: $(TRAIN_FILES)
-run: checks train
+run: checks train $(RUN)/manifest.tsv
+
+# Rerun seed SEED from scratch in a temporary folder; compare file by file with its manifest.
+verify: build/bnlab
+	@scripts/verify.sh $(RUN)
 
 data:
 	scripts/fetch-cifar10.sh
@@ -94,16 +127,18 @@ bench: build/bnlab build/bnbench
 clean:
 	rm -rf build
 
-.PHONY: data
+.PHONY: data verify FORCE
+FORCE:
 .DELETE_ON_ERROR:
 .SECONDARY:
 
 # The report (figures, HTML) and the robustness suite have their own rules.
+-include $(wildcard build/obj/*.d build/asan/*.d)
 -include report/report.mk
 -include tests/tests.mk
 
-build/bnbench: build/obj/main_bnbench.o $(LIB_OBJ)
+build/bnbench: build/obj/main_bnbench.o $(CORE_OBJ)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-build/bnagg: build/obj/main_bnagg.o $(LIB_OBJ)
+build/bnagg: build/obj/main_bnagg.o build/obj/common.o $(REP_OBJ)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)

@@ -2,11 +2,54 @@
 #include "aggregate.h"
 #include "common.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_statistics_double.h>
+
+int bn_tsv_read(bn_tsv *t, const char *path, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    FILE *f = fopen(path, "rb");
+    if (!f) { snprintf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = bn_malloc(cap);
+    for (;;) {
+        if (n == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) { free(buf); fclose(f); snprintf(err, errlen, "%s: out of memory", path); return -1; }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    char e[512];
+    int r = bad ? -1 : bn_tsv_parse(t, path, buf, n, e, sizeof e);
+    free(buf);
+    if (bad) { snprintf(err, errlen, "%s: read error", path); return -1; }
+    if (r) { snprintf(err, errlen, "%s: %s", path, e); return -1; }
+    return 0;
+}
+
+const char *bn_tsv_cell(const bn_tsv *t, long row, int col)
+{
+    return t->cells[row * t->ncols + col];
+}
+
+int bn_tsv_num(const bn_tsv *t, long row, int col, double *v)
+{
+    const char *s = bn_tsv_cell(t, row, col);
+    char *end;
+    if (!*s) return -1;
+    *v = strtod(s, &end);
+    return *end ? -1 : 0;
+}
 
 void bn_stat_of(bn_stat *s, const double *v, int n)
 {
@@ -57,14 +100,14 @@ static void gather(double *v, const bn_tsv *tabs, int ntabs, long r, const char 
 }
 
 int bn_agg_write(const char *dir, const char *out, const bn_tsv *tabs, int ntabs, const char *const *keys, int nkeys,
-                 const bn_agg_col *cols, int ncols, char *err, int errlen)
+                 const bn_agg_col *cols, int ncols, char *err, size_t errlen)
 {
     if (ntabs < 1) { snprintf(err, errlen, "%s: no runs to aggregate", out); return -1; }
     int *kc = bn_malloc(sizeof(int) * (size_t)(nkeys ? nkeys : 1));
     for (int t = 0; t < ntabs; t++) {
         if (tabs[t].nrows != tabs[0].nrows) {
             snprintf(err, errlen, "%s has %ld rows, %s has %ld: the runs are not of one configuration",
-                     tabs[t].path, tabs[t].nrows, tabs[0].path, tabs[0].nrows);
+                     tabs[t].name, tabs[t].nrows, tabs[0].name, tabs[0].nrows);
             free(kc);
             return -1;
         }
@@ -72,19 +115,19 @@ int bn_agg_write(const char *dir, const char *out, const bn_tsv *tabs, int ntabs
             const char *need[2] = {cols[i].a, cols[i].b};
             for (int j = 0; j < 2; j++)
                 if (need[j] && bn_tsv_col(&tabs[t], need[j]) < 0) {
-                    snprintf(err, errlen, "%s: no column '%s'", tabs[t].path, need[j]);
+                    snprintf(err, errlen, "%s: no column '%s'", tabs[t].name, need[j]);
                     free(kc);
                     return -1;
                 }
         }
         for (int k = 0; k < nkeys; k++) {
             int c = bn_tsv_col(&tabs[t], keys[k]), c0 = bn_tsv_col(&tabs[0], keys[k]);
-            if (c < 0) { snprintf(err, errlen, "%s: no column '%s'", tabs[t].path, keys[k]); free(kc); return -1; }
+            if (c < 0) { snprintf(err, errlen, "%s: no column '%s'", tabs[t].name, keys[k]); free(kc); return -1; }
             kc[k] = c0;
             for (long r = 0; r < tabs[t].nrows; r++)
                 if (strcmp(bn_tsv_cell(&tabs[t], r, c), bn_tsv_cell(&tabs[0], r, c0))) {
                     snprintf(err, errlen, "%s row %ld: %s is %s, %s has %s: the runs are not of one configuration",
-                             tabs[t].path, r + 1, keys[k], bn_tsv_cell(&tabs[t], r, c), tabs[0].path,
+                             tabs[t].name, r + 1, keys[k], bn_tsv_cell(&tabs[t], r, c), tabs[0].name,
                              bn_tsv_cell(&tabs[0], r, c0));
                     free(kc);
                     return -1;

@@ -3,7 +3,15 @@
 #ifndef BN_AGGREGATE_H
 #define BN_AGGREGATE_H
 
-#include "tsv.h"
+#include <stddef.h>
+#include "render.h"
+
+/* Reading the run's data files, on top of render.h's parser. */
+/* Read and parse a whole file; -1 with "<path>: problem" in err. */
+int bn_tsv_read(bn_tsv *t, const char *path, char *err, size_t errlen);
+const char *bn_tsv_cell(const bn_tsv *t, long row, int col);
+/* A cell as a double ("nan", "inf", "-inf" accepted); -1 if it is not a number. */
+int bn_tsv_num(const bn_tsv *t, long row, int col, double *v);
 
 /* Over the finite values only; n counts them. sd is the sample std (n-1), 0 when n < 2. */
 typedef struct {
@@ -29,6 +37,6 @@ typedef struct {
  * and per pair: name_diff_mean name_diff_sd name_diff_se name_n name_wins name_losses name_ties.
  * Every table must have the same rows with the same key cells. -1 with the problem in err. */
 int bn_agg_write(const char *dir, const char *out, const bn_tsv *tabs, int ntabs, const char *const *keys, int nkeys,
-                 const bn_agg_col *cols, int ncols, char *err, int errlen);
+                 const bn_agg_col *cols, int ncols, char *err, size_t errlen);
 
 #endif

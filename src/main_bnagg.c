@@ -3,7 +3,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "aggregate.h"
 #include "common.h"
-#include "tsv.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -64,10 +63,10 @@ static void agg_gap(const char *dir, char **runs, int nruns)
     read_all(tabs, runs, nruns, in);
     const bn_tsv *t0 = &tabs[0];
     int cn = bn_tsv_col(t0, "norm"), cb = bn_tsv_col(t0, "batch_size"), cv = bn_tsv_col(t0, "best_val");
-    if (cn < 0 || cb < 0 || cv < 0) bn_die(1, "%s: missing norm, batch_size or best_val column", t0->path);
+    if (cn < 0 || cb < 0 || cv < 0) bn_die(1, "%s: missing norm, batch_size or best_val column", t0->name);
     long base = -1;
     for (long r = 0; r < t0->nrows; r++) if (!strcmp(bn_tsv_cell(t0, r, cn), "none")) base = r;
-    if (base < 0) bn_die(1, "%s: no baseline row (norm none)", t0->path);
+    if (base < 0) bn_die(1, "%s: no baseline row (norm none)", t0->name);
     double *a = bn_malloc(sizeof(double) * (size_t)nruns), *b = bn_malloc(sizeof(double) * (size_t)nruns);
     bn_out f;
     char m[64], s[64], e[64];
@@ -76,7 +75,7 @@ static void agg_gap(const char *dir, char **runs, int nruns)
     for (long r = 0; r < t0->nrows; r++) {
         if (r == base) continue;
         for (int i = 0; i < nruns; i++) {
-            if (tabs[i].nrows != t0->nrows) bn_die(1, "%s and %s differ in rows", tabs[i].path, t0->path);
+            if (tabs[i].nrows != t0->nrows) bn_die(1, "%s and %s differ in rows", tabs[i].name, t0->name);
             if (bn_tsv_num(&tabs[i], r, cv, &a[i])) a[i] = NAN;
             if (bn_tsv_num(&tabs[i], base, cv, &b[i])) b[i] = NAN;
         }
@@ -199,8 +198,8 @@ static int cmd_compare(const char *dir, const char *A, const char *B)
     bn_out f;
     bn_out_open(&f, dir, "compare_files.tsv");
     bn_out_printf(&f, "file\tstatus\n");
-    int ndiff = 0;
-    for (int i = 0, j = 0; i < ka || j < kb;) {
+    int ndiff = 0, nfiles = 0;
+    for (int i = 0, j = 0; i < ka || j < kb; nfiles++) {
         int c = i >= ka ? 1 : j >= kb ? -1 : strcmp(na[i], nb[j]);
         if (c < 0) { bn_out_printf(&f, "%s\tonly in A\n", na[i++]); ndiff++; }
         else if (c > 0) { bn_out_printf(&f, "%s\tonly in B\n", nb[j++]); ndiff++; }
@@ -248,6 +247,10 @@ static int cmd_compare(const char *dir, const char *A, const char *B)
         bn_tsv_free(&ta);
         bn_tsv_free(&tb);
     }
+    bn_out_commit(&f);
+
+    bn_out_open(&f, dir, "compare.info.tsv");
+    bn_out_printf(&f, "key\tvalue\na\t%s\nb\t%s\nfiles_different\t%d\nfiles_compared\t%d\n", A, B, ndiff, nfiles);
     bn_out_commit(&f);
     for (int i = 0; i < ka; i++) free(na[i]);
     for (int i = 0; i < kb; i++) free(nb[i]);

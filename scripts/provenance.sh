@@ -1,0 +1,99 @@
+#!/bin/sh
+# Record where a run's results came from, for the report.
+# usage: scripts/provenance.sh RUN_FOLDER BNLAB_PROGRAM
+# Writes RUN_FOLDER/provenance.info.tsv (key<TAB>value): seed and options of the run, RNG,
+# git commit and whether the tree had uncommitted changes, compiler, GSL and OpenBLAS as the
+# program reports them, the dataset and the sha256 of each dataset file the run read, and the
+# date. Also RUN_FOLDER/provenance.timing.tsv: wall seconds of each timed experiment. Each file
+# is written beside its final name and renamed, so a reader never sees half of one.
+set -eu
+[ $# -eq 2 ] || { echo "usage: scripts/provenance.sh RUN_FOLDER BNLAB_PROGRAM" >&2; exit 2; }
+run=$1 bnlab=$2
+die() { echo "provenance: $*" >&2; exit 1; }
+[ -d "$run" ] || die "$run: no such run folder"
+[ -x "$bnlab" ] || die "$bnlab: not an executable program"
+for f in "$run/dataset.info.tsv" "$run/config.info.tsv"; do
+  [ -s "$f" ] || die "$f is missing: run the experiments first (make run)"
+done
+
+# value KEY FILE: the value of a key<TAB>value line ("" when absent)
+value() { awk -F '\t' -v k="$1" 'NR > 1 && $1 == k { print $2; exit }' "$2"; }
+# a value must stay one TSV cell
+clean() { tr '\t\n\r' '   ' | sed 's/ *$//'; }
+
+out="$run/provenance.info.tsv"
+tmp="$out.tmp.$$"
+ttmp="$run/provenance.timing.tsv.tmp.$$"
+trap 'rm -f "$tmp" "$ttmp"' EXIT INT TERM
+
+info=$("$bnlab" info) || die "$bnlab info failed"
+field() { printf '%s\n' "$info" | awk -F '\t' -v k="$1" '$1 == k { print $2; exit }'; }
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+if commit=$(git -C "$root" rev-parse HEAD 2>/dev/null); then
+  # untracked files count too (a new source file changes the build); ignored ones (data, build) do not
+  if [ -n "$(git -C "$root" status --porcelain 2>/dev/null)" ]; then dirty=yes; else dirty=no; fi
+else
+  commit="not a git checkout"; dirty=unknown
+fi
+
+ds="$run/dataset.info.tsv"
+kind=$(value dataset "$ds"); folder=$(value folder "$ds")
+ntrain=$(value train_records "$ds"); nval=$(value val_records "$ds")
+
+# The files the run read: CIFAR-10 batches in order until the training and validation
+# records are covered (as bnlab reads them), and the test batch; for Fashion-MNIST all four.
+files=""
+case "$kind" in
+  cifar-10)
+    need=$((ntrain + nval)) have=0
+    for b in 1 2 3 4 5; do
+      f="$folder/data_batch_$b.bin"
+      [ -f "$f" ] || die "$f: dataset file missing"
+      files="$files data_batch_$b.bin"
+      have=$((have + $(wc -c < "$f") / 3073))
+      [ "$have" -ge "$need" ] && break
+    done
+    files="$files test_batch.bin" ;;
+  fashion-mnist)
+    files="train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz" ;;
+  *) die "$ds: unknown dataset '$kind'" ;;
+esac
+
+{
+  printf 'key\tvalue\n'
+  printf 'seed\t%s\n' "$(value seed "$run/config.info.tsv" | clean)"
+  opts=$(value bnflags "$run/config.info.tsv" | clean)
+  printf 'bnlab options\t%s\n' "${opts:-none (the defaults)}"
+  printf 'rng\t%s\n' "$(field rng | clean)"
+  printf 'git commit\t%s\n' "$commit"
+  printf 'uncommitted changes\t%s\n' "$dirty"
+  printf 'compiler\t%s\n' "$(field compiler | clean)"
+  printf 'GSL\t%s\n' "$(field gsl_version | clean)"
+  printf 'OpenBLAS\t%s\n' "$(field blas_config | clean)"
+  printf 'OpenBLAS core\t%s\n' "$(field blas_core | clean)"
+  printf 'dataset\t%s\n' "$kind"
+  printf 'dataset folder\t%s\n' "$(printf '%s' "$folder" | clean)"
+  for f in $files; do
+    [ -f "$folder/$f" ] || die "$folder/$f: dataset file missing"
+    printf 'sha256 %s\t%s\n' "$f" "$(sha256sum < "$folder/$f" | cut -d' ' -f1)"
+  done
+} > "$tmp"
+
+# Timings change from run to run: kept out of the .info file, so that it, like the results,
+# is the same for the same seed, code and data.
+{
+  printf 'key\tvalue\n'
+  printf 'recorded (UTC)\t%s\n' "$(date -u '+%Y-%m-%d %H:%M:%S')"
+  for t in "$run"/*.timing.tsv; do
+    [ -f "$t" ] || continue
+    s=$(value wall_seconds "$t" | awk '$1 != "" { printf "%.2f", $1 }')
+    [ -n "$s" ] || continue
+    name=$(basename "$t" .timing.tsv)
+    printf '%s wall seconds\t%s\n' "$name" "$s"
+  done
+} > "$ttmp"
+
+mv "$ttmp" "$run/provenance.timing.tsv"
+mv "$tmp" "$out"
+trap - EXIT INT TERM

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Check a run: its files against its manifest, then a fresh rerun of the same seed and options
+# in a temporary folder against the manifest, file by file. Exit 1 on any difference.
+# usage: scripts/verify.sh RUN   (run from the repository root; uses make run)
+set -u
+run=${1:?usage: scripts/verify.sh RUN}
+man="$run/manifest.tsv"
+cfg="$run/config.info.tsv"
+[ -f "$man" ] || { echo "bnlab: $man: no manifest (run 'make report' or 'make run' first)" >&2; exit 1; }
+[ -f "$cfg" ] || { echo "bnlab: $cfg: missing, cannot tell how the run was made" >&2; exit 1; }
+seed=$(awk -F'\t' '$1=="seed"{print $2}' "$cfg")
+flags=$(awk -F'\t' '$1=="bnflags"{print $2}' "$cfg")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-verify.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+bad=0
+echo "verify: $run (seed $seed${flags:+, options $flags})"
+echo "verify: 1. the files on disk against $man"
+tail -n +2 "$man" | while IFS="$(printf '\t')" read -r f bytes sum; do
+  if [ ! -f "$run/$f" ]; then echo "  MISSING    $f"; echo x >> "$tmp/bad"
+  elif [ "$(sha256sum "$run/$f" | cut -d' ' -f1)" != "$sum" ]; then echo "  CHANGED    $f (sha256 differs from the manifest)"; echo x >> "$tmp/bad"
+  else echo "  identical  $f"; fi
+done
+echo "verify: 2. a fresh rerun of seed $seed in $tmp/run"
+if ! make -s --no-print-directory run RUN="$tmp/run" SEED="$seed" BNFLAGS="-q $flags" >"$tmp/log" 2>&1; then
+  cat "$tmp/log" >&2
+  echo "bnlab: verify: the rerun failed" >&2
+  exit 1
+fi
+tail -n +2 "$man" | while IFS="$(printf '\t')" read -r f bytes sum; do
+  if [ ! -f "$tmp/run/$f" ]; then echo "  NOT MADE   $f"; echo x >> "$tmp/bad"
+  elif [ "$(sha256sum "$tmp/run/$f" | cut -d' ' -f1)" != "$sum" ]; then echo "  DIFFERENT  $f"; echo x >> "$tmp/bad"
+  else echo "  identical  $f"; fi
+done
+n=$(tail -n +2 "$man" | wc -l)
+if [ -f "$tmp/bad" ]; then
+  bad=$(wc -l < "$tmp/bad")
+  echo "verify: FAILED: $bad difference(s) over $n file(s), twice checked"
+  exit 1
+fi
+echo "verify: OK: all $n result files identical on disk and on rerun"
