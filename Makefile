@@ -86,8 +86,9 @@ info: build/bnlab
 # --- experiments into the run folder $(RUN) ---
 # Each target is the file an experiment writes last, so an interrupted run is redone.
 CHECK_FILES := $(RUN)/exp1_forward_train.tsv $(RUN)/exp2_forward_test.tsv \
-               $(RUN)/exp3_bn_gradcheck.tsv $(RUN)/exp4_net_gradcheck.tsv
-TRAIN_FILES := $(RUN)/exp5_deepnet.tsv $(RUN)/exp6_sweep.tsv
+               $(RUN)/exp3_bn_gradcheck.tsv $(RUN)/exp4_net_gradcheck.tsv \
+               $(RUN)/exp7_net_gradcheck_norms.tsv
+TRAIN_FILES := $(RUN)/exp5_deepnet.tsv $(RUN)/exp6_sweep.tsv $(RUN)/exp7_batchsize.tsv
 BNLAB = build/bnlab $(BNQ) $(BNFLAGS) --seed $(SEED) --out $(RUN)
 
 # The run's configuration, rewritten only when it changes: a new BNFLAGS or dataset reruns the
@@ -105,6 +106,28 @@ $(RUN)/exp5_deepnet.tsv: build/bnlab $(RUN)/config.info.tsv
 	$(BNLAB) $$(scripts/dataset.sh) -j $(JOBS) deepnet
 $(RUN)/exp6_sweep.tsv: build/bnlab $(RUN)/config.info.tsv
 	$(BNLAB) $$(scripts/dataset.sh) -j $(JOBS) sweep
+$(RUN)/exp7_net_gradcheck_norms.tsv: build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) layernorm-checks
+$(RUN)/exp7_batchsize.tsv: build/bnlab $(RUN)/config.info.tsv
+	$(BNLAB) $$(scripts/dataset.sh) -j $(JOBS) batchsize
+
+# --- several seeds: SEEDS=3 or SEEDS="0 1 2" ---
+# Each seed's training experiments go in its own run folder (made by a sub-make, which reuses
+# what is up to date); bnagg then writes the across-seed statistics into $(SEEDS_RUN).
+empty :=
+space := $(empty) $(empty)
+SEEDS_RUN  := data/runs/seeds-$(subst $(space),-,$(strip $(SEED_LIST)))
+SEED_RUNS  := $(foreach s,$(SEED_LIST),data/runs/seed-$(s))
+SEEDS_DATA := $(SEEDS_RUN)/runs.info.tsv
+
+data/runs/seed-%/exp5_deepnet.tsv data/runs/seed-%/exp6_sweep.tsv data/runs/seed-%/exp7_batchsize.tsv: build/bnlab FORCE
+	@$(MAKE) --no-print-directory train SEED=$* RUN=data/runs/seed-$*
+
+$(SEEDS_DATA): build/bnagg $(foreach r,$(SEED_RUNS),$(r)/exp5_deepnet.tsv $(r)/exp6_sweep.tsv $(r)/exp7_batchsize.tsv)
+	build/bnagg seeds $(BNQ) --out $(SEEDS_RUN) $(SEED_RUNS)
+
+seeds: $(if $(SEED_LIST),$(SEEDS_DATA),seeds-unset)
+seeds-unset:
+	@echo 'bnlab: make seeds needs SEEDS, e.g. SEEDS=3 or SEEDS="0 1 2"' >&2; exit 2
 
 # Every result file with its sha256; `make verify` checks a run against it.
 $(RUN)/manifest.tsv: $(CHECK_FILES) $(TRAIN_FILES) scripts/manifest.sh
@@ -127,7 +150,7 @@ bench: build/bnlab build/bnbench
 clean:
 	rm -rf build
 
-.PHONY: data verify FORCE
+.PHONY: data verify seeds seeds-unset FORCE
 FORCE:
 .DELETE_ON_ERROR:
 .SECONDARY:

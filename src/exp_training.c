@@ -146,11 +146,34 @@ static void write_study_timing(const bn_opts *o, const char *prefix, const bn_jo
     bn_write_timing(o, name, keys, vals, 4);
 }
 
+/* The training parameters, for the report to quote rather than restate. */
+static void write_params(const bn_opts *o, const bn_dataset *ds)
+{
+    bn_out f;
+    char lr[64], bslr[64], w0[64], w1[64], dws[64];
+    bn_fmt(lr, sizeof lr, o->lr);
+    bn_fmt(bslr, sizeof bslr, o->bs_lr);
+    bn_fmt(w0, sizeof w0, o->ws_min);
+    bn_fmt(w1, sizeof w1, o->ws_max);
+    bn_fmt(dws, sizeof dws, o->deep_ws);
+    bn_out_open(&f, o->out, "params.info.tsv");
+    bn_out_printf(&f, "key\tvalue\n");
+    bn_out_printf(&f, "seed\t%lu\nupdate_rule\t%s\nlearning_rate\t%s\nepochs\t%d\nbatch_size\t%d\n", o->seed,
+                  bn_rule_name(o->rule), lr, o->epochs, o->batch_size);
+    bn_out_printf(&f, "num_train\t%d\nnum_val\t%ld\naccuracy_train_samples\t%d\npredict_batch\t%d\n", o->num_train,
+                  ds->val.n, 1000, BN_PREDICT_BATCH);
+    bn_out_printf(&f, "deep_hidden\t100x5\ndeep_weight_scale\t%s\n", dws);
+    bn_out_printf(&f, "sweep_hidden\t50x7\nsweep_points\t%d\nsweep_ws_min\t%s\nsweep_ws_max\t%s\n", o->points, w0, w1);
+    bn_out_printf(&f, "batchsize_learning_rate\t%s\nbatchsize_batch_sizes\t5,10,50\nbatchsize_baseline_batch\t5\n", bslr);
+    bn_out_commit(&f);
+}
+
 static void run_study(const bn_opts *o, const bn_dataset *ds, const char *exp, const char *prefix,
                       const int *hidden, int nhidden, const double *ws, int npoints)
 {
     trainset_mem m;
     trainset_make(&m, o, ds);
+    write_params(o, ds);
     int njobs = npoints * NVAR;
     bn_job *jobs = bn_calloc((size_t)njobs, sizeof *jobs);
     for (int p = 0; p < npoints; p++)
@@ -229,6 +252,7 @@ void bn_exp_batchsize(const bn_opts *o, const bn_dataset *ds)
 {
     trainset_mem m;
     trainset_make(&m, o, ds);
+    write_params(o, ds);
     bn_job jobs[NBS];
     for (int v = 0; v < NBS; v++) {
         bn_job *j = &jobs[v];
