@@ -23,6 +23,7 @@ is_uint = $(shell printf '%s' '$(subst ','',$(1))' | grep -Eqx '[0-9]{1,10}' && 
 $(if $(call is_uint,$(SEED)),,$(error SEED='$(SEED)' is not a seed (accepted: an integer from 0 to 4294967295)))
 $(if $(call is_uint,$(JOBS)),,$(error JOBS='$(JOBS)' is not a number of jobs (accepted: an integer from 1 to 256)))
 $(if $(filter-out 0,$(JOBS)),,$(error JOBS='$(JOBS)' is not a number of jobs (accepted: an integer from 1 to 256)))
+$(if $(filter-out 1,$(words $(RUN))),$(error RUN='$(RUN)' is not a run folder (accepted: one folder name, not empty, without spaces)))
 $(foreach s,$(SEEDS),$(if $(call is_uint,$(s)),,$(error SEEDS='$(SEEDS)': '$(s)' is not a seed (accepted: a count like SEEDS=5, or a list of integers like SEEDS="0 1 2"))))
 # SEEDS=5 means seeds 0..4; SEEDS="3 7" means those seeds.
 SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(SEEDS) - 1)))))
@@ -93,7 +94,8 @@ BNLAB = build/bnlab $(BNQ) $(BNFLAGS) --seed $(SEED) --out $(RUN)
 
 # The run's configuration, rewritten only when it changes: a new BNFLAGS or dataset reruns the
 # experiments, an unchanged one leaves them alone.
-$(RUN)/config.info.tsv: FORCE
+$(RUN)/config.info.tsv: build/bnlab FORCE
+	@build/bnlab $(BNQ) $(BNFLAGS) -j $(JOBS) --seed $(SEED) --out $(RUN) info >/dev/null
 	@mkdir -p $(@D)
 	@printf 'key\tvalue\nseed\t%s\nbnflags\t%s\ncifar10_dir\t%s\n' '$(SEED)' '$(strip $(BNFLAGS))' '$(CIFAR10_DIR)' > $@.tmp.$$$$ && \
 	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi

@@ -3,6 +3,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -94,9 +95,10 @@ void bn_out_open(bn_out *o, const char *dir, const char *name)
     int n = snprintf(o->path, sizeof o->path, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= sizeof o->path) bn_die(1, "output path too long: %s/%s", dir, name);
     snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->path, (long)getpid());
+    /* Tracked before it exists: a signal arriving just after fopen must still find it to remove. */
+    track(o, 1);
     o->f = fopen(o->tmp, "w");
     if (!o->f) bn_die(1, "cannot write %s: %s", o->tmp, strerror(errno));
-    track(o, 1);
 }
 
 void bn_out_printf(bn_out *o, const char *fmt, ...)
@@ -110,14 +112,20 @@ void bn_out_printf(bn_out *o, const char *fmt, ...)
 
 void bn_out_commit(bn_out *o)
 {
-    int bad = ferror(o->f);
-    if (fflush(o->f) != 0 || bad || fsync(fileno(o->f)) != 0) {
-        int e = errno ? errno : EIO;
-        fclose(o->f);
-        bn_die(1, "cannot write %s: %s", o->path, strerror(e));
+    /* A full disk may only show at the flush, the fsync (delayed allocation, network file
+     * systems) or the close; each is checked, with the errno of the call that failed. */
+    int e = 0;
+    if (ferror(o->f)) e = EIO;
+    else if (fflush(o->f) != 0) e = errno;
+    else if (fsync(fileno(o->f)) != 0 && errno != EINVAL) e = errno;   /* EINVAL: cannot sync, not an error */
+    if (fclose(o->f) != 0 && !e) e = errno;
+    o->f = NULL;
+    if (e) bn_die(1, "cannot write %s: %s", o->path, strerror(e));
+    if (rename(o->tmp, o->path) != 0) {
+        e = errno;
+        if (e == EISDIR) bn_die(1, "cannot write %s: a folder of that name is in the way", o->path);
+        bn_die(1, "cannot rename %s to %s: %s", o->tmp, o->path, strerror(e));
     }
-    if (fclose(o->f) != 0) bn_die(1, "cannot write %s: %s", o->path, strerror(errno));
-    if (rename(o->tmp, o->path) != 0) bn_die(1, "cannot rename %s to %s: %s", o->tmp, o->path, strerror(errno));
     track(o, 0);
 }
 
@@ -138,7 +146,15 @@ void bn_mkdir_p(const char *dir)
     }
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) bn_die(1, "output folder %s is not a folder", dir);
-    if (access(dir, W_OK) != 0) bn_die(1, "output folder %s is not writable", dir);
+    /* access() judges by permission bits alone and misses root-squashed NFS, ACL or security-module
+     * denials and immutable folders, so a file is really created: an unwritable folder is reported
+     * now, not after hours of training. */
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/.bnlab-probe.%ld", dir, (long)getpid());
+    int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) bn_die(1, "output folder %s is not writable: %s", dir, strerror(errno));
+    close(fd);
+    unlink(probe);
 }
 
 static uint64_t fnv1a(uint64_t h, const void *p, size_t n)

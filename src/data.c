@@ -93,6 +93,7 @@ static uint32_t be32(const uint8_t *p)
 int bn_idx_parse_images(bn_records *out, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
+    if (len == 0) return fail(err, errlen, "empty file (an IDX image file starts with a 16-byte header)");
     if (len < 16) return fail(err, errlen, "IDX image header truncated (%zu bytes, need 16)", len);
     if (be32(buf) != 0x803) return fail(err, errlen, "bad IDX image magic number 0x%08x (want 0x00000803)", be32(buf));
     uint32_t n = be32(buf + 4), rows = be32(buf + 8), cols = be32(buf + 12);
@@ -112,6 +113,7 @@ int bn_idx_parse_images(bn_records *out, const uint8_t *buf, size_t len, char *e
 
 int bn_idx_parse_labels(bn_records *out, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
+    if (len == 0) return fail(err, errlen, "empty file (an IDX label file starts with an 8-byte header)");
     if (len < 8) return fail(err, errlen, "IDX label header truncated (%zu bytes, need 8)", len);
     if (be32(buf) != 0x801) return fail(err, errlen, "bad IDX label magic number 0x%08x (want 0x00000801)", be32(buf));
     uint32_t n = be32(buf + 4);
@@ -132,8 +134,11 @@ static int gunzip_file(const char *path, uint8_t **buf, size_t *len, char *err, 
 {
     struct stat st;
     if (stat(path, &st) != 0) return fail(err, errlen, "%s: %s", path, strerror(errno));
+    /* gzopen accepts a folder; only its first read would fail, with a less clear message */
+    if (!S_ISREG(st.st_mode)) return fail(err, errlen, "%s: not a regular file", path);
+    errno = 0;
     gzFile g = gzopen(path, "rb");
-    if (!g) return fail(err, errlen, "%s: %s", path, strerror(errno));
+    if (!g) return fail(err, errlen, "%s: %s", path, errno ? strerror(errno) : "cannot open");
     size_t cap = 1 << 20, n = 0;
     uint8_t *b = bn_malloc(cap);
     for (;;) {
@@ -149,9 +154,14 @@ static int gunzip_file(const char *path, uint8_t **buf, size_t *len, char *err, 
             int zerr;
             const char *msg = gzerror(g, &zerr);
             char m[256];
+            /* zlib's message starts "<path>: "; the path is already at the front of ours */
+            size_t pl = strlen(path);
+            if (!strncmp(msg, path, pl) && msg[pl] == ':') msg += pl + 1 + strspn(msg + pl + 1, " ");
             snprintf(m, sizeof m, "%s", msg);
             free(b);
             gzclose(g);
+            if (zerr == Z_ERRNO) return fail(err, errlen, "%s: read error (%s)", path, m);
+            if (zerr == Z_BUF_ERROR) return fail(err, errlen, "%s: truncated gzip data (%s)", path, m);
             return fail(err, errlen, "%s: corrupt gzip data (%s)", path, m);
         }
         if (got == 0) break;
@@ -227,6 +237,23 @@ void bn_mean_image(double *mean, const bn_records *r, long n)
     free(sum);
 }
 
+/* Training records the CIFAR-10 batches hold, judged from their sizes; -1 if a file is missing,
+ * empty or not whole records (reading it then names that problem). Lets a request for more
+ * records than there are fail before the splits are allocated: --train-records 1000000 would
+ * otherwise ask for 3 GB. */
+static long cifar_train_available(const char *dir)
+{
+    char path[4200];
+    struct stat st;
+    long n = 0;
+    for (int b = 1; b <= 5; b++) {
+        snprintf(path, sizeof path, "%s/data_batch_%d.bin", dir, b);
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0 || st.st_size % BN_CIFAR_RECORD) return -1;
+        n += (long)(st.st_size / BN_CIFAR_RECORD);
+    }
+    return n;
+}
+
 void bn_dataset_load(bn_dataset *ds, bn_ds_kind kind, const char *dir, long n_train, long n_val, long n_test)
 {
     char err[1024], path[4200];
@@ -241,6 +268,10 @@ void bn_dataset_load(bn_dataset *ds, bn_ds_kind kind, const char *dir, long n_tr
     bn_records all = {0}, test = {0};
     long have = 0;
     if (kind == BN_DS_CIFAR10) {
+        long avail = cifar_train_available(dir);
+        if (avail >= 0 && avail < n_train + n_val)
+            bn_die(1, "dataset %s: %ld training records, need %ld (%ld training + %ld validation)",
+                   dir, avail, n_train + n_val, n_train, n_val);
         /* Records go straight from each file into the training and validation splits. */
         records_alloc(&ds->train, n_train, BN_CIFAR_DIM);
         records_alloc(&ds->val, n_val, BN_CIFAR_DIM);
@@ -265,6 +296,9 @@ void bn_dataset_load(bn_dataset *ds, bn_ds_kind kind, const char *dir, long n_tr
         snprintf(path, sizeof path, "%s/t10k-images-idx3-ubyte.gz", dir);
         snprintf(lab, sizeof lab, "%s/t10k-labels-idx1-ubyte.gz", dir);
         if (bn_idx_read(&test, path, lab, err, sizeof err)) bn_die(1, "%s", err);
+        /* One image size for all splits: rows are later read with the test split's size. */
+        if (test.dim != all.dim)
+            bn_die(1, "%s: images have %d pixels, the training images %d", path, test.dim, all.dim);
         have = all.n;
     }
     if (have < n_train + n_val)

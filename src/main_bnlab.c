@@ -4,13 +4,18 @@
 #include "data.h"
 #include "experiments.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_version.h>
 
@@ -23,11 +28,13 @@ static void usage(FILE *f)
         "  forward-test    experiment 2: batchnorm forward, test mode after 50 warm-up batches\n"
         "  bn-gradcheck    experiment 3: batchnorm backward gradient check and speed\n"
         "  net-gradcheck   experiment 4: gradient check of a small net with batchnorm\n"
-        "  checks          experiments 1-4\n"
+        "  layernorm-checks experiment 7a: layernorm forward and gradient checks; net check per norm\n"
+        "  checks          experiments 1-4 and 7a\n"
         "  deepnet         experiment 5: deep net, batchnorm vs baseline (needs the dataset)\n"
         "  sweep           experiment 6: weight-scale sweep (needs the dataset)\n"
-        "  train           experiments 5 and 6, loading the dataset once\n"
-        "  all             experiments 1-6\n"
+        "  batchsize       experiment 7b: batch sizes 5, 10, 50 with batchnorm/layernorm, baseline at 5\n"
+        "  train           experiments 5, 6 and 7b, loading the dataset once\n"
+        "  all             every experiment\n"
         "  info            build and library configuration, as key<TAB>value lines\n"
         "options (accepted range in brackets):\n"
         "  --seed N            RNG seed [0, 4294967295], default 0\n"
@@ -54,14 +61,17 @@ static void bad_option(const char *opt, const char *val, const char *what, const
     bn_die(2, "option %s: '%s' %s (accepted: %s)", opt, val, what, range);
 }
 
-static long parse_long(const char *opt, const char *s, long lo, long hi)
+/* long long, not long: the seed's upper bound 4294967295 does not fit a 32-bit long. */
+static long long parse_long(const char *opt, const char *s, long long lo, long long hi)
 {
     char range[96], *end;
-    snprintf(range, sizeof range, "an integer from %ld to %ld", lo, hi);
+    snprintf(range, sizeof range, "an integer from %lld to %lld", lo, hi);
+    /* strtoll skips leading blanks; a value like " 5" is a quoting slip, not a number */
+    if (!*s || isspace((unsigned char)*s)) bad_option(opt, s, "is not an integer", range);
     errno = 0;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || errno == ERANGE) bad_option(opt, s, "is not an integer in range", range);
-    if (v < lo || v > hi) bad_option(opt, s, "is out of range", range);
+    long long v = strtoll(s, &end, 10);
+    if (*end) bad_option(opt, s, "is not an integer", range);
+    if (errno == ERANGE || v < lo || v > hi) bad_option(opt, s, "is out of range", range);
     return v;
 }
 
@@ -69,10 +79,12 @@ static double parse_double(const char *opt, const char *s, double lo_excl, doubl
 {
     char range[96], *end;
     snprintf(range, sizeof range, "a number greater than %g and at most %g", lo_excl, hi);
+    if (!*s || isspace((unsigned char)*s)) bad_option(opt, s, "is not a number", range);
     errno = 0;
     double v = strtod(s, &end);
-    if (!*s || *end || errno == ERANGE || !isfinite(v)) bad_option(opt, s, "is not a finite number", range);
-    if (!(v > lo_excl && v <= hi)) bad_option(opt, s, "is out of range", range);
+    if (*end) bad_option(opt, s, "is not a number", range);
+    if (!isfinite(v)) bad_option(opt, s, "is not a finite number", range);
+    if (errno == ERANGE || !(v > lo_excl && v <= hi)) bad_option(opt, s, "is out of range", range);
     return v;
 }
 
@@ -81,6 +93,34 @@ static void on_signal(int sig)
     bn_out_abort_all();
     signal(sig, SIG_DFL);
     raise(sig);
+}
+
+/* Training workers are forked by the runner; one killed parent must not leave them computing
+ * for hours as orphans, so each child asks to receive SIGTERM when its parent dies. */
+static pid_t main_pid;
+static void child_dies_with_parent(void)
+{
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != main_pid) raise(SIGTERM);   /* the parent died before prctl took effect */
+#endif
+}
+
+/* Results go to files; stdout carries only `info` and `--help`, and a failed write there
+ * (a full disk, a closed pipe) must not end with status 0. */
+static int finish_stdout(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) bn_die(1, "cannot write standard output: %s", strerror(errno ? errno : EIO));
+    return 0;
+}
+
+/* Remove an experiment's completion file before it is redone, so that if this run fails after
+ * rewriting some of the experiment's files, the old completion file cannot vouch for them. */
+static void invalidate(const char *dir, const char *name)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (unlink(path) != 0 && errno != ENOENT) bn_die(1, "cannot remove old %s: %s", path, strerror(errno));
 }
 
 static void print_info(void)
@@ -129,13 +169,23 @@ int main(int argc, char **argv)
         } else {
             snprintf(name, sizeof name, "%s", a);
         }
-#define NEEDVAL() do { if (!val) { if (i + 1 >= argc) bn_die(2, "option %s needs a value", name); val = argv[++i]; } } while (0)
-        if (!strcmp(name, "-h") || !strcmp(name, "--help")) { usage(stdout); return 0; }
-        else if (!strcmp(name, "-q") || !strcmp(name, "--quiet")) bn_quiet = 1;
-        else if (!strcmp(name, "--seed")) { NEEDVAL(); o.seed = (unsigned long)parse_long(name, val, 0, 4294967295L); }
+/* A following "--option" is a missing value (as from `make JOBS=`), never the value itself. */
+#define NEEDVAL() do { if (!val) { \
+            if (i + 1 >= argc) bn_die(2, "option %s needs a value", name); \
+            if (!strncmp(argv[i + 1], "--", 2)) bn_die(2, "option %s needs a value, got option %s", name, argv[i + 1]); \
+            val = argv[++i]; } } while (0)
+#define NOVAL() do { if (val) bn_die(2, "option %s takes no value, got '%s'", name, val); } while (0)
+        if (!strcmp(name, "-h") || !strcmp(name, "--help")) { NOVAL(); usage(stdout); return finish_stdout(); }
+        else if (!strcmp(name, "-q") || !strcmp(name, "--quiet")) { NOVAL(); bn_quiet = 1; }
+        else if (!strcmp(name, "--seed")) { NEEDVAL(); o.seed = (unsigned long)parse_long(name, val, 0, 4294967295LL); }
         else if (!strcmp(name, "--out")) { NEEDVAL(); if (!*val) bn_die(2, "option --out: empty folder name"); out = val; }
-        else if (!strcmp(name, "--data")) { NEEDVAL(); o.data_dir = val; o.ds_kind = BN_DS_CIFAR10; have_data = 1; }
-        else if (!strcmp(name, "--fashion-mnist")) { NEEDVAL(); o.data_dir = val; o.ds_kind = BN_DS_FASHION_MNIST; have_data = 1; }
+        else if (!strcmp(name, "--data") || !strcmp(name, "--fashion-mnist")) {
+            NEEDVAL();
+            if (!*val) bn_die(2, "option %s: empty folder name", name);
+            o.data_dir = val;
+            o.ds_kind = strcmp(name, "--data") ? BN_DS_FASHION_MNIST : BN_DS_CIFAR10;
+            have_data = 1;
+        }
         else if (!strcmp(name, "-j") || !strcmp(name, "--jobs")) { NEEDVAL(); o.jobs = (int)parse_long(name, val, 1, 256); }
         else if (!strcmp(name, "--epochs")) { NEEDVAL(); o.epochs = (int)parse_long(name, val, 1, 1000); }
         else if (!strcmp(name, "--batch-size")) { NEEDVAL(); o.batch_size = (int)parse_long(name, val, 1, 10000); }
@@ -151,38 +201,51 @@ int main(int argc, char **argv)
         else if (!strcmp(name, "--ws-min")) { NEEDVAL(); o.ws_min = parse_double(name, val, 0.0, 100.0); }
         else if (!strcmp(name, "--ws-max")) { NEEDVAL(); o.ws_max = parse_double(name, val, 0.0, 100.0); }
         else if (!strcmp(name, "--deep-ws")) { NEEDVAL(); o.deep_ws = parse_double(name, val, 0.0, 100.0); }
-        else if (!strcmp(name, "--train-records")) { NEEDVAL(); o.train_records = parse_long(name, val, 1, 1000000); }
-        else if (!strcmp(name, "--val-records")) { NEEDVAL(); o.val_records = parse_long(name, val, 1, 1000000); }
-        else if (!strcmp(name, "--test-records")) { NEEDVAL(); o.test_records = parse_long(name, val, 1, 1000000); }
+        else if (!strcmp(name, "--train-records")) { NEEDVAL(); o.train_records = (long)parse_long(name, val, 1, 1000000); }
+        else if (!strcmp(name, "--val-records")) { NEEDVAL(); o.val_records = (long)parse_long(name, val, 1, 1000000); }
+        else if (!strcmp(name, "--test-records")) { NEEDVAL(); o.test_records = (long)parse_long(name, val, 1, 1000000); }
         else if (!strcmp(name, "--speed-reps")) { NEEDVAL(); o.speed_reps = (int)parse_long(name, val, 1, 100000); }
         else if (a[0] == '-') bn_die(2, "unknown option %s (see bnlab --help)", name);
         else if (!cmd) cmd = a;
         else bn_die(2, "unexpected argument '%s' after command %s", a, cmd);
 #undef NEEDVAL
+#undef NOVAL
     }
-    if (!cmd) { usage(stderr); bn_die(2, "no command given"); }
+    if (!cmd) bn_die(2, "no command given (see bnlab --help)");
     if (o.ws_min > o.ws_max) bn_die(2, "option --ws-min %g is larger than --ws-max %g", o.ws_min, o.ws_max);
     if (o.num_train > o.train_records)
         bn_die(2, "option --num-train %d exceeds --train-records %ld", o.num_train, o.train_records);
 
-    static const char *cmds[] = {"forward-train", "forward-test", "bn-gradcheck", "net-gradcheck", "checks",
-                                 "deepnet", "sweep", "train", "all", "info"};
-    int ci = -1;
-    for (int k = 0; k < 10; k++) if (!strcmp(cmd, cmds[k])) ci = k;
-    if (ci < 0) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
-
+    /* Each command is a set of experiments. */
+    enum { E1 = 1, E2 = 2, E3 = 4, E4 = 8, E7A = 16, E5 = 32, E6 = 64, E7B = 128, INFO = 256 };
+    enum { CHECKS = E1 | E2 | E3 | E4 | E7A, TRAIN = E5 | E6 | E7B };
+    static const struct { const char *name; int set; } cmds[] = {
+        {"forward-train", E1}, {"forward-test", E2}, {"bn-gradcheck", E3}, {"net-gradcheck", E4},
+        {"layernorm-checks", E7A}, {"checks", CHECKS}, {"deepnet", E5}, {"sweep", E6}, {"batchsize", E7B},
+        {"train", TRAIN}, {"all", CHECKS | TRAIN}, {"info", INFO}};
+    int set = 0;
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) if (!strcmp(cmd, cmds[k].name)) set = cmds[k].set;
+    if (!set) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
     /* GSL's default handler aborts; every size we pass is checked, so a GSL error is a bug we report. */
     gsl_set_error_handler_off();
     bn_blas_single_thread();
-    if (ci == 9) { print_info(); return 0; }
+    if (set == INFO) { print_info(); return finish_stdout(); }
 
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
+    /* A reader of our stderr that went away (`... 2>&1 | head`) ends the run like SIGTERM,
+     * removing temporary files; the default action would leave them. */
+    signal(SIGPIPE, on_signal);
+    /* Past a file-size limit, a write then fails with EFBIG and is reported with the file's
+     * name, instead of the default silent kill that leaves the temporary file behind. */
+    signal(SIGXFSZ, SIG_IGN);
+    main_pid = getpid();
+    pthread_atfork(NULL, NULL, child_dies_with_parent);
 
     if (!out) { snprintf(outbuf, sizeof outbuf, "data/runs/seed-%lu", o.seed); out = outbuf; }
     o.out = out;
-    int needs_data = ci >= 5 && ci <= 8;
+    int needs_data = (set & TRAIN) != 0;
     bn_dataset ds;
     if (needs_data) {
         if (!have_data) {
@@ -199,14 +262,16 @@ int main(int argc, char **argv)
             bn_warn("WARNING: training on Fashion-MNIST, not CIFAR-10: results are not the assignment's");
     }
     bn_mkdir_p(o.out);
-    if (ci == 0 || ci == 4 || ci == 8) bn_exp_forward_train(&o);
-    if (ci == 1 || ci == 4 || ci == 8) bn_exp_forward_test(&o);
-    if (ci == 2 || ci == 4 || ci == 8) bn_exp_bn_gradcheck(&o);
-    if (ci == 3 || ci == 4 || ci == 8) bn_exp_net_gradcheck(&o);
+    if (set & E1) bn_exp_forward_train(&o);
+    if (set & E2) bn_exp_forward_test(&o);
+    if (set & E3) bn_exp_bn_gradcheck(&o);
+    if (set & E4) bn_exp_net_gradcheck(&o);
+    if (set & E7A) { invalidate(o.out, "exp7_net_gradcheck_norms.tsv"); bn_exp_layernorm_checks(&o); }
     if (needs_data) {
         write_dataset_info(&o, &ds);
-        if (ci == 5 || ci == 7 || ci == 8) bn_exp_deepnet(&o, &ds);
-        if (ci == 6 || ci == 7 || ci == 8) bn_exp_sweep(&o, &ds);
+        if (set & E5) { invalidate(o.out, "exp5_deepnet.tsv"); bn_exp_deepnet(&o, &ds); }
+        if (set & E6) { invalidate(o.out, "exp6_sweep.tsv"); bn_exp_sweep(&o, &ds); }
+        if (set & E7B) { invalidate(o.out, "exp7_batchsize.tsv"); bn_exp_batchsize(&o, &ds); }
         bn_dataset_free(&ds);
     }
     return 0;
