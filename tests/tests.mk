@@ -3,14 +3,16 @@
 #                   interruption, run against build/bnlab and the Makefile (tests/badinput.sh);
 #                   part of `make test`
 #   make sanitize   one reduced end-to-end run, then the bad-input suite, against an
-#                   AddressSanitizer + UndefinedBehaviorSanitizer build (build/bnlab-asan)
+#                   AddressSanitizer + UndefinedBehaviorSanitizer build (build/bnlab-asan);
+#                   part of `make test`
 #   make valgrind   one reduced end-to-end run and the unit tests under valgrind (tests/valgrind.sh)
 #   make fuzz       libFuzzer targets for the CIFAR-10 reader, the IDX reader and the report
 #                   renderer, FUZZ_TIME seconds each (default 60), each on a copy of its seed
 #                   corpus in tests/fuzz/corpus/; logs and any crashing input in build/fuzz/
 .PHONY: badinput sanitize valgrind fuzz
 
-test: badinput
+# the sanitizer build of bnlab is part of the tests too (about 50 s)
+test: badinput sanitize
 
 badinput: build/bnlab
 	@tests/badinput.sh
@@ -31,8 +33,7 @@ FUZZ_CC     ?= clang
 FUZZ_TIME   ?= 60
 FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=undefined -Wall -Wextra
-# the renderer's target only once src/render.h exists
-FUZZ_TARGETS := cifar idx $(if $(wildcard src/render.h),render)
+FUZZ_TARGETS := cifar idx render
 
 build/fuzz/fuzz_cifar: tests/fuzz/fuzz_cifar.c src/data.c src/common.c src/data.h src/common.h | $(DEPS_OK)
 	@mkdir -p $(@D)
