@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -216,3 +217,23 @@ void bn_fmt(char *buf, size_t n, double v)
 void bn_blas_single_thread(void) { openblas_set_num_threads(1); }
 const char *bn_blas_config(void) { return openblas_get_config(); }
 const char *bn_blas_corename(void) { return openblas_get_corename(); }
+
+void bn_remove_stale_tmp(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        /* "<name>.tmp.<pid>" left by a process killed outright (SIGKILL, power loss) */
+        const char *t = strstr(e->d_name, ".tmp.");
+        if (!t) continue;
+        char *end;
+        long pid = strtol(t + 5, &end, 10);
+        if (*end || pid <= 0) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;   /* its writer is still alive */
+        char path[4600];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+}

@@ -38,6 +38,9 @@ void bn_out_commit(bn_out *o);
 /* Remove every temporary file still open (called on fatal errors and signals). */
 void bn_out_abort_all(void);
 
+/* Remove temporary files in dir whose writing process no longer exists (killed outright). */
+void bn_remove_stale_tmp(const char *dir);
+
 /* Create directory `dir` (and parents); fatal error naming it on failure. */
 void bn_mkdir_p(const char *dir);
 

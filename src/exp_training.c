@@ -180,14 +180,14 @@ static void run_study(const bn_opts *o, const bn_dataset *ds, const char *exp, c
         for (int v = 0; v < NVAR; v++) job_setup(&jobs[p * NVAR + v], o, exp, p, npoints, hidden, nhidden, v, ws[p]);
     bn_progress("%s: %d trainings (%d points x %d nets), %d at a time", exp, njobs, npoints, NVAR, o->jobs);
     double t0 = bn_now();
-    bn_run_jobs(jobs, njobs, o->jobs, o->seed, &m.ts);
+    bn_shared sh = bn_run_jobs(jobs, njobs, o->jobs, o->seed, &m.ts);
     double wall = bn_now() - t0;
     write_study(o, prefix, jobs, npoints, ws);
     write_study_timing(o, prefix, jobs, njobs, wall);
     long nf = 0;
     for (int i = 0; i < njobs; i++) nf += jobs[i].h.nonfinite;
     bn_progress("%s: done in %.1f s; %ld non-finite losses recorded", exp, wall, nf);
-    bn_jobs_release(jobs, njobs);
+    bn_shared_release(&sh);
     free(jobs);
     trainset_free(&m);
 }
@@ -269,7 +269,7 @@ void bn_exp_batchsize(const bn_opts *o, const bn_dataset *ds)
     }
     bn_progress("batchsize: %d trainings, %d at a time", NBS, o->jobs);
     double t0 = bn_now();
-    bn_run_jobs(jobs, NBS, o->jobs, o->seed, &m.ts);
+    bn_shared sh = bn_run_jobs(jobs, NBS, o->jobs, o->seed, &m.ts);
     double wall = bn_now() - t0;
 
     bn_out f;
@@ -307,6 +307,6 @@ void bn_exp_batchsize(const bn_opts *o, const bn_dataset *ds)
     bn_out_commit(&f);
     write_study_timing(o, "exp7_batchsize", jobs, NBS, wall);
     bn_progress("batchsize: done in %.1f s", wall);
-    bn_jobs_release(jobs, NBS);
+    bn_shared_release(&sh);
     trainset_free(&m);
 }

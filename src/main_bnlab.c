@@ -8,14 +8,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_version.h>
 
@@ -93,17 +89,6 @@ static void on_signal(int sig)
     bn_out_abort_all();
     signal(sig, SIG_DFL);
     raise(sig);
-}
-
-/* Training workers are forked by the runner; one killed parent must not leave them computing
- * for hours as orphans, so each child asks to receive SIGTERM when its parent dies. */
-static pid_t main_pid;
-static void child_dies_with_parent(void)
-{
-#ifdef __linux__
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != main_pid) raise(SIGTERM);   /* the parent died before prctl took effect */
-#endif
 }
 
 /* Results go to files; stdout carries only `info` and `--help`, and a failed write there
@@ -240,8 +225,6 @@ int main(int argc, char **argv)
     /* Past a file-size limit, a write then fails with EFBIG and is reported with the file's
      * name, instead of the default silent kill that leaves the temporary file behind. */
     signal(SIGXFSZ, SIG_IGN);
-    main_pid = getpid();
-    pthread_atfork(NULL, NULL, child_dies_with_parent);
 
     if (!out) { snprintf(outbuf, sizeof outbuf, "data/runs/seed-%lu", o.seed); out = outbuf; }
     o.out = out;
@@ -262,6 +245,7 @@ int main(int argc, char **argv)
             bn_warn("WARNING: training on Fashion-MNIST, not CIFAR-10: results are not the assignment's");
     }
     bn_mkdir_p(o.out);
+    bn_remove_stale_tmp(o.out);
     if (set & E1) bn_exp_forward_train(&o);
     if (set & E2) bn_exp_forward_test(&o);
     if (set & E3) bn_exp_bn_gradcheck(&o);

@@ -8,17 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Shared region: a job counter, then each job's history and its scalars. */
+/* Shared region: a job counter, then each job's history. */
 typedef struct {
     long next;
-    long failed;
 } shared_head;
-
-static void *shared_base;
-static size_t shared_size;
 
 static void run_one(bn_job *j, unsigned long seed, const bn_trainset *d)
 {
@@ -36,7 +33,7 @@ static void run_one(bn_job *j, unsigned long seed, const bn_trainset *d)
     j->seconds = bn_now() - t0;
 }
 
-void bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const bn_trainset *d)
+bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const bn_trainset *d)
 {
     /* Size and bind every history inside one shared mapping. */
     size_t total = sizeof(shared_head);
@@ -49,8 +46,7 @@ void bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const
     }
     void *mem = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) bn_die(1, "cannot map %zu bytes of shared memory: %s", total, strerror(errno));
-    shared_base = mem;
-    shared_size = total;
+    bn_shared shared = {mem, total};
     shared_head *head = mem;
     double *p = (double *)((char *)mem + sizeof(shared_head));
     for (int i = 0; i < njobs; i++) {
@@ -63,7 +59,7 @@ void bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const
 
     if (workers <= 1 || njobs <= 1) {
         for (int i = 0; i < njobs; i++) run_one(&jobs[i], seed, d);
-        return;
+        return shared;
     }
     if (workers > njobs) workers = njobs;
 
@@ -73,10 +69,14 @@ void bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const
     if (scal == MAP_FAILED) bn_die(1, "cannot map shared memory: %s", strerror(errno));
     fflush(NULL);
     pid_t *pids = bn_calloc((size_t)workers, sizeof(pid_t));
+    pid_t parent = getpid();
     for (int w = 0; w < workers; w++) {
         pid_t pid = fork();
         if (pid < 0) bn_die(1, "cannot start worker process: %s", strerror(errno));
         if (pid == 0) {
+            /* A worker must not outlive its parent: killing bnlab stops every training. */
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (getppid() != parent) _exit(1);   /* the parent died before prctl took effect */
             for (;;) {
                 long i = __atomic_fetch_add(&head->next, 1, __ATOMIC_SEQ_CST);
                 if (i >= njobs) break;
@@ -108,12 +108,11 @@ void bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const
         jobs[i].seconds = scal[3 * i + 2];
     }
     munmap(scal, sizeof(double) * 3 * (size_t)njobs);
+    return shared;
 }
 
-void bn_jobs_release(bn_job *jobs, int njobs)
+void bn_shared_release(bn_shared *s)
 {
-    (void)jobs;
-    (void)njobs;
-    if (shared_base) munmap(shared_base, shared_size);
-    shared_base = NULL;
+    if (s->base) munmap(s->base, s->size);
+    s->base = NULL;
 }

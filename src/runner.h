@@ -2,6 +2,7 @@
 #ifndef BN_RUNNER_H
 #define BN_RUNNER_H
 
+#include <stddef.h>
 #include "net.h"
 #include "solver.h"
 
@@ -27,9 +28,15 @@ typedef struct {
     int Ntr, Nval, dim, classes;
 } bn_trainset;
 
-/* Run every job with `workers` processes (1: in this process). Histories end up in memory shared
- * with the workers; free with bn_jobs_release. Results do not depend on workers or their order. */
-void bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const bn_trainset *d);
-void bn_jobs_release(bn_job *jobs, int njobs);
+/* The memory the histories live in, shared with the worker processes. */
+typedef struct {
+    void *base;
+    size_t size;
+} bn_shared;
+
+/* Run every job with `workers` processes (1: in this process). The jobs' histories point into the
+ * returned mapping; release it when they are written. Results do not depend on workers or order. */
+bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const bn_trainset *d);
+void bn_shared_release(bn_shared *s);
 
 #endif
