@@ -36,14 +36,25 @@ void *bn_calloc_at(size_t count, size_t size, const char *file, int line)
     return p;
 }
 
+/* "prog: message\n" written with one write(), so lines from worker processes never interleave. */
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+    char line[2048];
+    int n = prefix ? snprintf(line, sizeof line, "%s: ", prefix) : 0;
+    if (n < 0) n = 0;
+    int m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    size_t len = m < 0 ? (size_t)n : (size_t)n + (size_t)m;
+    if (len > sizeof line - 2) len = sizeof line - 2;
+    line[len++] = '\n';
+    if (write(STDERR_FILENO, line, len) < 0) { /* nothing left to report to */ }
+}
+
 void bn_die(int status, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: ", bn_progname);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vreport(bn_progname, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     bn_out_abort_all();
     exit(status);
 }
@@ -51,11 +62,9 @@ void bn_die(int status, const char *fmt, ...)
 void bn_warn(const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: ", bn_progname);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vreport(bn_progname, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void bn_progress(const char *fmt, ...)
@@ -63,9 +72,8 @@ void bn_progress(const char *fmt, ...)
     if (bn_quiet) return;
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vreport(NULL, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 /* Open temporary files, so that a fatal error or a signal can remove them. */

@@ -88,6 +88,21 @@ static void row_stats(bn_out *f, const char *stage, const double *a, int N, int 
 
 enum { N1 = 200, D1 = 50, D2 = 60, D3 = 3 };
 
+/* Buffers of experiments 1 and 2, carved from one allocation. */
+typedef struct {
+    double *mem, *X, *W1, *W2, *h, *a, *out, *cache;
+} tl_bufs;
+
+static void tl_alloc(tl_bufs *b)
+{
+    long n[] = {N1 * D1, D1 * D2, D2 * D3, N1 * D2, N1 * D3, N1 * D3, BN_CACHE_SIZE(N1, D3)};
+    double **slot[] = {&b->X, &b->W1, &b->W2, &b->h, &b->a, &b->out, &b->cache};
+    long total = 0;
+    for (int i = 0; i < 7; i++) total += n[i];
+    b->mem = bn_malloc(sizeof(double) * (size_t)total);
+    for (long i = 0, off = 0; i < 7; off += n[i], i++) *slot[i] = b->mem + off;
+}
+
 /* Wall time of an experiment into <name>.timing.tsv, apart from its results. */
 static void write_wall(const bn_opts *o, const char *name, double t0)
 {
@@ -100,10 +115,9 @@ void bn_exp_forward_train(const bn_opts *o)
 {
     double t0 = bn_now();
     gsl_rng *r = bn_rng_new(o->seed, "forward-train", 0, "data");
-    double *X = bn_malloc(sizeof(double) * N1 * D1), *W1 = bn_malloc(sizeof(double) * D1 * D2);
-    double *W2 = bn_malloc(sizeof(double) * D2 * D3), *h = bn_malloc(sizeof(double) * N1 * D2);
-    double *a = bn_malloc(sizeof(double) * N1 * D3), *out = bn_malloc(sizeof(double) * N1 * D3);
-    double *cache = bn_malloc(sizeof(double) * BN_CACHE_SIZE(N1, D3));
+    tl_bufs b;
+    tl_alloc(&b);
+    double *X = b.X, *W1 = b.W1, *W2 = b.W2, *h = b.h, *a = b.a, *out = b.out, *cache = b.cache;
     fill_gaussian(X, N1 * D1, r, 1.0, 0.0);
     fill_gaussian(W1, D1 * D2, r, 1.0, 0.0);
     fill_gaussian(W2, D2 * D3, r, 1.0, 0.0);
@@ -123,7 +137,7 @@ void bn_exp_forward_train(const bn_opts *o)
     write_wall(o, "exp1_forward_train.timing.tsv", t0);
     bn_progress("exp1 forward-train: wrote %s", f.path);
 
-    free(X); free(W1); free(W2); free(h); free(a); free(out); free(cache);
+    free(b.mem);
     gsl_rng_free(r);
 }
 
@@ -131,10 +145,9 @@ void bn_exp_forward_test(const bn_opts *o)
 {
     double t0 = bn_now();
     gsl_rng *r = bn_rng_new(o->seed, "forward-test", 0, "data");
-    double *X = bn_malloc(sizeof(double) * N1 * D1), *W1 = bn_malloc(sizeof(double) * D1 * D2);
-    double *W2 = bn_malloc(sizeof(double) * D2 * D3), *h = bn_malloc(sizeof(double) * N1 * D2);
-    double *a = bn_malloc(sizeof(double) * N1 * D3), *out = bn_malloc(sizeof(double) * N1 * D3);
-    double *cache = bn_malloc(sizeof(double) * BN_CACHE_SIZE(N1, D3));
+    tl_bufs b;
+    tl_alloc(&b);
+    double *X = b.X, *W1 = b.W1, *W2 = b.W2, *h = b.h, *a = b.a, *out = b.out, *cache = b.cache;
     double run_mean[D3] = {0}, run_var[D3] = {0};
     const double ones[D3] = {1, 1, 1}, zeros[D3] = {0, 0, 0};
     fill_gaussian(W1, D1 * D2, r, 1.0, 0.0);
@@ -166,7 +179,7 @@ void bn_exp_forward_test(const bn_opts *o)
     write_wall(o, "exp2_forward_test.timing.tsv", t0);
     bn_progress("exp2 forward-test: wrote %s (%d warm-up batches)", f.path, warm);
 
-    free(X); free(W1); free(W2); free(h); free(a); free(out); free(cache);
+    free(b.mem);
     gsl_rng_free(r);
 }
 
