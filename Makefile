@@ -155,7 +155,6 @@ clean:
 .PHONY: data verify seeds seeds-unset FORCE
 FORCE:
 .DELETE_ON_ERROR:
-.SECONDARY:
 
 # The report (figures, HTML) and the robustness suite have their own rules.
 -include $(wildcard build/obj/*.d build/asan/*.d)

@@ -1,32 +1,52 @@
-# report/report.mk - figures and the HTML writeup of the run in $(RUN); included by the Makefile.
+# report/report.mk - figures and the HTML writeups; included by the Makefile.
 #   make report      run whatever experiment is out of date, draw the figures that are out of
 #                    date, render $(RUN)/report/index.html (figures beside it: opens offline)
+#   make report SEEDS=5 (or SEEDS="0 3 7")
+#                    the same, and the study over those seeds: each seed's training experiments
+#                    and its own page (data/runs/seed-N/report/index.html), the statistics across
+#                    the seeds (bnagg seeds) and their page, $(SEEDS_RUN)/report/index.html
+#   make compare A=... B=...
+#                    a page comparing two runs, each a seed number (its run folder is made or
+#                    brought up to date first) or a run folder (e.g. one made by another version
+#                    of the code): data/compare/<A>-vs-<B>/index.html
 #   make figures     redraw every figure from the existing data files; never runs an experiment
 #   make e2e-report  the end-to-end test of all this (tests/e2e_report.sh), part of `make test`
+# Every rule is incremental: a second call with nothing changed runs nothing.
 # REPORT_SRC lets the end-to-end test work on a copy of report/ without touching the tree.
 REPORT_SRC ?= report
 REPORT_OUT := $(RUN)/report
 HTML       := $(REPORT_OUT)/index.html
-FIGURES    := $(REPORT_OUT)/exp5_deepnet.svg $(REPORT_OUT)/exp6_sweep.svg
+FIGURES    := $(REPORT_OUT)/exp5_deepnet.svg $(REPORT_OUT)/exp6_sweep.svg $(REPORT_OUT)/exp7_batchsize.svg
 PROVENANCE := $(RUN)/provenance.info.tsv
 CMARK_LIBS := -lcmark-gfm-extensions -lcmark-gfm
+RUNS_ROOT    ?= data/runs
+COMPARE_ROOT ?= data/compare
 
-.PHONY: report figures e2e-report
+.PHONY: report figures e2e-report compare quiet-run quiet-report
 all: build/bnreport
 
 build/bnreport: build/obj/main_bnreport.o build/obj/render.o build/obj/common.o
 	$(CC) $(CFLAGS) $^ -o $@ $(CMARK_LIBS) $(LDLIBS)
 
-# $(call draw,SCRIPT,SVG): gnuplot writes beside the figure and the result replaces it only
-# when complete, so a failed drawing never leaves a truncated SVG for the page to show.
+# $(call draw,SCRIPT,SVG[,FOLDERS]): `gnuplot -c SCRIPT FOLDERS TMP` (FOLDERS: $(RUN) unless
+# given) writes beside the figure, and the result replaces it only when complete, so a failed
+# drawing never leaves a truncated SVG for the page to show.
 draw = mkdir -p $(dir $(2)) && tmp=$(dir $(2)).$(notdir $(2)).tmp && \
-	if gnuplot -c $(1) $(RUN) $$tmp && test -s $$tmp; then mv $$tmp $(2) && echo "drew $(2)"; \
+	if gnuplot -c $(1) $(or $(3),$(RUN)) $$tmp && test -s $$tmp; then mv $$tmp $(2) && echo "drew $(2)"; \
 	else rm -f $$tmp; echo "gnuplot: $(1): could not draw $(2)" >&2; exit 1; fi
+
+# Goals for sub-makes: the same work as run and report, but silent when there is nothing to do
+# (make says "Nothing to be done" only for a goal without a recipe of its own).
+quiet-run: run ; @:
+quiet-report: report ; @:
+
+# ---------------------------------------------------------------- one run: $(RUN)/report
 
 # Each figure depends on its script and on the file its experiment writes last (so it is
 # drawn from complete data); the scripts read that experiment's other files too.
 $(REPORT_OUT)/exp5_deepnet.svg: $(RUN)/exp5_deepnet.tsv
 $(REPORT_OUT)/exp6_sweep.svg: $(RUN)/exp6_sweep.tsv
+$(REPORT_OUT)/exp7_batchsize.svg: $(RUN)/exp7_batchsize.tsv
 $(REPORT_OUT)/%.svg: $(REPORT_SRC)/%.gp | $(DEPS_OK)
 	@$(call draw,$<,$@)
 
@@ -40,13 +60,92 @@ $(HTML): build/bnreport $(REPORT_SRC)/report.md $(REPORT_SRC)/style.css $(PROVEN
 
 report: $(HTML)
 
+# ---------------------------------------------------------------- several seeds: $(SEEDS_RUN)/report
+# The Makefile trains each seed of SEED_LIST in data/runs/seed-N (a sub-make per seed) and
+# aggregates them into $(SEEDS_DATA) with bnagg. Here: each seed's own page (a sub-make per
+# seed, after its training; the page of $(RUN) is this make's own), the figures over the seeds,
+# and the page over the seeds, which links to every seed's page.
+SEEDS_OUT     := $(SEEDS_RUN)/report
+SEEDS_HTML    := $(SEEDS_OUT)/index.html
+SEEDS_FIGURES := $(SEEDS_OUT)/seeds_deepnet.svg $(SEEDS_OUT)/seeds_sweep.svg $(SEEDS_OUT)/seeds_batchsize.svg
+SEED_PAGES    := $(foreach r,$(filter-out $(RUN),$(SEED_RUNS)),$(r)/report/index.html)
+
+ifneq ($(SEED_LIST),)
+# FORCE: the sub-make decides what is out of date (experiments 1-4, figures, page), and the
+# page's time stamp changes only if it did something.
+ifneq ($(SEED_PAGES),)
+$(SEED_PAGES): %/report/index.html: %/exp5_deepnet.tsv %/exp6_sweep.tsv %/exp7_batchsize.tsv FORCE
+	@$(MAKE) --no-print-directory quiet-report SEED=$(patsubst seed-%,%,$(notdir $*)) RUN=$* SEEDS=
+endif
+
+$(SEEDS_OUT)/%.svg: $(REPORT_SRC)/%.gp $(SEEDS_DATA) | $(DEPS_OK)
+	@$(call draw,$<,$@,$(SEEDS_RUN))
+
+$(SEEDS_HTML): build/bnreport $(REPORT_SRC)/seeds.md $(REPORT_SRC)/style.css $(SEEDS_DATA) $(SEEDS_FIGURES) \
+               $(SEED_PAGES) $(if $(filter $(RUN),$(SEED_RUNS)),$(HTML))
+	build/bnreport --run $(SEEDS_RUN) --template $(REPORT_SRC)/seeds.md --style $(REPORT_SRC)/style.css --out $@
+
+report: $(SEEDS_HTML)
+endif
+
+# ---------------------------------------------------------------- make compare A=... B=...
+# A run named by a seed number is $(RUNS_ROOT)/seed-N, made or brought up to date by a sub-make
+# `run` (the run of $(RUN) by this make's own rules); one named by a folder must be a run folder
+# already. The page goes to $(COMPARE_ROOT)/<A>-vs-<B>/, each name a seed-N or the folder's path
+# with every character other than letters, digits, . _ - replaced by _.
+cmp_is_seed = $(call is_uint,$(1))
+cmp_dir     = $(if $(call cmp_is_seed,$(1)),$(RUNS_ROOT)/seed-$(1),$(patsubst %/,%,$(1)))
+cmp_name    = $(if $(call cmp_is_seed,$(1)),seed-$(1),$(or $(shell printf '%s' '$(subst ','',$(patsubst %/,%,$(1)))' | tr -c 'A-Za-z0-9._-' '_' | sed 's/^[._]*//'),run))
+# the reason A or B cannot be compared (empty if it can): a folder must hold a run's files
+cmp_bad     = $(if $(call cmp_is_seed,$(1)),,$(if $(word 2,$(1)),$(2)='$(1)' has a space: give a seed number or a run folder without spaces,$(if $(wildcard $(1)/.),$(if $(wildcard $(1)/exp*.tsv),,$(2)=$(1) is not a run folder (it holds no exp*.tsv data file)),$(2)=$(1): no such folder (give a seed number or a run folder))))
+
+ifneq ($(filter compare,$(MAKECMDGOALS)),)
+CMP_ERR := $(if $(and $(strip $(A)),$(strip $(B))),$(or $(call cmp_bad,$(strip $(A)),A),$(call cmp_bad,$(strip $(B)),B)),needs A=... and B=... (a seed number or a run folder))
+ifeq ($(CMP_ERR),)
+CMP_A    := $(call cmp_dir,$(strip $(A)))
+CMP_B    := $(call cmp_dir,$(strip $(B)))
+CMP_OUT  := $(COMPARE_ROOT)/$(call cmp_name,$(strip $(A)))-vs-$(call cmp_name,$(strip $(B)))
+CMP_DATA := $(CMP_OUT)/compare.info.tsv
+CMP_FIGS := $(CMP_OUT)/compare_deepnet.svg $(CMP_OUT)/compare_sweep.svg $(CMP_OUT)/compare_batchsize.svg
+# seed runs other than $(RUN): each brought up to date by its sub-make, whose last file is the
+# manifest; a folder run: every data file in it
+CMP_SEED_DIRS := $(sort $(filter-out $(RUN),$(foreach x,$(A) $(B),$(if $(call cmp_is_seed,$(x)),$(call cmp_dir,$(x))))))
+cmp_deps = $(if $(call cmp_is_seed,$(1)),$(call cmp_dir,$(1))/manifest.tsv,$(wildcard $(call cmp_dir,$(1))/*.tsv))
+
+ifneq ($(CMP_SEED_DIRS),)
+$(CMP_SEED_DIRS:%=%/manifest.tsv): %/manifest.tsv: FORCE
+	@$(MAKE) --no-print-directory quiet-run SEED=$(patsubst seed-%,%,$(notdir $*)) RUN=$* SEEDS=
+# with SEEDS= too (make report compare SEEDS=... A=... B=..., -j): one sub-make at a time per folder
+$(foreach d,$(filter $(SEED_RUNS),$(CMP_SEED_DIRS)),$(eval $(d)/manifest.tsv: | $(d)/exp5_deepnet.tsv $(d)/exp6_sweep.tsv   $(d)/exp7_batchsize.tsv $(filter $(d)/report/index.html,$(SEED_PAGES))))
+endif
+
+$(CMP_DATA): build/bnagg $(call cmp_deps,$(strip $(A))) $(call cmp_deps,$(strip $(B)))
+	build/bnagg compare $(BNQ) --out $(CMP_OUT) $(CMP_A) $(CMP_B)
+
+$(CMP_OUT)/%.svg: $(REPORT_SRC)/%.gp $(CMP_DATA) | $(DEPS_OK)
+	@$(call draw,$<,$@,$(CMP_A) $(CMP_B))
+
+$(CMP_OUT)/index.html: build/bnreport $(REPORT_SRC)/compare.md $(REPORT_SRC)/style.css $(CMP_DATA) $(CMP_FIGS)
+	build/bnreport --run $(CMP_OUT) --template $(REPORT_SRC)/compare.md --style $(REPORT_SRC)/style.css --out $@
+
+compare: $(CMP_OUT)/index.html
+else
+compare:
+	@echo 'bnlab: make compare $(subst ','',$(CMP_ERR))' >&2; exit 2
+endif
+endif
+
+# ---------------------------------------------------------------- make figures
 # Redraw from what is on disk: no dependency on the experiments' rules, so none can rerun.
-FIGURE_DATA := $(RUN)/exp5_deepnet.tsv $(RUN)/exp5_deepnet_loss.tsv $(RUN)/exp5_deepnet_acc.tsv $(RUN)/exp6_sweep.tsv
+FIGURE_DATA := $(RUN)/exp5_deepnet.tsv $(RUN)/exp5_deepnet_loss.tsv $(RUN)/exp5_deepnet_acc.tsv $(RUN)/exp6_sweep.tsv \
+               $(RUN)/exp7_batchsize.tsv $(RUN)/exp7_batchsize_acc.tsv
 figures: | $(DEPS_OK)
 	@for f in $(FIGURE_DATA); do test -s $$f || { echo "figures: $$f is missing or empty: run 'make report' first" >&2; exit 1; }; done
 	@$(foreach f,$(FIGURES),$(call draw,$(REPORT_SRC)/$(basename $(notdir $(f))).gp,$(f)) &&) true
+	@$(if $(SEED_LIST),test -s $(SEEDS_DATA) || { echo "figures: $(SEEDS_DATA) is missing or empty: run 'make report SEEDS=...' first" >&2; exit 1; })
+	@$(if $(SEED_LIST),$(foreach f,$(SEEDS_FIGURES),$(call draw,$(REPORT_SRC)/$(basename $(notdir $(f))).gp,$(f),$(SEEDS_RUN)) &&) true)
 
-e2e-report: build/bnlab build/bnreport
+e2e-report: build/bnlab build/bnreport build/bnagg
 	@tests/e2e_report.sh
 
 test: e2e-report

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
 int bn_tsv_read(bn_tsv *t, const char *path, char *err, size_t errlen)
@@ -80,12 +81,18 @@ void bn_paired_of(bn_paired *p, const double *a, const double *b, int n)
         p->ties += a[i] == b[i];
     }
     p->n = k;
+    p->lo = p->hi = NAN;
     if (k == 0) {
         p->mean = p->sd = p->se = NAN;
     } else {
         p->mean = gsl_stats_mean(d, 1, k);
         p->sd = k > 1 ? gsl_stats_sd_m(d, 1, k, p->mean) : 0.0;
         p->se = k > 1 ? p->sd / sqrt((double)k) : NAN;
+        if (k > 1) {
+            double t = gsl_cdf_tdist_Pinv(0.975, (double)(k - 1));
+            p->lo = p->mean - t * p->se;
+            p->hi = p->mean + t * p->se;
+        }
     }
     free(d);
 }
@@ -136,14 +143,15 @@ int bn_agg_write(const char *dir, const char *out, const bn_tsv *tabs, int ntabs
     }
 
     bn_out f;
-    char b1[64], b2[64], b3[64], b4[64];
+    char b1[64], b2[64], b3[64], b4[64], b5[64];
     double *va = bn_malloc(sizeof(double) * (size_t)ntabs), *vb = bn_malloc(sizeof(double) * (size_t)ntabs);
     bn_out_open(&f, dir, out);
     for (int k = 0; k < nkeys; k++) bn_out_printf(&f, "%s%s", k ? "\t" : "", keys[k]);
     for (int i = 0; i < ncols; i++) {
         const char *n = cols[i].name;
         if (cols[i].b)
-            bn_out_printf(&f, "\t%s_diff_mean\t%s_diff_sd\t%s_diff_se\t%s_n\t%s_wins\t%s_losses\t%s_ties", n, n, n, n, n, n, n);
+            bn_out_printf(&f, "\t%s_diff_mean\t%s_diff_sd\t%s_diff_se\t%s_diff_lo\t%s_diff_hi\t%s_n\t%s_wins\t%s_losses\t%s_ties",
+                          n, n, n, n, n, n, n, n, n);
         else
             bn_out_printf(&f, "\t%s_mean\t%s_sd\t%s_min\t%s_max\t%s_n", n, n, n, n, n);
     }
@@ -157,7 +165,8 @@ int bn_agg_write(const char *dir, const char *out, const bn_tsv *tabs, int ntabs
                 gather(vb, tabs, ntabs, r, cols[i].b);
                 bn_paired_of(&p, va, vb, ntabs);
                 bn_fmt(b1, sizeof b1, p.mean); bn_fmt(b2, sizeof b2, p.sd); bn_fmt(b3, sizeof b3, p.se);
-                bn_out_printf(&f, "\t%s\t%s\t%s\t%d\t%d\t%d\t%d", b1, b2, b3, p.n, p.wins, p.losses, p.ties);
+                bn_fmt(b4, sizeof b4, p.lo); bn_fmt(b5, sizeof b5, p.hi);
+                bn_out_printf(&f, "\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d", b1, b2, b3, b4, b5, p.n, p.wins, p.losses, p.ties);
             } else {
                 bn_stat s;
                 bn_stat_of(&s, va, ntabs);

@@ -21,9 +21,10 @@ typedef struct {
 void bn_stat_of(bn_stat *s, const double *v, int n);
 
 /* d_i = a_i - b_i over the pairs where both are finite: mean, sample sd, standard error sd/sqrt(n),
- * and how many pairs have a > b (wins), a < b (losses), a == b (ties). */
+ * the 95% confidence interval of the mean [lo, hi] = mean -/+ t(0.975, n-1) se (Student's t; NaN
+ * when n < 2), and how many pairs have a > b (wins), a < b (losses), a == b (ties). */
 typedef struct {
-    double mean, sd, se;
+    double mean, sd, se, lo, hi;
     int n, wins, losses, ties;
 } bn_paired;
 void bn_paired_of(bn_paired *p, const double *a, const double *b, int n);
@@ -34,7 +35,8 @@ typedef struct {
 } bn_agg_col;
 
 /* Write dir/out: the key columns of tabs[0], then per plain column c: c_mean c_sd c_min c_max c_n,
- * and per pair: name_diff_mean name_diff_sd name_diff_se name_n name_wins name_losses name_ties.
+ * and per pair: name_diff_mean name_diff_sd name_diff_se name_diff_lo name_diff_hi name_n name_wins
+ * name_losses name_ties.
  * Every table must have the same rows with the same key cells. -1 with the problem in err. */
 int bn_agg_write(const char *dir, const char *out, const bn_tsv *tabs, int ntabs, const char *const *keys, int nkeys,
                  const bn_agg_col *cols, int ncols, char *err, size_t errlen);

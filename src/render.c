@@ -3,7 +3,7 @@
  * A template is Markdown with placeholders; lines starting with "%%" are template comments
  * and are dropped. A placeholder is {{QUERY}} or {{QUERY|FORMAT}} on one line:
  *
- *   QUERY := TERM | TERM " - " TERM | TERM " / " TERM
+ *   QUERY := TERM | TERM (" + " | " - ") TERM ... (left to right) | TERM " / " TERM
  *   TERM  := FILE:COL[:SEL]                  the one cell SEL selects (exactly one row)
  *          | AGG(FILE:COL[:SEL])             AGG: count nonfinite min max mean std sum list
  *          | argmax(FILE:COL:SEL:OUT)        OUT's cell in the row where COL is largest
@@ -16,9 +16,14 @@
  *   FORMAT:= a printf conversion (f e g E G or d, with flags, width, precision and text
  *            around it, %% for a percent sign) | %s (the text as written; the default)
  *          | sign:NEG:ZERO:POS (a word chosen by the value's sign)
+ *          | link or link:TEXT (a Markdown link to the value, a relative path of letters,
+ *            digits and . _ / -; its text is TEXT, or the path itself)
  *            for table(), one format per column or one for all, separated by commas.
  *   {{?QUERY}} at the start of a line keeps the rest of the line when QUERY's value is
  *   non-zero and drops the whole line when it is zero (e.g. a warning shown only if needed).
+ *   {{if QUERY}}, {{else}} and {{end}}, each alone on its line, keep the lines between them
+ *   (or after {{else}}) only when QUERY is non-zero (zero); they nest. Placeholders in lines
+ *   that are dropped are not evaluated, so a block can use a data file that may be absent.
  *
  * min, max, mean, std (population), sum, argmin and argmax use the finite values of the
  * selected rows and fail when there are none; count counts the selected rows (COL may be
@@ -426,12 +431,29 @@ static void put_attr(bn_buf *out, const char *s)
     }
 }
 
+/* The format link or link:TEXT. */
+static int is_link(const char *fmt)
+{
+    return fmt && !strncmp(fmt, "link", 4) && (fmt[4] == '\0' || fmt[4] == ':');
+}
+
 /* Format v with fmt (NULL or "" means %s) into buf. */
 static int format_val(ctx *c, const val *v, const char *fmt, char *buf, size_t n)
 {
     if (!fmt || !*fmt || !strcmp(fmt, "%s")) {
         if (v->text) snprintf(buf, n, "%s", v->text);
         else bn_fmt(buf, n, v->num);
+        return 0;
+    }
+    if (is_link(fmt)) {
+        /* a relative path only: it becomes a link on the page, so nothing that could leave
+         * the folder tree by a scheme or an absolute path, or break out of the Markdown */
+        const char *u = v->text ? v->text : "";
+        int ok = *u && *u != '/' && strlen(u) < n && !strstr(u, "//");
+        for (const char *p = u; ok && *p; p++) ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("._/-", *p);
+        if (!ok) return fail(c, "'%.40s' is not a relative link (letters, digits and . _ / - only)", u);
+        if (fmt[4] == ':' && !fmt[5]) return fail(c, "format 'link:' needs a text after the colon");
+        snprintf(buf, n, "%s", u);
         return 0;
     }
     if (!v->isnum) return fail(c, "'%.40s' is not a number for format '%s'", v->text ? v->text : "", fmt);
@@ -473,7 +495,16 @@ static void emit(ctx *c, bn_buf *out, const char *query, const char *fmt, const 
         }
         bn_buf_puts(out, "\">");
     }
-    put_md(out, text);
+    if (is_link(fmt)) {
+        /* text is a checked relative path: [TEXT](path) */
+        bn_buf_puts(out, "[");
+        put_md(out, fmt[4] == ':' ? fmt + 5 : text);
+        bn_buf_puts(out, "](");
+        bn_buf_puts(out, text);
+        bn_buf_puts(out, ")");
+    } else {
+        put_md(out, text);
+    }
     if (c->lk->annotate) bn_buf_puts(out, "</span>");
 }
 
@@ -582,16 +613,45 @@ static int eval_term(ctx *c, const char *src, val *v, const char *list_fmt, bn_b
     return rc;
 }
 
-/* Find a top-level " - " or " / " (outside parentheses). */
+/* Find the next top-level " + ", " - " or " / " (outside parentheses). */
 static const char *find_op(const char *s)
 {
     int depth = 0;
     for (const char *p = s; *p; p++) {
         if (*p == '(') depth++;
         else if (*p == ')') depth--;
-        else if (depth == 0 && p[0] == ' ' && (p[1] == '-' || p[1] == '/') && p[2] == ' ') return p;
+        else if (depth == 0 && p[0] == ' ' && (p[1] == '-' || p[1] == '+' || p[1] == '/') && p[2] == ' ') return p;
     }
     return NULL;
+}
+
+/* A query of one term, of terms joined by + and - (left to right), or of two terms divided:
+ * its value into v. */
+static int eval_expr(ctx *c, const char *q, val *v)
+{
+    if (!find_op(q)) return eval_term(c, q, v, NULL, NULL);
+    double acc = 0;
+    int nterms = 0, divided = 0;
+    char prev = '+';
+    for (const char *s = q;;) {
+        const char *op = find_op(s);
+        char term[PH_MAX];
+        val t;
+        snprintf(term, sizeof term, "%.*s", op ? (int)(op - s) : (int)strlen(s), s);
+        if (eval_term(c, term, &t, NULL, NULL)) return -1;
+        if (!t.isnum) return fail(c, "'%.40s' is not a number", t.text ? t.text : "");
+        acc = nterms == 0 ? t.num : prev == '+' ? acc + t.num : prev == '-' ? acc - t.num : acc / t.num;
+        nterms++;
+        if (!op) break;
+        prev = op[1];
+        divided |= prev == '/';
+        s = op + 3;
+    }
+    if (divided && nterms != 2) return fail(c, "a query with ' / ' takes exactly two terms");
+    memset(v, 0, sizeof *v);
+    v->isnum = 1;
+    v->num = acc;
+    return 0;
 }
 
 static int is_list(const char *s)
@@ -605,6 +665,7 @@ static int eval_value(ctx *c, const char *q, const char *fmt, bn_buf *out)
     char text[PH_MAX];
     const char *op = find_op(q);
     if (!op && is_list(q)) {
+        if (is_link(fmt)) return fail(c, "list() cannot be a link");
         bn_buf lst = {0};
         int rc = eval_term(c, q, &(val){0}, fmt, &lst);
         if (!rc) emit(c, out, q, fmt, lst.s ? lst.s : "");
@@ -612,18 +673,7 @@ static int eval_value(ctx *c, const char *q, const char *fmt, bn_buf *out)
         return rc;
     }
     val v;
-    if (op) {
-        char left[PH_MAX];
-        val a, b;
-        snprintf(left, sizeof left, "%.*s", (int)(op - q), q);
-        if (eval_term(c, left, &a, NULL, NULL) || eval_term(c, op + 3, &b, NULL, NULL)) return -1;
-        if (!a.isnum || !b.isnum) return fail(c, "'%.40s' is not a number", !a.isnum ? a.text : b.text);
-        memset(&v, 0, sizeof v);
-        v.isnum = 1;
-        v.num = op[1] == '-' ? a.num - b.num : a.num / b.num;
-    } else if (eval_term(c, q, &v, NULL, NULL)) {
-        return -1;
-    }
+    if (eval_expr(c, q, &v)) return -1;
     if (format_val(c, &v, fmt, text, sizeof text)) return -1;
     emit(c, out, q, fmt, text);
     return 0;
@@ -703,18 +753,7 @@ static int eval_table(ctx *c, char *args, const char *fmts, bn_buf *out)
 static int eval_condition(ctx *c, const char *q, int *keep)
 {
     val v = {0};
-    const char *op = find_op(q);
-    if (op) {
-        char left[PH_MAX];
-        val a, b;
-        snprintf(left, sizeof left, "%.*s", (int)(op - q), q);
-        if (eval_term(c, left, &a, NULL, NULL) || eval_term(c, op + 3, &b, NULL, NULL)) return -1;
-        if (!a.isnum || !b.isnum) return fail(c, "'%.40s' is not a number", !a.isnum ? a.text : b.text);
-        v.isnum = 1;
-        v.num = op[1] == '-' ? a.num - b.num : a.num / b.num;
-    } else if (eval_term(c, q, &v, NULL, NULL)) {
-        return -1;
-    }
+    if (eval_expr(c, q, &v)) return -1;
     if (!v.isnum || isnan(v.num)) return fail(c, "a condition needs a number, got '%.40s'", v.text ? v.text : "nan");
     *keep = v.num != 0;
     return 0;
@@ -735,6 +774,8 @@ static int eval_placeholder(ctx *c, const char *body, size_t n, int alone, int f
     }
     trim(&q);
     if (!*q) return fail(c, "empty placeholder");
+    if (!strncmp(q, "if ", 3) || !strcmp(q, "else") || !strcmp(q, "end"))
+        return fail(c, "{{if QUERY}}, {{else}} and {{end}} must stand alone on their line");
     if (q[0] == '?') {
         int keep = 0;
         if (!first) return fail(c, "a condition must start its line");
@@ -752,10 +793,78 @@ static int eval_placeholder(ctx *c, const char *body, size_t n, int alone, int f
     return eval_value(c, q, fmt, out);
 }
 
+/* Copy the placeholder body for messages: printable, shortened with "..." if needed. */
+static void set_ph(ctx *c, const char *body, size_t n)
+{
+    size_t k = 0;
+    for (size_t p = 0; p < n && k + 1 < sizeof c->ph; p++) c->ph[k++] = (unsigned char)body[p] < 0x20 ? '?' : body[p];
+    c->ph[k] = '\0';
+    if (n > k && k > 3) memcpy(c->ph + k - 3, "...", 3);
+}
+
+#define NEST_MAX 16
+
+/* Block conditionals: one level per open {{if}}. */
+typedef struct {
+    int outer;      /* whether the lines around the block are kept */
+    int cond;       /* the condition's value (0 when the block is inside a dropped one) */
+    int in_else;
+    long line;
+} block;
+
+/* If the line [a, e) is a control line ({{if QUERY}}, {{else}} or {{end}}, blanks around),
+ * handle it and return 1; 0 if it is not one; -1 on error. *keep: whether lines are kept now. */
+static int control_line(ctx *c, const char *tmpl, size_t a, size_t e, block *st, int *depth, int *keep)
+{
+    while (a < e && tmpl[a] == ' ') a++;
+    while (e > a && tmpl[e - 1] == ' ') e--;
+    if (e - a < 4 || tmpl[a] != '{' || tmpl[a + 1] != '{' || tmpl[e - 2] != '}' || tmpl[e - 1] != '}') return 0;
+    for (size_t p = a + 2; p + 1 < e - 2; p++)
+        if ((tmpl[p] == '{' && tmpl[p + 1] == '{') || (tmpl[p] == '}' && tmpl[p + 1] == '}')) return 0;
+    size_t b = a + 2, n = e - 2 - b;
+    while (n && tmpl[b] == ' ') b++, n--;
+    while (n && tmpl[b + n - 1] == ' ') n--;
+    set_ph(c, tmpl + b, n);
+    if (n > 3 && !strncmp(tmpl + b, "if ", 3)) {
+        if (*depth == NEST_MAX) return fail(c, "more than %d nested {{if}} blocks", NEST_MAX);
+        block *k = &st[(*depth)++];
+        k->outer = *keep;
+        k->cond = 0;
+        k->in_else = 0;
+        k->line = c->line;
+        if (*keep) {
+            char q[PH_MAX];
+            if (n >= sizeof q) return fail(c, "placeholder longer than %d characters", PH_MAX - 1);
+            memcpy(q, tmpl + b + 3, n - 3);
+            q[n - 3] = '\0';
+            if (strchr(q, '|')) return fail(c, "a condition takes no format");
+            if (eval_condition(c, q, &k->cond)) return -1;
+        }
+        *keep = k->outer && k->cond;
+        return 1;
+    }
+    if (n == 4 && !strncmp(tmpl + b, "else", 4)) {
+        if (*depth == 0) return fail(c, "{{else}} without {{if}}");
+        block *k = &st[*depth - 1];
+        if (k->in_else) return fail(c, "a second {{else}} for the {{if}} of line %ld", k->line);
+        k->in_else = 1;
+        *keep = k->outer && !k->cond;
+        return 1;
+    }
+    if (n == 3 && !strncmp(tmpl + b, "end", 3)) {
+        if (*depth == 0) return fail(c, "{{end}} without {{if}}");
+        *keep = st[--*depth].outer;
+        return 1;
+    }
+    return 0;
+}
+
 int bn_render(const char *tmpl, size_t len, const bn_lookup *lk, bn_buf *out, char *err, size_t errlen)
 {
     ctx c = {lk, err, errlen, 1, ""};
     size_t i = 0;
+    block st[NEST_MAX];
+    int depth = 0, keep = 1;
     bn_buf_append(out, "", 0);
     while (i < len) {
         int bol = i == 0 || tmpl[i - 1] == '\n';
@@ -766,6 +875,19 @@ int bn_render(const char *tmpl, size_t len, const bn_lookup *lk, bn_buf *out, ch
             c.line++;
             continue;
         }
+        if (bol) {
+            size_t e = i;
+            while (e < len && tmpl[e] != '\n' && tmpl[e] != '\0') e++;
+            int rc = control_line(&c, tmpl, i, e, st, &depth, &keep);
+            if (rc < 0) return -1;
+            if (rc > 0 || !keep) {
+                /* a control line, or a line inside a dropped block: not copied, not evaluated */
+                while (e < len && tmpl[e] != '\n') e++;
+                i = e + 1;
+                c.line++;
+                continue;
+            }
+        }
         if (tmpl[i] == '\0') return failf(err, errlen, "line %ld: NUL byte in the template", c.line);
         if (tmpl[i] == '{' && i + 1 < len && tmpl[i + 1] == '{') {
             size_t j = i + 2;
@@ -773,11 +895,8 @@ int bn_render(const char *tmpl, size_t len, const bn_lookup *lk, bn_buf *out, ch
             if (j < len && tmpl[j] == '\0') return failf(err, errlen, "line %ld: NUL byte in the template", c.line);
             if (j + 1 >= len || tmpl[j] == '\n')
                 return failf(err, errlen, "line %ld: '{{' without '}}' on the same line", c.line);
-            size_t n = j - (i + 2), k = 0;
-            for (size_t p = i + 2; p < j && k + 1 < sizeof c.ph; p++)
-                c.ph[k++] = (unsigned char)tmpl[p] < 0x20 ? '?' : tmpl[p];
-            c.ph[k] = '\0';
-            if (n > k && k > 3) memcpy(c.ph + k - 3, "...", 3);
+            size_t n = j - (i + 2);
+            set_ph(&c, tmpl + i + 2, n);
             /* a table placeholder must have its line to itself, a condition must start it */
             int first = 1, alone;
             for (size_t p = i; p > 0 && tmpl[p - 1] != '\n'; p--) if (tmpl[p - 1] != ' ') first = 0;
@@ -799,5 +918,6 @@ int bn_render(const char *tmpl, size_t len, const bn_lookup *lk, bn_buf *out, ch
         bn_buf_append(out, tmpl + i, 1);
         i++;
     }
+    if (depth) return failf(err, errlen, "line %ld: {{if}} without {{end}}", st[depth - 1].line);
     return 0;
 }

@@ -11,7 +11,14 @@
 #      apart from the timings (*.timing.tsv and the values read from them);
 #   4. non-finite values in the data leave gaps in the figures, and the page still renders;
 #   5. bad input (a placeholder that finds no value, a malformed data file, a missing figure or
-#      missing data) stops with a one-line error naming it, and no page is written.
+#      missing data) stops with a one-line error naming it, and no page is written;
+#   6. several seeds (`make report SEEDS=2`, in a copy of the tree so that data/runs is its own):
+#      both seeds' pages and the page over the seeds, every number on it recomputed, its links to
+#      the seeds' pages resolve, a second call changes nothing; bnagg refuses two runs of one seed;
+#   7. comparing runs (`make compare`): two seeds (made by a sub-make), a run with itself (every
+#      file flagged identical) and two folders of which one lacks experiment 7, as a run of an
+#      older version of the code would; every number recomputed; a second call changes nothing;
+#      a missing A or B, or a folder that is not a run, is a one-line error and writes nothing.
 # Dataset: $CIFAR10_DIR, else ../shared/data/cifar-10-batches-bin beside the repository, else
 # (or with E2E_SYNTHETIC=1) a small random CIFAR-10-format folder made here.
 set -eu
@@ -51,7 +58,7 @@ fi
 flags="--epochs 2 --points 4 --train-records 1000 --val-records 200 --test-records 100 --speed-reps 5"
 src=$tmp/src
 mkdir -p "$src"
-cp report/report.md report/style.css report/*.gp "$src/"
+cp report/*.md report/style.css report/*.gp "$src/"
 # mk RUN_FOLDER TARGET...: make on the reduced configuration, with the copied report sources
 mk() {
   r=$1; shift
@@ -61,7 +68,7 @@ mk() {
 # stamp DIR: every file's modification time and size, to tell what a command rewrote
 stamp() { find "$1" -type f -printf '%P %T@ %s\n' | sort; }
 
-$MAKE --no-print-directory build/bnlab build/bnreport >/dev/null
+$MAKE --no-print-directory build/bnlab build/bnreport build/bnagg >/dev/null
 
 # --- the oracle: every annotated value on the page, recomputed from the data files ---
 cat > "$tmp/oracle.awk" <<'AWK'
@@ -157,24 +164,31 @@ function term(t,    fn, inner, F, nf, i, f, c, n, x, best, at, sum, cnt, nfin, m
     settext(cell[f, at, col[f, F[4]]])
   } else die("unknown function " fn)
 }
+# the position of the first top-level " - ", " + " or " / " in q (0 if none)
 function topop(q,    i, d, ch) {
   d = 0
   for (i = 1; i <= length(q); i++) {
     ch = substr(q, i, 1)
     if (ch == "(") d++; else if (ch == ")") d--
-    else if (d == 0 && ch == " " && (substr(q, i + 1, 2) == "- " || substr(q, i + 1, 2) == "/ ")) return i
+    else if (d == 0 && ch == " " && (substr(q, i + 1, 2) == "- " || substr(q, i + 1, 2) == "+ " || substr(q, i + 1, 2) == "/ ")) return i
   }
   return 0
 }
 function numeric(what) { if (K == "num" || (K == "text" && isnum(T))) return V; die(what " is not a number") }
-function query(q,    p, op, a, b) {
+# terms joined by + and - from left to right, or two terms divided
+function query(q,    p, op, acc, b, rest, n) {
   p = topop(q)
   if (p == 0) { term(q); return }
-  op = substr(q, p + 1, 1)
-  term(substr(q, 1, p - 1)); a = numeric(q)
-  term(substr(q, p + 3)); b = numeric(q)
-  if (op == "/" && b == 0) die(q ": division by zero")
-  K = "num"; V = (op == "-") ? a - b : a / b
+  term(substr(q, 1, p - 1)); acc = numeric(q); rest = substr(q, p); n = 1
+  while (rest != "") {
+    op = substr(rest, 2, 1); rest = substr(rest, 4)
+    p = topop(rest)
+    term(p ? substr(rest, 1, p - 1) : rest); b = numeric(q); n++
+    rest = p ? substr(rest, p) : ""
+    if (op == "/") { if (b == 0) die(q ": division by zero"); acc = acc / b }
+    else acc = (op == "-") ? acc - b : acc + b
+  }
+  K = "num"; V = acc
 }
 # the number inside a shown text, and one unit of its last printed digit
 function num(s) { if (match(s, /[-+]?[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?/)) return substr(s, RSTART, RLENGTH) + 0; return "x" }
@@ -212,8 +226,17 @@ function one(q, fmt, shown,    w, want, u) {
   if (u > 0 && num(shown) != "x" && absd(num(shown) - V) <= 0.5 * u + 1e-12 * absd(V)) return
   bad(q, shown, want)
 }
-function check(q, fmt, shown,    i, n, parts) {
+function check(q, fmt, shown,    i, n, parts, href, label) {
   query(q)
+  if (substr(fmt, 1, 4) == "link") {
+    # a link: <a href="VALUE">TEXT</a>, TEXT the format's words or the value itself
+    if (!match(shown, /^<a href="[^"]*">[^<]*<\/a>$/)) bad(q, shown, "a link")
+    href = shown; sub(/^<a href="/, "", href); sub(/">.*$/, "", href)
+    label = shown; sub(/^<a href="[^"]*">/, "", label); sub(/<\/a>$/, "", label)
+    if (K != "text" || href != T) bad(q, href, T)
+    if (label != (fmt == "link" ? T : substr(fmt, 6))) bad(q, label, fmt == "link" ? T : substr(fmt, 6))
+    return
+  }
   if (K != "list") { one(q, fmt, shown); return }
   if (LN == 0) { if (shown != "none") bad(q, shown, "none"); return }
   n = split(shown, parts, ", ")
@@ -222,7 +245,7 @@ function check(q, fmt, shown,    i, n, parts) {
 }
 {
   line = $0
-  while (match(line, /<span class="v" title="[^"]*"( data-f="[^"]*")?>[^<]*<\/span>/)) {
+  while (match(line, /<span class="v" title="[^"]*"( data-f="[^"]*")?>(<a href="[^"]*">[^<]*<\/a>|[^<]*)<\/span>/)) {
     s = substr(line, RSTART, RLENGTH); line = substr(line, RSTART + RLENGTH)
     title = s; sub(/^<span class="v" title="/, "", title); sub(/".*$/, "", title)
     fmt = ""
@@ -240,35 +263,52 @@ END {
 }
 AWK
 
-# check_page RUN_FOLDER MIN_VALUES: the page is complete and every number on it is right
-check_page() {
-  r=$1 page=$1/report/index.html
+# check_html PAGE DATA_FOLDER MIN_VALUES FIGURES DATA_FILES SECTION_IDS: the page is complete (no
+# placeholder left; every figure it shows, and each of FIGURES, a non-empty SVG beside it; a
+# contents entry and a section for each of SECTION_IDS; every relative link resolves) and each
+# of its numbers (at least MIN_VALUES) equals the value recomputed from DATA_FOLDER, with some
+# drawn from each of DATA_FILES
+check_html() {
+  page=$1 r=$2 min=$3 figs=$4 files=$5 ids=$6
+  dir=$(dirname "$page")
   [ -s "$page" ] || fail "$page was not written"
   if grep -n '{{' "$page" >/dev/null; then fail "$page has an unfilled placeholder"; fi
   imgs=$(grep -o '<img src="[^"]*"' "$page" | sed 's/^<img src="//; s/"$//')
   [ -n "$imgs" ] || fail "$page shows no figure"
   for i in $imgs; do
-    [ -s "$r/report/$i" ] || fail "$page shows $i, which is missing or empty"
-    head -c 2048 "$r/report/$i" | grep -q '<svg' || fail "$r/report/$i is not an SVG"
+    [ -s "$dir/$i" ] || fail "$page shows $i, which is missing or empty"
+    head -c 2048 "$dir/$i" | grep -q '<svg' || fail "$dir/$i is not an SVG"
   done
-  for i in exp5_deepnet.svg exp6_sweep.svg; do
+  for i in $figs; do
     echo "$imgs" | grep -qx "$i" || fail "$page does not show $i"
+  done
+  for l in $(grep -o '<a href="[^"#][^"]*"' "$page" | sed 's/^<a href="//; s/"$//'); do
+    [ -s "$dir/$l" ] || fail "$page links to $l, which does not exist"
   done
   res=$(awk -v run="$r" -f "$tmp/oracle.awk" "$page") || fail "$page: a number differs from the data (above)"
   n=${res%% *}
-  [ "$n" -ge "$2" ] || fail "$page: only $n annotated values (expected at least $2)"
-  for f in dataset.info.tsv config.info.tsv provenance.info.tsv exp1_forward_train.tsv exp2_forward_test.tsv \
-           exp3_bn_gradcheck.tsv exp4_net_gradcheck.tsv exp4_initial_loss.tsv exp5_deepnet.tsv \
-           exp5_deepnet_acc.tsv exp6_sweep.tsv; do
+  [ "$n" -ge "$min" ] || fail "$page: only $n annotated values (expected at least $min)"
+  for f in $files; do
     case " ${res#* } " in *" $f "*) ;; *) fail "$page shows nothing from $f" ;; esac
   done
-  for id in 1-data 2-batchnorm-forward-pass-training-mode 3-batchnorm-forward-pass-test-mode \
-            4-batchnorm-backward-pass-gradient-check 5-gradient-check-of-a-net-with-batchnorm \
-            6-a-deep-net-with-and-without-batchnorm 7-sweep-of-the-weight-initialisation-scale 8-findings provenance; do
+  for id in $ids; do
     grep -q "<li><a href=\"#$id\">" "$page" || fail "$page: no contents entry for section $id"
     grep -q "id=\"$id\"" "$page" || fail "$page: no section $id"
   done
   say "$page: $n values match the data files; figures present"
+}
+
+# check_page RUN_FOLDER MIN_VALUES: the single-run page, every section of it
+check_page() {
+  check_html "$1/report/index.html" "$1" "$2" "exp5_deepnet.svg exp6_sweep.svg exp7_batchsize.svg" \
+    "dataset.info.tsv config.info.tsv provenance.info.tsv params.info.tsv exp1_forward_train.tsv exp2_forward_test.tsv
+     exp3_bn_gradcheck.tsv exp4_net_gradcheck.tsv exp4_initial_loss.tsv exp5_deepnet.tsv exp5_deepnet_acc.tsv
+     exp6_sweep.tsv exp7_layernorm_forward.tsv exp7_layernorm_gradcheck.tsv exp7_net_gradcheck_norms.tsv
+     exp7_batchsize.tsv exp7_batchsize_acc.tsv" \
+    "1-data 2-batchnorm-forward-pass-training-mode 3-batchnorm-forward-pass-test-mode
+     4-batchnorm-backward-pass-gradient-check 5-gradient-check-of-a-net-with-batchnorm
+     6-a-deep-net-with-and-without-batchnorm 7-sweep-of-the-weight-initialisation-scale 8-findings
+     9-beyond-the-assignment-layer-normalization 10-beyond-the-assignment-batch-size-and-normalization provenance"
 }
 
 # --- 1. a complete report ---
@@ -282,7 +322,7 @@ check_page "$a" 150
 stamp "$a" > "$tmp/s1"
 mk "$a" report > "$tmp/again.log" 2>&1 || { cat "$tmp/again.log"; fail "second make report failed"; }
 stamp "$a" > "$tmp/s2"
-cmp -s "$tmp/s1" "$tmp/s2" || { diff "$tmp/s1" "$tmp/s2"; fail "a second make report rewrote files"; }
+cmp -s "$tmp/s1" "$tmp/s2" || { diff "$tmp/s1" "$tmp/s2" || true; fail "a second make report rewrote files"; }
 [ ! -s "$tmp/again.log" ] || { cat "$tmp/again.log"; fail "a second make report ran commands"; }
 say "second make report: did nothing"
 
@@ -302,12 +342,12 @@ stamp "$a" > "$tmp/s4"
 mk "$a" figures > "$tmp/fig.log" 2>&1 || { cat "$tmp/fig.log"; fail "make figures failed"; }
 stamp "$a" > "$tmp/s5"
 changed=$(diff "$tmp/s4" "$tmp/s5" | sed -n 's/^> \([^ ]*\) .*/\1/p' | sort | tr '\n' ' ')
-[ "$changed" = "report/exp5_deepnet.svg report/exp6_sweep.svg " ] || fail "make figures rewrote: $changed"
+[ "$changed" = "report/exp5_deepnet.svg report/exp6_sweep.svg report/exp7_batchsize.svg " ] || fail "make figures rewrote: $changed"
 # the control: with the same files, `make report` does rerun the experiments
 mk "$a" report > "$tmp/rerun.log" 2>&1 || { cat "$tmp/rerun.log"; fail "make report after make figures failed"; }
 stamp "$a" > "$tmp/s6"
 diff "$tmp/s5" "$tmp/s6" | grep -q '^> exp5_deepnet.tsv ' || fail "test set-up: make report did not rerun experiment 5"
-say "make figures: redrew both figures, ran no experiment (make report then did)"
+say "make figures: redrew the three figures, ran no experiment (make report then did)"
 
 # --- 3. the same seed again: same bytes ---
 b=$tmp/b
@@ -323,7 +363,7 @@ done
 mask() { sed 's|<span class="v" title="[^"]*\.timing\.tsv[^"]*"[^>]*>[^<]*</span>|TIMING|g' "$1"; }
 mask "$a/report/index.html" > "$tmp/a.html"
 mask "$b/report/index.html" > "$tmp/b.html"
-cmp -s "$tmp/a.html" "$tmp/b.html" || { diff "$tmp/a.html" "$tmp/b.html" | head; fail "the page differs between two runs with the same seed"; }
+cmp -s "$tmp/a.html" "$tmp/b.html" || { diff "$tmp/a.html" "$tmp/b.html" | head || true; fail "the page differs between two runs with the same seed"; }
 say "same seed twice: $n data files and figures and the page identical (timings aside)"
 
 # --- 4. non-finite values ---
@@ -343,9 +383,12 @@ setcol "$c/exp6_sweep.tsv" baseline_best_train -1 -inf
 setcol "$c/exp5_deepnet_loss.tsv" baseline 3 inf
 setcol "$c/exp5_deepnet_loss.tsv" batchnorm 5 -inf
 setcol "$c/exp5_deepnet_acc.tsv" baseline_val -1 nan
+setcol "$c/exp7_batchsize_acc.tsv" val 3 nan
+setcol "$c/exp7_batchsize_acc.tsv" train 4 inf
+setcol "$c/exp7_batchsize.tsv" final_loss 0 inf
 rm -f "$c"/report/*.svg "$c/report/index.html"
 mk "$c" figures > "$tmp/c.log" 2>&1 || { cat "$tmp/c.log"; fail "make figures on non-finite data failed"; }
-for i in exp5_deepnet exp6_sweep; do
+for i in exp5_deepnet exp6_sweep exp7_batchsize; do
   head -c 2048 "$c/report/$i.svg" | grep -q '<svg' || fail "$i.svg with non-finite data is not an SVG"
 done
 grep -q 'no finite values' "$c/report/exp6_sweep.svg" || fail "exp6_sweep.svg: the all-nan panel is not marked"
@@ -388,5 +431,127 @@ if mk "$tmp/empty" figures > /dev/null 2> "$tmp/err"; then fail "make figures wi
 grep -q "exp5_deepnet.tsv is missing" "$tmp/err" || { cat "$tmp/err"; fail "make figures without data: no message naming the file"; }
 expect_error "unknown option" "unknown argument" build/bnreport --bogus
 say "bad input: one-line errors naming the placeholder, file or figure; no page written"
+
+# --- 6. several seeds: make report SEEDS=2 ---
+# In a copy of the tree (sources, Makefile, report and the programs already built, with their
+# time stamps), whose data/runs/seed-N and data/compare are its own.
+tree=$tmp/tree
+mkdir -p "$tree/build"
+cp -a Makefile report scripts src "$tree/"
+cp -a build/bnlab build/bnagg build/bnreport build/obj build/.deps-ok "$tree/build/"
+mkt() { $MAKE --no-print-directory -C "$tree" SEED=0 JOBS=2 QUIET=1 BNFLAGS="$flags" CIFAR10_DIR="$data" "$@"; }
+runs=$tree/data/runs
+t=$(date +%s)
+mkt report SEEDS=2 > "$tmp/seeds.log" 2>&1 || { cat "$tmp/seeds.log"; fail "make report SEEDS=2 failed"; }
+say "make report SEEDS=2 (reduced configuration, two seeds): $(( $(date +%s) - t )) s"
+sr=$runs/seeds-0-1
+check_html "$sr/report/index.html" "$sr" 200 "seeds_deepnet.svg seeds_sweep.svg seeds_batchsize.svg" \
+  "runs.info.tsv exp5_deepnet_seeds.tsv exp5_deepnet_by_seed.tsv exp6_sweep_seeds.tsv exp6_sweep_by_seed.tsv
+   exp7_batchsize_seeds.tsv exp7_gap_seeds.tsv" \
+  "1-the-runs 2-the-deep-net-over-the-seeds 3-the-weight-scale-sweep-over-the-seeds
+   4-batch-size-and-normalization-over-the-seeds 5-findings provenance"
+for s in 0 1; do
+  check_page "$runs/seed-$s" 150
+  grep -q "href=\"../../seed-$s/report/index.html\"" "$sr/report/index.html" || fail "the seeds' page does not link to seed $s's page"
+done
+# The statistics themselves, recomputed here from the two runs' sweep files: per scale, each
+# net's mean and sample sd of the best validation accuracy, and the paired difference's mean,
+# standard error, 95% interval (Student's t with 1 degree of freedom: 12.7062047361747) and wins.
+awk -F '\t' '
+  function near(x, y) { d = x - y; if (d < 0) d = -d; return d <= 1e-12 * (x < 0 ? -x : x) + 1e-15 }
+  FNR == 1 { f++; for (i = 1; i <= NF; i++) c[f, $i] = i; next }
+  f < 3 { bn[f, FNR] = $c[f, "batchnorm_best_val"]; bl[f, FNR] = $c[f, "baseline_best_val"]; next }
+  {
+    m = (bn[1, FNR] + bn[2, FNR]) / 2; sd = sqrt((bn[1, FNR] - m) ^ 2 + (bn[2, FNR] - m) ^ 2)
+    d1 = bn[1, FNR] - bl[1, FNR]; d2 = bn[2, FNR] - bl[2, FNR]; dm = (d1 + d2) / 2
+    se = sqrt((d1 - dm) ^ 2 + (d2 - dm) ^ 2) / sqrt(2); w = (d1 > 0) + (d2 > 0); lo = dm - 12.7062047361747 * se
+    if (!near($c[3, "batchnorm_best_val_mean"], m) || !near($c[3, "batchnorm_best_val_sd"], sd) ||
+        !near($c[3, "best_val_diff_mean"], dm) || !near($c[3, "best_val_diff_se"], se) || $c[3, "best_val_wins"] != w ||
+        (se > 0 && !near($c[3, "best_val_diff_lo"], lo))) {
+      printf "e2e-report: FAIL: exp6_sweep_seeds.tsv row %d: %s %s %s %s %s, recomputed %.17g %.17g %.17g %.17g %d\n", FNR - 1,
+        $c[3, "batchnorm_best_val_mean"], $c[3, "batchnorm_best_val_sd"], $c[3, "best_val_diff_mean"],
+        $c[3, "best_val_diff_se"], $c[3, "best_val_wins"], m, sd, dm, se, w > "/dev/stderr"; bad = 1
+    }
+    rows++
+  }
+  END { if (bad || rows == 0) exit 1 }' "$runs/seed-0/exp6_sweep.tsv" "$runs/seed-1/exp6_sweep.tsv" "$sr/exp6_sweep_seeds.tsv" ||
+  fail "bnagg seeds: the statistics differ from those recomputed from the runs"
+say "the statistics over the seeds match those recomputed from the two runs"
+
+stamp "$tree/data" > "$tmp/t1"
+mkt report SEEDS=2 > "$tmp/seeds2.log" 2>&1 || { cat "$tmp/seeds2.log"; fail "second make report SEEDS=2 failed"; }
+stamp "$tree/data" > "$tmp/t2"
+# (A bare `.SECONDARY:` in the Makefile has this effect: GNU make 4.3 then remakes whatever
+# depends on a target with a FORCE'd recipe, such as the per-seed sub-makes, on every call.)
+hint=""
+if grep -qx '.SECONDARY:' Makefile; then hint=" (the Makefile's bare .SECONDARY: makes make 4.3 remake the dependents of FORCE'd sub-make targets every time)"; fi
+cmp -s "$tmp/t1" "$tmp/t2" || { diff "$tmp/t1" "$tmp/t2" || true; fail "a second make report SEEDS=2 rewrote files$hint"; }
+if grep -v "Nothing to be done" "$tmp/seeds2.log"; then fail "a second make report SEEDS=2 ran commands (above)"; fi
+say "second make report SEEDS=2: changed nothing"
+
+expect_error "bnagg: one seed twice" "both have seed 0" \
+  "$tree/build/bnagg" seeds --out "$tmp/dup" "$runs/seed-0" "$runs/seed-0"
+[ ! -e "$tmp/dup" ] || fail "bnagg seeds wrote $tmp/dup for runs it refused"
+cp -a "$runs/seed-1" "$tmp/other"
+sed -i 's/^epochs\t.*/epochs\t99/' "$tmp/other/params.info.tsv"
+expect_error "bnagg: runs of two configurations" "not of one configuration: params.info.tsv: epochs" \
+  "$tree/build/bnagg" seeds --out "$tmp/dup" "$runs/seed-0" "$tmp/other"
+[ ! -e "$tmp/dup" ] || fail "bnagg seeds wrote $tmp/dup for runs it refused"
+say "bnagg seeds: refuses one seed twice, and runs of two configurations"
+
+# --- 7. comparing runs: make compare A=... B=... ---
+t=$(date +%s)
+mkt compare A=0 B=1 > "$tmp/cmp.log" 2>&1 || { cat "$tmp/cmp.log"; fail "make compare A=0 B=1 failed"; }
+say "make compare A=0 B=1: $(( $(date +%s) - t )) s"
+cmpids="the-runs what-changed 5-experiment-5-the-deep-net 6-experiment-6-the-weight-scale-sweep
+        7-experiment-7-layer-normalization-and-batch-size"
+cmpfiles="compare.info.tsv compare_files.tsv compare_values.tsv compare_runs.info.tsv"
+cd01=$tree/data/compare/seed-0-vs-seed-1
+check_html "$cd01/index.html" "$cd01" 300 "compare_deepnet.svg compare_sweep.svg compare_batchsize.svg" "$cmpfiles" "$cmpids"
+grep -q "exp6_sweep.tsv</span>: different" "$cd01/index.html" || grep -q "exp6_sweep.tsv</code>: different" "$cd01/index.html" ||
+  fail "$cd01/index.html: the sweep of two seeds is not marked different"
+stamp "$tree/data" > "$tmp/t3"
+mkt compare A=0 B=1 > "$tmp/cmp2.log" 2>&1 || { cat "$tmp/cmp2.log"; fail "second make compare failed"; }
+stamp "$tree/data" > "$tmp/t4"
+cmp -s "$tmp/t3" "$tmp/t4" || { diff "$tmp/t3" "$tmp/t4" || true; fail "a second make compare rewrote files$hint"; }
+[ ! -s "$tmp/cmp2.log" ] || { cat "$tmp/cmp2.log"; fail "a second make compare ran commands"; }
+say "second make compare: did nothing"
+
+# a run with a copy of itself: every result file identical, and the page says so
+cp -a "$runs/seed-1" "$tmp/same"
+mkt compare A=1 B="$tmp/same" > "$tmp/cmp3.log" 2>&1 || { cat "$tmp/cmp3.log"; fail "make compare of a run with its copy failed"; }
+cds=$tree/data/compare/seed-1-vs-$(printf '%s' "$tmp/same" | tr -c 'A-Za-z0-9._-' '_' | sed 's/^[._]*//')
+check_html "$cds/index.html" "$cds" 20 "compare_deepnet.svg compare_sweep.svg" "compare.info.tsv compare_files.tsv" "the-runs what-changed"
+awk -F '\t' 'NR > 1 && $2 != "identical" { exit 1 }' "$cds/compare_files.tsv" || fail "a run and its copy: not every file is identical"
+grep -q "The two runs gave identical results" "$cds/index.html" || fail "$cds/index.html does not say the runs are identical"
+grep -q "exp6_sweep.tsv</code>: identical" "$cds/index.html" || fail "$cds/index.html does not flag exp6_sweep.tsv identical"
+
+# a run of an older version of the code, without experiment 7: the page says what is missing
+cp -a "$runs/seed-0" "$tmp/old"
+rm -f "$tmp/old"/exp7_*
+mkt compare A="$tmp/old" B=0 > "$tmp/cmp4.log" 2>&1 || { cat "$tmp/cmp4.log"; fail "make compare with a run lacking experiment 7 failed"; }
+cdo=$tree/data/compare/$(printf '%s' "$tmp/old" | tr -c 'A-Za-z0-9._-' '_' | sed 's/^[._]*//')-vs-seed-0
+check_html "$cdo/index.html" "$cdo" 20 "compare_deepnet.svg compare_sweep.svg" "compare.info.tsv compare_files.tsv" "$cmpids"
+grep -q "exp7_batchsize.tsv.only in B" "$cdo/compare_files.tsv" || fail "compare_files.tsv does not list exp7_batchsize.tsv as only in B"
+grep -q "only in B</span></strong>, so it is not compared" "$cdo/index.html" || fail "$cdo/index.html does not say experiment 7 is in B only"
+grep -q "no experiment 7 data in A" "$cdo/compare_batchsize.svg" || fail "compare_batchsize.svg does not say A has no experiment 7 data"
+say "make compare: two seeds, a run with its copy (all identical), a run without experiment 7"
+
+stamp "$tree/data" > "$tmp/t5"
+expect_make_error() {
+  what=$1 line=$2; shift 2
+  if mkt "$@" > /dev/null 2> "$tmp/err"; then fail "$what: succeeded"; fi
+  [ "$(head -n 1 "$tmp/err")" = "$line" ] || { cat "$tmp/err"; fail "$what: the first line is not '$line'"; }
+  if grep -v "^make: \*\*\* " "$tmp/err" | tail -n +2 | grep .; then fail "$what: more than one error line"; fi
+}
+expect_make_error "make compare without A and B" "bnlab: make compare needs A=... and B=... (a seed number or a run folder)" compare
+expect_make_error "make compare without B" "bnlab: make compare needs A=... and B=... (a seed number or a run folder)" compare A=0
+expect_make_error "make compare, a missing folder" "bnlab: make compare B=$tmp/nowhere: no such folder (give a seed number or a run folder)" compare A=0 B="$tmp/nowhere"
+expect_make_error "make compare, not a run folder" "bnlab: make compare A=$tree/src is not a run folder (it holds no exp*.tsv data file)" compare A="$tree/src" B=0
+set +e; mkt compare > /dev/null 2>&1; rc=$?; set -e
+[ "$rc" -eq 2 ] || fail "make compare without A and B: exit status $rc, not 2"
+stamp "$tree/data" > "$tmp/t6"
+cmp -s "$tmp/t5" "$tmp/t6" || { diff "$tmp/t5" "$tmp/t6" || true; fail "a refused make compare wrote files"; }
+say "make compare: a missing A or B, or a folder that is not a run, is a one-line error; nothing written"
 
 say "passed in $(( $(date +%s) - start )) s"

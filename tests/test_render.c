@@ -208,6 +208,66 @@ static void comments_and_conditions_drop_lines(void **state)
     expect_error(f, "{{?kv.tsv:value:key=dataset}}", "needs a number", NULL);
 }
 
+static void sums_chain_left_to_right(void **state)
+{
+    fixture *f = *state;
+    /* 0.31 - 0.2 + 0.25 - 0.119, left to right */
+    expect(f, "{{sweep.tsv:bn:#1 - sweep.tsv:base:#1 + sweep.tsv:bn:#0 - sweep.tsv:base:#0|%.3f}}", "0.241");
+    expect(f, "{{count(sweep.tsv:*) + count(sweep.tsv:*:bn>0.3) + answer}}", "46");
+    expect(f, "{{?count(sweep.tsv:*:bn>0.5) + count(sweep.tsv:*:bn>0.3)}}kept", "kept");
+    expect_error(f, "{{sweep.tsv:bn:#0 / sweep.tsv:bn:#1 + sweep.tsv:bn:#2}}", "exactly two terms", NULL);
+    expect_error(f, "{{sweep.tsv:bn:#0 + sweep.tsv:name:#0}}", "'alpha' is not a number", NULL);
+    expect_error(f, "{{sweep.tsv:bn:#0 + list(sweep.tsv:bn)}}", "cannot take part in arithmetic", NULL);
+}
+
+static void blocks_keep_or_drop_lines(void **state)
+{
+    fixture *f = *state;
+    expect(f, "a\n{{if count(sweep.tsv:*:bn>0.3)}}\nin {{sweep.tsv:ws:#0}}\n{{else}}\nout\n{{end}}\nb\n", "a\nin 0.0001\nb\n");
+    expect(f, "a\n  {{ if count(sweep.tsv:*:bn>0.5) }}  \nin\n{{else}}\nout\n {{end}}\nb", "a\nout\nb");
+    /* a dropped block is not evaluated: its placeholders may name absent files */
+    expect(f, "{{if count(sweep.tsv:*:bn>0.5)}}\n{{absent.tsv:x:#0}} {{table(absent.tsv:x)}}\n{{end}}\nok", "ok");
+    /* nested: the inner condition is evaluated only inside a kept block */
+    expect(f, "{{if count(sweep.tsv:*)}}\n1\n{{if count(sweep.tsv:*:bn>0.5)}}\n2\n{{else}}\n3\n{{end}}\n4\n{{end}}\n",
+           "1\n3\n4\n");
+    expect(f, "{{if count(sweep.tsv:*:bn>0.5)}}\n{{if absent.tsv:x:#0}}\nx\n{{else}}\ny\n{{end}}\n{{else}}\nz\n{{end}}\n", "z\n");
+    expect_error(f, "x\n{{if count(sweep.tsv:*)}}\ny\n", "line 2", "without {{end}}");
+    expect_error(f, "{{end}}", "{{end}} without {{if}}", NULL);
+    expect_error(f, "{{else}}", "{{else}} without {{if}}", NULL);
+    expect_error(f, "{{if answer}}\n{{else}}\n{{else}}\n{{end}}", "a second {{else}}", NULL);
+    expect_error(f, "text {{if answer}}", "must stand alone", NULL);
+    expect_error(f, "{{if kv.tsv:value:key=dataset}}\n{{end}}", "needs a number", NULL);
+    expect_error(f, "{{if answer|%d}}\n{{end}}", "takes no format", NULL);
+    expect_error(f, "{{if absent.tsv:x:#0}}\n{{end}}", "absent.tsv", NULL);
+}
+
+static void links_are_relative_paths(void **state)
+{
+    fixture *f = *state;
+    static const char pages_tsv[] = "seed\tpage\n0\t../../seed-0/report/index.html\n1\thttp://x.org/a\n2\t/etc/passwd\n";
+    bn_tsv tabs[3];
+    char err[256];
+    tabs[0] = f->tabs[0];
+    tabs[1] = f->tabs[1];
+    assert_int_equal(bn_tsv_parse(&tabs[2], "pages.tsv", pages_tsv, strlen(pages_tsv), err, sizeof err), 0);
+    bn_tsv_set set = {tabs, 3};
+    f->lk.ctx = &set;
+    expect(f, "{{pages.tsv:page:seed=0|link}}", "[../../seed-0/report/index.html](../../seed-0/report/index.html)");
+    expect(f, "{{pages.tsv:page:seed=0|link:seed 0 [page]}}", "[seed 0 \\[page\\]](../../seed-0/report/index.html)");
+    expect(f, "{{table(pages.tsv:seed=Seed,page=Page:seed=0)|%s,link:open}}",
+           "| Seed | Page |\n| ---: | :--- |\n| 0 | [open](../../seed-0/report/index.html) |");
+    f->lk.annotate = 1;
+    expect(f, "{{pages.tsv:page:seed=0|link:open}}",
+           "<span class=\"v\" title=\"pages.tsv:page:seed=0\" data-f=\"link:open\">[open](../../seed-0/report/index.html)</span>");
+    f->lk.annotate = 0;
+    expect_error(f, "{{pages.tsv:page:seed=1|link}}", "not a relative link", NULL);
+    expect_error(f, "{{pages.tsv:page:seed=2|link}}", "not a relative link", NULL);
+    expect_error(f, "{{pages.tsv:page:seed=0|link:}}", "needs a text", NULL);
+    expect_error(f, "{{list(pages.tsv:page)|link}}", "cannot be a link", NULL);
+    f->lk.ctx = &f->set;
+    bn_tsv_free(&tabs[2]);
+}
+
 static void annotation_names_the_source_and_escapes(void **state)
 {
     fixture *f = *state;
@@ -229,7 +289,8 @@ static void mutated_templates_never_crash(void **state)
     static const char base[] =
         "# T\n{{sweep.tsv:bn:#0|%.3f}} {{mean(sweep.tsv:bn:ws>0.001) - min(sweep.tsv:base)|%+.2e}}\n"
         "{{table(sweep.tsv:ws=W,bn=B:point!=1)|%.2g,%.2f}}\n{{?count(sweep.tsv:*)}}{{list(sweep.tsv:name)}}\n"
-        "{{argmax(sweep.tsv:bn::name)}} {{kv.tsv:value:key=seed|sign:a:b:c}} {{answer}}\n";
+        "{{argmax(sweep.tsv:bn::name)}} {{kv.tsv:value:key=seed|sign:a:b:c}} {{answer}}\n"
+        "{{if count(sweep.tsv:*) - answer + count(sweep.tsv:*:bn>0.2)}}\nin\n{{else}}\n{{kv.tsv:value:#0|link:x}}\n{{end}}\n";
     const char alphabet[] = "{}|:#()%-,=<>!?*.0123456789abdefgnstvx \n\t";
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 4);
@@ -273,6 +334,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(arithmetic_and_formats, setup, teardown),
         cmocka_unit_test_setup_teardown(tables_expand_to_markdown, setup, teardown),
         cmocka_unit_test_setup_teardown(comments_and_conditions_drop_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(sums_chain_left_to_right, setup, teardown),
+        cmocka_unit_test_setup_teardown(blocks_keep_or_drop_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(links_are_relative_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(annotation_names_the_source_and_escapes, setup, teardown),
         cmocka_unit_test_setup_teardown(mutated_templates_never_crash, setup, teardown),
     };

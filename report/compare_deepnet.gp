@@ -1,0 +1,71 @@
+# compare_deepnet.gp - experiment 5 in two runs A and B, overlaid: training loss per iteration,
+# training and validation accuracy per epoch, batchnorm (blue) and baseline (vermilion); run A in
+# solid lines with filled markers, run B dashed with open markers.
+# usage: gnuplot -c report/compare_deepnet.gp RUN_A RUN_B OUTPUT.svg
+# Reads exp5_deepnet_loss.tsv and exp5_deepnet_acc.tsv of each run by column name. A run without
+# them is left out and the panel says so; non-finite values become gaps.
+if (ARGC != 3) { print "usage: gnuplot -c compare_deepnet.gp RUN_A RUN_B OUTPUT.svg"; exit status 2 }
+dirA = ARG1; dirB = ARG2
+
+set terminal svg size 900,1200 font "DejaVu Sans,14" background "white"
+set output ARG3
+set datafile separator "\t"
+set datafile columnheaders
+
+fin(v) = (v == v && abs(v) < 1e300) ? v : NaN
+have(f) = int(system(sprintf("test -s '%s' && echo 1 || echo 0", f)))
+file(R, name) = (R eq "A" ? dirA : dirB) . "/" . name
+# the runs (A, B) that have file `name`, as words; a note naming those that do not
+runs_with(name) = (have(file("A", name)) ? "A " : "") . (have(file("B", name)) ? "B" : "")
+missing(name) = (have(file("A", name)) ? "" : "no data in A  ") . (have(file("B", name)) ? "" : "no data in B")
+
+# line styles: 1 A batchnorm, 2 A baseline, 3 B batchnorm, 4 B baseline
+set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.7
+set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.6
+set style line 3 lc rgb "#0072B2" lw 2 dt 2 pt 6 ps 0.8
+set style line 4 lc rgb "#D55E00" lw 2 dt 2 pt 4 ps 0.7
+ls_of(R, net) = (R eq "A" ? 0 : 2) + (net eq "batchnorm" ? 1 : 2)
+set grid lc rgb "#dddddd" lw 1
+set border lc rgb "#444444"
+set key at graph 1.02, 0.5 left center vertical Left reverse samplen 2.5 spacing 1.3
+
+# nfin: finite values of columns `cols` in `name` over the runs in `rs`; ymin, ymax their range
+finite_count = 'nfin = 0; ymin = 1e300; ymax = -1e300; \
+  do for [R in rs] { do for [c in cols] { undefine STATS_records; stats file(R, name) using (fin(column(c))) nooutput; \
+    if (exists("STATS_records")) { nfin = nfin + STATS_records; \
+      if (STATS_records > 0) { ymin = (STATS_min < ymin) ? STATS_min : ymin; ymax = (STATS_max > ymax) ? STATS_max : ymax } } } }'
+panel = 'if (nfin == 0) { set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888" } \
+  else { set yrange [*:*]; unset label 1 }; \
+  set label 2 missing(name) at graph 0.02, 0.95 left tc rgb "#aa0000"'
+nets = "batchnorm baseline"
+
+set multiplot layout 3,1 margins 0.1, 0.78, 0.05, 0.96 spacing 0, 0.11
+
+# 1. training loss, every iteration (thin lines: four noisy curves stay readable)
+name = "exp5_deepnet_loss.tsv"; rs = runs_with(name); cols = nets
+@finite_count
+@panel
+if (nfin > 0 && ymin > 0 && ymax / ymin > 100) { set logscale y } else { unset logscale y }
+set title "Training loss"
+set xlabel "Iteration"
+set ylabel "Loss"
+plot for [R in rs] for [N in nets] file(R, name) using "iteration":(fin(column(N))) with lines ls ls_of(R, N) lw 1 \
+       title sprintf("%s: %s", R, N), \
+     NaN notitle
+unset logscale y
+
+# 2. and 3. training and validation accuracy at each check
+name = "exp5_deepnet_acc.tsv"; rs = runs_with(name)
+set xlabel "Epoch"
+set ylabel "Accuracy"
+do for [C in "train val"] {
+  cols = sprintf("batchnorm_%s baseline_%s", C, C)
+  @finite_count
+  @panel
+  set title (C eq "train" ? "Training" : "Validation") . " accuracy"
+  plot for [R in rs] for [N in nets] file(R, name) using "epoch":(fin(column(N . "_" . C))) with linespoints ls ls_of(R, N) \
+         title sprintf("%s: %s", R, N), \
+       NaN notitle
+}
+
+unset multiplot
