@@ -317,25 +317,44 @@ static double rel_error_masked(const double *a, const double *b, const unsigned 
     return worst;
 }
 
+/* Centred difference of the net's loss in element p[i] with step h; *kink is set when x+h and
+ * x-h fall on two sides of some ReLU's kink, where the loss is not differentiable. */
+static double central_diff(bn_net *net, double *p, long i, double h, const double *X, const int *y,
+                           unsigned char *pp, unsigned char *pm, long units, unsigned char *kink)
+{
+    double old = p[i];
+    p[i] = old + h;
+    double fp = bn_net_loss(net, X, y, GN);
+    relu_pattern(net, GN, pp);
+    p[i] = old - h;
+    double fm = bn_net_loss(net, X, y, GN);
+    relu_pattern(net, GN, pm);
+    p[i] = old;
+    *kink = memcmp(pp, pm, (size_t)units) != 0;
+    return (fp - fm) / (2.0 * h);
+}
+
 /* Gradient check of every parameter of a fresh net with this normalisation and reg; one row per
  * parameter into f, prefixed by `prefix` (already tab-terminated). Returns the initial loss.
- * Centred differences are meaningless where x+h and x-h fall on two sides of a ReLU's kink (the
- * loss is not differentiable there), so such elements are counted and a second error leaves
- * them out; the first error is the assignment's, over every element. */
+ * rel_error is the assignment's (h = 1e-5, every element). Two things make it large without any
+ * fault in backpropagation, so they are measured too: elements whose +-h straddle a ReLU kink
+ * (counted in kinks, left out of rel_error_smooth), and strong curvature, where batchnorm over two
+ * samples bends the loss within h (rel_error_small_h: h = 1e-6, kinks left out). */
 static double net_gradcheck(bn_out *f, const char *prefix, const bn_opts *o, bn_norm norm, double reg, long point,
                             const double *X, const int *y)
 {
     const int hidden[] = {GH1, GH2};
-    const double h = 1e-5;
-    char v[64], vs[64];
+    char v[64], vs[64], v6[64];
     bn_net *net = bn_net_new(hidden, 2, GD, GC, norm, reg, GN);
     gsl_rng *ri = bn_rng_new(o->seed, "net-gradcheck", point, "init");
     bn_net_init(net, ri, 5e-2);
     gsl_rng_free(ri);
     double loss = bn_net_loss(net, X, y, GN);
     long units = (long)GN * (GH1 + GH2), np = net->nparams;
-    double *g = bn_malloc(sizeof(double) * (size_t)np), *ng = bn_malloc(sizeof(double) * (size_t)np);
-    unsigned char *kink = bn_malloc((size_t)np), *pp = bn_malloc((size_t)units), *pm = bn_malloc((size_t)units);
+    double *g = bn_malloc(sizeof(double) * (size_t)np), *ng = bn_malloc(sizeof(double) * 2 * (size_t)np);
+    double *ng6 = ng + np;
+    unsigned char *kink = bn_malloc(2 * (size_t)np), *kink6 = kink + np;
+    unsigned char *pp = bn_malloc((size_t)units), *pm = bn_malloc((size_t)units);
     memcpy(g, net->grads, sizeof(double) * (size_t)np);
     /* the assignment lists the parameters in sorted name order */
     const char *order[] = {"W1", "W2", "W3", "b1", "b2", "b3", "beta1", "beta2", "gamma1", "gamma2"};
@@ -345,25 +364,20 @@ static double net_gradcheck(bn_out *f, const char *prefix, const bn_opts *o, bn_
         double *p = net->params + s->off;
         long kinks = 0;
         for (long i = 0; i < s->n; i++) {
-            double old = p[i];
-            p[i] = old + h;
-            double fp = bn_net_loss(net, X, y, GN);
-            relu_pattern(net, GN, pp);
-            p[i] = old - h;
-            double fm = bn_net_loss(net, X, y, GN);
-            relu_pattern(net, GN, pm);
-            p[i] = old;
-            ng[s->off + i] = (fp - fm) / (2.0 * h);
-            kink[s->off + i] = memcmp(pp, pm, (size_t)units) != 0;
-            kinks += kink[s->off + i];
+            long j = s->off + i;
+            ng[j] = central_diff(net, p, i, 1e-5, X, y, pp, pm, units, &kink[j]);
+            ng6[j] = central_diff(net, p, i, 1e-6, X, y, pp, pm, units, &kink6[j]);
+            kinks += kink[j];
         }
         double e = rel_error_masked(ng + s->off, g + s->off, NULL, s->n);
         double es = rel_error_masked(ng + s->off, g + s->off, kink + s->off, s->n);
+        double e6 = rel_error_masked(ng6 + s->off, g + s->off, kink6 + s->off, s->n);
         bn_fmt(v, sizeof v, e);
         bn_fmt(vs, sizeof vs, es);
-        bn_out_printf(f, "%s%s\t%s\t%ld\t%s\n", prefix, s->name, v, kinks, vs);
-        bn_progress("  %-9s %-7s relative error %.3e (%ld at ReLU kinks; %.3e without them)", bn_norm_name(norm),
-                    s->name, e, kinks, es);
+        bn_fmt(v6, sizeof v6, e6);
+        bn_out_printf(f, "%s%s\t%s\t%ld\t%s\t%s\n", prefix, s->name, v, kinks, vs, v6);
+        bn_progress("  %-9s %-7s relative error %.3e (%ld at ReLU kinks; %.3e without them; %.3e with h = 1e-6)",
+                    bn_norm_name(norm), s->name, e, kinks, es, e6);
     }
     free(g);
     free(ng);
@@ -386,7 +400,7 @@ void bn_exp_net_gradcheck(const bn_opts *o)
     char v[64], rv[64], prefix[80];
     bn_out_open(&f, o->out, "exp4_net_gradcheck.tsv");
     bn_out_open(&fl, o->out, "exp4_initial_loss.tsv");
-    bn_out_printf(&f, "reg\tparam\trel_error\tkinks\trel_error_smooth\n");
+    bn_out_printf(&f, "reg\tparam\trel_error\tkinks\trel_error_smooth\trel_error_small_h\n");
     bn_out_printf(&fl, "reg\tinitial_loss\n");
     for (int k = 0; k < 2; k++) {
         bn_fmt(rv, sizeof rv, regs[k]);
@@ -466,7 +480,7 @@ void bn_exp_layernorm_checks(const bn_opts *o)
     const double regs[] = {0.0, 3.14};
     const bn_norm norms[] = {BN_NORM_NONE, BN_NORM_BATCH, BN_NORM_LAYER};
     bn_out_open(&f, o->out, "exp7_net_gradcheck_norms.tsv");
-    bn_out_printf(&f, "norm\treg\tparam\trel_error\tkinks\trel_error_smooth\n");
+    bn_out_printf(&f, "norm\treg\tparam\trel_error\tkinks\trel_error_smooth\trel_error_small_h\n");
     for (int n = 0; n < 3; n++)
         for (int k = 0; k < 2; k++) {
             bn_fmt(rv, sizeof rv, regs[k]);
