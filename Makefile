@@ -39,16 +39,21 @@ REP_OBJ  := $(REP_SRC:src/%.c=build/obj/%.o)
 LIB_OBJ  := $(LIB_SRC:src/%.c=build/obj/%.o)
 TESTS   := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
-DEPS_OK := build/.deps-ok
+DEPS_OK   := build/.deps-ok
+DEPS_TEST := build/.deps-test
 
 .PHONY: all test unit unit-asan info clean run checks train bench deps
-all: build/bnlab
+all: build/bnlab build/bnagg
 
-# Install (as root) or name (otherwise) the missing Debian packages, once.
+# Install (as root) or name (otherwise) the missing Debian packages, once: what building and the
+# report need for every target, and what the tests need (cmocka, valgrind, clang) for the tests.
 $(DEPS_OK): scripts/deps.sh
-	@scripts/deps.sh all
+	@scripts/deps.sh report
 	@mkdir -p build && touch $@
-deps: $(DEPS_OK)
+$(DEPS_TEST): scripts/deps.sh | $(DEPS_OK)
+	@scripts/deps.sh test
+	@mkdir -p build && touch $@
+deps: $(DEPS_OK) $(DEPS_TEST)
 
 # -MMD: each object depends on exactly the headers it includes.
 build/obj/%.o: src/%.c | $(DEPS_OK)
@@ -63,11 +68,11 @@ build/asan/%.o: src/%.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SANFLAGS) -MMD -MP -c $< -o $@
 
-build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ)
+build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $< $(LIB_OBJ) -o $@ -lcmocka $(LDLIBS)
 
-build/tests-asan/%: tests/%.c tests/testutil.h $(LIB_SRC:src/%.c=build/asan/%.o)
+build/tests-asan/%: tests/%.c tests/testutil.h $(LIB_SRC:src/%.c=build/asan/%.o) | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -O1 $(SANFLAGS) $< $(LIB_SRC:src/%.c=build/asan/%.o) -o $@ -lcmocka $(LDLIBS)
 

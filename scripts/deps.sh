@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install the Debian 12 packages bnlab needs, if any are missing.
-# usage: scripts/deps.sh build|test|report|all
+# usage: scripts/deps.sh build|report|test|all
+#   build: compile bnlab; report: build + gnuplot, cmark-gfm, fonts (make report);
+#   test: what the tests add (cmocka, valgrind, clang for the fuzzers); all: everything
 # As root it runs apt-get; otherwise it prints the exact command to run and exits 1.
 set -eu
 
@@ -10,7 +12,7 @@ report="gnuplot-nox libcmark-gfm-dev libcmark-gfm-extensions-dev fonts-dejavu-co
 
 case "${1:-all}" in
   build)  want="$build" ;;
-  test)   want="$build $testpk $report" ;;
+  test)   want="$testpk" ;;
   report) want="$build $report" ;;
   all)    want="$build $testpk $report" ;;
   *) echo "scripts/deps.sh: unknown group '$1' (accepted: build, test, report, all)" >&2; exit 2 ;;

@@ -25,7 +25,7 @@ sanitize: build/bnlab-asan
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/valgrind.sh --asan build/bnlab-asan
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 BNLAB=build/bnlab-asan tests/badinput.sh
 
-valgrind: build/bnlab $(TESTS:%=build/tests/%)
+valgrind: build/bnlab $(TESTS:%=build/tests/%) | $(DEPS_TEST)
 	@tests/valgrind.sh build/bnlab $(TESTS:%=build/tests/%)
 
 # --- libFuzzer: clang, instrumented, built straight from the library sources they exercise
@@ -35,13 +35,13 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address
                -fno-sanitize-recover=undefined -Wall -Wextra
 FUZZ_TARGETS := cifar idx render
 
-build/fuzz/fuzz_cifar: tests/fuzz/fuzz_cifar.c src/data.c src/common.c src/data.h src/common.h | $(DEPS_OK)
+build/fuzz/fuzz_cifar: tests/fuzz/fuzz_cifar.c src/data.c src/common.c src/data.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
-build/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/data.c src/common.c src/data.h src/common.h | $(DEPS_OK)
+build/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/data.c src/common.c src/data.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
-build/fuzz/fuzz_render: tests/fuzz/fuzz_render.c src/render.c src/common.c src/render.h src/common.h | $(DEPS_OK)
+build/fuzz/fuzz_render: tests/fuzz/fuzz_render.c src/render.c src/common.c src/render.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
 
