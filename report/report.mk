@@ -58,7 +58,7 @@ $(HTML): build/bnreport $(REPORT_SRC)/report.md $(REPORT_SRC)/style.css $(PROVEN
          $(CHECK_FILES) $(TRAIN_FILES) $(FIGURES)
 	build/bnreport --run $(RUN) --template $(REPORT_SRC)/report.md --style $(REPORT_SRC)/style.css --out $@
 
-report: $(HTML)
+report: $(HTML) $(RUN)/manifest.tsv
 
 # ---------------------------------------------------------------- several seeds: $(SEEDS_RUN)/report
 # The Makefile trains each seed of SEED_LIST in data/runs/seed-N (a sub-make per seed) and

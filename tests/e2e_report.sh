@@ -18,7 +18,9 @@
 #   7. comparing runs (`make compare`): two seeds (made by a sub-make), a run with itself (every
 #      file flagged identical) and two folders of which one lacks experiment 7, as a run of an
 #      older version of the code would; every number recomputed; a second call changes nothing;
-#      a missing A or B, or a folder that is not a run, is a one-line error and writes nothing.
+#      a missing A or B, or a folder that is not a run, is a one-line error and writes nothing;
+#   8. `make verify`: passes on an unchanged run (its manifest, then a fresh rerun), and fails,
+#      naming the file, when one byte of a result file is altered.
 # Dataset: $CIFAR10_DIR, else ../shared/data/cifar-10-batches-bin beside the repository, else
 # (or with E2E_SYNTHETIC=1) a small random CIFAR-10-format folder made here.
 set -eu
@@ -553,5 +555,19 @@ set +e; mkt compare > /dev/null 2>&1; rc=$?; set -e
 stamp "$tree/data" > "$tmp/t6"
 cmp -s "$tmp/t5" "$tmp/t6" || { diff "$tmp/t5" "$tmp/t6" || true; fail "a refused make compare wrote files"; }
 say "make compare: a missing A or B, or a folder that is not a run, is a one-line error; nothing written"
+
+# --- 8. make verify ---
+[ -s "$runs/seed-0/manifest.tsv" ] || fail "$runs/seed-0/manifest.tsv: make report wrote no manifest"
+mkt verify SEED=0 > "$tmp/verify.log" 2>&1 || { cat "$tmp/verify.log"; fail "make verify SEED=0 failed on an unchanged run"; }
+grep -q "^verify: OK" "$tmp/verify.log" || { cat "$tmp/verify.log"; fail "make verify SEED=0 did not say OK"; }
+cp -a "$runs/seed-0" "$tmp/altered"
+# one digit of the first data row changes: 0 becomes 1 or anything else becomes 0
+awk -F'\t' -v OFS='\t' 'NR == 2 { $NF = ($NF ~ /^0/ ? "1" : "0") substr($NF, 2) } { print }' \
+  "$runs/seed-0/exp5_deepnet.tsv" > "$tmp/altered/exp5_deepnet.tsv"
+cmp -s "$runs/seed-0/exp5_deepnet.tsv" "$tmp/altered/exp5_deepnet.tsv" && fail "the alteration changed nothing"
+if mkt verify RUN="$tmp/altered" > "$tmp/verify2.log" 2>&1; then cat "$tmp/verify2.log"; fail "make verify passed on an altered file"; fi
+grep -q "CHANGED *exp5_deepnet.tsv" "$tmp/verify2.log" || { cat "$tmp/verify2.log"; fail "make verify did not name the altered exp5_deepnet.tsv"; }
+[ "$(grep -c 'CHANGED\|DIFFERENT\|MISSING' "$tmp/verify2.log")" -eq 1 ] || { cat "$tmp/verify2.log"; fail "make verify flagged more than the altered file"; }
+say "make verify: an unchanged run passes; one altered byte fails, naming exp5_deepnet.tsv"
 
 say "passed in $(( $(date +%s) - start )) s"
