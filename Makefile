@@ -109,13 +109,21 @@ $(RUN)/exp1_forward_train.tsv: build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) for
 $(RUN)/exp2_forward_test.tsv:  build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) forward-test
 $(RUN)/exp3_bn_gradcheck.tsv:  build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) bn-gradcheck
 $(RUN)/exp4_net_gradcheck.tsv: build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) net-gradcheck
-$(RUN)/exp5_deepnet.tsv: build/bnlab $(RUN)/config.info.tsv
-	$(BNLAB) $$(scripts/dataset.sh) -j $(JOBS) deepnet
-$(RUN)/exp6_sweep.tsv: build/bnlab $(RUN)/config.info.tsv
-	$(BNLAB) $$(scripts/dataset.sh) -j $(JOBS) sweep
 $(RUN)/exp7_net_gradcheck_norms.tsv: build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) layernorm-checks
-$(RUN)/exp7_batchsize.tsv: build/bnlab $(RUN)/config.info.tsv
-	$(BNLAB) $$(scripts/dataset.sh) -j $(JOBS) batchsize
+
+# Which dataset the training experiments read (scripts/dataset.sh: CIFAR10_DIR, data/, the shared
+# copy, a download, else Fashion-MNIST), rewritten only when it changes: a dataset that appears
+# later (a download that now works) reruns the trainings made on the fallback.
+$(RUN)/dataset.args: FORCE | $(RUN)/config.info.tsv
+	@scripts/dataset.sh > $@.tmp.$$$$ || { rm -f $@.tmp.$$$$; exit 1; }; \
+	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
+TRAIN_DEPS := build/bnlab $(RUN)/config.info.tsv $(RUN)/dataset.args
+$(RUN)/exp5_deepnet.tsv: $(TRAIN_DEPS)
+	$(BNLAB) $$(cat $(RUN)/dataset.args) -j $(JOBS) deepnet
+$(RUN)/exp6_sweep.tsv: $(TRAIN_DEPS)
+	$(BNLAB) $$(cat $(RUN)/dataset.args) -j $(JOBS) sweep
+$(RUN)/exp7_batchsize.tsv: $(TRAIN_DEPS)
+	$(BNLAB) $$(cat $(RUN)/dataset.args) -j $(JOBS) batchsize
 
 # --- several seeds: SEEDS=3 or SEEDS="0 1 2" ---
 # Each seed's training experiments go in its own run folder (made by a sub-make, which reuses

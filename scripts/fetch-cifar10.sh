@@ -11,7 +11,7 @@ tmp=data/.cifar-10-binary.tar.gz.part
 trap 'rm -f "$tmp"' EXIT INT TERM
 echo "bnlab: downloading CIFAR-10 (about 163 MB) from $url" >&2
 if command -v curl >/dev/null 2>&1; then
-  curl -fL --connect-timeout 15 --retry 1 -o "$tmp" "$url" || { echo "bnlab: download failed: $url" >&2; exit 1; }
+  curl -fsSL --connect-timeout 15 --retry 1 -o "$tmp" "$url" || { echo "bnlab: download failed: $url" >&2; exit 1; }
 elif command -v wget >/dev/null 2>&1; then
   wget -q -T 15 -t 1 -O "$tmp" "$url" || { echo "bnlab: download failed: $url" >&2; exit 1; }
 else
