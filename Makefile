@@ -97,12 +97,14 @@ CHECK_FILES := $(RUN)/exp1_forward_train.tsv $(RUN)/exp2_forward_test.tsv \
 TRAIN_FILES := $(RUN)/exp5_deepnet.tsv $(RUN)/exp6_sweep.tsv $(RUN)/exp7_batchsize.tsv
 BNLAB = build/bnlab $(BNQ) $(BNFLAGS) --seed $(SEED) --out $(RUN)
 
-# The run's configuration, rewritten only when it changes: a new BNFLAGS or dataset reruns the
-# experiments, an unchanged one leaves them alone.
+# The run's configuration: the options that decide the results, as bnlab spells them (so
+# --epochs=2 and --epochs 2, or -q and -j, make no difference), rewritten only when it changes:
+# a new option reruns the experiments, an unchanged one leaves them alone. bnlab checks every
+# option first, so a bad one stops here with nothing written.
 $(RUN)/config.info.tsv: build/bnlab FORCE
-	@build/bnlab $(BNQ) $(BNFLAGS) -j $(JOBS) --seed $(SEED) --out $(RUN) info >/dev/null
+	@build/bnlab $(BNFLAGS) -j $(JOBS) --seed $(SEED) --out $(RUN) config >/dev/null
 	@mkdir -p $(@D)
-	@printf 'key\tvalue\nseed\t%s\nbnflags\t%s\ncifar10_dir\t%s\n' '$(SEED)' '$(strip $(BNFLAGS))' '$(CIFAR10_DIR)' > $@.tmp.$$$$ && \
+	@build/bnlab $(BNFLAGS) --seed $(SEED) config > $@.tmp.$$$$ && \
 	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
 
 $(RUN)/exp1_forward_train.tsv: build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) forward-train

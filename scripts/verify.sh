@@ -22,7 +22,10 @@ tail -n +2 "$man" | while IFS="$(printf '\t')" read -r f bytes sum; do
   else echo "  identical  $f"; fi
 done
 echo "verify: 2. a fresh rerun of seed $seed in $tmp/run"
-if ! make -s --no-print-directory run RUN="$tmp/run" SEED="$seed" BNFLAGS="-q $flags" >"$tmp/log" 2>&1; then
+# the same dataset as the run, whatever scripts/dataset.sh would find today
+dsargs=$(cat "$run/dataset.args" 2>/dev/null || true)
+if ! BNLAB_DATASET_ARGS="$dsargs" make -s --no-print-directory run RUN="$tmp/run" SEED="$seed" BNFLAGS="$flags" \
+     QUIET=1 >"$tmp/log" 2>&1; then
   cat "$tmp/log" >&2
   echo "bnlab: verify: the rerun failed" >&2
   exit 1

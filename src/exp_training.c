@@ -1,4 +1,5 @@
-/* exp_training.c - experiments 5 (deep net, batchnorm vs baseline) and 6 (weight-scale sweep). */
+/* exp_training.c - the training experiments: 5 (deep net, batchnorm vs baseline), 6 (weight-scale
+ * sweep) and 7b (batch size with batchnorm, layernorm and no normalisation). */
 #include "experiments.h"
 #include "common.h"
 #include "runner.h"

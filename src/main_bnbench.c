@@ -4,6 +4,7 @@
 #include "data.h"
 #include "experiments.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,7 @@ int main(int argc, char **argv)
             o.jobs = (int)j;
         }
         else if (!strcmp(argv[i], "-q")) bn_quiet = 1;
-        else bn_die(2, "usage: bnbench [--data DIR | --fashion-mnist DIR] [-j N] [-q]");
+        else bn_die(2, "unknown or incomplete option '%s' (usage: bnbench [--data DIR | --fashion-mnist DIR] [-j N] [-q])", argv[i]);
     }
     if (!o.data_dir) {
         const char *env = getenv("CIFAR10_DIR");
@@ -106,11 +107,13 @@ int main(int argc, char **argv)
            100.0 * (g5 + g6) / (t5 + t6) / peak, (g5 + g6) / peak);
     printf("\nratio to the bound (target <= 1.5): %.2f\n", (t5 + t6) / ((g5 + g6) / peak));
 
-    /* remove the scratch run folder */
-    const char *names[] = {"exp5_deepnet.tsv", "exp5_deepnet_loss.tsv", "exp5_deepnet_acc.tsv", "exp5_deepnet.timing.tsv",
-                           "exp6_sweep.tsv", "exp6_sweep_loss.tsv", "exp6_sweep_acc.tsv", "exp6_sweep.timing.tsv"};
+    /* remove the scratch run folder, whatever the experiments wrote into it */
+    DIR *d = opendir(tmpl);
+    struct dirent *e;
     char path[4200];
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) { snprintf(path, sizeof path, "%s/%s", tmpl, names[i]); unlink(path); }
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.') { snprintf(path, sizeof path, "%s/%s", tmpl, e->d_name); unlink(path); }
+    if (d) closedir(d);
     rmdir(tmpl);
     bn_dataset_free(&ds);
     return 0;

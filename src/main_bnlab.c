@@ -32,6 +32,7 @@ static void usage(FILE *f)
         "  train           experiments 5, 6 and 7b, loading the dataset once\n"
         "  all             every experiment\n"
         "  info            build and library configuration, as key<TAB>value lines\n"
+        "  config          the options that decide the results, as key<TAB>value lines (writes nothing)\n"
         "options (accepted range in brackets):\n"
         "  --seed N            RNG seed [0, 4294967295], default 0\n"
         "  --out DIR           run folder, default data/runs/seed-N\n"
@@ -89,6 +90,61 @@ static void on_signal(int sig)
     bn_out_abort_all();
     signal(sig, SIG_DFL);
     raise(sig);
+}
+
+/* The cleanup handler for every terminating signal, with all of them blocked while it runs, so
+ * a second signal cannot cut the removal of temporary files short. */
+static void catch_signals(void)
+{
+    const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) sigaddset(&sa.sa_mask, sigs[i]);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) sigaction(sigs[i], &sa, NULL);
+}
+
+/* Every size passed to GSL is checked by the caller, so a GSL error is a bug: say where. */
+static void gsl_fatal(const char *reason, const char *file, int line, int gsl_errno)
+{
+    bn_die(1, "internal error: GSL: %s (%s:%d, error %d)", reason, file, line, gsl_errno);
+}
+
+/* The options that decide the results, in a fixed order and spelling: make keeps this as the
+ * run's configuration, so only a change of substance reruns the experiments. `bnflags` repeats
+ * the ones that differ from the defaults, as options (what `make verify` reruns with). */
+static void print_config(const bn_opts *o)
+{
+    bn_opts d;
+    bn_opts_default(&d);
+    struct { const char *key, *opt; double v, dv; int is_int; } n[] = {
+        {"epochs", "--epochs", o->epochs, d.epochs, 1},
+        {"batch_size", "--batch-size", o->batch_size, d.batch_size, 1},
+        {"learning_rate", "--lr", o->lr, d.lr, 0},
+        {"num_train", "--num-train", o->num_train, d.num_train, 1},
+        {"points", "--points", o->points, d.points, 1},
+        {"ws_min", "--ws-min", o->ws_min, d.ws_min, 0},
+        {"ws_max", "--ws-max", o->ws_max, d.ws_max, 0},
+        {"deep_ws", "--deep-ws", o->deep_ws, d.deep_ws, 0},
+        {"train_records", "--train-records", (double)o->train_records, (double)d.train_records, 1},
+        {"val_records", "--val-records", (double)o->val_records, (double)d.val_records, 1},
+        {"test_records", "--test-records", (double)o->test_records, (double)d.test_records, 1},
+        {"speed_reps", "--speed-reps", o->speed_reps, d.speed_reps, 1},
+    };
+    char flags[1024] = "", v[64];
+    size_t fl = 0;
+    printf("key\tvalue\nseed\t%lu\nupdate_rule\t%s\n", o->seed, bn_rule_name(o->rule));
+    if (o->rule != d.rule)
+        fl += (size_t)snprintf(flags + fl, sizeof flags - fl, "--update-rule %s", bn_rule_name(o->rule));
+    for (size_t i = 0; i < sizeof n / sizeof *n; i++) {
+        if (n[i].is_int) snprintf(v, sizeof v, "%.0f", n[i].v);
+        else bn_fmt(v, sizeof v, n[i].v);
+        printf("%s\t%s\n", n[i].key, v);
+        if (n[i].v != n[i].dv && fl < sizeof flags)
+            fl += (size_t)snprintf(flags + fl, sizeof flags - fl, "%s%s %s", fl ? " " : "", n[i].opt, v);
+    }
+    printf("bnflags\t%s\n", flags);
 }
 
 /* Results go to files; stdout carries only `info` and `--help`, and a failed write there
@@ -202,26 +258,23 @@ int main(int argc, char **argv)
         bn_die(2, "option --num-train %d exceeds --train-records %ld", o.num_train, o.train_records);
 
     /* Each command is a set of experiments. */
-    enum { E1 = 1, E2 = 2, E3 = 4, E4 = 8, E7A = 16, E5 = 32, E6 = 64, E7B = 128, INFO = 256 };
+    enum { E1 = 1, E2 = 2, E3 = 4, E4 = 8, E7A = 16, E5 = 32, E6 = 64, E7B = 128, INFO = 256, CONFIG = 512 };
     enum { CHECKS = E1 | E2 | E3 | E4 | E7A, TRAIN = E5 | E6 | E7B };
     static const struct { const char *name; int set; } cmds[] = {
         {"forward-train", E1}, {"forward-test", E2}, {"bn-gradcheck", E3}, {"net-gradcheck", E4},
         {"layernorm-checks", E7A}, {"checks", CHECKS}, {"deepnet", E5}, {"sweep", E6}, {"batchsize", E7B},
-        {"train", TRAIN}, {"all", CHECKS | TRAIN}, {"info", INFO}};
+        {"train", TRAIN}, {"all", CHECKS | TRAIN}, {"info", INFO}, {"config", CONFIG}};
     int set = 0;
     for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) if (!strcmp(cmd, cmds[k].name)) set = cmds[k].set;
     if (!set) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
-    /* GSL's default handler aborts; every size we pass is checked, so a GSL error is a bug we report. */
-    gsl_set_error_handler_off();
+    gsl_set_error_handler(gsl_fatal);
     bn_blas_single_thread();
     if (set == INFO) { print_info(); return finish_stdout(); }
+    if (set == CONFIG) { print_config(&o); return finish_stdout(); }
 
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
-    /* A reader of our stderr that went away (`... 2>&1 | head`) ends the run like SIGTERM,
-     * removing temporary files; the default action would leave them. */
-    signal(SIGPIPE, on_signal);
+    /* SIGPIPE too: a reader of our stderr that went away (`... 2>&1 | head`) ends the run like
+     * SIGTERM, removing temporary files; the default action would leave them. */
+    catch_signals();
     /* Past a file-size limit, a write then fails with EFBIG and is reported with the file's
      * name, instead of the default silent kill that leaves the temporary file behind. */
     signal(SIGXFSZ, SIG_IGN);

@@ -90,12 +90,25 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
         }
         pids[w] = pid;
     }
+    /* Wait for whichever worker ends first; one that fails stops the others at once. */
     int bad = 0;
-    for (int w = 0; w < workers; w++) {
+    for (int left = workers; left > 0;) {
         int st;
-        while (waitpid(pids[w], &st, 0) < 0)
-            if (errno != EINTR) bn_die(1, "waiting for worker: %s", strerror(errno));
-        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) bad++;
+        pid_t pid = waitpid(-1, &st, 0);
+        if (pid < 0) {
+            if (errno == EINTR) continue;
+            bn_die(1, "waiting for worker: %s", strerror(errno));
+        }
+        int w = 0;
+        while (w < workers && pids[w] != pid) w++;
+        if (w == workers) continue;   /* not one of ours */
+        pids[w] = 0;
+        left--;
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+            if (!bad)
+                for (int k = 0; k < workers; k++) if (pids[k] > 0) kill(pids[k], SIGTERM);
+            bad++;
+        }
     }
     free(pids);
     if (bad) {

@@ -334,9 +334,9 @@ fi
 newdir; mkdir -p "$W/r/exp1_forward_train.tsv"; W_READY=1; WRITES=partial
 expect "result name taken by a folder" 1 "cannot write $W/r/exp1_forward_train.tsv" "folder of that name is in the way" -- "$B" -q --out "$W/r" forward-train
 newdir; W_READY=1; WRITES=partial; ABSENT="$W/r/exp1_forward_train.tsv"
-expect "file-size limit (SIGXFSZ ignored)" 1 "cannot write $W/r/exp1_forward_train.tsv" "File too large" -- limited 0 "$B" -q --out "$W/r" checks
+expect "file-size limit (SIGXFSZ ignored)" 1 "cannot write $W/r/checks.info.tsv" "File too large" -- limited 0 "$B" -q --out "$W/r" checks
 newdir; W_READY=1; WRITES=partial; ABSENT="$W/r/exp1_forward_train.tsv"
-expect "file-size limit (default SIGXFSZ)" 1 "cannot write $W/r/exp1_forward_train.tsv" "File too large" -- limited 0 nosigtrap "$B" -q --out "$W/r" checks
+expect "file-size limit (default SIGXFSZ)" 1 "cannot write $W/r/checks.info.tsv" "File too large" -- limited 0 nosigtrap "$B" -q --out "$W/r" checks
 newdir; W_READY=1; WRITES=partial; ABSENT="$W/r/exp6_sweep_loss.tsv
 $W/r/exp6_sweep.tsv"
 expect "file-size limit during the sweep" 1 "cannot write $W/r/exp6_sweep_loss.tsv" "File too large" -- limited 2 "$B" -q -j 1 --data "$good" --out "$W/r" --train-records 200 --val-records 50 --test-records 50 --num-train 200 --batch-size 1 --points 2 --epochs 2 sweep
