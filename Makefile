@@ -87,7 +87,11 @@ test: unit unit-asan
 
 info: build/bnlab
 	@build/bnlab info
-	@echo "linked BLAS/GSL libraries:"; ldd build/bnlab | grep -E 'gsl|blas|lapack' | sed 's/^/  /'
+	@echo "linked BLAS/GSL libraries:"; ldd build/bnlab | grep -E 'gsl|blas|lapack' | sed 's/^[[:space:]]*/  /'
+	@echo "GSL's cblas_dgemm binds to (Debian's libgsl also loads libgslcblas, which comes later in"
+	@echo "the lookup order and is never called):"
+	@LD_BIND_NOW=1 LD_DEBUG=bindings build/bnlab info 2>&1 >/dev/null | grep "symbol \`cblas_dgemm'" | \
+	  sed 's/.*binding file \([^ ]*\) .* to \([^ ]*\) .*/  \1 -> \2/'
 
 # --- experiments into the run folder $(RUN) ---
 # Each target is the file an experiment writes last, so an interrupted run is redone.
