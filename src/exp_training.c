@@ -59,9 +59,10 @@ static double hmax(const double *v, int n)
 }
 
 /* Mean of the last (up to) 100 losses, as the assignment's "final training loss". */
+#define FINAL_LOSS_WINDOW 100
 static double final_loss(const bn_history *h)
 {
-    long k = h->iters < 100 ? h->iters : 100;
+    long k = h->iters < FINAL_LOSS_WINDOW ? h->iters : FINAL_LOSS_WINDOW;
     double s = 0.0;
     for (long i = h->iters - k; i < h->iters; i++) s += h->loss[i];
     return s / (double)k;
@@ -162,7 +163,8 @@ static void write_params(const bn_opts *o, const bn_dataset *ds)
     bn_out_printf(&f, "seed\t%lu\nupdate_rule\t%s\nlearning_rate\t%s\nepochs\t%d\nbatch_size\t%d\n", o->seed,
                   bn_rule_name(o->rule), lr, o->epochs, o->batch_size);
     bn_out_printf(&f, "num_train\t%d\nnum_val\t%ld\naccuracy_train_samples\t%d\npredict_batch\t%d\n", o->num_train,
-                  ds->val.n, 1000, BN_PREDICT_BATCH);
+                  ds->val.n, o->num_train < 1000 ? o->num_train : 1000, BN_PREDICT_BATCH);
+    bn_out_printf(&f, "final_loss_window\t%d\n", FINAL_LOSS_WINDOW);
     bn_out_printf(&f, "deep_hidden\t100x5\ndeep_weight_scale\t%s\n", dws);
     bn_out_printf(&f, "sweep_hidden\t50x7\nsweep_points\t%d\nsweep_ws_min\t%s\nsweep_ws_max\t%s\n", o->points, w0, w1);
     bn_out_printf(&f, "batchsize_learning_rate\t%s\nbatchsize_batch_sizes\t5,10,50\nbatchsize_baseline_batch\t5\n", bslr);
