@@ -74,6 +74,7 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
         pid_t pid = fork();
         if (pid < 0) bn_die(1, "cannot start worker process: %s", strerror(errno));
         if (pid == 0) {
+            free(pids);   /* the parent's bookkeeping; a worker never reads it */
             /* A worker must not outlive its parent: killing bnlab stops every training. */
             prctl(PR_SET_PDEATHSIG, SIGTERM);
             if (getppid() != parent) _exit(1);   /* the parent died before prctl took effect */

@@ -6,22 +6,6 @@
 #include "common.h"
 #include "data.h"
 
-/* A test's temporary folder. */
-static int setup_dir(void **state)
-{
-    char *dir = malloc(64);
-    assert_non_null(dir);
-    tu_mkdtemp(dir, 64);
-    *state = dir;
-    return 0;
-}
-
-static int teardown_dir(void **state)
-{
-    tu_rm_rf(*state);
-    free(*state);
-    return 0;
-}
 
 /* Pixel c,h,w of record i: a value that encodes its position, so any reordering shows. */
 static uint8_t pixel(long i, int c, int h, int w)
@@ -504,25 +488,25 @@ static void dataset_load_names_a_truncated_batch_file_even_when_records_fall_sho
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(cifar_read_returns_labels_and_pixels_exactly, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(cifar_read_takes_any_whole_number_of_records, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(cifar_read_rejects_truncated_file_naming_it, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(cifar_read_rejects_label_above_9, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(cifar_read_rejects_missing_file_naming_it, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(cifar_read_rejects_empty_file_and_folder, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(cifar_read_returns_labels_and_pixels_exactly, tu_setup_dir, tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(cifar_read_takes_any_whole_number_of_records, tu_setup_dir, tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(cifar_read_rejects_truncated_file_naming_it, tu_setup_dir, tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(cifar_read_rejects_label_above_9, tu_setup_dir, tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(cifar_read_rejects_missing_file_naming_it, tu_setup_dir, tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(cifar_read_rejects_empty_file_and_folder, tu_setup_dir, tu_teardown_dir),
         cmocka_unit_test(cifar_parse_from_memory),
-        cmocka_unit_test_setup_teardown(idx_read_gzipped_images_and_labels, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(idx_read_gzipped_images_and_labels, tu_setup_dir, tu_teardown_dir),
         cmocka_unit_test(idx_parse_rejects_bad_magic),
         cmocka_unit_test(idx_parse_rejects_truncated_and_mismatched_data),
-        cmocka_unit_test_setup_teardown(idx_read_rejects_truncated_gzip_and_names_the_file, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(dataset_load_splits_records_and_computes_the_mean_image, setup_dir,
-                                        teardown_dir),
-        cmocka_unit_test_setup_teardown(dataset_load_fashion_mnist_idx_files, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(idx_read_rejects_truncated_gzip_and_names_the_file, tu_setup_dir, tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(dataset_load_splits_records_and_computes_the_mean_image, tu_setup_dir,
+                                        tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(dataset_load_fashion_mnist_idx_files, tu_setup_dir, tu_teardown_dir),
         cmocka_unit_test(mean_image_of_no_records_is_zero),
-        cmocka_unit_test_setup_teardown(dataset_load_faults_exit_with_one_line_naming_the_file, setup_dir,
-                                        teardown_dir),
+        cmocka_unit_test_setup_teardown(dataset_load_faults_exit_with_one_line_naming_the_file, tu_setup_dir,
+                                        tu_teardown_dir),
         cmocka_unit_test_setup_teardown(dataset_load_names_a_truncated_batch_file_even_when_records_fall_short,
-                                        setup_dir, teardown_dir),
+                                        tu_setup_dir, tu_teardown_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

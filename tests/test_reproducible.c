@@ -3,22 +3,6 @@
  * Timing files (*.timing.tsv) measure the machine, not the computation, and are left out. */
 #include "testutil.h"
 
-/* A fresh temporary folder for one test, removed by teardown. */
-static int setup_dir(void **state)
-{
-    char *dir = malloc(64);
-    assert_non_null(dir);
-    tu_mkdtemp(dir, 64);
-    *state = dir;
-    return 0;
-}
-
-static int teardown_dir(void **state)
-{
-    tu_rm_rf(*state);
-    free(*state);
-    return 0;
-}
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -138,10 +122,10 @@ static void bad_dataset_fails_before_writing_any_output(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(checks_with_the_same_seed_are_byte_identical, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(sweep_results_do_not_depend_on_the_number_of_workers, setup_dir,
-                                        teardown_dir),
-        cmocka_unit_test_setup_teardown(bad_dataset_fails_before_writing_any_output, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(checks_with_the_same_seed_are_byte_identical, tu_setup_dir, tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(sweep_results_do_not_depend_on_the_number_of_workers, tu_setup_dir,
+                                        tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(bad_dataset_fails_before_writing_any_output, tu_setup_dir, tu_teardown_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -179,6 +179,23 @@ static inline void tu_rm_rf(const char *path)
     }
 }
 
+/* cmocka setup/teardown: a fresh temporary folder for one test (its path in *state), removed after. */
+static inline int tu_setup_dir(void **state)
+{
+    char *dir = malloc(64);
+    assert_non_null(dir);
+    tu_mkdtemp(dir, 64);
+    *state = dir;
+    return 0;
+}
+
+static inline int tu_teardown_dir(void **state)
+{
+    tu_rm_rf(*state);
+    free(*state);
+    return 0;
+}
+
 /* buf = "dir/name" */
 static inline const char *tu_path(char *buf, size_t n, const char *dir, const char *name)
 {
