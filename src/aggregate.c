@@ -10,48 +10,6 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
-int bn_tsv_read(bn_tsv *t, const char *path, char *err, size_t errlen)
-{
-    memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = bn_malloc(cap);
-    for (;;) {
-        if (n == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); fclose(f); snprintf(err, errlen, "%s: out of memory", path); return -1; }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    char e[512];
-    int r = bad ? -1 : bn_tsv_parse(t, path, buf, n, e, sizeof e);
-    free(buf);
-    if (bad) { snprintf(err, errlen, "%s: read error", path); return -1; }
-    if (r) { snprintf(err, errlen, "%s: %s", path, e); return -1; }
-    return 0;
-}
-
-const char *bn_tsv_cell(const bn_tsv *t, long row, int col)
-{
-    return t->cells[row * t->ncols + col];
-}
-
-int bn_tsv_num(const bn_tsv *t, long row, int col, double *v)
-{
-    const char *s = bn_tsv_cell(t, row, col);
-    char *end;
-    if (!*s) return -1;
-    *v = strtod(s, &end);
-    return *end ? -1 : 0;
-}
-
 void bn_stat_of(bn_stat *s, const double *v, int n)
 {
     double *f = bn_malloc(sizeof(double) * (size_t)(n ? n : 1));

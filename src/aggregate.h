@@ -4,14 +4,7 @@
 #define BN_AGGREGATE_H
 
 #include <stddef.h>
-#include "render.h"
-
-/* Reading the run's data files, on top of render.h's parser. */
-/* Read and parse a whole file; -1 with "<path>: problem" in err. */
-int bn_tsv_read(bn_tsv *t, const char *path, char *err, size_t errlen);
-const char *bn_tsv_cell(const bn_tsv *t, long row, int col);
-/* A cell as a double ("nan", "inf", "-inf" accepted); -1 if it is not a number. */
-int bn_tsv_num(const bn_tsv *t, long row, int col, double *v);
+#include "tsv.h"
 
 /* Over the finite values only; n counts them. sd is the sample std (n-1), 0 when n < 2. */
 typedef struct {

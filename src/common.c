@@ -245,3 +245,37 @@ void bn_remove_stale_tmp(const char *dir)
     }
     closedir(d);
 }
+
+char *bn_read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = bn_malloc(cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            char *p = bn_malloc(cap * 2);
+            memcpy(p, buf, n);
+            free(buf);
+            buf = p;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0) break;
+    }
+    int bad = ferror(f);
+    int e = errno;
+    fclose(f);
+    if (bad) {
+        free(buf);
+        snprintf(err, errlen, "%s: read error: %s", path, strerror(e ? e : EIO));
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}

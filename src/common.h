@@ -38,6 +38,10 @@ void bn_out_commit(bn_out *o);
 /* Remove every temporary file still open (called on fatal errors and signals). */
 void bn_out_abort_all(void);
 
+/* A whole file in memory, NUL-terminated, its length in *len (the NUL not counted); NULL with
+ * "<path>: problem" in err if it cannot be read. */
+char *bn_read_file(const char *path, size_t *len, char *err, size_t errlen);
+
 /* Remove temporary files in dir whose writing process no longer exists (killed outright). */
 void bn_remove_stale_tmp(const char *dir);
 

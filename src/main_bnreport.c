@@ -28,26 +28,9 @@ static void usage(FILE *f)
 /* Whole file into memory (NUL-terminated); fatal error naming it on failure. */
 static char *read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) bn_die(1, "cannot read %s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = bn_malloc(cap);
-    for (;;) {
-        if (n + 1 >= cap) {
-            char *p = bn_malloc(cap * 2);
-            memcpy(p, buf, n);
-            free(buf);
-            buf = p;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) break;
-    }
-    if (ferror(f)) bn_die(1, "cannot read %s: %s", path, strerror(errno));
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
+    char err[1200];
+    char *buf = bn_read_file(path, len, err, sizeof err);
+    if (!buf) bn_die(1, "cannot read %s", err);
     return buf;
 }
 
@@ -73,14 +56,13 @@ static const bn_tsv *load_table(void *ctx, const char *name, char *err, size_t e
     }
     char path[4400];
     snprintf(path, sizeof path, "%s/%s", rt->dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    size_t len;
+    char why[300];
+    char *text = bn_read_file(path, &len, why, sizeof why);
+    if (!text) {
+        snprintf(err, errlen, "cannot read %s", why);
         return NULL;
     }
-    fclose(f);
-    size_t len;
-    char *text = read_file(path, &len), why[300];
     bn_tsv *t = bn_malloc(sizeof *t);
     int rc = bn_tsv_parse(t, name, text, len, why, sizeof why);
     free(text);

@@ -1,27 +1,12 @@
-/* render.h - tab-separated data files and the report template engine that fills placeholders
- * from them. Nothing here exits on bad input: every entry point returns -1 and a one-line
+/* render.h - the report template engine that fills placeholders from the run's data files
+ * (tsv.h). Nothing here exits on bad input: every entry point returns -1 and a one-line
  * reason, so the engine can be unit-tested and fuzzed. The placeholder syntax is documented
  * at the top of report/report.md and in render.c. */
 #ifndef BN_RENDER_H
 #define BN_RENDER_H
 
 #include <stddef.h>
-
-/* A parsed TSV file: a header of column names, then rows of the same number of cells. */
-typedef struct {
-    char name[1024];     /* the name it is known by: templates use the file name, e.g. "exp6_sweep.tsv" */
-    int ncols;
-    long nrows;
-    char **cols;         /* (ncols) column names */
-    char **cells;        /* (nrows * ncols) row-major cell texts */
-    char *text;          /* one allocation holding every string */
-} bn_tsv;
-
-/* Parse a whole file from memory. On error returns -1 and writes "line N: problem" into err. */
-int bn_tsv_parse(bn_tsv *t, const char *name, const char *buf, size_t len, char *err, size_t errlen);
-void bn_tsv_free(bn_tsv *t);
-/* Index of column `col`, or -1. */
-int bn_tsv_col(const bn_tsv *t, const char *col);
+#include "tsv.h"
 
 /* Where a template's values come from. */
 typedef struct {
