@@ -279,3 +279,12 @@ char *bn_read_file(const char *path, size_t *len, char *err, size_t errlen)
     *len = n;
     return buf;
 }
+
+int bn_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}

@@ -38,6 +38,9 @@ void bn_out_commit(bn_out *o);
 /* Remove every temporary file still open (called on fatal errors and signals). */
 void bn_out_abort_all(void);
 
+/* Write a one-line reason into err (for functions that report instead of exiting); returns -1. */
+int bn_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* A whole file in memory, NUL-terminated, its length in *len (the NUL not counted); NULL with
  * "<path>: problem" in err if it cannot be read. */
 char *bn_read_file(const char *path, size_t *len, char *err, size_t errlen);

@@ -11,16 +11,6 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 void bn_records_free(bn_records *r)
 {
     free(r->px);
@@ -31,14 +21,14 @@ void bn_records_free(bn_records *r)
 int bn_cifar_parse(bn_records *out, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    if (len == 0) return fail(err, errlen, "empty file (a CIFAR-10 record is %d bytes)", BN_CIFAR_RECORD);
+    if (len == 0) return bn_errf(err, errlen, "empty file (a CIFAR-10 record is %d bytes)", BN_CIFAR_RECORD);
     if (len % BN_CIFAR_RECORD)
-        return fail(err, errlen, "size %zu bytes is not a whole number of %d-byte CIFAR-10 records (%zu left over)",
+        return bn_errf(err, errlen, "size %zu bytes is not a whole number of %d-byte CIFAR-10 records (%zu left over)",
                     len, BN_CIFAR_RECORD, len % BN_CIFAR_RECORD);
     long n = (long)(len / BN_CIFAR_RECORD);
     for (long i = 0; i < n; i++) {
         uint8_t lab = buf[(size_t)i * BN_CIFAR_RECORD];
-        if (lab > 9) return fail(err, errlen, "record %ld has label %u, outside 0-9", i, lab);
+        if (lab > 9) return bn_errf(err, errlen, "record %ld has label %u, outside 0-9", i, lab);
     }
     out->n = n;
     out->dim = BN_CIFAR_DIM;
@@ -56,10 +46,10 @@ int bn_cifar_parse(bn_records *out, const uint8_t *buf, size_t len, char *err, s
 static int slurp(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen)
 {
     struct stat st;
-    if (stat(path, &st) != 0) return fail(err, errlen, "%s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode)) return fail(err, errlen, "%s: not a regular file", path);
+    if (stat(path, &st) != 0) return bn_errf(err, errlen, "%s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return bn_errf(err, errlen, "%s: not a regular file", path);
     FILE *f = fopen(path, "rb");
-    if (!f) return fail(err, errlen, "%s: %s", path, strerror(errno));
+    if (!f) return bn_errf(err, errlen, "%s: %s", path, strerror(errno));
     *len = (size_t)st.st_size;
     *buf = bn_malloc(*len ? *len : 1);
     size_t got = fread(*buf, 1, *len, f);
@@ -67,7 +57,7 @@ static int slurp(const char *path, uint8_t **buf, size_t *len, char *err, size_t
     fclose(f);
     if (bad || got != *len) {
         free(*buf);
-        return fail(err, errlen, "%s: read error (%zu of %zu bytes)", path, got, *len);
+        return bn_errf(err, errlen, "%s: read error (%zu of %zu bytes)", path, got, *len);
     }
     return 0;
 }
@@ -81,7 +71,7 @@ int bn_cifar_read(bn_records *out, const char *path, char *err, size_t errlen)
     if (slurp(path, &buf, &len, err, errlen)) return -1;
     int r = bn_cifar_parse(out, buf, len, e, sizeof e);
     free(buf);
-    if (r) return fail(err, errlen, "%s: %s", path, e);
+    if (r) return bn_errf(err, errlen, "%s: %s", path, e);
     return 0;
 }
 
@@ -93,17 +83,17 @@ static uint32_t be32(const uint8_t *p)
 int bn_idx_parse_images(bn_records *out, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    if (len == 0) return fail(err, errlen, "empty file (an IDX image file starts with a 16-byte header)");
-    if (len < 16) return fail(err, errlen, "IDX image header truncated (%zu bytes, need 16)", len);
-    if (be32(buf) != 0x803) return fail(err, errlen, "bad IDX image magic number 0x%08x (want 0x00000803)", be32(buf));
+    if (len == 0) return bn_errf(err, errlen, "empty file (an IDX image file starts with a 16-byte header)");
+    if (len < 16) return bn_errf(err, errlen, "IDX image header truncated (%zu bytes, need 16)", len);
+    if (be32(buf) != 0x803) return bn_errf(err, errlen, "bad IDX image magic number 0x%08x (want 0x00000803)", be32(buf));
     uint32_t n = be32(buf + 4), rows = be32(buf + 8), cols = be32(buf + 12);
     if (rows == 0 || cols == 0 || rows > 4096 || cols > 4096)
-        return fail(err, errlen, "IDX image size %ux%u out of range", rows, cols);
+        return bn_errf(err, errlen, "IDX image size %ux%u out of range", rows, cols);
     unsigned long long need = 16ULL + (unsigned long long)n * rows * cols;
     if (need != len)
-        return fail(err, errlen, "IDX image data is %zu bytes, header says %llu (%u images of %ux%u)%s",
+        return bn_errf(err, errlen, "IDX image data is %zu bytes, header says %llu (%u images of %ux%u)%s",
                     len, need, n, rows, cols, len < need ? ": truncated" : "");
-    if (n == 0) return fail(err, errlen, "IDX image file holds no images");
+    if (n == 0) return bn_errf(err, errlen, "IDX image file holds no images");
     out->n = n;
     out->dim = (int)(rows * cols);
     out->px = bn_malloc((size_t)n * out->dim);
@@ -113,17 +103,17 @@ int bn_idx_parse_images(bn_records *out, const uint8_t *buf, size_t len, char *e
 
 int bn_idx_parse_labels(bn_records *out, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
-    if (len == 0) return fail(err, errlen, "empty file (an IDX label file starts with an 8-byte header)");
-    if (len < 8) return fail(err, errlen, "IDX label header truncated (%zu bytes, need 8)", len);
-    if (be32(buf) != 0x801) return fail(err, errlen, "bad IDX label magic number 0x%08x (want 0x00000801)", be32(buf));
+    if (len == 0) return bn_errf(err, errlen, "empty file (an IDX label file starts with an 8-byte header)");
+    if (len < 8) return bn_errf(err, errlen, "IDX label header truncated (%zu bytes, need 8)", len);
+    if (be32(buf) != 0x801) return bn_errf(err, errlen, "bad IDX label magic number 0x%08x (want 0x00000801)", be32(buf));
     uint32_t n = be32(buf + 4);
     if ((unsigned long long)len != 8ULL + n)
-        return fail(err, errlen, "IDX label data is %zu bytes, header says %llu%s", len, 8ULL + n,
+        return bn_errf(err, errlen, "IDX label data is %zu bytes, header says %llu%s", len, 8ULL + n,
                     len < 8ULL + n ? ": truncated" : "");
     for (uint32_t i = 0; i < n; i++)
-        if (buf[8 + i] > 9) return fail(err, errlen, "label %u of record %u is outside 0-9", buf[8 + i], i);
+        if (buf[8 + i] > 9) return bn_errf(err, errlen, "label %u of record %u is outside 0-9", buf[8 + i], i);
     if (out->px && (long)n != out->n)
-        return fail(err, errlen, "%u labels for %ld images", n, out->n);
+        return bn_errf(err, errlen, "%u labels for %ld images", n, out->n);
     out->labels = bn_malloc(n ? n : 1);
     memcpy(out->labels, buf + 8, n);
     return 0;
@@ -133,19 +123,19 @@ int bn_idx_parse_labels(bn_records *out, const uint8_t *buf, size_t len, char *e
 static int gunzip_file(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen)
 {
     struct stat st;
-    if (stat(path, &st) != 0) return fail(err, errlen, "%s: %s", path, strerror(errno));
+    if (stat(path, &st) != 0) return bn_errf(err, errlen, "%s: %s", path, strerror(errno));
     /* gzopen accepts a folder; only its first read would fail, with a less clear message */
-    if (!S_ISREG(st.st_mode)) return fail(err, errlen, "%s: not a regular file", path);
+    if (!S_ISREG(st.st_mode)) return bn_errf(err, errlen, "%s: not a regular file", path);
     errno = 0;
     gzFile g = gzopen(path, "rb");
-    if (!g) return fail(err, errlen, "%s: %s", path, errno ? strerror(errno) : "cannot open");
+    if (!g) return bn_errf(err, errlen, "%s: %s", path, errno ? strerror(errno) : "cannot open");
     size_t cap = 1 << 20, n = 0;
     uint8_t *b = bn_malloc(cap);
     for (;;) {
         if (n == cap) {
-            if (cap > ((size_t)1 << 31)) { free(b); gzclose(g); return fail(err, errlen, "%s: larger than 2 GiB uncompressed", path); }
+            if (cap > ((size_t)1 << 31)) { free(b); gzclose(g); return bn_errf(err, errlen, "%s: larger than 2 GiB uncompressed", path); }
             uint8_t *nb = realloc(b, cap * 2);
-            if (!nb) { free(b); gzclose(g); return fail(err, errlen, "%s: out of memory", path); }
+            if (!nb) { free(b); gzclose(g); return bn_errf(err, errlen, "%s: out of memory", path); }
             b = nb;
             cap *= 2;
         }
@@ -160,9 +150,9 @@ static int gunzip_file(const char *path, uint8_t **buf, size_t *len, char *err, 
             snprintf(m, sizeof m, "%s", msg);
             free(b);
             gzclose(g);
-            if (zerr == Z_ERRNO) return fail(err, errlen, "%s: read error (%s)", path, m);
-            if (zerr == Z_BUF_ERROR) return fail(err, errlen, "%s: truncated gzip data (%s)", path, m);
-            return fail(err, errlen, "%s: corrupt gzip data (%s)", path, m);
+            if (zerr == Z_ERRNO) return bn_errf(err, errlen, "%s: read error (%s)", path, m);
+            if (zerr == Z_BUF_ERROR) return bn_errf(err, errlen, "%s: truncated gzip data (%s)", path, m);
+            return bn_errf(err, errlen, "%s: corrupt gzip data (%s)", path, m);
         }
         if (got == 0) break;
         n += (size_t)got;
@@ -171,7 +161,7 @@ static int gunzip_file(const char *path, uint8_t **buf, size_t *len, char *err, 
     int zerr = Z_OK;
     gzerror(g, &zerr);
     gzclose(g);
-    if (zerr != Z_OK && zerr != Z_STREAM_END) { free(b); return fail(err, errlen, "%s: truncated gzip data", path); }
+    if (zerr != Z_OK && zerr != Z_STREAM_END) { free(b); return bn_errf(err, errlen, "%s: truncated gzip data", path); }
     *buf = b;
     *len = n;
     return 0;
@@ -186,11 +176,11 @@ int bn_idx_read(bn_records *out, const char *images_path, const char *labels_pat
     if (gunzip_file(images_path, &buf, &len, err, errlen)) return -1;
     int r = bn_idx_parse_images(out, buf, len, e, sizeof e);
     free(buf);
-    if (r) return fail(err, errlen, "%s: %s", images_path, e);
+    if (r) return bn_errf(err, errlen, "%s: %s", images_path, e);
     if (gunzip_file(labels_path, &buf, &len, err, errlen)) { bn_records_free(out); return -1; }
     r = bn_idx_parse_labels(out, buf, len, e, sizeof e);
     free(buf);
-    if (r) { bn_records_free(out); return fail(err, errlen, "%s: %s", labels_path, e); }
+    if (r) { bn_records_free(out); return bn_errf(err, errlen, "%s: %s", labels_path, e); }
     return 0;
 }
 

@@ -66,22 +66,12 @@ void bn_buf_free(bn_buf *b)
     memset(b, 0, sizeof *b);
 }
 
-static int failf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int failf(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 const bn_tsv *bn_tsv_set_find(void *ctx, const char *name, char *err, size_t errlen)
 {
     const bn_tsv_set *s = ctx;
     for (int i = 0; i < s->n; i++)
         if (!strcmp(s->tabs[i].name, name)) return &s->tabs[i];
-    failf(err, errlen, "no data file %s", name);
+    bn_errf(err, errlen, "no data file %s", name);
     return NULL;
 }
 
@@ -794,13 +784,13 @@ int bn_render(const char *tmpl, size_t len, const bn_lookup *lk, bn_buf *out, ch
                 continue;
             }
         }
-        if (tmpl[i] == '\0') return failf(err, errlen, "line %ld: NUL byte in the template", c.line);
+        if (tmpl[i] == '\0') return bn_errf(err, errlen, "line %ld: NUL byte in the template", c.line);
         if (tmpl[i] == '{' && i + 1 < len && tmpl[i + 1] == '{') {
             size_t j = i + 2;
             while (j + 1 < len && !(tmpl[j] == '}' && tmpl[j + 1] == '}') && tmpl[j] != '\n' && tmpl[j] != '\0') j++;
-            if (j < len && tmpl[j] == '\0') return failf(err, errlen, "line %ld: NUL byte in the template", c.line);
+            if (j < len && tmpl[j] == '\0') return bn_errf(err, errlen, "line %ld: NUL byte in the template", c.line);
             if (j + 1 >= len || tmpl[j] == '\n')
-                return failf(err, errlen, "line %ld: '{{' without '}}' on the same line", c.line);
+                return bn_errf(err, errlen, "line %ld: '{{' without '}}' on the same line", c.line);
             size_t n = j - (i + 2);
             set_ph(&c, tmpl + i + 2, n);
             /* a table placeholder must have its line to itself, a condition must start it */
@@ -824,6 +814,6 @@ int bn_render(const char *tmpl, size_t len, const bn_lookup *lk, bn_buf *out, ch
         bn_buf_append(out, tmpl + i, 1);
         i++;
     }
-    if (depth) return failf(err, errlen, "line %ld: {{if}} without {{end}}", st[depth - 1].line);
+    if (depth) return bn_errf(err, errlen, "line %ld: {{if}} without {{end}}", st[depth - 1].line);
     return 0;
 }

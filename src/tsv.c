@@ -7,16 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int failf(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 void bn_tsv_free(bn_tsv *t)
 {
     free(t->cols);
@@ -35,20 +25,20 @@ int bn_tsv_col(const bn_tsv *t, const char *col)
 int bn_tsv_parse(bn_tsv *t, const char *name, const char *buf, size_t len, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
-    if (strlen(name) >= sizeof t->name) return failf(err, errlen, "file name too long");
+    if (strlen(name) >= sizeof t->name) return bn_errf(err, errlen, "file name too long");
     snprintf(t->name, sizeof t->name, "%s", name);
-    if (len == 0) return failf(err, errlen, "empty file: no header line");
+    if (len == 0) return bn_errf(err, errlen, "empty file: no header line");
 
     /* First pass: reject bytes no data file holds, count lines and header fields. */
     long lines = 0, line = 1;
     int hdr_fields = 1;
     for (size_t i = 0; i < len; i++) {
         char ch = buf[i];
-        if (ch == '\0') return failf(err, errlen, "line %ld: NUL byte", line);
-        if (ch == '\r') return failf(err, errlen, "line %ld: carriage return (DOS line ending)", line);
+        if (ch == '\0') return bn_errf(err, errlen, "line %ld: NUL byte", line);
+        if (ch == '\r') return bn_errf(err, errlen, "line %ld: carriage return (DOS line ending)", line);
         if (ch == '\t' && lines == 0) hdr_fields++;
         if (ch == '\n') {
-            if (i == 0 || buf[i - 1] == '\n') return failf(err, errlen, "line %ld: empty line", line);
+            if (i == 0 || buf[i - 1] == '\n') return bn_errf(err, errlen, "line %ld: empty line", line);
             lines++;
             line++;
         }
@@ -75,7 +65,7 @@ int bn_tsv_parse(bn_tsv *t, const char *name, const char *buf, size_t len, char 
                     /* count the rest for the message */
                     int extra = f + 1;
                     for (char *q = p; q < end && *q != '\n'; q++) if (*q == '\t') extra++;
-                    int rc = failf(err, errlen, "line %ld: %d fields, the header has %d", r + 2, extra, t->ncols);
+                    int rc = bn_errf(err, errlen, "line %ld: %d fields, the header has %d", r + 2, extra, t->ncols);
                     bn_tsv_free(t);
                     return rc;
                 }
@@ -91,16 +81,16 @@ int bn_tsv_parse(bn_tsv *t, const char *name, const char *buf, size_t len, char 
             }
         }
         if (f != t->ncols) {
-            int rc = failf(err, errlen, "line %ld: %d fields, the header has %d", r + 2, f, t->ncols);
+            int rc = bn_errf(err, errlen, "line %ld: %d fields, the header has %d", r + 2, f, t->ncols);
             bn_tsv_free(t);
             return rc;
         }
     }
     for (int j = 0; j < t->ncols; j++) {
         int rc = 0;
-        if (!t->cols[j][0]) rc = failf(err, errlen, "line 1: column %d has no name", j + 1);
+        if (!t->cols[j][0]) rc = bn_errf(err, errlen, "line 1: column %d has no name", j + 1);
         for (int k = 0; k < j && !rc; k++)
-            if (!strcmp(t->cols[j], t->cols[k])) rc = failf(err, errlen, "line 1: column '%s' appears twice", t->cols[j]);
+            if (!strcmp(t->cols[j], t->cols[k])) rc = bn_errf(err, errlen, "line 1: column '%s' appears twice", t->cols[j]);
         if (rc) {
             bn_tsv_free(t);
             return rc;
@@ -118,7 +108,7 @@ int bn_tsv_read(bn_tsv *t, const char *path, char *err, size_t errlen)
     if (!buf) return -1;
     int r = bn_tsv_parse(t, path, buf, n, e, sizeof e);
     free(buf);
-    if (r) return failf(err, errlen, "%s: %s", path, e);
+    if (r) return bn_errf(err, errlen, "%s: %s", path, e);
     return 0;
 }
 
