@@ -30,9 +30,14 @@ SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(
 
 # The experiments' library (what bnlab links), and the report side's (TSV reading, templates,
 # across-seed statistics). Editing the report side never reruns an experiment.
-CORE_SRC := src/common.c src/layers.c src/net.c src/gradcheck.c src/optim.c src/solver.c \
-            src/data.c src/runner.c src/exp_checks.c src/exp_training.c
-REP_SRC  := src/tsv.c src/render.c src/aggregate.c
+# BASE_SRC is what every program shares and needs no GSL/BLAS; the report tools link only it and
+# their own side.
+BASE_SRC := src/error.c src/alloc.c src/outfile.c src/readfile.c src/number.c src/timing.c \
+            src/cmdline.c src/version.c
+CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/options.c src/layers.c src/net.c src/gradcheck.c \
+            src/optim.c src/solver.c src/data.c src/runner.c src/exp_checks.c src/exp_training.c
+REP_SRC  := src/tsv.c src/render.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c
+BASE_OBJ := $(BASE_SRC:src/%.c=build/obj/%.o)
 LIB_SRC  := $(CORE_SRC) $(REP_SRC)
 CORE_OBJ := $(CORE_SRC:src/%.c=build/obj/%.o)
 REP_OBJ  := $(REP_SRC:src/%.c=build/obj/%.o)
@@ -183,5 +188,15 @@ FORCE:
 build/bnbench: build/obj/main_bnbench.o $(CORE_OBJ)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-build/bnagg: build/obj/main_bnagg.o build/obj/common.o $(REP_OBJ)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+# bnagg uses GSL for its statistics (no matrix products), not OpenBLAS.
+build/bnagg: build/obj/main_bnagg.o $(BASE_OBJ) $(REP_OBJ)
+	$(CC) $(CFLAGS) $^ -o $@ -lgsl -lm
+
+# --version names the commit; version.o is rebuilt when the commit changes (build/commit is
+# rewritten only then), which relinks the programs but changes no other object.
+BN_COMMIT_NOW := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+build/commit: FORCE
+	@mkdir -p $(@D); printf '%s\n' '$(BN_COMMIT_NOW)' | cmp -s - $@ || printf '%s\n' '$(BN_COMMIT_NOW)' > $@
+build/obj/version.o build/asan/version.o: build/commit
+build/obj/version.o build/asan/version.o: CPPFLAGS += -DBN_COMMIT='"$(BN_COMMIT_NOW)"'
+

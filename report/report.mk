@@ -25,8 +25,8 @@ COMPARE_ROOT ?= data/compare
 .PHONY: report figures e2e-report compare quiet-run quiet-report
 all: build/bnreport
 
-build/bnreport: build/obj/main_bnreport.o build/obj/render.o build/obj/tsv.o build/obj/common.o
-	$(CC) $(CFLAGS) $^ -o $@ $(CMARK_LIBS) $(LDLIBS)
+build/bnreport: build/obj/main_bnreport.o build/obj/render.o build/obj/tsv.o $(BASE_OBJ)
+	$(CC) $(CFLAGS) $^ -o $@ $(CMARK_LIBS) -lm
 
 # $(call draw,SCRIPT,SVG[,FOLDERS]): `gnuplot -c SCRIPT FOLDERS TMP` (FOLDERS: $(RUN) unless
 # given) writes beside the figure, and the result replaces it only when complete, so a failed

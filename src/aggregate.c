@@ -1,6 +1,9 @@
 /* aggregate.c - see aggregate.h. */
 #include "aggregate.h"
-#include "common.h"
+#include "alloc.h"
+#include "error.h"
+#include "number.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <math.h>

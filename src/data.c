@@ -42,33 +42,13 @@ int bn_cifar_parse(bn_records *out, const uint8_t *buf, size_t len, char *err, s
     return 0;
 }
 
-/* Whole file into memory; -1 with "<path>: problem" in err. */
-static int slurp(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) return bn_errf(err, errlen, "%s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode)) return bn_errf(err, errlen, "%s: not a regular file", path);
-    FILE *f = fopen(path, "rb");
-    if (!f) return bn_errf(err, errlen, "%s: %s", path, strerror(errno));
-    *len = (size_t)st.st_size;
-    *buf = bn_malloc(*len ? *len : 1);
-    size_t got = fread(*buf, 1, *len, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || got != *len) {
-        free(*buf);
-        return bn_errf(err, errlen, "%s: read error (%zu of %zu bytes)", path, got, *len);
-    }
-    return 0;
-}
-
 int bn_cifar_read(bn_records *out, const char *path, char *err, size_t errlen)
 {
-    uint8_t *buf = NULL;
     size_t len = 0;
     char e[512];
     memset(out, 0, sizeof *out);
-    if (slurp(path, &buf, &len, err, errlen)) return -1;
+    uint8_t *buf = (uint8_t *)bn_read_file(path, &len, err, errlen);
+    if (!buf) return -1;
     int r = bn_cifar_parse(out, buf, len, e, sizeof e);
     free(buf);
     if (r) return bn_errf(err, errlen, "%s: %s", path, e);

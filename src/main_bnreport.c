@@ -2,8 +2,13 @@
  * files (src/render.c), converts it with cmark-gfm and writes one self-contained HTML page
  * with a table of contents. Figures are checked, not drawn: gnuplot made them beforehand. */
 #define _POSIX_C_SOURCE 200809L
-#include "common.h"
+#include "alloc.h"
+#include "cmdline.h"
+#include "error.h"
+#include "outfile.h"
+#include "readfile.h"
 #include "render.h"
+#include "version.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,12 +22,15 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: bnreport --run DIR --template FILE --style FILE --out FILE\n"
+        "usage: bnreport [-q] --run DIR --template FILE --style FILE --out FILE\n"
         "  --run DIR        run folder holding the data files (*.tsv) the template reads\n"
         "  --template FILE  Markdown template with {{...}} placeholders (syntax: its header comment)\n"
         "  --style FILE     stylesheet embedded in the page\n"
         "  --out FILE       HTML page to write; the figures it shows must already be in its folder\n"
-        "  -h, --help       this text\n");
+        "  -q, --quiet      no progress line\n"
+        "  -h, --help       this text\n"
+        "  -V, --version    version and commit\n"
+        "Options take their value as --opt VALUE or --opt=VALUE, and may be shortened while unambiguous.\n");
 }
 
 /* Whole file into memory (NUL-terminated); fatal error naming it on failure. */
@@ -166,15 +174,29 @@ int main(int argc, char **argv)
 {
     bn_progname = "bnreport";
     const char *run = NULL, *tmpl_path = NULL, *style_path = NULL, *out_path = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 0; }
-        const char **dst = !strcmp(a, "--run") ? &run : !strcmp(a, "--template") ? &tmpl_path
-                         : !strcmp(a, "--style") ? &style_path : !strcmp(a, "--out") ? &out_path : NULL;
-        if (!dst) bn_die(2, "unknown argument '%s' (see bnreport --help)", a);
-        if (i + 1 >= argc || !*argv[i + 1]) bn_die(2, "option %s needs a value", a);
-        *dst = argv[++i];
+    static const struct option longopts[] = {
+        {"run", required_argument, NULL, 'r'},   {"template", required_argument, NULL, 't'},
+        {"style", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},       {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},     {NULL, 0, NULL, 0}};
+    int c;
+    opterr = 0;
+    /* only -q, -h and -V are short: the values are always given by their long names */
+    while ((c = getopt_long(argc, argv, ":qhV", longopts, NULL)) != -1) {
+        const char **dst = c == 'r' ? &run : c == 't' ? &tmpl_path : c == 's' ? &style_path : c == 'o' ? &out_path : NULL;
+        if (dst) {
+            bn_opt_nonempty(optarg, c, longopts);
+            *dst = optarg;
+        } else if (c == 'q') bn_quiet = 1;
+        else if (c == 'h') { usage(stdout); return 0; }
+        else if (c == 'V') { bn_print_version("bnreport"); return 0; }
+        else if (c == '?' && optopt == 0) {
+            char shown[128];
+            snprintf(shown, sizeof shown, "%.*s", (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+            bn_die(2, "unknown argument '%s' (see bnreport --help)", shown);
+        } else bn_opt_fail(c, argv, longopts, " (see bnreport --help)");
     }
+    if (optind < argc) bn_die(2, "unknown argument '%s' (see bnreport --help)", argv[optind]);
     if (!run || !tmpl_path || !style_path || !out_path)
         bn_die(2, "--run, --template, --style and --out are all required (see bnreport --help)");
 

@@ -31,7 +31,9 @@
  * ("none" if no row is selected). Any query that finds no value is an error, never an empty
  * string. */
 #include "render.h"
-#include "common.h"
+#include "alloc.h"
+#include "error.h"
+#include "number.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -76,16 +78,6 @@ const bn_tsv *bn_tsv_set_find(void *ctx, const char *name, char *err, size_t err
 }
 
 /* ---------------------------------------------------------------- values */
-
-/* A number in a data file: what strtod reads, in full, starting like a number
- * (so "nan", "inf" and "-inf" count, leading blanks and hexadecimal do not). */
-static int parse_num(const char *s, double *v)
-{
-    if (!*s || !strchr("+-.0123456789iInN", *s) || strpbrk(s, "xX")) return 0;
-    char *end;
-    *v = strtod(s, &end);
-    return *end == '\0';
-}
 
 typedef struct {
     int isnum;
@@ -141,13 +133,13 @@ static int split(char *s, char sep, char **f, int max)
 static void cell_val(const bn_tsv *t, long r, int col, val *v)
 {
     v->text = t->cells[r * t->ncols + col];
-    v->isnum = parse_num(v->text, &v->num);
+    v->isnum = bn_parse_num(v->text, &v->num);
 }
 
 static int need_num(ctx *c, const bn_tsv *t, long r, int col, double *x)
 {
     const char *s = t->cells[r * t->ncols + col];
-    if (!parse_num(s, x)) return fail(c, "%s row #%ld column %s: '%.40s' is not a number", t->name, r, t->cols[col], s);
+    if (!bn_parse_num(s, x)) return fail(c, "%s row #%ld column %s: '%.40s' is not a number", t->name, r, t->cols[col], s);
     return 0;
 }
 
@@ -201,7 +193,7 @@ static int parse_cond(ctx *c, const bn_tsv *t, char *s, cond *k)
     trim(&s);
     trim(&rhs);
     if ((k->col = get_col(c, t, s)) < 0) return -1;
-    if (parse_num(rhs, &k->rnum)) k->rkind = 0;
+    if (bn_parse_num(rhs, &k->rnum)) k->rkind = 0;
     else if ((k->rcol = bn_tsv_col(t, rhs)) >= 0) k->rkind = 1;
     else if (k->op == OP_EQ || k->op == OP_NE) { k->rkind = 2; k->rword = rhs; }
     else return fail(c, "selector compares %s with '%s', which is neither a number nor a column", s, rhs);
@@ -214,7 +206,7 @@ static int cond_match(ctx *c, const bn_tsv *t, long r, const cond *k, int *m)
     const char *ls = t->cells[r * t->ncols + k->col];
     const char *rs = k->rkind == 1 ? t->cells[r * t->ncols + k->rcol] : k->rword;
     double a, b = k->rnum;
-    int lnum = parse_num(ls, &a), rnum = k->rkind == 0 || (k->rkind == 1 && parse_num(rs, &b));
+    int lnum = bn_parse_num(ls, &a), rnum = k->rkind == 0 || (k->rkind == 1 && bn_parse_num(rs, &b));
     if (lnum && rnum) {
         switch (k->op) {
         case OP_EQ: *m = a == b; break;
@@ -432,7 +424,7 @@ static int eval_term(ctx *c, const char *src, val *v, const char *list_fmt, bn_b
         for (int i = 0; i < c->lk->nvalues; i++) {
             if (!strcmp(c->lk->names[i], body)) {
                 v->text = c->lk->values[i];
-                v->isnum = parse_num(v->text, &v->num);
+                v->isnum = bn_parse_num(v->text, &v->num);
                 return 0;
             }
         }
@@ -614,7 +606,7 @@ static int eval_table(ctx *c, char *args, const char *fmts, bn_buf *out)
             /* numbers line up on the right, text on the left */
             int numeric = 1;
             double x;
-            for (long r = 0; r < n && numeric; r++) numeric = parse_num(t->cells[rows[r] * t->ncols + cols[i]], &x);
+            for (long r = 0; r < n && numeric; r++) numeric = bn_parse_num(t->cells[rows[r] * t->ncols + cols[i]], &x);
             bn_buf_puts(out, numeric ? " ---: |" : " :--- |");
         }
     }

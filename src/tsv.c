@@ -1,6 +1,9 @@
 /* tsv.c - see tsv.h. */
 #include "tsv.h"
-#include "common.h"
+#include "alloc.h"
+#include "error.h"
+#include "number.h"
+#include "readfile.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -119,9 +122,5 @@ const char *bn_tsv_cell(const bn_tsv *t, long row, int col)
 
 int bn_tsv_num(const bn_tsv *t, long row, int col, double *v)
 {
-    const char *s = bn_tsv_cell(t, row, col);
-    char *end;
-    if (!*s) return -1;
-    *v = strtod(s, &end);
-    return *end ? -1 : 0;
+    return bn_parse_num(bn_tsv_cell(t, row, col), v) ? 0 : -1;
 }

@@ -24,7 +24,7 @@ int bn_tsv_col(const bn_tsv *t, const char *col);
 /* Read and parse a whole file, known by its path; -1 with "<path>: problem" in err. */
 int bn_tsv_read(bn_tsv *t, const char *path, char *err, size_t errlen);
 const char *bn_tsv_cell(const bn_tsv *t, long row, int col);
-/* A cell as a double ("nan", "inf", "-inf" accepted); -1 if it is not a number. */
+/* A cell as a double, read by bn_parse_num (number.h); -1 if it is not a number. */
 int bn_tsv_num(const bn_tsv *t, long row, int col, double *v);
 
 #endif

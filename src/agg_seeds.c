@@ -1,0 +1,342 @@
+/* agg_seeds.c - `bnagg seeds`: statistics across seeded runs, written as data files for the
+ * several-seed page. */
+#define _XOPEN_SOURCE 700   /* realpath */
+#include "agg_tools.h"
+#include "aggregate.h"
+#include "alloc.h"
+#include "error.h"
+#include "number.h"
+#include "outfile.h"
+#include "runinfo.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Read name from every run into tabs; fatal error naming the file on failure. */
+static void read_all(bn_tsv *tabs, char **runs, int nruns, const char *name)
+{
+    char p[4200], err[1024];
+    for (int i = 0; i < nruns; i++) {
+        snprintf(p, sizeof p, "%s/%s", runs[i], name);
+        if (bn_tsv_read(&tabs[i], p, err, sizeof err)) bn_die(1, "%s", err);
+    }
+}
+
+static void free_all(bn_tsv *tabs, int n)
+{
+    for (int i = 0; i < n; i++) bn_tsv_free(&tabs[i]);
+}
+
+/* The absolute, resolved path of `path`, whose parent folder must exist. */
+static void abs_path(const char *path, char *out, size_t n)
+{
+    char *rp = realpath(path, NULL), parent[4200];
+    if (rp) {
+        snprintf(out, n, "%s", rp);
+        free(rp);
+        return;
+    }
+    snprintf(parent, sizeof parent, "%s", path);
+    char *slash = strrchr(parent, '/');
+    const char *leaf = path;
+    if (!slash) snprintf(parent, sizeof parent, ".");
+    else {
+        *slash = '\0';
+        leaf = path + (slash - parent) + 1;
+        if (!parent[0]) snprintf(parent, sizeof parent, "/");
+    }
+    if (!(rp = realpath(parent, NULL))) bn_die(1, "%s: cannot resolve the folder %s", path, parent);
+    snprintf(out, n, "%s/%s", strcmp(rp, "/") ? rp : "", leaf);
+    free(rp);
+}
+
+/* The path of folder `to` relative to folder `from`, followed by `tail`, e.g.
+ * "../../seed-0/" + "report/index.html". */
+static void rel_path(const char *from, const char *to, const char *tail, char *out, size_t n)
+{
+    char f[4200], t[4200];
+    abs_path(from, f, sizeof f - 1);
+    abs_path(to, t, sizeof t - 1);
+    strcat(f, "/");
+    if (strcmp(t, "/")) strcat(t, "/");
+    if (!strcmp(f, "//")) f[1] = '\0';
+    /* the longest common prefix made of whole components */
+    size_t common = 0;
+    for (size_t i = 0; f[i] && f[i] == t[i]; i++)
+        if (f[i] == '/') common = i + 1;
+    size_t k = 0;
+    out[0] = '\0';
+    for (const char *p = f + common; *p; p++)
+        if (*p == '/' && k + 4 < n) {
+            memcpy(out + k, "../", 4);
+            k += 3;
+        }
+    snprintf(out + k, n - k, "%s%s", t + common, tail);
+}
+
+/* Aggregate `in` across runs into `out` if every run has it; returns 1 if written. */
+static int agg(const char *dir, char **runs, int nruns, const char *in, const char *out, const char *const *keys,
+               int nkeys, const bn_agg_col *cols, int ncols)
+{
+    for (int i = 0; i < nruns; i++) if (!bn_run_has(runs[i], in)) return 0;
+    bn_tsv *tabs = bn_calloc((size_t)nruns, sizeof *tabs);
+    char err[1024];
+    read_all(tabs, runs, nruns, in);
+    if (bn_agg_write(dir, out, tabs, nruns, keys, nkeys, cols, ncols, err, sizeof err)) bn_die(1, "%s", err);
+    free_all(tabs, nruns);
+    free(tabs);
+    return 1;
+}
+
+/* Experiment 7: per seed, each normalised net's best validation accuracy minus the baseline's
+ * (batch 5), then paired statistics across seeds. */
+static void agg_gap(const char *dir, char **runs, int nruns)
+{
+    const char *in = "exp7_batchsize.tsv";
+    for (int i = 0; i < nruns; i++) if (!bn_run_has(runs[i], in)) return;
+    bn_tsv *tabs = bn_calloc((size_t)nruns, sizeof *tabs);
+    read_all(tabs, runs, nruns, in);
+    const bn_tsv *t0 = &tabs[0];
+    int cn = bn_tsv_col(t0, "norm"), cb = bn_tsv_col(t0, "batch_size"), cv = bn_tsv_col(t0, "best_val");
+    if (cn < 0 || cb < 0 || cv < 0) bn_die(1, "%s: missing norm, batch_size or best_val column", t0->name);
+    long base = -1;
+    for (long r = 0; r < t0->nrows; r++) if (!strcmp(bn_tsv_cell(t0, r, cn), "none")) base = r;
+    if (base < 0) bn_die(1, "%s: no baseline row (norm none)", t0->name);
+    double *a = bn_malloc(sizeof(double) * (size_t)nruns), *b = bn_malloc(sizeof(double) * (size_t)nruns);
+    bn_out f;
+    char m[64], s[64], e[64], lo[64], hi[64];
+    bn_out_open(&f, dir, "exp7_gap_seeds.tsv");
+    bn_out_printf(&f, "norm\tbatch_size\tgap_mean\tgap_sd\tgap_se\tgap_lo\tgap_hi\tn\twins\tlosses\tties\n");
+    for (long r = 0; r < t0->nrows; r++) {
+        if (r == base) continue;
+        for (int i = 0; i < nruns; i++) {
+            if (tabs[i].nrows != t0->nrows) bn_die(1, "%s and %s differ in rows", tabs[i].name, t0->name);
+            if (bn_tsv_num(&tabs[i], r, cv, &a[i])) a[i] = NAN;
+            if (bn_tsv_num(&tabs[i], base, cv, &b[i])) b[i] = NAN;
+        }
+        bn_paired p;
+        bn_paired_of(&p, a, b, nruns);
+        bn_fmt(m, sizeof m, p.mean); bn_fmt(s, sizeof s, p.sd); bn_fmt(e, sizeof e, p.se);
+        bn_fmt(lo, sizeof lo, p.lo); bn_fmt(hi, sizeof hi, p.hi);
+        bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", bn_tsv_cell(t0, r, cn), bn_tsv_cell(t0, r, cb),
+                      m, s, e, lo, hi, p.n, p.wins, p.losses, p.ties);
+    }
+    bn_out_commit(&f);
+    free(a);
+    free(b);
+    free_all(tabs, nruns);
+    free(tabs);
+}
+
+/* Experiment 5's training loss, averaged over each epoch's iterations in every run, then the
+ * mean, sd and range of those averages across runs: the loss curve of several seeds, smoothed
+ * to one point per epoch. An epoch is the iterations after the previous epoch's accuracy check
+ * up to its own (from exp5_deepnet_acc.tsv); an average is non-finite if any of its losses is. */
+static void agg_epoch_loss(const char *dir, char **runs, int nruns)
+{
+    static const char *nets[] = {"batchnorm", "baseline"};
+    for (int i = 0; i < nruns; i++)
+        if (!bn_run_has(runs[i], "exp5_deepnet_loss.tsv") || !bn_run_has(runs[i], "exp5_deepnet_acc.tsv")) return;
+    bn_tsv acc, *loss = bn_calloc((size_t)nruns, sizeof *loss);
+    char p[4200], err[1024];
+    snprintf(p, sizeof p, "%s/exp5_deepnet_acc.tsv", runs[0]);
+    if (bn_tsv_read(&acc, p, err, sizeof err)) bn_die(1, "%s", err);
+    read_all(loss, runs, nruns, "exp5_deepnet_loss.tsv");
+    int ce = bn_tsv_col(&acc, "epoch"), ci = bn_tsv_col(&acc, "iteration");
+    if (ce < 0 || ci < 0) bn_die(1, "%s: no epoch or iteration column", acc.name);
+    /* end[e]: the last iteration of epoch e (1-based), the largest iteration checked at epoch e */
+    long nep = 0, *end = bn_calloc((size_t)acc.nrows + 1, sizeof *end);
+    for (long r = 0; r < acc.nrows; r++) {
+        double e, it;
+        if (bn_tsv_num(&acc, r, ce, &e) || bn_tsv_num(&acc, r, ci, &it) || e != floor(e) || e < 0 || e > (double)acc.nrows)
+            bn_die(1, "%s row %ld: epoch or iteration is not a count", acc.name, r + 1);
+        if (e < 1) continue;
+        if ((long)e > nep + 1 || (long)e < nep) bn_die(1, "%s row %ld: epochs are not in order", acc.name, r + 1);
+        nep = (long)e;
+        if ((long)it > end[nep]) end[nep] = (long)it;
+    }
+    double *v = bn_malloc(sizeof(double) * (size_t)nruns * (size_t)(nep + 1) * 2);
+    for (int i = 0; i < nruns; i++) {
+        const bn_tsv *t = &loss[i];
+        int cit = bn_tsv_col(t, "iteration"), cn[2] = {bn_tsv_col(t, nets[0]), bn_tsv_col(t, nets[1])};
+        if (cit < 0 || cn[0] < 0 || cn[1] < 0) bn_die(1, "%s: no iteration, batchnorm or baseline column", t->name);
+        for (long e = 1; e <= nep; e++) {
+            for (int k = 0; k < 2; k++) {
+                double sum = 0, x, it;
+                long cnt = 0;
+                for (long r = 0; r < t->nrows; r++) {
+                    if (bn_tsv_num(t, r, cit, &it)) bn_die(1, "%s row %ld: iteration is not a number", t->name, r + 1);
+                    if (it <= (double)end[e - 1] || it > (double)end[e]) continue;
+                    if (bn_tsv_num(t, r, cn[k], &x)) x = NAN;
+                    sum += x;
+                    cnt++;
+                }
+                v[((size_t)e * 2 + (size_t)k) * (size_t)nruns + (size_t)i] = cnt ? sum / (double)cnt : NAN;
+            }
+        }
+    }
+    bn_out f;
+    char b[4][64];
+    bn_out_open(&f, dir, "exp5_deepnet_epoch_loss_seeds.tsv");
+    bn_out_printf(&f, "epoch\tfirst_iteration\tlast_iteration");
+    for (int k = 0; k < 2; k++) bn_out_printf(&f, "\t%s_mean\t%s_sd\t%s_min\t%s_max\t%s_n", nets[k], nets[k], nets[k], nets[k], nets[k]);
+    bn_out_printf(&f, "\n");
+    for (long e = 1; e <= nep; e++) {
+        bn_out_printf(&f, "%ld\t%ld\t%ld", e, end[e - 1] + 1, end[e]);
+        for (int k = 0; k < 2; k++) {
+            bn_stat st;
+            bn_stat_of(&st, &v[((size_t)e * 2 + (size_t)k) * (size_t)nruns], nruns);
+            bn_fmt(b[0], 64, st.mean); bn_fmt(b[1], 64, st.sd); bn_fmt(b[2], 64, st.min); bn_fmt(b[3], 64, st.max);
+            bn_out_printf(&f, "\t%s\t%s\t%s\t%s\t%d", b[0], b[1], b[2], b[3], st.n);
+        }
+        bn_out_printf(&f, "\n");
+    }
+    bn_out_commit(&f);
+    free(v);
+    free(end);
+    bn_tsv_free(&acc);
+    free_all(loss, nruns);
+    free(loss);
+}
+
+/* `in` of every run, one after the other, with the run's index and seed in front: per-seed
+ * values for the report's tables. The files must have the same columns. */
+static void concat_runs(const char *dir, char **runs, int nruns, const bn_run_info *ri, const char *in, const char *out)
+{
+    for (int i = 0; i < nruns; i++) if (!bn_run_has(runs[i], in)) return;
+    bn_tsv *tabs = bn_calloc((size_t)nruns, sizeof *tabs);
+    read_all(tabs, runs, nruns, in);
+    bn_out f;
+    bn_out_open(&f, dir, out);
+    bn_out_printf(&f, "run\tseed");
+    for (int c = 0; c < tabs[0].ncols; c++) bn_out_printf(&f, "\t%s", tabs[0].cols[c]);
+    bn_out_printf(&f, "\n");
+    for (int i = 0; i < nruns; i++) {
+        if (tabs[i].ncols != tabs[0].ncols) bn_die(1, "%s and %s have different columns", tabs[i].name, tabs[0].name);
+        for (int c = 0; c < tabs[0].ncols; c++)
+            if (strcmp(tabs[i].cols[c], tabs[0].cols[c])) bn_die(1, "%s and %s have different columns", tabs[i].name, tabs[0].name);
+        for (long r = 0; r < tabs[i].nrows; r++) {
+            bn_out_printf(&f, "%d\t%s", i, ri[i].seed);
+            for (int c = 0; c < tabs[i].ncols; c++) bn_out_printf(&f, "\t%s", bn_tsv_cell(&tabs[i], r, c));
+            bn_out_printf(&f, "\n");
+        }
+    }
+    bn_out_commit(&f);
+    free_all(tabs, nruns);
+    free(tabs);
+}
+
+/* Experiment 6 seed by seed: over the scales of each run, each net's mean best validation
+ * accuracy and its population standard deviation across the scales (the single-seed page's
+ * measure of how much a net depends on the scale), and at how many scales batchnorm's is
+ * higher, lower or equal. */
+static void sweep_by_seed(const char *dir, char **runs, int nruns, const bn_run_info *ri)
+{
+    static const char *cols[] = {"batchnorm_best_val", "baseline_best_val"};
+    for (int i = 0; i < nruns; i++) if (!bn_run_has(runs[i], "exp6_sweep.tsv")) return;
+    bn_tsv *tabs = bn_calloc((size_t)nruns, sizeof *tabs);
+    read_all(tabs, runs, nruns, "exp6_sweep.tsv");
+    bn_out f;
+    bn_out_open(&f, dir, "exp6_sweep_by_seed.tsv");
+    bn_out_printf(&f, "run\tseed\tscales\tbatchnorm_best_val_mean\tbatchnorm_best_val_scale_sd\tbaseline_best_val_mean"
+                      "\tbaseline_best_val_scale_sd\tbest_val_wins\tbest_val_losses\tbest_val_ties\n");
+    for (int i = 0; i < nruns; i++) {
+        const bn_tsv *t = &tabs[i];
+        int c[2] = {bn_tsv_col(t, cols[0]), bn_tsv_col(t, cols[1])};
+        if (c[0] < 0 || c[1] < 0) bn_die(1, "%s: no %s or %s column", t->name, cols[0], cols[1]);
+        double *x[2] = {bn_malloc(sizeof(double) * (size_t)(t->nrows + 1)), bn_malloc(sizeof(double) * (size_t)(t->nrows + 1))};
+        char b[4][64];
+        for (int k = 0; k < 2; k++)
+            for (long r = 0; r < t->nrows; r++)
+                if (bn_tsv_num(t, r, c[k], &x[k][r])) x[k][r] = NAN;
+        bn_paired pr;
+        bn_paired_of(&pr, x[0], x[1], (int)t->nrows);
+        for (int k = 0; k < 2; k++) {
+            double sum = 0, ss = 0;
+            long n = 0;
+            for (long r = 0; r < t->nrows; r++) if (isfinite(x[k][r])) { sum += x[k][r]; n++; }
+            double mean = n ? sum / (double)n : NAN;
+            for (long r = 0; r < t->nrows; r++) if (isfinite(x[k][r])) ss += (x[k][r] - mean) * (x[k][r] - mean);
+            bn_fmt(b[2 * k], 64, mean);
+            bn_fmt(b[2 * k + 1], 64, n ? sqrt(ss / (double)n) : NAN);
+        }
+        bn_out_printf(&f, "%d\t%s\t%ld\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n", i, ri[i].seed, t->nrows, b[0], b[1], b[2], b[3],
+                      pr.wins, pr.losses, pr.ties);
+        free(x[0]);
+        free(x[1]);
+    }
+    bn_out_commit(&f);
+    free_all(tabs, nruns);
+    free(tabs);
+}
+
+int bn_agg_seeds(const char *dir, char **runs, int nruns)
+{
+    static const char *k_loss[] = {"point", "weight_scale", "iteration"};
+    static const char *k_acc[] = {"point", "weight_scale", "check", "iteration", "epoch"};
+    static const char *k_sum[] = {"point", "weight_scale"};
+    static const char *k_bs[] = {"norm", "batch_size"};
+    static const char *k_bsacc[] = {"norm", "batch_size", "check", "iteration", "epoch"};
+    static const bn_agg_col c_loss[] = {{"batchnorm", "batchnorm", NULL}, {"baseline", "baseline", NULL}};
+    static const bn_agg_col c_acc[] = {
+        {"batchnorm_train", "batchnorm_train", NULL}, {"batchnorm_val", "batchnorm_val", NULL},
+        {"baseline_train", "baseline_train", NULL}, {"baseline_val", "baseline_val", NULL},
+        {"val", "batchnorm_val", "baseline_val"}, {"train", "batchnorm_train", "baseline_train"}};
+    static const bn_agg_col c_sum[] = {
+        {"batchnorm_best_train", "batchnorm_best_train", NULL}, {"batchnorm_best_val", "batchnorm_best_val", NULL},
+        {"batchnorm_final_loss", "batchnorm_final_loss", NULL}, {"batchnorm_nonfinite", "batchnorm_nonfinite", NULL},
+        {"baseline_best_train", "baseline_best_train", NULL}, {"baseline_best_val", "baseline_best_val", NULL},
+        {"baseline_final_loss", "baseline_final_loss", NULL}, {"baseline_nonfinite", "baseline_nonfinite", NULL},
+        {"best_val", "batchnorm_best_val", "baseline_best_val"},
+        {"best_train", "batchnorm_best_train", "baseline_best_train"},
+        {"final_loss", "batchnorm_final_loss", "baseline_final_loss"}};
+    static const bn_agg_col c_bs[] = {{"best_train", "best_train", NULL}, {"best_val", "best_val", NULL},
+                                      {"final_loss", "final_loss", NULL}};
+    static const bn_agg_col c_bsacc[] = {{"train", "train", NULL}, {"val", "val", NULL}};
+
+    /* Statistics across runs need independent runs of one configuration: checked before
+     * anything is written. */
+    bn_run_info *ri = bn_calloc((size_t)nruns, sizeof *ri);
+    char why[1200];
+    for (int i = 0; i < nruns; i++) {
+        bn_run_info_get(runs[i], &ri[i]);
+        for (int j = 0; j < i; j++) {
+            if (strcmp(ri[i].seed, "unknown") && !strcmp(ri[i].seed, ri[j].seed))
+                bn_die(1, "run folders %s and %s both have seed %s: the statistics need runs of different seeds", runs[j], runs[i], ri[i].seed);
+        }
+        if (i && (bn_run_kv_differ(runs[0], runs[i], "params.info.tsv", "seed", why, sizeof why) ||
+                  bn_run_kv_differ(runs[0], runs[i], "dataset.info.tsv", "folder", why, sizeof why)))
+            bn_die(1, "the runs are not of one configuration: %s", why);
+    }
+    bn_mkdir_p(dir);
+    int wrote = 0;
+    wrote += agg(dir, runs, nruns, "exp5_deepnet_loss.tsv", "exp5_deepnet_loss_seeds.tsv", k_loss, 3, c_loss, 2);
+    wrote += agg(dir, runs, nruns, "exp5_deepnet_acc.tsv", "exp5_deepnet_acc_seeds.tsv", k_acc, 5, c_acc, 6);
+    wrote += agg(dir, runs, nruns, "exp5_deepnet.tsv", "exp5_deepnet_seeds.tsv", k_sum, 2, c_sum, 11);
+    wrote += agg(dir, runs, nruns, "exp6_sweep.tsv", "exp6_sweep_seeds.tsv", k_sum, 2, c_sum, 11);
+    wrote += agg(dir, runs, nruns, "exp7_batchsize.tsv", "exp7_batchsize_seeds.tsv", k_bs, 2, c_bs, 3);
+    wrote += agg(dir, runs, nruns, "exp7_batchsize_acc.tsv", "exp7_batchsize_acc_seeds.tsv", k_bsacc, 5, c_bsacc, 2);
+    agg_gap(dir, runs, nruns);
+    if (!wrote) bn_die(1, "no experiment 5, 6 or 7 data files common to all %d runs", nruns);
+    agg_epoch_loss(dir, runs, nruns);
+    concat_runs(dir, runs, nruns, ri, "exp5_deepnet.tsv", "exp5_deepnet_by_seed.tsv");
+    sweep_by_seed(dir, runs, nruns, ri);
+
+    /* written last: its presence means the aggregation finished. `page` is each run's report
+     * page relative to this folder's report page. */
+    bn_out f;
+    char rdir[4200], page[4400];
+    snprintf(rdir, sizeof rdir, "%s/report", dir);
+    bn_out_open(&f, dir, "runs.info.tsv");
+    bn_out_printf(&f, "run\tseed\tfolder\tpage\tdataset\tbnflags\n");
+    for (int i = 0; i < nruns; i++) {
+        rel_path(rdir, runs[i], "report/index.html", page, sizeof page);
+        bn_out_printf(&f, "%d\t%s\t%s\t%s\t%s\t%s\n", i, ri[i].seed, runs[i], page, ri[i].dataset, ri[i].bnflags);
+    }
+    bn_out_commit(&f);
+    free(ri);
+    bn_progress("bnagg: %d runs aggregated into %s", nruns, dir);
+    return 0;
+}

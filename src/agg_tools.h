@@ -1,0 +1,10 @@
+/* agg_tools.h - bnagg's two tools, each writing data files for a report page. */
+#ifndef BN_AGG_TOOLS_H
+#define BN_AGG_TOOLS_H
+
+/* Statistics across seeded runs of one configuration into folder dir (runs.info.tsv last). */
+int bn_agg_seeds(const char *dir, char **runs, int nruns);
+/* Runs A and B side by side, file by file and cell by cell, into folder dir (compare.info.tsv last). */
+int bn_agg_compare(const char *dir, const char *A, const char *B);
+
+#endif

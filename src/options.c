@@ -1,0 +1,28 @@
+/* options.c - the study's settings when no option changes them (bnlab's command line starts
+ * from these; experiments.h says what each one is). */
+#include "experiments.h"
+
+#include <math.h>
+#include <string.h>
+
+void bn_opts_default(bn_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = 0;
+    o->jobs = 1;
+    o->epochs = 10;
+    o->batch_size = 50;
+    o->num_train = 1000;
+    o->points = 20;
+    o->lr = 1e-3;
+    o->ws_min = 1e-4;
+    o->ws_max = 1.0;
+    o->deep_ws = 2e-2;
+    o->bs_lr = pow(10.0, -3.5);
+    o->rule = BN_ADAM;
+    o->ds_kind = BN_DS_CIFAR10;
+    o->train_records = 49000;
+    o->val_records = 1000;
+    o->test_records = 1000;
+    o->speed_reps = 200;
+}

@@ -1,0 +1,43 @@
+/* readfile.c - see readfile.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "readfile.h"
+#include "alloc.h"
+#include "error.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+char *bn_read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        bn_errf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        bn_errf(err, errlen, "%s: not a regular file", path);
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        bn_errf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t want = (size_t)st.st_size;
+    char *buf = bn_malloc(want + 1);
+    size_t got = fread(buf, 1, want, f);
+    int bad = ferror(f);
+    fclose(f);
+    /* a file that shrank while being read is not the file that was measured */
+    if (bad || got != want) {
+        free(buf);
+        bn_errf(err, errlen, "%s: read error (%zu of %zu bytes)", path, got, want);
+        return NULL;
+    }
+    buf[want] = '\0';
+    *len = want;
+    return buf;
+}

@@ -1,0 +1,13 @@
+/* readfile.h - a whole regular file into memory: the one reader for data files, templates,
+ * stylesheets and dataset batches. */
+#ifndef BN_READFILE_H
+#define BN_READFILE_H
+
+#include <stddef.h>
+
+/* The file's bytes, NUL-terminated (the NUL not counted in *len); NULL with "<path>: problem"
+ * in err if it cannot be read. A file that is not a regular file (a folder, a FIFO, a device)
+ * is refused before it is opened, so a reader never blocks on one. */
+char *bn_read_file(const char *path, size_t *len, char *err, size_t errlen);
+
+#endif

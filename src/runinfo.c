@@ -1,0 +1,88 @@
+/* runinfo.c - see runinfo.h. */
+#include "runinfo.h"
+#include "error.h"
+#include "tsv.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int bn_run_has(const char *dir, const char *name)
+{
+    char p[4200];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The value of `key` in the run's key<TAB>value file `file`, copied into buf; -1 if the file
+ * or the key is absent. */
+int bn_run_kv(const char *dir, const char *file, const char *key, char *buf, size_t n)
+{
+    char p[4200], err[1024];
+    bn_tsv t;
+    if (!bn_run_has(dir, file)) return -1;
+    snprintf(p, sizeof p, "%s/%s", dir, file);
+    if (bn_tsv_read(&t, p, err, sizeof err)) bn_die(1, "%s", err);
+    int ck = bn_tsv_col(&t, "key"), cv = bn_tsv_col(&t, "value"), rc = -1;
+    for (long r = 0; ck >= 0 && cv >= 0 && r < t.nrows && rc; r++)
+        if (!strcmp(bn_tsv_cell(&t, r, ck), key)) {
+            snprintf(buf, n, "%s", bn_tsv_cell(&t, r, cv));
+            rc = 0;
+        }
+    bn_tsv_free(&t);
+    return rc;
+}
+
+
+void bn_run_info_get(const char *dir, bn_run_info *ri)
+{
+    if (bn_run_kv(dir, "config.info.tsv", "seed", ri->seed, sizeof ri->seed) &&
+        bn_run_kv(dir, "params.info.tsv", "seed", ri->seed, sizeof ri->seed))
+        snprintf(ri->seed, sizeof ri->seed, "unknown");
+    if (bn_run_kv(dir, "config.info.tsv", "bnflags", ri->bnflags, sizeof ri->bnflags))
+        snprintf(ri->bnflags, sizeof ri->bnflags, "unknown");
+    else if (!ri->bnflags[0])
+        snprintf(ri->bnflags, sizeof ri->bnflags, "none (the defaults)");
+    if (bn_run_kv(dir, "dataset.info.tsv", "dataset", ri->dataset, sizeof ri->dataset))
+        snprintf(ri->dataset, sizeof ri->dataset, "unknown");
+    if (bn_run_kv(dir, "provenance.info.tsv", "git commit", ri->commit, sizeof ri->commit))
+        snprintf(ri->commit, sizeof ri->commit, "unknown");
+    if (bn_run_kv(dir, "provenance.info.tsv", "uncommitted changes", ri->dirty, sizeof ri->dirty))
+        snprintf(ri->dirty, sizeof ri->dirty, "unknown");
+}
+
+/* The first key whose value differs between two runs' key<TAB>value files `file` (rows with
+ * key `skip` aside), into why; 0 if they agree or either run lacks the file. */
+int bn_run_kv_differ(const char *a, const char *b, const char *file, const char *skip, char *why, size_t n)
+{
+    char p[4200], err[1024];
+    bn_tsv t[2];
+    if (!bn_run_has(a, file) || !bn_run_has(b, file)) return 0;
+    snprintf(p, sizeof p, "%s/%s", a, file);
+    if (bn_tsv_read(&t[0], p, err, sizeof err)) bn_die(1, "%s", err);
+    snprintf(p, sizeof p, "%s/%s", b, file);
+    if (bn_tsv_read(&t[1], p, err, sizeof err)) bn_die(1, "%s", err);
+    int differ = 0;
+    for (int s = 0; s < 2 && !differ; s++) {
+        const bn_tsv *x = &t[s], *y = &t[1 - s];
+        int xk = bn_tsv_col(x, "key"), xv = bn_tsv_col(x, "value"), yk = bn_tsv_col(y, "key"), yv = bn_tsv_col(y, "value");
+        if (xk < 0 || xv < 0 || yk < 0 || yv < 0) break;
+        for (long r = 0; r < x->nrows && !differ; r++) {
+            const char *k = bn_tsv_cell(x, r, xk), *other = NULL;
+            if (!strcmp(k, skip)) continue;
+            for (long q = 0; q < y->nrows && !other; q++)
+                if (!strcmp(bn_tsv_cell(y, q, yk), k)) other = bn_tsv_cell(y, q, yv);
+            if (!other || strcmp(other, bn_tsv_cell(x, r, xv))) {
+                /* x is a's table on the first pass, b's on the second */
+                const char *mine = bn_tsv_cell(x, r, xv), *theirs = other ? other : "absent";
+                snprintf(why, n, "%s: %s is '%.100s' in %s and '%.100s' in %s", file, k, s ? theirs : mine, a,
+                         s ? mine : theirs, b);
+                differ = 1;
+            }
+        }
+    }
+    bn_tsv_free(&t[0]);
+    bn_tsv_free(&t[1]);
+    return differ;
+}

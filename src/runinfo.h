@@ -1,0 +1,23 @@
+/* runinfo.h - what a run folder says about itself: its files and its key<TAB>value *.info.tsv
+ * files (seed, options, dataset, commit), as the bnagg tools read them. */
+#ifndef BN_RUNINFO_H
+#define BN_RUNINFO_H
+
+#include <stddef.h>
+
+/* What a run folder says about itself (from its *.info.tsv files; "unknown" where they are silent). */
+typedef struct {
+    char seed[64], bnflags[1024], dataset[256], commit[128], dirty[32];
+} bn_run_info;
+
+/* True if dir/name is a regular file. */
+int bn_run_has(const char *dir, const char *name);
+/* The value of `key` in the run's key<TAB>value file `file`, copied into buf; -1 if the file
+ * or the key is absent (a file that cannot be parsed is a fatal error naming it). */
+int bn_run_kv(const char *dir, const char *file, const char *key, char *buf, size_t n);
+void bn_run_info_get(const char *dir, bn_run_info *ri);
+/* The first key whose value differs between two runs' key<TAB>value files `file` (rows with
+ * key `skip` aside), into why; 0 if they agree or either run lacks the file. */
+int bn_run_kv_differ(const char *a, const char *b, const char *file, const char *skip, char *why, size_t n);
+
+#endif
