@@ -33,8 +33,8 @@ SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(
 # BASE_SRC is what every program shares and needs no GSL/BLAS; the report tools link only it and
 # their own side.
 BASE_SRC := src/error.c src/alloc.c src/outfile.c src/readfile.c src/number.c src/timing.c \
-            src/cmdline.c src/version.c
-CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/options.c src/layers.c src/net.c src/gradcheck.c \
+            src/cmdline.c src/version.c src/verdict.c
+CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/options.c src/layers.c src/net.c src/gradcheck.c src/netcheck.c \
             src/optim.c src/solver.c src/data.c src/runner.c src/exp_checks.c src/exp_training.c
 REP_SRC  := src/tsv.c src/render.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c
 BASE_OBJ := $(BASE_SRC:src/%.c=build/obj/%.o)

@@ -5,6 +5,8 @@
 #include "gradcheck.h"
 #include "layers.h"
 #include "net.h"
+#include "netcheck.h"
+#include "verdict.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -126,6 +128,19 @@ void bn_exp_forward_train(const bn_opts *o)
     const double ones[D3] = {1, 1, 1}, zeros[D3] = {0, 0, 0};
     bn_forward(out, cache, NULL, NULL, a, ones, zeros, N1, D3);
     row_stats(&f, "gamma1_beta0", out, N1, D3);
+    /* the verdict file first: exp1_forward_train.tsv, committed last, marks the experiment done */
+    bn_out fv;
+    bn_out_open(&fv, o->out, "exp1_forward_train_verdict.tsv");
+    bn_out_printf(&fv, "stage\tfeature\tstd\tstd_below\tverdict\n");
+    for (int j = 0; j < D3; j++) {
+        double mean, sd;
+        char sv[64], bv[64];
+        col_stats(out, N1, D3, j, &mean, &sd);
+        bn_fmt(sv, sizeof sv, sd);
+        bn_fmt(bv, sizeof bv, BN_VERDICT_TRAIN_STD_BELOW);
+        bn_out_printf(&fv, "gamma1_beta0\t%d\t%s\t%s\t%s\n", j, sv, bv, bn_verdict_train_std(sd) ? "pass" : "fail");
+    }
+    bn_out_commit(&fv);
     const double gamma[D3] = {1, 2, 3}, beta[D3] = {11, 12, 13};
     bn_forward(out, cache, NULL, NULL, a, gamma, beta, N1, D3);
     row_stats(&f, "gamma123_beta111213", out, N1, D3);
@@ -159,8 +174,11 @@ void bn_exp_forward_test(const bn_opts *o)
     two_layer(a, h, X, W1, W2, N1, D1, D2, D3);
     bn_forward_test(out, a, ones, zeros, run_mean, run_var, N1, D3);
 
-    bn_out f;
-    char m[64], s[64], rm[64], rv[64], bm[64], bs[64];
+    bn_out f, fv;
+    char m[64], s[64], rm[64], rv[64], bm[64], bs[64], tol[64];
+    bn_out_open(&fv, o->out, "exp2_forward_test_verdict.tsv");
+    bn_out_printf(&fv, "feature\tmean\tstd\ttol\tverdict\n");
+    bn_fmt(tol, sizeof tol, BN_VERDICT_TEST_TOL);
     bn_out_open(&f, o->out, "exp2_forward_test.tsv");
     bn_out_printf(&f, "feature\tmean\tstd\tinput_mean\tinput_std\trunning_mean\trunning_var\n");
     for (int j = 0; j < D3; j++) {
@@ -171,7 +189,9 @@ void bn_exp_forward_test(const bn_opts *o)
         bn_fmt(bm, sizeof bm, im); bn_fmt(bs, sizeof bs, is);
         bn_fmt(rm, sizeof rm, run_mean[j]); bn_fmt(rv, sizeof rv, run_var[j]);
         bn_out_printf(&f, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", j, m, s, bm, bs, rm, rv);
+        bn_out_printf(&fv, "%d\t%s\t%s\t%s\t%s\n", j, m, s, tol, bn_verdict_test_stats(mean, sd) ? "pass" : "fail");
     }
+    bn_out_commit(&fv);
     bn_out_commit(&f);
     write_wall(o, "exp2_forward_test.timing.tsv", t0);
     bn_progress("exp2 forward-test: wrote %s (%d warm-up batches)", f.path, warm);
@@ -261,20 +281,25 @@ void bn_exp_bn_gradcheck(const bn_opts *o)
                         "wall_seconds"};
     double tv[] = {NB, DB, reps, ts, tf, ts / tf, bn_now() - t0};
     bn_write_timing(o, "exp3_bn_speed.timing.tsv", tk, tv, 7);
-    bn_out f;
+    bn_out f, fv;
     char v[64];
+    bn_out_open(&fv, o->out, "exp3_bn_gradcheck_verdict.tsv");
+    bn_verdict_layer_header(&fv);
     bn_out_open(&f, o->out, "exp3_bn_gradcheck.tsv");
     bn_out_printf(&f, "check\tN\tD\trel_error\n");
     for (int i = 0; i < 6; i++) {
         bn_fmt(v, sizeof v, errs[i]);
         bn_out_printf(&f, "%s\t%d\t%d\t%s\n", names[i], N, D, v);
+        bn_verdict_layer_row(&fv, names[i], "numeric", errs[i]);
     }
     const char *cn[] = {"simplified_vs_staged_dx", "simplified_vs_staged_dgamma", "simplified_vs_staged_dbeta"};
     double cv[] = {cmp_dx, cmp_dg, cmp_db};
     for (int i = 0; i < 3; i++) {
         bn_fmt(v, sizeof v, cv[i]);
         bn_out_printf(&f, "%s\t%d\t%d\t%s\n", cn[i], NB, DB, v);
+        bn_verdict_layer_row(&fv, cn[i], "forms", cv[i]);
     }
+    bn_out_commit(&fv);
     bn_out_commit(&f);
 
     bn_progress("exp3 bn-gradcheck: dx %.2e dgamma %.2e dbeta %.2e; simplified vs staged dx %.2e; speedup %.2fx",
@@ -295,53 +320,14 @@ static void gradcheck_data(const bn_opts *o, double *X, int *y)
     gsl_rng_free(r);
 }
 
-/* The on/off pattern of every ReLU in the last forward pass, one byte per unit. */
-static void relu_pattern(const bn_net *net, int N, unsigned char *pat)
-{
-    for (int l = 0; l < net->L - 1; l++) {
-        const double *pre = net->norm == BN_NORM_NONE ? net->z[l] : net->hn[l];
-        long n = (long)N * net->dims[l + 1];
-        for (long i = 0; i < n; i++) *pat++ = pre[i] > 0.0;
-    }
-}
-
-/* rel_error over the elements not flagged in skip (all of them when skip is NULL). */
-static double rel_error_masked(const double *a, const double *b, const unsigned char *skip, long n)
-{
-    double worst = 0.0;
-    for (long i = 0; i < n; i++) {
-        if (skip && skip[i]) continue;
-        double e = bn_rel_error(a + i, b + i, 1);
-        if (e > worst || isnan(e)) worst = e;
-    }
-    return worst;
-}
-
-/* Centred difference of the net's loss in element p[i] with step h; *kink is set when x+h and
- * x-h fall on two sides of some ReLU's kink, where the loss is not differentiable. */
-static double central_diff(bn_net *net, double *p, long i, double h, const double *X, const int *y,
-                           unsigned char *pp, unsigned char *pm, long units, unsigned char *kink)
-{
-    double old = p[i];
-    p[i] = old + h;
-    double fp = bn_net_loss(net, X, y, GN);
-    relu_pattern(net, GN, pp);
-    p[i] = old - h;
-    double fm = bn_net_loss(net, X, y, GN);
-    relu_pattern(net, GN, pm);
-    p[i] = old;
-    *kink = memcmp(pp, pm, (size_t)units) != 0;
-    return (fp - fm) / (2.0 * h);
-}
-
 /* Gradient check of every parameter of a fresh net with this normalisation and reg; one row per
  * parameter into f, prefixed by `prefix` (already tab-terminated). Returns the initial loss.
  * rel_error is the assignment's (h = 1e-5, every element). Two things make it large without any
  * fault in backpropagation, so they are measured too: elements whose +-h straddle a ReLU kink
  * (counted in kinks, left out of rel_error_smooth), and strong curvature, where batchnorm over two
  * samples bends the loss within h (rel_error_small_h: h = 1e-6, kinks left out). */
-static double net_gradcheck(bn_out *f, const char *prefix, const bn_opts *o, bn_norm norm, double reg, long point,
-                            const double *X, const int *y)
+static double net_gradcheck(bn_out *f, bn_out *fv, const char *prefix, const bn_opts *o, bn_norm norm, double reg,
+                            long point, const double *X, const int *y)
 {
     const int hidden[] = {GH1, GH2};
     char v[64], vs[64], v6[64];
@@ -350,35 +336,18 @@ static double net_gradcheck(bn_out *f, const char *prefix, const bn_opts *o, bn_
     bn_net_init(net, ri, 5e-2);
     gsl_rng_free(ri);
     double loss = bn_net_loss(net, X, y, GN);
-    long units = (long)GN * (GH1 + GH2), np = net->nparams;
-    double *g = bn_malloc(sizeof(double) * (size_t)np), *ng = bn_malloc(sizeof(double) * 2 * (size_t)np);
-    double *ng6 = ng + np;
-    unsigned char *kink = bn_malloc(2 * (size_t)np), *kink6 = kink + np;
-    unsigned char *pp = bn_malloc((size_t)units), *pm = bn_malloc((size_t)units);
+    long np = net->nparams;
+    double *g = bn_malloc(sizeof(double) * (size_t)np);
     memcpy(g, net->grads, sizeof(double) * (size_t)np);
     /* the assignment lists the parameters in sorted name order */
     const char *order[] = {"W1", "W2", "W3", "b1", "b2", "b3", "beta1", "beta2", "gamma1", "gamma2"};
     for (int k = 0; k < 10; k++) {
         const bn_slice *s = bn_net_slice(net, order[k]);
         if (!s) continue;   /* no gamma/beta without normalisation */
-        double *p = net->params + s->off;
-        long kinks = 0;
-        for (long i = 0; i < s->n; i++) {
-            long j = s->off + i;
-            ng[j] = central_diff(net, p, i, 1e-5, X, y, pp, pm, units, &kink[j]);
-            ng6[j] = central_diff(net, p, i, 1e-6, X, y, pp, pm, units, &kink6[j]);
-            kinks += kink[j];
-        }
-        double e = rel_error_masked(ng + s->off, g + s->off, NULL, s->n);
-        double es = rel_error_masked(ng + s->off, g + s->off, kink + s->off, s->n);
-        double e6 = rel_error_masked(ng6 + s->off, g + s->off, kink6 + s->off, s->n);
-        /* the sizes of both gradients, so a zero true gradient (noise against noise) can be told
-         * from a backward pass that is wrong */
-        double ga = 0.0, gn = 0.0;
-        for (long i = 0; i < s->n; i++) {
-            ga = fmax(ga, fabs(g[s->off + i]));
-            gn = fmax(gn, fabs(ng[s->off + i]));
-        }
+        bn_gc_measure gm;
+        long kinks = bn_netcheck_slice(net, s, g, X, y, GN, 1e-5, 1e-6, &gm);
+        double e = gm.rel_error, es = gm.rel_error_smooth, e6 = gm.rel_error_small_h;
+        double ga = gm.max_abs_grad, gn = gm.max_abs_num_grad;
         char va[64], vn[64];
         bn_fmt(v, sizeof v, e);
         bn_fmt(vs, sizeof vs, es);
@@ -386,14 +355,13 @@ static double net_gradcheck(bn_out *f, const char *prefix, const bn_opts *o, bn_
         bn_fmt(va, sizeof va, ga);
         bn_fmt(vn, sizeof vn, gn);
         bn_out_printf(f, "%s%s\t%s\t%ld\t%s\t%s\t%s\t%s\n", prefix, s->name, v, kinks, vs, v6, va, vn);
+        char kv[128];
+        snprintf(kv, sizeof kv, "%s%s", prefix, s->name);
+        bn_verdict_gc_row(fv, kv, &gm);
         bn_progress("  %-9s %-7s relative error %.3e (%ld at ReLU kinks; %.3e without them; %.3e with h = 1e-6)",
                     bn_norm_name(norm), s->name, e, kinks, es, e6);
     }
     free(g);
-    free(ng);
-    free(kink);
-    free(pp);
-    free(pm);
     bn_net_free(net);
     return loss;
 }
@@ -407,20 +375,32 @@ void bn_exp_net_gradcheck(const bn_opts *o)
     int y[GN];
     gradcheck_data(o, X, y);
 
-    bn_out f, fl;
-    char v[64], rv[64], prefix[80];
+    bn_out f, fl, fv, flv;
+    char v[64], rv[64], prefix[80], ex[64], tol[64], lo[64], hi[64];
     bn_out_open(&f, o->out, "exp4_net_gradcheck.tsv");
     bn_out_open(&fl, o->out, "exp4_initial_loss.tsv");
+    bn_out_open(&fv, o->out, "exp4_net_gradcheck_verdict.tsv");
+    bn_out_open(&flv, o->out, "exp4_initial_loss_verdict.tsv");
+    bn_verdict_gc_header(&fv, "reg\tparam");
+    bn_out_printf(&flv, "reg\tinitial_loss\texpected\ttol\tlo\thi\tverdict\n");
+    bn_fmt(ex, sizeof ex, log((double)GC));
+    bn_fmt(tol, sizeof tol, BN_VERDICT_LOSS_TOL);
+    bn_fmt(lo, sizeof lo, log((double)GC) - BN_VERDICT_LOSS_TOL);
+    bn_fmt(hi, sizeof hi, log((double)GC) + BN_VERDICT_LOSS_TOL);
     bn_out_printf(&f, "reg\tparam\trel_error\tkinks\trel_error_smooth\trel_error_small_h\tmax_abs_grad\tmax_abs_num_grad\n");
     bn_out_printf(&fl, "reg\tinitial_loss\n");
     for (int k = 0; k < 2; k++) {
         bn_fmt(rv, sizeof rv, regs[k]);
         snprintf(prefix, sizeof prefix, "%s\t", rv);
-        double loss = net_gradcheck(&f, prefix, o, BN_NORM_BATCH, regs[k], k + 1, X, y);
+        double loss = net_gradcheck(&f, &fv, prefix, o, BN_NORM_BATCH, regs[k], k + 1, X, y);
         bn_fmt(v, sizeof v, loss);
         bn_out_printf(&fl, "%s\t%s\n", rv, v);
+        bn_out_printf(&flv, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rv, v, ex, tol, lo, hi,
+                      bn_verdict_initial_loss(loss, GC) ? "pass" : "fail");
         bn_progress("exp4 net-gradcheck: reg %s, initial loss %.6f", rv, loss);
     }
+    bn_out_commit(&flv);
+    bn_out_commit(&fv);
     bn_out_commit(&fl);
     bn_out_commit(&f);
     write_wall(o, "exp4_net_gradcheck.timing.tsv", t0);
@@ -483,6 +463,11 @@ void bn_exp_layernorm_checks(const bn_opts *o)
         bn_out_printf(&f, "%s\t%d\t%d\t%s\n", names[i], N, D, v);
     }
     bn_out_commit(&f);
+    bn_out fv;
+    bn_out_open(&fv, o->out, "exp7_layernorm_gradcheck_verdict.tsv");
+    bn_verdict_layer_header(&fv);
+    for (int i = 0; i < 3; i++) bn_verdict_layer_row(&fv, names[i], "numeric", errs[i]);
+    bn_out_commit(&fv);
     bn_progress("exp7 layernorm: dx %.2e dgamma %.2e dbeta %.2e", errs[0], errs[1], errs[2]);
 
     /* the net of experiment 4 with each normalisation */
@@ -491,14 +476,17 @@ void bn_exp_layernorm_checks(const bn_opts *o)
     gradcheck_data(o, X, y);
     const double regs[] = {0.0, 3.14};
     const bn_norm norms[] = {BN_NORM_NONE, BN_NORM_BATCH, BN_NORM_LAYER};
+    bn_out_open(&fv, o->out, "exp7_net_gradcheck_norms_verdict.tsv");
+    bn_verdict_gc_header(&fv, "norm\treg\tparam");
     bn_out_open(&f, o->out, "exp7_net_gradcheck_norms.tsv");
     bn_out_printf(&f, "norm\treg\tparam\trel_error\tkinks\trel_error_smooth\trel_error_small_h\tmax_abs_grad\tmax_abs_num_grad\n");
     for (int n = 0; n < 3; n++)
         for (int k = 0; k < 2; k++) {
             bn_fmt(rv, sizeof rv, regs[k]);
             snprintf(prefix, sizeof prefix, "%s\t%s\t", bn_norm_name(norms[n]), rv);
-            net_gradcheck(&f, prefix, o, norms[n], regs[k], k + 1, X, y);
+            net_gradcheck(&f, &fv, prefix, o, norms[n], regs[k], k + 1, X, y);
         }
+    bn_out_commit(&fv);
     bn_out_commit(&f);
     write_wall(o, "exp7_layernorm_checks.timing.tsv", t0);
 }

@@ -3,6 +3,7 @@
 #include "experiments.h"
 #include "common.h"
 #include "runner.h"
+#include "verdict.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -185,6 +186,14 @@ static void run_study(const bn_opts *o, const bn_dataset *ds, const char *exp, c
     double t0 = bn_now();
     bn_shared sh = bn_run_jobs(jobs, njobs, o->jobs, o->seed, &m.ts);
     double wall = bn_now() - t0;
+    /* <prefix>_verdict.tsv before the study's files: the summary, written last, marks it complete */
+    bn_train_outcome *out = bn_malloc(sizeof *out * (size_t)njobs);
+    for (int i = 0; i < njobs; i++)
+        out[i] = (bn_train_outcome){hmax(jobs[i].h.val_acc, jobs[i].h.checks), final_loss(&jobs[i].h), jobs[i].h.nonfinite};
+    char vname[256];
+    snprintf(vname, sizeof vname, "%s_verdict.tsv", prefix);
+    bn_verdict_write_study(o->out, vname, npoints, ws, NVAR, variant_names, out, ds->classes);
+    free(out);
     write_study(o, prefix, jobs, npoints, ws);
     write_study_timing(o, prefix, jobs, njobs, wall);
     long nf = 0;

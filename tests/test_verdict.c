@@ -1,0 +1,372 @@
+/* test_verdict.c - the study's verdicts (src/verdict.c) fed with measures of real small nets and
+ * layers: a backward pass wrong by 1% fails as a fault, even where a kink or curvature is present;
+ * a ReLU kink, curvature within h and a bias feeding batchnorm pass, each with its reason. Then the
+ * single-layer, forward, initial-loss, training-study and across-seed verdicts, and the verdict
+ * files' columns.
+ *
+ * The nets are the assignment's gradient-check net (15 inputs, hidden 20 and 30, 10 classes,
+ * 2 samples, weights 0.05 N(0,1)), drawn from a mt19937 seeded with a fixed seed; the cases were
+ * found by measuring seeds 1-40 (TU_VERBOSE=1 prints each measure). Every case first asserts the
+ * measures that make it the case it is, so a platform that measures differently fails loudly here
+ * rather than testing something else. */
+#include "testutil.h"
+
+#include "alloc.h"
+#include "layers.h"
+#include "net.h"
+#include "netcheck.h"
+#include "tsv.h"
+#include "verdict.h"
+
+enum { GN = 2, GD = 15, GC = 10 };
+static const int hidden[2] = {20, 30};
+#define H 1e-5
+#define SMALL_H 1e-6
+
+/* A check net as experiment 4 makes it, from seed; g receives the analytic gradient (nparams). */
+static bn_net *check_net(unsigned long seed, bn_norm norm, double *X, int *y, double **g)
+{
+    gsl_rng *r = tu_rng(seed);
+    tu_fill_gaussian(X, GN * GD, r, 1.0, 0.0);
+    for (int i = 0; i < GN; i++) y[i] = (int)gsl_rng_uniform_int(r, GC);
+    bn_net *net = bn_net_new(hidden, 2, GD, GC, norm, 0.0, GN);
+    bn_net_init(net, r, 5e-2);
+    gsl_rng_free(r);
+    bn_net_loss(net, X, y, GN);
+    *g = tu_doubles(net->nparams);
+    memcpy(*g, net->grads, sizeof(double) * (size_t)net->nparams);
+    return net;
+}
+
+/* Measures of parameter `name` with the analytic gradient scaled by `scale` (1.01: a backward
+ * pass wrong by 1%). */
+static long measure(bn_net *net, const double *g, const char *name, double scale, const double *X, const int *y,
+                    bn_gc_measure *m)
+{
+    const bn_slice *s = bn_net_slice(net, name);
+    assert_non_null(s);
+    double *gs = tu_doubles(net->nparams);
+    for (long i = 0; i < net->nparams; i++) gs[i] = scale * g[i];
+    long kinks = bn_netcheck_slice(net, s, gs, X, y, GN, H, SMALL_H, m);
+    free(gs);
+    if (tu_verbose())
+        print_message("%s x%.2f: kinks %ld, rel_error %.3g, smooth %.3g, small h %.3g, |g| %.3g, |num| %.3g -> %s\n",
+                      name, scale, kinks, m->rel_error, m->rel_error_smooth, m->rel_error_small_h, m->max_abs_grad,
+                      m->max_abs_num_grad, bn_gc_reason_name(bn_verdict_net_gradcheck(m)));
+    return kinks;
+}
+
+static void expect(const bn_gc_measure *m, bn_gc_reason want)
+{
+    bn_gc_reason got = bn_verdict_net_gradcheck(m);
+    if (got != want) fail_msg("verdict %s, expected %s", bn_gc_reason_name(got), bn_gc_reason_name(want));
+    assert_int_equal(bn_gc_passes(got), want != BN_GC_FAULT && want != BN_GC_NONFINITE);
+}
+
+/* ---------- the net gradient check ---------- */
+
+/* A correct batchnorm net passes; the same net with every gradient 1% too large fails, for
+ * every parameter whose gradient is not zero, as a fault. */
+static void backward_wrong_by_one_percent_fails_as_fault(void **state)
+{
+    (void)state;
+    const char *names[] = {"W1", "W2", "W3", "b3", "beta1", "beta2", "gamma1", "gamma2"};
+    double X[GN * GD], *g;
+    int y[GN];
+    bn_net *net = check_net(1, BN_NORM_BATCH, X, y, &g);
+    for (int k = 0; k < 8; k++) {
+        bn_gc_measure m;
+        measure(net, g, names[k], 1.0, X, y, &m);
+        assert_string_equal(bn_gc_zero_name(&m), "none");
+        assert_true(bn_gc_passes(bn_verdict_net_gradcheck(&m)));
+        measure(net, g, names[k], 1.01, X, y, &m);
+        /* 0.01 / 2.01 at every element, whatever the step */
+        tu_assert_near(m.rel_error_smooth, 0.01 / 2.01, 1e-3);
+        tu_assert_near(m.rel_error_small_h, 0.01 / 2.01, 1e-3);
+        expect(&m, BN_GC_FAULT);
+    }
+    free(g);
+    bn_net_free(net);
+}
+
+/* Without normalisation, seed 2's b2 has one element whose +-h straddles a ReLU kink: a large
+ * error there, a tiny one without it. Wrong by 1%, the same parameter fails. */
+static void relu_kink_passes_as_kink(void **state)
+{
+    (void)state;
+    double X[GN * GD], *g;
+    int y[GN];
+    bn_net *net = check_net(2, BN_NORM_NONE, X, y, &g);
+    bn_gc_measure m;
+    long kinks = measure(net, g, "b2", 1.0, X, y, &m);
+    assert_true(kinks >= 1);
+    assert_string_equal(bn_gc_zero_name(&m), "none");
+    assert_true(m.rel_error > BN_VERDICT_NET_TOL);
+    tu_assert_below("b2 error without kinks", m.rel_error_smooth, BN_VERDICT_NET_TOL / 100);
+    expect(&m, BN_GC_KINK);
+    measure(net, g, "b2", 1.01, X, y, &m);
+    expect(&m, BN_GC_FAULT);
+    free(g);
+    bn_net_free(net);
+}
+
+/* With batchnorm over two samples, seed 25's W1 has no kink but an error above the threshold
+ * with h that drops below it with the smaller step: curvature within h. Wrong by 1%: a fault. */
+static void curvature_within_h_passes_as_curvature(void **state)
+{
+    (void)state;
+    double X[GN * GD], *g;
+    int y[GN];
+    bn_net *net = check_net(25, BN_NORM_BATCH, X, y, &g);
+    bn_gc_measure m;
+    long kinks = measure(net, g, "W1", 1.0, X, y, &m);
+    assert_int_equal(kinks, 0);
+    assert_string_equal(bn_gc_zero_name(&m), "none");
+    assert_true(m.rel_error_smooth > BN_VERDICT_NET_TOL);
+    assert_true(m.rel_error_small_h < m.rel_error_smooth / 4);   /* the h^2 error shrinks with h */
+    tu_assert_below("W1 error with the smaller step", m.rel_error_small_h, BN_VERDICT_NET_TOL);
+    expect(&m, BN_GC_CURVATURE);
+    measure(net, g, "W1", 1.01, X, y, &m);
+    expect(&m, BN_GC_FAULT);
+    free(g);
+    bn_net_free(net);
+}
+
+/* Batchnorm subtracts each feature's batch mean, and with it the bias before it: b1 and b2 have
+ * true gradient zero, and both measured gradients are rounding noise, whatever their relative
+ * error. Without normalisation the same biases have real gradients and are judged as such. */
+static void bias_feeding_batchnorm_passes_as_zero_gradient(void **state)
+{
+    (void)state;
+    const char *names[] = {"b1", "b2"};
+    for (unsigned long seed = 1; seed <= 3; seed++) {
+        double X[GN * GD], *g;
+        int y[GN];
+        bn_net *net = check_net(seed, BN_NORM_BATCH, X, y, &g);
+        for (int k = 0; k < 2; k++) {
+            bn_gc_measure m;
+            measure(net, g, names[k], 1.0, X, y, &m);
+            tu_assert_below("bias gradient by backprop.", m.max_abs_grad, BN_VERDICT_ZERO_GRAD);
+            tu_assert_below("bias gradient by finite diff.", m.max_abs_num_grad, BN_VERDICT_ZERO_GRAD);
+            assert_string_equal(bn_gc_zero_name(&m), "both");
+            expect(&m, BN_GC_ZERO_GRADIENT);
+        }
+        free(g);
+        bn_net_free(net);
+        net = check_net(seed, BN_NORM_NONE, X, y, &g);
+        bn_gc_measure m;
+        measure(net, g, "b1", 1.0, X, y, &m);
+        assert_string_equal(bn_gc_zero_name(&m), "none");
+        assert_true(bn_verdict_net_gradcheck(&m) != BN_GC_ZERO_GRADIENT);
+        free(g);
+        bn_net_free(net);
+    }
+}
+
+/* The rule's edges, on typed measures: one gradient zero and the other not; a non-finite measure;
+ * the threshold itself. */
+static void rule_edges(void **state)
+{
+    (void)state;
+    const double t = BN_VERDICT_NET_TOL, z = BN_VERDICT_ZERO_GRAD;
+    bn_gc_measure m = {1.0, 1.0, 1.0, 0.5, 0.0};    /* backprop says 0.5, finite differences 0 */
+    expect(&m, BN_GC_FAULT);
+    assert_string_equal(bn_gc_zero_name(&m), "finite_diff");
+    m = (bn_gc_measure){1.0, 1.0, 1.0, z / 2, 1e-3};  /* backprop says 0, finite differences not */
+    expect(&m, BN_GC_FAULT);
+    assert_string_equal(bn_gc_zero_name(&m), "backprop");
+    m = (bn_gc_measure){t / 2, t / 2, t / 2, z / 2, z * 2};   /* both tiny and in agreement */
+    expect(&m, BN_GC_OK);
+    m = (bn_gc_measure){t, t, t, 1, 1};
+    expect(&m, BN_GC_OK);                           /* at most the threshold passes */
+    m = (bn_gc_measure){t * 1.0001, t * 1.0001, t * 1.0001, 1, 1};
+    expect(&m, BN_GC_FAULT);
+    m = (bn_gc_measure){NAN, 0, 0, 1, 1};
+    expect(&m, BN_GC_NONFINITE);
+    m = (bn_gc_measure){0, 0, 0, INFINITY, 1};
+    expect(&m, BN_GC_NONFINITE);
+}
+
+/* ---------- single layers and forward passes ---------- */
+
+typedef struct {
+    double *x, *gamma, *beta, *cache;
+    int N, D;
+} layer_ctx;
+
+static void bn_fn(void *ctx, double *out)
+{
+    layer_ctx *c = ctx;
+    bn_forward(out, c->cache, NULL, NULL, c->x, c->gamma, c->beta, c->N, c->D);
+}
+
+/* Experiment 3's check of the batchnorm layer passes; dx wrong by 1% fails. */
+static void single_layer_check_passes_and_one_percent_fails(void **state)
+{
+    (void)state;
+    enum { N = 4, D = 5 };
+    gsl_rng *r = tu_rng(7);
+    double x[N * D], gamma[D], beta[D], dout[N * D], cache[BN_CACHE_SIZE(N, D)], out[N * D];
+    double dx[N * D], dg[D], db[D], ndx[N * D], op[N * D], om[N * D];
+    tu_fill_gaussian(x, N * D, r, 5.0, 12.0);
+    tu_fill_gaussian(gamma, D, r, 1.0, 0.0);
+    tu_fill_gaussian(beta, D, r, 1.0, 0.0);
+    tu_fill_gaussian(dout, N * D, r, 1.0, 0.0);
+    gsl_rng_free(r);
+    layer_ctx c = {x, gamma, beta, cache, N, D};
+    bn_num_grad_array(ndx, x, N * D, bn_fn, &c, dout, N * D, op, om, 1e-5);
+    bn_forward(out, cache, NULL, NULL, x, gamma, beta, N, D);
+    bn_backward(dx, dg, db, dout, cache, gamma, N, D);
+    double e = bn_rel_error(ndx, dx, N * D);
+    assert_true(bn_verdict_layer(e));
+    for (int i = 0; i < N * D; i++) dx[i] *= 1.01;
+    assert_false(bn_verdict_layer(bn_rel_error(ndx, dx, N * D)));
+    assert_false(bn_verdict_layer(NAN));
+    assert_true(bn_verdict_layer(BN_VERDICT_LAYER_TOL));
+}
+
+static void forward_checks(void **state)
+{
+    (void)state;
+    enum { N = 200, D = 3 };
+    gsl_rng *r = tu_rng(3);
+    double *x = tu_doubles(N * D), *out = tu_doubles(N * D), *cache = tu_doubles(BN_CACHE_SIZE(N, D));
+    const double ones[D] = {1, 1, 1}, zeros[D] = {0, 0, 0};
+    tu_fill_gaussian(x, N * D, r, 30.0, 5.0);
+    gsl_rng_free(r);
+    bn_forward(out, cache, NULL, NULL, x, ones, zeros, N, D);
+    for (int j = 0; j < D; j++) {
+        double s = 0, ss = 0;
+        for (int i = 0; i < N; i++) s += out[i * D + j];
+        for (int i = 0; i < N; i++) ss += (out[i * D + j] - s / N) * (out[i * D + j] - s / N);
+        double sd = sqrt(ss / N);
+        assert_true(bn_verdict_train_std(sd));          /* sqrt(var / (var + eps)) < 1 */
+        assert_true(bn_verdict_test_stats(s / N, sd));
+    }
+    assert_false(bn_verdict_train_std(1.0));
+    assert_true(bn_verdict_test_stats(0.5, 1.5));
+    assert_false(bn_verdict_test_stats(0.51, 1.0));
+    assert_false(bn_verdict_test_stats(0.0, 0.49));
+    free(x);
+    free(out);
+    free(cache);
+}
+
+/* A net with zero weights scores every class alike: loss ln 10, the centre of the check. */
+static void initial_loss_around_ln_C(void **state)
+{
+    (void)state;
+    double X[GN * GD];
+    int y[GN] = {3, 7};
+    gsl_rng *r = tu_rng(5);
+    tu_fill_gaussian(X, GN * GD, r, 1.0, 0.0);
+    bn_net *net = bn_net_new(hidden, 2, GD, GC, BN_NORM_BATCH, 0.0, GN);
+    bn_net_init(net, r, 0.0);
+    gsl_rng_free(r);
+    double loss = bn_net_loss(net, X, y, GN);
+    tu_assert_rel(loss, log(10.0), 1e-15);
+    assert_true(bn_verdict_initial_loss(loss, GC));
+    assert_true(bn_verdict_initial_loss(log(10.0) + 0.099, GC));
+    assert_false(bn_verdict_initial_loss(log(10.0) + 0.101, GC));
+    assert_false(bn_verdict_initial_loss(log(10.0) - 0.101, GC));
+    assert_true(bn_verdict_initial_loss(log(2.0), 2));
+    bn_net_free(net);
+}
+
+/* ---------- training studies and seeds ---------- */
+
+static void study_verdicts(void **state)
+{
+    (void)state;
+    assert_true(bn_verdict_fails_to_learn(0.1));
+    assert_true(bn_verdict_fails_to_learn(BN_VERDICT_CHANCE_ACC));
+    assert_false(bn_verdict_fails_to_learn(0.121));
+    assert_true(bn_verdict_loss_at_chance(2.30, 10));
+    assert_false(bn_verdict_loss_at_chance(2.41, 10));
+    assert_true(bn_verdict_loss_explodes(2.41, 10));
+    assert_true(bn_verdict_loss_explodes(INFINITY, 10));
+    assert_false(bn_verdict_loss_explodes(NAN, 10));
+    assert_false(bn_verdict_loss_explodes(2.40, 10));
+    assert_string_equal(bn_verdict_interval(0.01, 0.2, "a", "b"), "a");
+    assert_string_equal(bn_verdict_interval(-0.2, -0.01, "a", "b"), "b");
+    assert_string_equal(bn_verdict_interval(-0.1, 0.1, "a", "b"), "undecided");
+    assert_string_equal(bn_verdict_interval(NAN, NAN, "a", "b"), "undecided");
+}
+
+/* The study file's columns and values, read back as the report reads them. */
+static void study_file_columns(void **state)
+{
+    const double ws[3] = {1e-4, 0.02, 1.0};
+    const char *nets[2] = {"batchnorm", "baseline"};
+    const bn_train_outcome out[6] = {
+        {0.30, 1.5, 0}, {0.10, 2.30, 0},      /* baseline at chance, loss ln 10 */
+        {0.35, 1.2, 0}, {0.35, 1.3, 0},       /* a tie */
+        {0.25, 3.0, 0}, {0.11, NAN, 4},       /* batchnorm's loss above ln 10 + tol; baseline diverged */
+    };
+    bn_verdict_write_study(*state, "s_verdict.tsv", 3, ws, 2, nets, out, 10);
+    char p[256], err[512];
+    bn_tsv t;
+    assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, *state, "s_verdict.tsv"), err, sizeof err), 0);
+    const char *want_cols[] = {"point", "weight_scale", "batchnorm_fails_to_learn", "batchnorm_loss_at_chance",
+                               "batchnorm_loss_explodes", "batchnorm_diverged", "baseline_fails_to_learn",
+                               "baseline_loss_at_chance", "baseline_loss_explodes", "baseline_diverged", "better",
+                               "chance_acc", "loss_expected", "loss_tol"};
+    assert_int_equal(t.ncols, 14);
+    for (int j = 0; j < 14; j++) assert_string_equal(t.cols[j], want_cols[j]);
+    assert_int_equal(t.nrows, 3);
+    const char *rows[3][14] = {
+        {"0", "0.0001", "0", "0", "0", "0", "1", "1", "0", "0", "batchnorm", "0.12", "2.302585092994046", "0.1"},
+        {"1", "0.02", "0", "0", "0", "0", "0", "0", "0", "0", "tie", "0.12", "2.302585092994046", "0.1"},
+        {"2", "1", "0", "0", "1", "0", "1", "0", "0", "1", "batchnorm", "0.12", "2.302585092994046", "0.1"}};
+    for (int r = 0; r < 3; r++)
+        for (int j = 0; j < 14; j++) assert_string_equal(bn_tsv_cell(&t, r, j), rows[r][j]);
+    bn_tsv_free(&t);
+}
+
+/* The gradient-check file: measures copied, the verdict columns, the thresholds quoted. */
+static void gradcheck_file_columns(void **state)
+{
+    bn_out f;
+    bn_out_open(&f, *state, "g_verdict.tsv");
+    bn_verdict_gc_header(&f, "reg\tparam");
+    const bn_gc_measure a = {0.02, 1e-9, 1e-9, 0.09, 0.09}, b = {5e-3, 5e-3, 5e-3, 1.5, 1.5};
+    const bn_gc_measure c = {0.5, 0.5, 0.25, 1e-16, 0};
+    bn_verdict_gc_row(&f, "0\tb2", &a);
+    bn_verdict_gc_row(&f, "0\tW1", &b);
+    bn_verdict_gc_row(&f, "3.14\tb1", &c);
+    bn_out_commit(&f);
+    char p[256], err[512];
+    bn_tsv t;
+    assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, *state, "g_verdict.tsv"), err, sizeof err), 0);
+    assert_int_equal(t.nrows, 3);
+    const char *cols[] = {"zero", "above_tol", "small_h_worse", "verdict", "reason", "tol", "zero_grad"};
+    const char *want[3][7] = {{"none", "1", "0", "pass", "kink", "0.004", "1e-08"},
+                              {"none", "1", "0", "fail", "fault", "0.004", "1e-08"},
+                              {"both", "1", "0", "pass", "zero_gradient", "0.004", "1e-08"}};
+    for (int r = 0; r < 3; r++)
+        for (int j = 0; j < 7; j++) {
+            int col = bn_tsv_col(&t, cols[j]);
+            assert_true(col >= 0);
+            assert_string_equal(bn_tsv_cell(&t, r, col), want[r][j]);
+        }
+    assert_string_equal(bn_tsv_cell(&t, 1, bn_tsv_col(&t, "rel_error")), "0.005");
+    bn_tsv_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(backward_wrong_by_one_percent_fails_as_fault),
+        cmocka_unit_test(relu_kink_passes_as_kink),
+        cmocka_unit_test(curvature_within_h_passes_as_curvature),
+        cmocka_unit_test(bias_feeding_batchnorm_passes_as_zero_gradient),
+        cmocka_unit_test(rule_edges),
+        cmocka_unit_test(single_layer_check_passes_and_one_percent_fails),
+        cmocka_unit_test(forward_checks),
+        cmocka_unit_test(initial_loss_around_ln_C),
+        cmocka_unit_test(study_verdicts),
+        cmocka_unit_test_setup_teardown(study_file_columns, tu_setup_dir, tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(gradcheck_file_columns, tu_setup_dir, tu_teardown_dir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
