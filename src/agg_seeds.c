@@ -8,6 +8,7 @@
 #include "number.h"
 #include "outfile.h"
 #include "runinfo.h"
+#include "verdict.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -272,6 +273,72 @@ static void sweep_by_seed(const char *dir, char **runs, int nruns, const bn_run_
     free(tabs);
 }
 
+/* The across-seed verdicts of a study's statistics (dir/in, as agg() wrote it) into dir/out:
+ * per point, whether the 95% interval of batchnorm - baseline best validation accuracy lies above
+ * zero (batchnorm), below (baseline) or contains it (undecided); which net is higher in every seed
+ * (or neither); and whether each net fails to learn (best validation accuracy at most
+ * BN_VERDICT_CHANCE_ACC) in every seed and in at least one; which net's final training loss is
+ * the lower in every seed (or neither). */
+/* Experiment 7's gaps (exp7_gap_seeds.tsv): whether each one's 95% interval lies above zero, below
+ * it, or contains it, into exp7_gap_seeds_verdict.tsv. */
+static void gap_verdict(const char *dir)
+{
+    char p[4200], err[1024];
+    bn_tsv t;
+    if (!bn_run_has(dir, "exp7_gap_seeds.tsv")) return;
+    snprintf(p, sizeof p, "%s/exp7_gap_seeds.tsv", dir);
+    if (bn_tsv_read(&t, p, err, sizeof err)) bn_die(1, "%s", err);
+    int cn = bn_tsv_col(&t, "norm"), cb = bn_tsv_col(&t, "batch_size"), cl = bn_tsv_col(&t, "gap_lo"), ch = bn_tsv_col(&t, "gap_hi");
+    if (cn < 0 || cb < 0 || cl < 0 || ch < 0) bn_die(1, "%s: missing norm, batch_size, gap_lo or gap_hi column", p);
+    bn_out f;
+    bn_out_open(&f, dir, "exp7_gap_seeds_verdict.tsv");
+    bn_out_printf(&f, "norm\tbatch_size\tgap\n");
+    for (long r = 0; r < t.nrows; r++) {
+        double lo, hi;
+        if (bn_tsv_num(&t, r, cl, &lo)) lo = NAN;
+        if (bn_tsv_num(&t, r, ch, &hi)) hi = NAN;
+        bn_out_printf(&f, "%s\t%s\t%s\n", bn_tsv_cell(&t, r, cn), bn_tsv_cell(&t, r, cb), bn_verdict_interval(lo, hi, "above", "below"));
+    }
+    bn_out_commit(&f);
+    bn_tsv_free(&t);
+}
+
+static void seeds_verdict(const char *dir, const char *in, const char *out)
+{
+    char p[4200], err[1024], ca[64];
+    bn_tsv t;
+    snprintf(p, sizeof p, "%s/%s", dir, in);
+    if (!bn_run_has(dir, in)) return;
+    if (bn_tsv_read(&t, p, err, sizeof err)) bn_die(1, "%s", err);
+    static const char *need[] = {"point", "weight_scale", "best_val_diff_lo", "best_val_diff_hi", "best_val_n",
+                                 "best_val_wins", "best_val_losses", "batchnorm_best_val_min",
+                                 "batchnorm_best_val_max", "baseline_best_val_min", "baseline_best_val_max",
+                                 "final_loss_n", "final_loss_wins", "final_loss_losses"};
+    int c[14];
+    for (int k = 0; k < 14; k++)
+        if ((c[k] = bn_tsv_col(&t, need[k])) < 0) bn_die(1, "%s: no column %s", p, need[k]);
+    bn_fmt(ca, sizeof ca, BN_VERDICT_CHANCE_ACC);
+    bn_out f;
+    bn_out_open(&f, dir, out);
+    bn_out_printf(&f, "point\tweight_scale\tbest_val\thigher_every_seed\tbatchnorm_fails_every_seed"
+                      "\tbatchnorm_fails_some_seed\tbaseline_fails_every_seed\tbaseline_fails_some_seed"
+                      "\tlower_final_loss_every_seed\tchance_acc\n");
+    for (long r = 0; r < t.nrows; r++) {
+        double x[14];
+        for (int k = 2; k < 14; k++)
+            if (bn_tsv_num(&t, r, c[k], &x[k])) x[k] = NAN;
+        const char *every = x[4] > 0 && x[5] == x[4] ? "batchnorm" : x[4] > 0 && x[6] == x[4] ? "baseline" : "neither";
+        const char *lower = x[11] > 0 && x[13] == x[11] ? "batchnorm" : x[11] > 0 && x[12] == x[11] ? "baseline" : "neither";
+        /* fails in every seed: even the best seed's accuracy is at chance; in some: the worst seed's */
+        bn_out_printf(&f, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", bn_tsv_cell(&t, r, c[0]), bn_tsv_cell(&t, r, c[1]),
+                      bn_verdict_interval(x[2], x[3], "batchnorm", "baseline"), every, bn_verdict_fails_to_learn(x[8]),
+                      bn_verdict_fails_to_learn(x[7]), bn_verdict_fails_to_learn(x[10]),
+                      bn_verdict_fails_to_learn(x[9]), lower, ca);
+    }
+    bn_out_commit(&f);
+    bn_tsv_free(&t);
+}
+
 int bn_agg_seeds(const char *dir, char **runs, int nruns)
 {
     static const char *k_loss[] = {"point", "weight_scale", "iteration"};
@@ -318,7 +385,10 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns)
     wrote += agg(dir, runs, nruns, "exp6_sweep.tsv", "exp6_sweep_seeds.tsv", k_sum, 2, c_sum, 11);
     wrote += agg(dir, runs, nruns, "exp7_batchsize.tsv", "exp7_batchsize_seeds.tsv", k_bs, 2, c_bs, 3);
     wrote += agg(dir, runs, nruns, "exp7_batchsize_acc.tsv", "exp7_batchsize_acc_seeds.tsv", k_bsacc, 5, c_bsacc, 2);
+    seeds_verdict(dir, "exp5_deepnet_seeds.tsv", "exp5_deepnet_seeds_verdict.tsv");
+    seeds_verdict(dir, "exp6_sweep_seeds.tsv", "exp6_sweep_seeds_verdict.tsv");
     agg_gap(dir, runs, nruns);
+    gap_verdict(dir);
     if (!wrote) bn_die(1, "no experiment 5, 6 or 7 data files common to all %d runs", nruns);
     agg_epoch_loss(dir, runs, nruns);
     concat_runs(dir, runs, nruns, ri, "exp5_deepnet.tsv", "exp5_deepnet_by_seed.tsv");
