@@ -5,17 +5,21 @@
 #   make sanitize   one reduced end-to-end run, then the bad-input suite, against an
 #                   AddressSanitizer + UndefinedBehaviorSanitizer build (build/bnlab-asan);
 #                   part of `make test`
+#   make cli-tools  the command lines of bnagg and bnreport (tests/cli_tools.sh); part of `make test`
 #   make valgrind   one reduced end-to-end run and the unit tests under valgrind (tests/valgrind.sh)
 #   make fuzz       libFuzzer targets for the CIFAR-10 reader, the IDX reader and the report
 #                   renderer, FUZZ_TIME seconds each (default 60), each on a copy of its seed
 #                   corpus in tests/fuzz/corpus/; logs and any crashing input in build/fuzz/
-.PHONY: badinput sanitize valgrind fuzz
+.PHONY: badinput sanitize valgrind fuzz cli-tools
 
 # the sanitizer build of bnlab is part of the tests too (about 50 s)
-test: badinput sanitize
+test: badinput sanitize cli-tools
 
 badinput: build/bnlab
 	@tests/badinput.sh
+
+cli-tools: build/bnagg build/bnreport
+	@tests/cli_tools.sh
 
 # --- AddressSanitizer + UndefinedBehaviorSanitizer build of the program (objects: Makefile's build/asan rule)
 build/bnlab-asan: build/asan/main_bnlab.o $(LIB_SRC:src/%.c=build/asan/%.o)
