@@ -353,6 +353,163 @@ static void gradcheck_file_columns(void **state)
     bn_tsv_free(&t);
 }
 
+/* ---------- the verdict files a real run writes ---------- */
+
+static void read_tsv(bn_tsv *t, const char *dir, const char *name)
+{
+    char p[512], err[1024];
+    tu_path(p, sizeof p, dir, name);
+    if (bn_tsv_read(t, p, err, sizeof err)) fail_msg("%s", err);
+}
+
+static double num(const bn_tsv *t, long r, const char *col)
+{
+    double v;
+    int c = bn_tsv_col(t, col);
+    if (c < 0) fail_msg("%s has no column %s", t->name, col);
+    if (bn_tsv_num(t, r, c, &v)) fail_msg("%s row %ld column %s is not a number", t->name, r, col);
+    return v;
+}
+
+static const char *cell(const bn_tsv *t, long r, const char *col)
+{
+    int c = bn_tsv_col(t, col);
+    if (c < 0) fail_msg("%s has no column %s", t->name, col);
+    return bn_tsv_cell(t, r, c);
+}
+
+/* Each gradient-check verdict row: the same keys and measures (the same text) as the result row,
+ * and the verdict and reason that the rule gives for them. */
+static void check_gc_file(const char *dir, const char *result, const char *verdict, int nkeys)
+{
+    bn_tsv a, v;
+    read_tsv(&a, dir, result);
+    read_tsv(&v, dir, verdict);
+    assert_int_equal(a.nrows, v.nrows);
+    assert_true(a.nrows > 0);
+    const char *measures[] = {"rel_error", "rel_error_smooth", "rel_error_small_h", "max_abs_grad", "max_abs_num_grad"};
+    for (long r = 0; r < a.nrows; r++) {
+        for (int k = 0; k < nkeys; k++) assert_string_equal(bn_tsv_cell(&a, r, k), bn_tsv_cell(&v, r, k));
+        for (int k = 0; k < 5; k++) assert_string_equal(cell(&a, r, measures[k]), cell(&v, r, measures[k]));
+        bn_gc_measure m = {num(&a, r, "rel_error"), num(&a, r, "rel_error_smooth"), num(&a, r, "rel_error_small_h"),
+                           num(&a, r, "max_abs_grad"), num(&a, r, "max_abs_num_grad")};
+        bn_gc_reason want = bn_verdict_net_gradcheck(&m);
+        assert_string_equal(cell(&v, r, "reason"), bn_gc_reason_name(want));
+        assert_string_equal(cell(&v, r, "verdict"), bn_gc_passes(want) ? "pass" : "fail");
+        assert_int_equal(num(&v, r, "above_tol"), m.rel_error > BN_VERDICT_NET_TOL);
+        tu_assert_rel(num(&v, r, "tol"), BN_VERDICT_NET_TOL, 0);
+        tu_assert_rel(num(&v, r, "zero_grad"), BN_VERDICT_ZERO_GRAD, 0);
+    }
+    bn_tsv_free(&a);
+    bn_tsv_free(&v);
+}
+
+static void checks_write_verdicts_of_their_results(void **state)
+{
+    TU_BNLAB_OR_SKIP(bnlab);
+    const char *dir = *state;
+    assert_int_equal(tu_system("'%s' -q --speed-reps 1 --seed 5 --out '%s' checks", bnlab, dir), 0);
+    check_gc_file(dir, "exp4_net_gradcheck.tsv", "exp4_net_gradcheck_verdict.tsv", 2);
+    check_gc_file(dir, "exp7_net_gradcheck_norms.tsv", "exp7_net_gradcheck_norms_verdict.tsv", 3);
+
+    bn_tsv a, v;
+    read_tsv(&a, dir, "exp3_bn_gradcheck.tsv");
+    read_tsv(&v, dir, "exp3_bn_gradcheck_verdict.tsv");
+    assert_int_equal(a.nrows, v.nrows);
+    for (long r = 0; r < a.nrows; r++) {
+        assert_string_equal(cell(&a, r, "check"), cell(&v, r, "check"));
+        assert_string_equal(cell(&v, r, "kind"), strncmp(cell(&a, r, "check"), "simplified_vs_", 14) ? "numeric" : "forms");
+        assert_string_equal(cell(&v, r, "verdict"), bn_verdict_layer(num(&a, r, "rel_error")) ? "pass" : "fail");
+    }
+    bn_tsv_free(&a);
+    bn_tsv_free(&v);
+
+    read_tsv(&a, dir, "exp4_initial_loss.tsv");
+    read_tsv(&v, dir, "exp4_initial_loss_verdict.tsv");
+    assert_int_equal(a.nrows, v.nrows);
+    for (long r = 0; r < a.nrows; r++) {
+        assert_string_equal(cell(&a, r, "initial_loss"), cell(&v, r, "initial_loss"));
+        assert_string_equal(cell(&v, r, "verdict"), bn_verdict_initial_loss(num(&a, r, "initial_loss"), 10) ? "pass" : "fail");
+        tu_assert_rel(num(&v, r, "expected"), log(10.0), 0);
+    }
+    bn_tsv_free(&a);
+    bn_tsv_free(&v);
+
+    read_tsv(&a, dir, "exp1_forward_train.tsv");
+    read_tsv(&v, dir, "exp1_forward_train_verdict.tsv");
+    long k = 0;
+    for (long r = 0; r < a.nrows; r++) {
+        if (strcmp(cell(&a, r, "stage"), "gamma1_beta0")) continue;
+        assert_string_equal(cell(&a, r, "std"), cell(&v, k, "std"));
+        assert_string_equal(cell(&v, k, "verdict"), bn_verdict_train_std(num(&a, r, "std")) ? "pass" : "fail");
+        k++;
+    }
+    assert_int_equal(k, v.nrows);
+    bn_tsv_free(&a);
+    bn_tsv_free(&v);
+
+    read_tsv(&a, dir, "exp2_forward_test.tsv");
+    read_tsv(&v, dir, "exp2_forward_test_verdict.tsv");
+    assert_int_equal(a.nrows, v.nrows);
+    for (long r = 0; r < a.nrows; r++)
+        assert_string_equal(cell(&v, r, "verdict"),
+                            bn_verdict_test_stats(num(&a, r, "mean"), num(&a, r, "std")) ? "pass" : "fail");
+    bn_tsv_free(&a);
+    bn_tsv_free(&v);
+}
+
+static void sweep_writes_the_verdicts_of_its_summary(void **state)
+{
+    TU_BNLAB_OR_SKIP(bnlab);
+    const char *dir = *state;
+    char data[256], out[256];
+    tu_path(data, sizeof data, dir, "cifar");
+    tu_path(out, sizeof out, dir, "run");
+    assert_int_equal(mkdir(data, 0700), 0);
+    tu_write_cifar_folder(data, 60, 77);
+    /* scales from 1e-4 to 100 and plain SGD with a learning rate far too large: nets that learn,
+     * nets at chance, losses that explode and trainings that diverge (checked below) */
+    assert_int_equal(tu_system("'%s' -q --data '%s' --train-records 200 --val-records 50 --test-records 50 "
+                               "--num-train 100 --points 4 --epochs 2 --ws-max 100 --lr 10 --update-rule sgd --seed 3 "
+                               "--out '%s' sweep 2>/dev/null", bnlab, data, out), 0);
+    bn_tsv a, v;
+    read_tsv(&a, out, "exp6_sweep.tsv");
+    read_tsv(&v, out, "exp6_sweep_verdict.tsv");
+    assert_int_equal(a.nrows, 4);
+    assert_int_equal(v.nrows, 4);
+    const char *nets[] = {"batchnorm", "baseline"};
+    int seen_diverged = 0, seen_explodes = 0;
+    for (long r = 0; r < a.nrows; r++) {
+        assert_string_equal(cell(&a, r, "weight_scale"), cell(&v, r, "weight_scale"));
+        for (int n = 0; n < 2; n++) {
+            char c[64];
+            snprintf(c, sizeof c, "%s_best_val", nets[n]);
+            double best = num(&a, r, c);
+            snprintf(c, sizeof c, "%s_final_loss", nets[n]);
+            double loss;
+            if (bn_tsv_num(&a, r, bn_tsv_col(&a, c), &loss)) loss = NAN;
+            snprintf(c, sizeof c, "%s_nonfinite", nets[n]);
+            double nf = num(&a, r, c);
+            snprintf(c, sizeof c, "%s_fails_to_learn", nets[n]);
+            assert_int_equal(num(&v, r, c), bn_verdict_fails_to_learn(best));
+            snprintf(c, sizeof c, "%s_loss_at_chance", nets[n]);
+            assert_int_equal(num(&v, r, c), bn_verdict_loss_at_chance(loss, 10));
+            snprintf(c, sizeof c, "%s_loss_explodes", nets[n]);
+            assert_int_equal(num(&v, r, c), bn_verdict_loss_explodes(loss, 10));
+            snprintf(c, sizeof c, "%s_diverged", nets[n]);
+            assert_int_equal(num(&v, r, c), nf > 0);
+            seen_diverged |= nf > 0;
+            seen_explodes |= bn_verdict_loss_explodes(loss, 10);
+        }
+        double b0 = num(&a, r, "batchnorm_best_val"), b1 = num(&a, r, "baseline_best_val");
+        assert_string_equal(cell(&v, r, "better"), b0 > b1 ? "batchnorm" : b1 > b0 ? "baseline" : "tie");
+    }
+    assert_true(seen_diverged);
+    assert_true(seen_explodes);
+    bn_tsv_free(&a);
+    bn_tsv_free(&v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -367,6 +524,8 @@ int main(void)
         cmocka_unit_test(study_verdicts),
         cmocka_unit_test_setup_teardown(study_file_columns, tu_setup_dir, tu_teardown_dir),
         cmocka_unit_test_setup_teardown(gradcheck_file_columns, tu_setup_dir, tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(checks_write_verdicts_of_their_results, tu_setup_dir, tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(sweep_writes_the_verdicts_of_its_summary, tu_setup_dir, tu_teardown_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
