@@ -33,7 +33,7 @@ SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(
 # BASE_SRC is what every program shares and needs no GSL/BLAS; the report tools link only it and
 # their own side.
 BASE_SRC := src/error.c src/alloc.c src/outfile.c src/readfile.c src/number.c src/timing.c \
-            src/cmdline.c src/version.c src/verdict.c
+            src/cmdline.c src/verdict.c
 CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/options.c src/layers.c src/net.c src/gradcheck.c src/netcheck.c \
             src/optim.c src/solver.c src/data.c src/runner.c src/exp_checks.c src/exp_training.c
 REP_SRC  := src/tsv.c src/render.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c
@@ -189,14 +189,15 @@ build/bnbench: build/obj/main_bnbench.o $(CORE_OBJ)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # bnagg uses GSL for its statistics (no matrix products), not OpenBLAS.
-build/bnagg: build/obj/main_bnagg.o $(BASE_OBJ) $(REP_OBJ)
+build/bnagg: build/obj/main_bnagg.o build/obj/version.o $(BASE_OBJ) $(REP_OBJ)
 	$(CC) $(CFLAGS) $^ -o $@ -lgsl -lm
 
 # --version names the commit; version.o is rebuilt when the commit changes (build/commit is
-# rewritten only then), which relinks the programs but changes no other object.
+# rewritten only then), which relinks the report tools but changes no other object. bnlab does
+# not link it: a new commit must not make its experiments look out of date.
 BN_COMMIT_NOW := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 build/commit: FORCE
 	@mkdir -p $(@D); printf '%s\n' '$(BN_COMMIT_NOW)' | cmp -s - $@ || printf '%s\n' '$(BN_COMMIT_NOW)' > $@
-build/obj/version.o build/asan/version.o: build/commit
-build/obj/version.o build/asan/version.o: CPPFLAGS += -DBN_COMMIT='"$(BN_COMMIT_NOW)"'
+build/obj/version.o: build/commit
+build/obj/version.o: CPPFLAGS += -DBN_COMMIT='"$(BN_COMMIT_NOW)"'
 
