@@ -18,8 +18,8 @@ badinput: build/bnlab
 	@tests/badinput.sh
 
 # --- AddressSanitizer + UndefinedBehaviorSanitizer build of the program (objects: Makefile's build/asan rule)
-build/bnlab-asan: build/asan/main_bnlab.o $(LIB_SRC:src/%.c=build/asan/%.o)
-	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $^ -o $@ $(LDLIBS)
+build/bnlab-asan: $(BNLAB_OBJ:build/obj/%=build/asan/%) $(LIB_SRC:src/%.c=build/asan/%.o)
+	$(LINK) -O1 $(SANFLAGS) $^ -o $@ $(BNLAB_LIBS) $(LDLIBS)
 
 sanitize: build/bnlab-asan
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/valgrind.sh --asan build/bnlab-asan
@@ -37,13 +37,13 @@ FUZZ_TARGETS := cifar idx render
 
 build/fuzz/fuzz_cifar: tests/fuzz/fuzz_cifar.c src/data.c src/common.c src/data.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
+	$(FUZZ_CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) $(LDFLAGS) $(filter %.c,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 build/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/data.c src/common.c src/data.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
+	$(FUZZ_CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) $(LDFLAGS) $(filter %.c,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 build/fuzz/fuzz_render: tests/fuzz/fuzz_render.c src/render.c src/tsv.c src/common.c src/render.h src/tsv.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
+	$(FUZZ_CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) $(LDFLAGS) $(filter %.c,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	@tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_TARGETS)
