@@ -191,7 +191,8 @@ define experiment_rules
 $(RUN)/$(2): $(RUN)/.stamps/$(1).want | build/bnlab
 	@rm -f $(RUN)/.stamps/$(1)
 	$(BNLAB) $(if $(3),$$$$(cat $(RUN)/dataset.args) -j $(JOBS)) $(1)
-	@cp $(RUN)/.stamps/$(1).want $(RUN)/.stamps/$(1).tmp && mv $(RUN)/.stamps/$(1).tmp $(RUN)/.stamps/$(1)
+	@cp $(RUN)/.stamps/$(1).want $(RUN)/.stamps/$(1).tmp && mv $(RUN)/.stamps/$(1).tmp $(RUN)/.stamps/$(1) && \
+	  touch -r $(RUN)/$(2) $(RUN)/.stamps/$(1).want
 $(RUN)/.stamps/$(1).want: FORCE | build/bnlab $(RUN)/config.info.tsv $(if $(3),$(RUN)/dataset.args)
 	@$(STAMP) $(RUN) $(1) $(2) $(if $(3),--dataset) $(4) $(BN_SHARED_SRC)
 endef

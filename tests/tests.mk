@@ -9,7 +9,16 @@
 #   make fuzz       libFuzzer targets for the CIFAR-10 reader, the IDX reader and the report
 #                   renderer, FUZZ_TIME seconds each (default 60), each on a copy of its seed
 #                   corpus in tests/fuzz/corpus/; logs and any crashing input in build/fuzz/
-.PHONY: badinput sanitize valgrind fuzz
+#   make reuse      experiments reused by content, not by time (tests/reuse.sh); part of `make test`
+#   make buildvars  CFLAGS="-O3 -march=native" and CC=clang builds give the default build's bytes,
+#                   and no FMA in layers.o (tests/buildvars.sh); part of `make test`
+.PHONY: badinput sanitize valgrind fuzz reuse buildvars
+
+test: reuse buildvars
+reuse: build/bnlab build/experiments.mk
+	@tests/reuse.sh
+buildvars: build/bnlab | $(DEPS_TEST)
+	@tests/buildvars.sh
 
 # the sanitizer build of bnlab is part of the tests too (about 50 s)
 test: badinput sanitize
