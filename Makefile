@@ -155,12 +155,11 @@ info: build/bnlab
 
 # --- experiments into the run folder $(RUN) ---
 # Each experiment's target is its completion file (the file it writes last, so an interrupted
-# run is redone). Not yet in the registry: 7a and 7b, wired by hand below.
+# run is redone).
 done_files = $(foreach x,$(1),$(RUN)/$(BN_EXP_DONE_$(x)))
-CHECK_FILES := $(call done_files,$(BN_CHECKS)) $(RUN)/exp7_net_gradcheck_norms.tsv
-TRAIN_FILES := $(call done_files,$(BN_TRAININGS)) $(RUN)/exp7_batchsize.tsv
-RESULT_FILES := $(sort $(BN_RESULT_FILES) exp7_layernorm_forward.tsv exp7_layernorm_gradcheck.tsv \
-                exp7_net_gradcheck_norms.tsv exp7_batchsize.tsv exp7_batchsize_loss.tsv exp7_batchsize_acc.tsv)
+CHECK_FILES := $(call done_files,$(BN_CHECKS))
+TRAIN_FILES := $(call done_files,$(BN_TRAININGS))
+RESULT_FILES := $(sort $(BN_RESULT_FILES))
 BNLAB = build/bnlab $(BNQ) $(BNFLAGS) --seed $(SEED) --out $(RUN)
 
 # The run's configuration: the options that decide the results, as bnlab spells them (so
@@ -198,8 +197,6 @@ $(RUN)/.stamps/$(1).want: FORCE | build/bnlab $(RUN)/config.info.tsv $(if $(3),$
 endef
 $(foreach x,$(BN_CHECKS),$(eval $(call experiment_rules,$(x),$(BN_EXP_DONE_$(x)),,$(BN_EXP_SOURCES_$(x)))))
 $(foreach x,$(BN_TRAININGS),$(eval $(call experiment_rules,$(x),$(BN_EXP_DONE_$(x)),y,$(BN_EXP_SOURCES_$(x)))))
-$(eval $(call experiment_rules,layernorm-checks,exp7_net_gradcheck_norms.tsv,,src/exp_checks.c src/gradcheck.c))
-$(eval $(call experiment_rules,batchsize,exp7_batchsize.tsv,y,src/exp_training.c src/solver.c src/optim.c src/runner.c src/data.c))
 
 # --- several seeds: SEEDS=3 or SEEDS="0 1 2" ---
 # Each seed's training experiments go in its own run folder (made by a sub-make, which reuses

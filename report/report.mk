@@ -17,10 +17,9 @@ REPORT_SRC ?= report
 REPORT_OUT := $(RUN)/report
 HTML       := $(REPORT_OUT)/index.html
 # Figures come from the registry (src/registry.c, through build/experiments.mk): experiment X's
-# report/$(BN_EXP_FIGURE_X).gp, redrawn when X's completion file changes. Experiment 7b is not in
-# the registry yet: its figure is wired by hand.
+# report/$(BN_EXP_FIGURE_X).gp, redrawn when X's completion file changes.
 fig_rows    = $(foreach x,$(BN_CHECKS) $(BN_TRAININGS),$(if $(BN_EXP_$(1)_$(x)),$(x)))
-FIGURES    := $(foreach x,$(call fig_rows,FIGURE),$(REPORT_OUT)/$(BN_EXP_FIGURE_$(x)).svg) $(REPORT_OUT)/exp7_batchsize.svg
+FIGURES    := $(foreach x,$(call fig_rows,FIGURE),$(REPORT_OUT)/$(BN_EXP_FIGURE_$(x)).svg)
 PROVENANCE := $(RUN)/provenance.info.tsv
 RUNS_ROOT    ?= data/runs
 COMPARE_ROOT ?= data/compare
@@ -48,7 +47,6 @@ quiet-report: report ; @:
 # Each figure depends on its script and on the file its experiment writes last (so it is
 # drawn from complete data); the scripts read that experiment's other files too.
 $(foreach x,$(call fig_rows,FIGURE),$(eval $(REPORT_OUT)/$(BN_EXP_FIGURE_$(x)).svg: $(RUN)/$(BN_EXP_DONE_$(x))))
-$(REPORT_OUT)/exp7_batchsize.svg: $(RUN)/exp7_batchsize.tsv
 $(REPORT_OUT)/%.svg: $(REPORT_SRC)/%.gp | $(DEPS_OK)
 	@$(call draw,$<,$@)
 
@@ -69,7 +67,7 @@ report: $(HTML) $(RUN)/manifest.tsv
 # and the page over the seeds, which links to every seed's page.
 SEEDS_OUT     := $(SEEDS_RUN)/report
 SEEDS_HTML    := $(SEEDS_OUT)/index.html
-SEEDS_FIGURES := $(foreach x,$(call fig_rows,SEEDS_FIGURE),$(SEEDS_OUT)/$(BN_EXP_SEEDS_FIGURE_$(x)).svg) $(SEEDS_OUT)/seeds_batchsize.svg
+SEEDS_FIGURES := $(foreach x,$(call fig_rows,SEEDS_FIGURE),$(SEEDS_OUT)/$(BN_EXP_SEEDS_FIGURE_$(x)).svg)
 SEED_PAGES    := $(foreach r,$(filter-out $(RUN),$(SEED_RUNS)),$(r)/report/index.html)
 
 ifneq ($(SEED_LIST),)
@@ -108,7 +106,7 @@ CMP_A    := $(call cmp_dir,$(strip $(A)))
 CMP_B    := $(call cmp_dir,$(strip $(B)))
 CMP_OUT  := $(COMPARE_ROOT)/$(call cmp_name,$(strip $(A)))-vs-$(call cmp_name,$(strip $(B)))
 CMP_DATA := $(CMP_OUT)/compare.info.tsv
-CMP_FIGS := $(foreach x,$(call fig_rows,COMPARE_FIGURE),$(CMP_OUT)/$(BN_EXP_COMPARE_FIGURE_$(x)).svg) $(CMP_OUT)/compare_batchsize.svg
+CMP_FIGS := $(foreach x,$(call fig_rows,COMPARE_FIGURE),$(CMP_OUT)/$(BN_EXP_COMPARE_FIGURE_$(x)).svg)
 # seed runs other than $(RUN): each brought up to date by its sub-make, whose last file is the
 # manifest; a folder run: every data file in it
 CMP_SEED_DIRS := $(sort $(filter-out $(RUN),$(foreach x,$(A) $(B),$(if $(call cmp_is_seed,$(x)),$(call cmp_dir,$(x))))))
@@ -140,8 +138,7 @@ endif
 # ---------------------------------------------------------------- make figures
 # Redraw from what is on disk: no dependency on the experiments' rules, so none can rerun.
 # (every file of each experiment that has a figure)
-FIGURE_DATA := $(foreach x,$(call fig_rows,FIGURE),$(addprefix $(RUN)/,$(BN_EXP_FILES_$(x)))) \
-               $(RUN)/exp7_batchsize.tsv $(RUN)/exp7_batchsize_acc.tsv $(RUN)/exp7_batchsize_loss.tsv
+FIGURE_DATA := $(foreach x,$(call fig_rows,FIGURE),$(addprefix $(RUN)/,$(BN_EXP_FILES_$(x))))
 figures: | $(DEPS_OK)
 	@for f in $(FIGURE_DATA); do test -s $$f || { echo "figures: $$f is missing or empty: run 'make report' first" >&2; exit 1; }; done
 	@$(foreach f,$(FIGURES),$(call draw,$(REPORT_SRC)/$(basename $(notdir $(f))).gp,$(f)) &&) true

@@ -18,19 +18,11 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_version.h>
 
-/* Experiments that are not yet registry rows: wired by hand here and in the Makefile. */
-static const struct { const char *command, *help; int training; } legacy[] = {
-    {"layernorm-checks", "experiment 7a: layernorm forward and gradient checks; net check per norm", 0},
-    {"batchsize", "experiment 7b: batch sizes 5, 10, 50 with batchnorm/layernorm, baseline at 5", 1},
-};
-enum { N_LEGACY = sizeof legacy / sizeof *legacy };
-
 static void usage(FILE *f)
 {
     fprintf(f, "usage: bnlab [options] COMMAND\ncommands:\n");
     for (int i = 0; i < bn_n_experiments; i++)
         fprintf(f, "  %-15s %s\n", bn_experiments[i].command, bn_experiments[i].help);
-    for (int i = 0; i < N_LEGACY; i++) fprintf(f, "  %-15s %s\n", legacy[i].command, legacy[i].help);
     fprintf(f,
         "  checks          every check (no dataset needed)\n"
         "  train           every training, loading the dataset once\n"
@@ -333,11 +325,6 @@ int main(int argc, char **argv)
             known = 1;
             needs_data |= bn_experiments[i].training;
         }
-    for (int i = 0; i < N_LEGACY; i++)
-        if (selected(cmd, legacy[i].command, legacy[i].training)) {
-            known = 1;
-            needs_data |= legacy[i].training;
-        }
     if (!known) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
 
     /* SIGPIPE too: a reader of our stderr that went away (`... 2>&1 | head`) ends the run like
@@ -373,7 +360,6 @@ int main(int argc, char **argv)
         invalidate(o.out, row->files);
         row->check(&o);
     }
-    if (selected(cmd, "layernorm-checks", 0)) { invalidate(o.out, "exp7_net_gradcheck_norms.tsv exp7_layernorm_forward.tsv"); bn_exp_layernorm_checks(&o); }
     if (needs_data) {
         write_dataset_info(&o, &ds);
         for (int i = 0; i < bn_n_experiments; i++) {
@@ -382,7 +368,6 @@ int main(int argc, char **argv)
             invalidate(o.out, row->files);
             row->train(&o, &ds);
         }
-        if (selected(cmd, "batchsize", 1)) { invalidate(o.out, "exp7_batchsize.tsv exp7_batchsize_loss.tsv"); bn_exp_batchsize(&o, &ds); }
         bn_dataset_free(&ds);
     }
     return 0;

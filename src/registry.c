@@ -30,6 +30,18 @@ const bn_experiment bn_experiments[] = {
      .sources = "src/exp_training.c src/solver.c src/optim.c src/runner.c src/data.c",
      .figure = "exp6_sweep", .seeds_figure = "seeds_sweep", .compare_figure = "compare_sweep",
      .report = "exp6_sweep.tsv", .seeds = "exp6_sweep_seeds.tsv exp6_sweep_by_seed.tsv", .compared = "exp6_sweep.tsv"},
+    {.command = "layernorm-checks", .help = "experiment 7a: layernorm forward and gradient checks; net check per norm",
+     .check = bn_exp_layernorm_checks,
+     .files = "exp7_net_gradcheck_norms.tsv exp7_layernorm_forward.tsv exp7_layernorm_gradcheck.tsv",
+     .sources = "src/exp_checks.c src/gradcheck.c",
+     .report = "exp7_layernorm_forward.tsv exp7_layernorm_gradcheck.tsv exp7_net_gradcheck_norms.tsv",
+     .compared = "exp7_layernorm_forward.tsv exp7_layernorm_gradcheck.tsv exp7_net_gradcheck_norms.tsv"},
+    {.command = "batchsize", .help = "experiment 7b: batch sizes 5, 10, 50 with batchnorm/layernorm, baseline at 5",
+     .training = 1, .train = bn_exp_batchsize, .files = "exp7_batchsize.tsv exp7_batchsize_loss.tsv exp7_batchsize_acc.tsv",
+     .sources = "src/exp_training.c src/solver.c src/optim.c src/runner.c src/data.c",
+     .figure = "exp7_batchsize", .seeds_figure = "seeds_batchsize", .compare_figure = "compare_batchsize",
+     .report = "exp7_batchsize.tsv exp7_batchsize_acc.tsv", .seeds = "exp7_batchsize_seeds.tsv exp7_gap_seeds.tsv",
+     .compared = "exp7_batchsize.tsv"},
 };
 const int bn_n_experiments = (int)(sizeof bn_experiments / sizeof *bn_experiments);
 

@@ -73,15 +73,13 @@ stamp() { find "$1" -type f -printf '%P %T@ %s\n' | sort; }
 
 $MAKE --no-print-directory build/bnlab build/bnreport build/bnagg build/experiments.mk >/dev/null
 # The experiments' files and figures, from the registry (src/registry.c, as make sees it).
-# Experiment 7 is not in the registry yet: its files are named here.
 mkvar() { sed -n "s/^$1 := *//p" build/experiments.mk | tr -s ' ' | sed 's/^ //; s/ $//'; }
 svgs() { for f in $1; do printf '%s.svg ' "$f"; done | sed 's/ $//'; }
-REPORT_FILES="$(mkvar BN_REPORT_FILES) exp7_layernorm_forward.tsv exp7_layernorm_gradcheck.tsv exp7_net_gradcheck_norms.tsv
-  exp7_batchsize.tsv exp7_batchsize_acc.tsv"
-FIGS=$(svgs "$(mkvar BN_FIGURES) exp7_batchsize")
-SEEDS_FILES="$(mkvar BN_SEEDS_FILES) exp7_batchsize_seeds.tsv exp7_gap_seeds.tsv"
-SEEDS_FIGS=$(svgs "$(mkvar BN_SEEDS_FIGURES) seeds_batchsize")
-COMPARE_FIGS=$(svgs "$(mkvar BN_COMPARE_FIGURES) compare_batchsize")
+REPORT_FILES=$(mkvar BN_REPORT_FILES)
+FIGS=$(svgs "$(mkvar BN_FIGURES)")
+SEEDS_FILES=$(mkvar BN_SEEDS_FILES)
+SEEDS_FIGS=$(svgs "$(mkvar BN_SEEDS_FIGURES)")
+COMPARE_FIGS=$(svgs "$(mkvar BN_COMPARE_FIGURES)")
 
 # --- the oracle: every annotated value on the page, recomputed from the data files ---
 cat > "$tmp/oracle.awk" <<'AWK'
