@@ -7,7 +7,7 @@ SHELL := /bin/sh
 # set on the command line or in the environment. What decides a result byte is not among them:
 # BN_CFLAGS comes after CFLAGS on every compile line, so no CFLAGS can undo it (-std=c11 for the
 # language, no contraction of a*b+c into FMA, no fast-math reassociation; -fno-math-errno only
-# lets sqrt inline). Warnings are the project's too.
+# lets sqrt inline). The warnings (BN_WARNINGS) are the project's too.
 ifeq ($(origin CC),default)
 CC := gcc
 endif
@@ -15,8 +15,8 @@ CFLAGS   ?= -O2 -g $(if $(findstring clang,$(CC)),,-ftree-vectorize -fvect-cost-
 CPPFLAGS ?=
 LDFLAGS  ?=
 LDLIBS   ?=
-BN_CFLAGS := -std=c11 -fno-fast-math -ffp-contract=off -fno-math-errno \
-             -Wall -Wextra -Werror=implicit-function-declaration
+BN_CFLAGS := -std=c11 -fno-fast-math -ffp-contract=off -fno-math-errno
+BN_WARNINGS := -Wall -Wextra -Werror=implicit-function-declaration
 # Libraries from pkg-config where Debian ships a .pc file, with the plain names as fallback.
 # GSL on OpenBLAS's CBLAS, never libgslcblas (gsl.pc names it).
 PKG_CONFIG ?= pkg-config
@@ -33,8 +33,8 @@ BN_CPPFLAGS := -Isrc $(GSL_CFLAGS)
 # and file helpers) still holds the RNG streams and the BLAS set-up: empty this once it is split.
 BNLAB_LIBS  := $(GSL_LIBS) $(BLAS_LIBS) $(Z_LIBS) -lm
 REPORT_LIBS := $(GSL_LIBS) $(BLAS_LIBS) -lm
-COMPILE = $(CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(BN_CFLAGS)
-LINK    = $(CC) $(CFLAGS) $(BN_CFLAGS) $(LDFLAGS)
+COMPILE = $(CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(BN_CFLAGS) $(BN_WARNINGS)
+LINK    = $(CC) $(CFLAGS) $(BN_CFLAGS) $(BN_WARNINGS) $(LDFLAGS)
 SANFLAGS:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SEED    ?= 0
