@@ -1,12 +1,39 @@
-# bnlab - reproducible Batch Normalization study.  `make report` and `make test` do everything.
+# bnlab - reproducible Batch Normalization study.  `make report` and `make test` do everything;
+# `make help` lists the targets and variables.
 SHELL := /bin/sh
 .DEFAULT_GOAL := all
 
-CC      := gcc
-CFLAGS  := -std=c11 -O2 -fno-math-errno -ftree-vectorize -fvect-cost-model=dynamic -g -Wall -Wextra -Werror=implicit-function-declaration
-CPPFLAGS:= -Isrc
-# GSL on OpenBLAS's CBLAS, never libgslcblas.
-LDLIBS  := -lgsl -lopenblas -lz -lm
+# --- build variables, as GNU Make users expect: CC, CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS may be
+# set on the command line or in the environment. What decides a result byte is not among them:
+# BN_CFLAGS comes after CFLAGS on every compile line, so no CFLAGS can undo it (-std=c11 for the
+# language, no contraction of a*b+c into FMA, no fast-math reassociation; -fno-math-errno only
+# lets sqrt inline). The warnings (BN_WARNINGS) are the project's too.
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+CFLAGS   ?= -O2 -g $(if $(findstring clang,$(CC)),,-ftree-vectorize -fvect-cost-model=dynamic)
+CPPFLAGS ?=
+LDFLAGS  ?=
+LDLIBS   ?=
+BN_CFLAGS := -std=c11 -fno-fast-math -ffp-contract=off -fno-math-errno
+BN_WARNINGS := -Wall -Wextra -Werror=implicit-function-declaration
+# Libraries from pkg-config where Debian ships a .pc file, with the plain names as fallback.
+# GSL on OpenBLAS's CBLAS, never libgslcblas (gsl.pc names it).
+PKG_CONFIG ?= pkg-config
+pc = $(shell $(PKG_CONFIG) $(1) $(2) 2>/dev/null)
+GSL_CFLAGS  := $(call pc,--cflags,gsl)
+GSL_LIBS    := $(filter-out -lgslcblas,$(or $(call pc,--libs,gsl),-lgsl -lm))
+BLAS_LIBS   := $(or $(call pc,--libs,openblas),-lopenblas)
+Z_LIBS      := $(or $(call pc,--libs,zlib),-lz)
+CMARK_LIBS  := $(or $(call pc,--libs,libcmark-gfm),-lcmark-gfm -lcmark-gfm-extensions)
+CMOCKA_LIBS := $(or $(call pc,--libs,cmocka),-lcmocka)
+BN_CPPFLAGS := -Isrc $(GSL_CFLAGS)
+# What each program links: the experiments need GSL, OpenBLAS and zlib; the report tools link
+# neither OpenBLAS nor (bnreport) GSL: they use only BASE_SRC and their own side.
+BNLAB_LIBS  := $(GSL_LIBS) $(BLAS_LIBS) $(Z_LIBS) -lm
+REPORT_LIBS := -lm
+COMPILE = $(CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(BN_CFLAGS) $(BN_WARNINGS)
+LINK    = $(CC) $(CFLAGS) $(BN_CFLAGS) $(BN_WARNINGS) $(LDFLAGS)
 SANFLAGS:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SEED    ?= 0
@@ -42,12 +69,14 @@ LIB_SRC  := $(CORE_SRC) $(REP_SRC)
 CORE_OBJ := $(CORE_SRC:src/%.c=build/obj/%.o)
 REP_OBJ  := $(REP_SRC:src/%.c=build/obj/%.o)
 LIB_OBJ  := $(LIB_SRC:src/%.c=build/obj/%.o)
+# bnlab's own: the command line, the experiment table, the version; none computes a result
+BNLAB_OBJ := build/obj/main_bnlab.o build/obj/registry.o build/obj/version.o
 TESTS   := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
 DEPS_OK   := build/.deps-ok
 DEPS_TEST := build/.deps-test
 
-.PHONY: all test unit unit-asan info clean run checks train bench deps
+.PHONY: all test unit unit-asan info clean run checks train bench deps help
 all: build/bnlab build/bnagg
 
 # Install (as root) or name (otherwise) the missing Debian packages, once: what building and the
@@ -60,26 +89,56 @@ $(DEPS_TEST): scripts/deps.sh | $(DEPS_OK)
 	@mkdir -p build && touch $@
 deps: $(DEPS_OK) $(DEPS_TEST)
 
-# -MMD: each object depends on exactly the headers it includes.
-build/obj/%.o: src/%.c | $(DEPS_OK)
+# The compile line, rewritten only when it changes: new flags rebuild the objects (and never
+# rerun an experiment: they cannot change its result).
+build/compile.args: FORCE
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	@printf '%s\n' '$(subst ','',$(COMPILE) | $(LINK) | $(BNLAB_LIBS) $(LDLIBS))' > $@.tmp && \
+	  if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
-build/bnlab: build/obj/main_bnlab.o $(CORE_OBJ)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+# -MMD: each object depends on exactly the headers it includes (the content stamps read these too).
+build/obj/%.o: src/%.c build/compile.args | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(COMPILE) -MMD -MP -c $< -o $@
+
+# The version and the commit go into version.o alone, recompiled when either changes (their
+# record, build/version.args, is rewritten only then): a commit rebuilds no other object.
+BN_VERSION := 1.0
+BN_COMMIT   = $(or $(shell git rev-parse --short=12 HEAD 2>/dev/null),unknown)$(if $(shell git status --porcelain 2>/dev/null | head -n 1),-dirty)
+build/version.args: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '-DBN_VERSION="$(BN_VERSION)"' '-DBN_COMMIT="$(BN_COMMIT)"' > $@.tmp && \
+	  if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+build/obj/version.o: src/version.c build/version.args build/compile.args | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(COMPILE) -DBN_VERSION='"$(BN_VERSION)"' -DBN_COMMIT='"$(BN_COMMIT)"' -MMD -MP -c $< -o $@
+
+build/bnlab: $(BNLAB_OBJ) $(CORE_OBJ)
+	$(LINK) $(filter %.o,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
+
+# The experiment table as make variables (src/registry.c, through `bnlab list-files --make`):
+# every per-experiment rule and list below derives from it. Goals that need no experiment do
+# not build bnlab for it.
+BN_MK := build/experiments.mk
+NO_MK_GOALS := clean help deps
+ifneq ($(filter-out $(NO_MK_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(BN_MK)
+endif
+$(BN_MK): build/bnlab
+	@build/bnlab list-files --make > $@.tmp && mv $@.tmp $@
 
 # --- unit tests: plain, then under AddressSanitizer + UndefinedBehaviorSanitizer ---
 build/asan/%.o: src/%.c | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SANFLAGS) -MMD -MP -c $< -o $@
+	$(COMPILE) -O1 $(SANFLAGS) -MMD -MP -c $< -o $@
 
 build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) | $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $< $(LIB_OBJ) -o $@ -lcmocka $(LDLIBS)
+	$(COMPILE) -Itests $(LDFLAGS) $< $(LIB_OBJ) -o $@ $(CMOCKA_LIBS) $(BNLAB_LIBS) $(LDLIBS)
 
 build/tests-asan/%: tests/%.c tests/testutil.h $(LIB_SRC:src/%.c=build/asan/%.o) | $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -O1 $(SANFLAGS) $< $(LIB_SRC:src/%.c=build/asan/%.o) -o $@ -lcmocka $(LDLIBS)
+	$(COMPILE) -Itests -O1 $(SANFLAGS) $(LDFLAGS) $< $(LIB_SRC:src/%.c=build/asan/%.o) -o $@ $(CMOCKA_LIBS) $(BNLAB_LIBS) $(LDLIBS)
 
 unit: $(TESTS:%=build/tests/%) build/bnlab
 	@BNLAB=build/bnlab tests/run-unit.sh plain $(TESTS:%=build/tests/%)
@@ -99,42 +158,49 @@ info: build/bnlab
 	  sed 's/.*binding file \([^ ]*\) .* to \([^ ]*\) .*/  \1 -> \2/'
 
 # --- experiments into the run folder $(RUN) ---
-# Each target is the file an experiment writes last, so an interrupted run is redone.
-CHECK_FILES := $(RUN)/exp1_forward_train.tsv $(RUN)/exp2_forward_test.tsv \
-               $(RUN)/exp3_bn_gradcheck.tsv $(RUN)/exp4_net_gradcheck.tsv \
-               $(RUN)/exp7_net_gradcheck_norms.tsv
-TRAIN_FILES := $(RUN)/exp5_deepnet.tsv $(RUN)/exp6_sweep.tsv $(RUN)/exp7_batchsize.tsv
+# Each experiment's target is its completion file (the file it writes last, so an interrupted
+# run is redone).
+done_files = $(foreach x,$(1),$(RUN)/$(BN_EXP_DONE_$(x)))
+CHECK_FILES := $(call done_files,$(BN_CHECKS))
+TRAIN_FILES := $(call done_files,$(BN_TRAININGS))
+RESULT_FILES := $(sort $(BN_RESULT_FILES))
 BNLAB = build/bnlab $(BNQ) $(BNFLAGS) --seed $(SEED) --out $(RUN)
 
 # The run's configuration: the options that decide the results, as bnlab spells them (so
-# --epochs=2 and --epochs 2, or -q and -j, make no difference), rewritten only when it changes:
-# a new option reruns the experiments, an unchanged one leaves them alone. bnlab checks every
-# option first, so a bad one stops here with nothing written.
-$(RUN)/config.info.tsv: build/bnlab FORCE
+# --epochs=2 and --epochs 2, or -q and -j, make no difference), rewritten only when it changes.
+# bnlab checks every option first, so a bad one stops here with nothing written.
+$(RUN)/config.info.tsv: FORCE | build/bnlab
 	@build/bnlab $(BNFLAGS) -j $(JOBS) --seed $(SEED) --out $(RUN) config >/dev/null
 	@mkdir -p $(@D)
 	@build/bnlab $(BNFLAGS) --seed $(SEED) config > $@.tmp.$$$$ && \
 	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
 
-$(RUN)/exp1_forward_train.tsv: build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) forward-train
-$(RUN)/exp2_forward_test.tsv:  build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) forward-test
-$(RUN)/exp3_bn_gradcheck.tsv:  build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) bn-gradcheck
-$(RUN)/exp4_net_gradcheck.tsv: build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) net-gradcheck
-$(RUN)/exp7_net_gradcheck_norms.tsv: build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) layernorm-checks
-
 # Which dataset the training experiments read (scripts/dataset.sh: CIFAR10_DIR, data/, the shared
-# copy, a download, else Fashion-MNIST), rewritten only when it changes: a dataset that appears
-# later (a download that now works) reruns the trainings made on the fallback.
+# copy, a download, else Fashion-MNIST), rewritten only when it changes.
 $(RUN)/dataset.args: FORCE | $(RUN)/config.info.tsv
 	@scripts/dataset.sh > $@.tmp.$$$$ || { rm -f $@.tmp.$$$$; exit 1; }; \
 	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
-TRAIN_DEPS := build/bnlab $(RUN)/config.info.tsv $(RUN)/dataset.args
-$(RUN)/exp5_deepnet.tsv: $(TRAIN_DEPS)
-	$(BNLAB) $$(cat $(RUN)/dataset.args) -j $(JOBS) deepnet
-$(RUN)/exp6_sweep.tsv: $(TRAIN_DEPS)
-	$(BNLAB) $$(cat $(RUN)/dataset.args) -j $(JOBS) sweep
-$(RUN)/exp7_batchsize.tsv: $(TRAIN_DEPS)
-	$(BNLAB) $$(cat $(RUN)/dataset.args) -j $(JOBS) batchsize
+
+# Reuse by content: an experiment reruns when what decides its result changes, and only then.
+# scripts/stamp.sh writes $(RUN)/.stamps/X.want, newer than X's completion file exactly when the
+# content stamp (sha256 of the C files that compute X and the headers they include, BN_CFLAGS,
+# the run's configuration and, for a training, the dataset's content) differs from the one
+# recorded in $(RUN)/.stamps/X when X last completed. bnlab itself is order-only: relinking it
+# (a new usage text, a new commit, `touch`) reruns nothing; copied run folders carry their stamps.
+BN_SHARED_SRC = $(filter-out $(BN_CLAIMED_SOURCES),$(CORE_SRC))
+STAMP = BN_STAMP_FLAGS='$(BN_CFLAGS)' scripts/stamp.sh
+# $(call experiment_rules,X,DONE,TRAINING(y or empty),SOURCES)
+define experiment_rules
+$(RUN)/$(2): $(RUN)/.stamps/$(1).want | build/bnlab
+	@rm -f $(RUN)/.stamps/$(1)
+	$(BNLAB) $(if $(3),$$$$(cat $(RUN)/dataset.args) -j $(JOBS)) $(1)
+	@cp $(RUN)/.stamps/$(1).want $(RUN)/.stamps/$(1).tmp && mv $(RUN)/.stamps/$(1).tmp $(RUN)/.stamps/$(1) && \
+	  touch -r $(RUN)/$(2) $(RUN)/.stamps/$(1).want
+$(RUN)/.stamps/$(1).want: FORCE | build/bnlab $(RUN)/config.info.tsv $(if $(3),$(RUN)/dataset.args)
+	@$(STAMP) $(RUN) $(1) $(2) $(if $(3),--dataset) $(4) $(BN_SHARED_SRC)
+endef
+$(foreach x,$(BN_CHECKS),$(eval $(call experiment_rules,$(x),$(BN_EXP_DONE_$(x)),,$(BN_EXP_SOURCES_$(x)))))
+$(foreach x,$(BN_TRAININGS),$(eval $(call experiment_rules,$(x),$(BN_EXP_DONE_$(x)),y,$(BN_EXP_SOURCES_$(x)))))
 
 # --- several seeds: SEEDS=3 or SEEDS="0 1 2" ---
 # Each seed's training experiments go in its own run folder (made by a sub-make, which reuses
@@ -144,20 +210,22 @@ space := $(empty) $(empty)
 SEEDS_RUN  := data/runs/seeds-$(subst $(space),-,$(strip $(SEED_LIST)))
 SEED_RUNS  := $(foreach s,$(SEED_LIST),data/runs/seed-$(s))
 SEEDS_DATA := $(SEEDS_RUN)/runs.info.tsv
+# the files of one seed's trainings, for run folder $(1) (a pattern with % or a folder)
+train_files = $(foreach f,$(TRAIN_FILES),$(1)/$(notdir $(f)))
 
-data/runs/seed-%/exp5_deepnet.tsv data/runs/seed-%/exp6_sweep.tsv data/runs/seed-%/exp7_batchsize.tsv: build/bnlab FORCE
+$(call train_files,data/runs/seed-%): build/bnlab FORCE
 	@$(MAKE) --no-print-directory train SEED=$* RUN=data/runs/seed-$*
 
-$(SEEDS_DATA): build/bnagg $(foreach r,$(SEED_RUNS),$(r)/exp5_deepnet.tsv $(r)/exp6_sweep.tsv $(r)/exp7_batchsize.tsv)
+$(SEEDS_DATA): build/bnagg $(foreach r,$(SEED_RUNS),$(call train_files,$(r)))
 	build/bnagg seeds $(BNQ) --out $(SEEDS_RUN) $(SEED_RUNS)
 
 seeds: $(if $(SEED_LIST),$(SEEDS_DATA),seeds-unset)
 seeds-unset:
 	@echo 'bnlab: make seeds needs SEEDS, e.g. SEEDS=3 or SEEDS="0 1 2"' >&2; exit 2
 
-# Every result file with its sha256; `make verify` checks a run against it.
+# Every result file with its sha256 (the registry's list); `make verify` checks a run against it.
 $(RUN)/manifest.tsv: $(CHECK_FILES) $(TRAIN_FILES) scripts/manifest.sh
-	scripts/manifest.sh $(RUN)
+	scripts/manifest.sh $(RUN) $(RESULT_FILES)
 
 checks: $(CHECK_FILES)
 train: $(TRAIN_FILES)
@@ -165,7 +233,7 @@ run: checks train $(RUN)/manifest.tsv
 
 # Rerun seed SEED from scratch in a temporary folder; compare file by file with its manifest.
 verify: build/bnlab
-	@scripts/verify.sh $(RUN)
+	@scripts/verify.sh $(RUN) $(RESULT_FILES)
 
 data:
 	scripts/fetch-cifar10.sh
@@ -186,18 +254,32 @@ FORCE:
 -include tests/tests.mk
 
 build/bnbench: build/obj/main_bnbench.o $(CORE_OBJ)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(LINK) $^ -o $@ $(BNLAB_LIBS) $(LDLIBS)
 
 # bnagg uses GSL for its statistics (no matrix products), not OpenBLAS.
 build/bnagg: build/obj/main_bnagg.o build/obj/version.o $(BASE_OBJ) $(REP_OBJ)
-	$(CC) $(CFLAGS) $^ -o $@ -lgsl -lm
+	$(LINK) $(filter %.o,$^) -o $@ $(GSL_LIBS) $(REPORT_LIBS) $(LDLIBS)
 
-# --version names the commit; version.o is rebuilt when the commit changes (build/commit is
-# rewritten only then), which relinks the report tools but changes no other object. bnlab does
-# not link it: a new commit must not make its experiments look out of date.
-BN_COMMIT_NOW := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
-build/commit: FORCE
-	@mkdir -p $(@D); printf '%s\n' '$(BN_COMMIT_NOW)' | cmp -s - $@ || printf '%s\n' '$(BN_COMMIT_NOW)' > $@
-build/obj/version.o: build/commit
-build/obj/version.o: CPPFLAGS += -DBN_COMMIT='"$(BN_COMMIT_NOW)"'
-
+# --- make help: the targets and the variables
+help:
+	@echo 'targets:'
+	@echo '  make report      run what is out of date, draw the figures, render $$(RUN)/report/index.html'
+	@echo '  make run         every experiment into $$(RUN) and its manifest (checks + train)'
+	@echo '  make checks      the check experiments (no dataset);  make train: the trainings'
+	@echo '  make figures     redraw the figures from the data on disk (never runs an experiment)'
+	@echo '  make seeds       the several-seed statistics (needs SEEDS)'
+	@echo '  make compare A=.. B=..  a page comparing two runs (each a seed number or a run folder)'
+	@echo '  make verify      rerun $$(RUN) in a temporary folder and compare with its manifest'
+	@echo '  make test        unit tests (plain and ASan+UBSan), end-to-end, bad input, reuse, build flags'
+	@echo '  make bench       speed against the machine'\''s GEMM bound'
+	@echo '  make info        build and library configuration'
+	@echo '  make data        download CIFAR-10;  make deps: install the Debian packages;  make clean'
+	@echo 'variables (make VAR=value):'
+	@echo '  SEED=0           the run'\''s seed;  RUN=data/runs/seed-$$(SEED) its folder'
+	@echo '  SEEDS=5 | "0 3"  several seeds (report, seeds);  A=, B= for compare'
+	@echo '  BNFLAGS=         bnlab options that decide results, e.g. "--epochs 2 --points 4"'
+	@echo '  JOBS=$(JOBS)           training worker processes;  QUIET=1 silences progress'
+	@echo '  CIFAR10_DIR=     the CIFAR-10 binary folder (else data/, the shared copy, a download)'
+	@echo '  CC, CFLAGS, CPPFLAGS, LDFLAGS, LDLIBS  the build, from the command line or environment;'
+	@echo '                   they cannot change a result: BN_CFLAGS ($(BN_CFLAGS)) comes last'
+	@echo '  REPORT_SRC=report, RUNS_ROOT=data/runs, COMPARE_ROOT=data/compare  where pages come from and go'

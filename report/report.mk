@@ -16,9 +16,11 @@
 REPORT_SRC ?= report
 REPORT_OUT := $(RUN)/report
 HTML       := $(REPORT_OUT)/index.html
-FIGURES    := $(REPORT_OUT)/exp5_deepnet.svg $(REPORT_OUT)/exp6_sweep.svg $(REPORT_OUT)/exp7_batchsize.svg
+# Figures come from the registry (src/registry.c, through build/experiments.mk): experiment X's
+# report/$(BN_EXP_FIGURE_X).gp, redrawn when X's completion file changes.
+fig_rows    = $(foreach x,$(BN_CHECKS) $(BN_TRAININGS),$(if $(BN_EXP_$(1)_$(x)),$(x)))
+FIGURES    := $(foreach x,$(call fig_rows,FIGURE),$(REPORT_OUT)/$(BN_EXP_FIGURE_$(x)).svg)
 PROVENANCE := $(RUN)/provenance.info.tsv
-CMARK_LIBS := -lcmark-gfm-extensions -lcmark-gfm
 RUNS_ROOT    ?= data/runs
 COMPARE_ROOT ?= data/compare
 
@@ -26,7 +28,7 @@ COMPARE_ROOT ?= data/compare
 all: build/bnreport
 
 build/bnreport: build/obj/main_bnreport.o build/obj/render.o build/obj/tsv.o build/obj/version.o $(BASE_OBJ)
-	$(CC) $(CFLAGS) $^ -o $@ $(CMARK_LIBS) -lm
+	$(LINK) $(filter %.o,$^) -o $@ $(CMARK_LIBS) $(REPORT_LIBS) $(LDLIBS)
 
 # $(call draw,SCRIPT,SVG[,FOLDERS]): `gnuplot -c SCRIPT FOLDERS TMP` (FOLDERS: $(RUN) unless
 # given) writes beside the figure, and the result replaces it only when complete, so a failed
@@ -44,9 +46,7 @@ quiet-report: report ; @:
 
 # Each figure depends on its script and on the file its experiment writes last (so it is
 # drawn from complete data); the scripts read that experiment's other files too.
-$(REPORT_OUT)/exp5_deepnet.svg: $(RUN)/exp5_deepnet.tsv
-$(REPORT_OUT)/exp6_sweep.svg: $(RUN)/exp6_sweep.tsv
-$(REPORT_OUT)/exp7_batchsize.svg: $(RUN)/exp7_batchsize.tsv
+$(foreach x,$(call fig_rows,FIGURE),$(eval $(REPORT_OUT)/$(BN_EXP_FIGURE_$(x)).svg: $(RUN)/$(BN_EXP_DONE_$(x))))
 $(REPORT_OUT)/%.svg: $(REPORT_SRC)/%.gp | $(DEPS_OK)
 	@$(call draw,$<,$@)
 
@@ -67,14 +67,14 @@ report: $(HTML) $(RUN)/manifest.tsv
 # and the page over the seeds, which links to every seed's page.
 SEEDS_OUT     := $(SEEDS_RUN)/report
 SEEDS_HTML    := $(SEEDS_OUT)/index.html
-SEEDS_FIGURES := $(SEEDS_OUT)/seeds_deepnet.svg $(SEEDS_OUT)/seeds_sweep.svg $(SEEDS_OUT)/seeds_batchsize.svg
+SEEDS_FIGURES := $(foreach x,$(call fig_rows,SEEDS_FIGURE),$(SEEDS_OUT)/$(BN_EXP_SEEDS_FIGURE_$(x)).svg)
 SEED_PAGES    := $(foreach r,$(filter-out $(RUN),$(SEED_RUNS)),$(r)/report/index.html)
 
 ifneq ($(SEED_LIST),)
 # FORCE: the sub-make decides what is out of date (experiments 1-4, figures, page), and the
 # page's time stamp changes only if it did something.
 ifneq ($(SEED_PAGES),)
-$(SEED_PAGES): %/report/index.html: %/exp5_deepnet.tsv %/exp6_sweep.tsv %/exp7_batchsize.tsv FORCE
+$(SEED_PAGES): %/report/index.html: $(call train_files,%) FORCE
 	@$(MAKE) --no-print-directory quiet-report SEED=$(patsubst seed-%,%,$(notdir $*)) RUN=$* SEEDS=
 endif
 
@@ -106,7 +106,7 @@ CMP_A    := $(call cmp_dir,$(strip $(A)))
 CMP_B    := $(call cmp_dir,$(strip $(B)))
 CMP_OUT  := $(COMPARE_ROOT)/$(call cmp_name,$(strip $(A)))-vs-$(call cmp_name,$(strip $(B)))
 CMP_DATA := $(CMP_OUT)/compare.info.tsv
-CMP_FIGS := $(CMP_OUT)/compare_deepnet.svg $(CMP_OUT)/compare_sweep.svg $(CMP_OUT)/compare_batchsize.svg
+CMP_FIGS := $(foreach x,$(call fig_rows,COMPARE_FIGURE),$(CMP_OUT)/$(BN_EXP_COMPARE_FIGURE_$(x)).svg)
 # seed runs other than $(RUN): each brought up to date by its sub-make, whose last file is the
 # manifest; a folder run: every data file in it
 CMP_SEED_DIRS := $(sort $(filter-out $(RUN),$(foreach x,$(A) $(B),$(if $(call cmp_is_seed,$(x)),$(call cmp_dir,$(x))))))
@@ -116,7 +116,7 @@ ifneq ($(CMP_SEED_DIRS),)
 $(CMP_SEED_DIRS:%=%/manifest.tsv): %/manifest.tsv: FORCE
 	@$(MAKE) --no-print-directory quiet-run SEED=$(patsubst seed-%,%,$(notdir $*)) RUN=$* SEEDS=
 # with SEEDS= too (make report compare SEEDS=... A=... B=..., -j): one sub-make at a time per folder
-$(foreach d,$(filter $(SEED_RUNS),$(CMP_SEED_DIRS)),$(eval $(d)/manifest.tsv: | $(d)/exp5_deepnet.tsv $(d)/exp6_sweep.tsv   $(d)/exp7_batchsize.tsv $(filter $(d)/report/index.html,$(SEED_PAGES))))
+$(foreach d,$(filter $(SEED_RUNS),$(CMP_SEED_DIRS)),$(eval $(d)/manifest.tsv: | $(call train_files,$(d)) $(filter $(d)/report/index.html,$(SEED_PAGES))))
 endif
 
 $(CMP_DATA): build/bnagg $(call cmp_deps,$(strip $(A))) $(call cmp_deps,$(strip $(B)))
@@ -137,8 +137,8 @@ endif
 
 # ---------------------------------------------------------------- make figures
 # Redraw from what is on disk: no dependency on the experiments' rules, so none can rerun.
-FIGURE_DATA := $(RUN)/exp5_deepnet.tsv $(RUN)/exp5_deepnet_loss.tsv $(RUN)/exp5_deepnet_acc.tsv $(RUN)/exp6_sweep.tsv \
-               $(RUN)/exp7_batchsize.tsv $(RUN)/exp7_batchsize_acc.tsv
+# (every file of each experiment that has a figure)
+FIGURE_DATA := $(foreach x,$(call fig_rows,FIGURE),$(addprefix $(RUN)/,$(BN_EXP_FILES_$(x))))
 figures: | $(DEPS_OK)
 	@for f in $(FIGURE_DATA); do test -s $$f || { echo "figures: $$f is missing or empty: run 'make report' first" >&2; exit 1; }; done
 	@$(foreach f,$(FIGURES),$(call draw,$(REPORT_SRC)/$(basename $(notdir $(f))).gp,$(f)) &&) true

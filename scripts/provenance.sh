@@ -39,6 +39,13 @@ fi
 
 ds="$run/dataset.info.tsv"
 kind=$(value dataset "$ds"); folder=$(value folder "$ds")
+# Experiments are reused by the dataset's content, not its path (scripts/stamp.sh): a run copied
+# from another machine names a folder that may not exist here. The folder make resolved for this
+# run (RUN/dataset.args) holds the same files; hash those.
+if [ ! -d "$folder" ] && [ -f "$run/dataset.args" ]; then
+  alt=$(sed -n 's/^--\(data\|fashion-mnist\) //p' "$run/dataset.args")
+  [ -n "$alt" ] && [ -d "$alt" ] && folder=$alt
+fi
 ntrain=$(value train_records "$ds"); nval=$(value val_records "$ds")
 
 # The files the run read: CIFAR-10 batches in order until the training and validation

@@ -1,16 +1,29 @@
 #!/bin/sh
 # Check a run: its files against its manifest, then a fresh rerun of the same seed and options
 # in a temporary folder against the manifest, file by file. Exit 1 on any difference.
-# usage: scripts/verify.sh RUN   (run from the repository root; uses make run)
+# A manifest must list every result file the registry expects (FILE..., as the Makefile passes
+# them from src/registry.c) and nothing else: a manifest with no entries, or one that misses a
+# file, proves nothing and is refused.
+# usage: scripts/verify.sh RUN FILE...   (run from the repository root; uses make run)
 set -u
-run=${1:?usage: scripts/verify.sh RUN}
+[ $# -ge 2 ] || { echo "usage: scripts/verify.sh RUN FILE..." >&2; exit 2; }
+run=$1
+shift
 man="$run/manifest.tsv"
 cfg="$run/config.info.tsv"
 [ -f "$man" ] || { echo "bnlab: $man: no manifest (run 'make report' or 'make run' first)" >&2; exit 1; }
+listed=$(tail -n +2 "$man" | cut -f1 | LC_ALL=C sort)
+expected=$(printf '%s\n' "$@" | LC_ALL=C sort -u)
+[ -n "$listed" ] || { echo "bnlab: $man: lists no result file (expected $#)" >&2; exit 1; }
+missing=$(printf '%s\n' "$expected" | grep -vxF -e "$listed" | tr '\n' ' ' | sed 's/ $//') || true
+[ -z "$missing" ] || { echo "bnlab: $man: does not list $missing (every result file of a run must be in its manifest)" >&2; exit 1; }
+extra=$(printf '%s\n' "$listed" | grep -vxF -e "$expected" | tr '\n' ' ' | sed 's/ $//') || true
+[ -z "$extra" ] || { echo "bnlab: $man: lists $extra, which no experiment writes" >&2; exit 1; }
 [ -f "$cfg" ] || { echo "bnlab: $cfg: missing, cannot tell how the run was made" >&2; exit 1; }
 seed=$(awk -F'\t' '$1=="seed"{print $2}' "$cfg")
 flags=$(awk -F'\t' '$1=="bnflags"{print $2}' "$cfg")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-verify.XXXXXX")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-verify.XXXXXX") && [ -n "$tmp" ] && [ -d "$tmp" ] ||
+  { echo "bnlab: verify: cannot create a temporary folder in ${TMPDIR:-/tmp}" >&2; exit 1; }
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 bad=0

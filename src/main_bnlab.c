@@ -1,11 +1,14 @@
 /* main_bnlab.c - command-line front end: parses and validates options, runs experiments. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* getopt_long */
 #include "common.h"
 #include "data.h"
 #include "experiments.h"
+#include "registry.h"
+#include "version.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -17,23 +20,18 @@
 
 static void usage(FILE *f)
 {
+    fprintf(f, "usage: bnlab [options] COMMAND\ncommands:\n");
+    for (int i = 0; i < bn_n_experiments; i++)
+        fprintf(f, "  %-15s %s\n", bn_experiments[i].command, bn_experiments[i].help);
     fprintf(f,
-        "usage: bnlab [options] COMMAND\n"
-        "commands:\n"
-        "  forward-train   experiment 1: batchnorm forward, train mode\n"
-        "  forward-test    experiment 2: batchnorm forward, test mode after 50 warm-up batches\n"
-        "  bn-gradcheck    experiment 3: batchnorm backward gradient check and speed\n"
-        "  net-gradcheck   experiment 4: gradient check of a small net with batchnorm\n"
-        "  layernorm-checks experiment 7a: layernorm forward and gradient checks; net check per norm\n"
-        "  checks          experiments 1-4 and 7a\n"
-        "  deepnet         experiment 5: deep net, batchnorm vs baseline (needs the dataset)\n"
-        "  sweep           experiment 6: weight-scale sweep (needs the dataset)\n"
-        "  batchsize       experiment 7b: batch sizes 5, 10, 50 with batchnorm/layernorm, baseline at 5\n"
-        "  train           experiments 5, 6 and 7b, loading the dataset once\n"
+        "  checks          every check (no dataset needed)\n"
+        "  train           every training, loading the dataset once\n"
         "  all             every experiment\n"
         "  info            build and library configuration, as key<TAB>value lines\n"
         "  config          the options that decide the results, as key<TAB>value lines (writes nothing)\n"
-        "options (accepted range in brackets):\n"
+        "  list-files      the result files of each experiment (--make: as make variables)\n"
+        "options (accepted range in brackets; a long option may be shortened to any unambiguous\n"
+        "prefix, and its value given as --opt=VALUE; short options group: -qj2):\n"
         "  --seed N            RNG seed [0, 4294967295], default 0\n"
         "  --out DIR           run folder, default data/runs/seed-N\n"
         "  --data DIR          CIFAR-10 binary folder, default $CIFAR10_DIR or data/cifar-10-batches-bin\n"
@@ -50,7 +48,9 @@ static void usage(FILE *f)
         "  --train-records N, --val-records N, --test-records N  dataset split sizes, default 49000, 1000, 1000\n"
         "  --speed-reps N      repetitions per timing round in experiment 3 [1, 100000], default 200\n"
         "  -q, --quiet         no progress output\n"
-        "  -h, --help          this text\n");
+        "  -h, --help          this text\n"
+        "  -V, --version       version and git commit\n"
+        "  --                  ends the options\n");
 }
 
 static void bad_option(const char *opt, const char *val, const char *what, const char *range)
@@ -155,12 +155,15 @@ static int finish_stdout(void)
     return 0;
 }
 
-/* Remove an experiment's completion file before it is redone, so that if this run fails after
- * rewriting some of the experiment's files, the old completion file cannot vouch for them. */
-static void invalidate(const char *dir, const char *name)
+/* Remove an experiment's completion file (the first of FILES) before it is redone, so that if
+ * this run fails after rewriting some of the experiment's files, the old completion file cannot
+ * vouch for them. An experiment of one file needs none: that file is replaced whole or not at all. */
+static void invalidate(const char *dir, const char *files)
 {
+    size_t len = strcspn(files, " ");
+    if (!files[len]) return;
     char path[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(path, sizeof path, "%s/%.*s", dir, (int)len, files);
     if (unlink(path) != 0 && errno != ENOENT) bn_die(1, "cannot remove old %s: %s", path, strerror(errno));
 }
 
@@ -186,91 +189,143 @@ static void write_dataset_info(const bn_opts *o, const bn_dataset *ds)
     bn_out_commit(&f);
 }
 
+/* Long options: the value is the short option's letter, or one of these codes. */
+enum { O_SEED = 256, O_OUT, O_DATA, O_FMNIST, O_EPOCHS, O_BATCH, O_LR, O_RULE, O_NUMTRAIN, O_POINTS, O_WSMIN,
+       O_WSMAX, O_DEEPWS, O_TRAINREC, O_VALREC, O_TESTREC, O_SPEEDREPS, O_MAKE };
+static const struct option longopts[] = {
+    {"seed", required_argument, NULL, O_SEED}, {"out", required_argument, NULL, O_OUT},
+    {"data", required_argument, NULL, O_DATA}, {"fashion-mnist", required_argument, NULL, O_FMNIST},
+    {"jobs", required_argument, NULL, 'j'}, {"epochs", required_argument, NULL, O_EPOCHS},
+    {"batch-size", required_argument, NULL, O_BATCH}, {"lr", required_argument, NULL, O_LR},
+    {"update-rule", required_argument, NULL, O_RULE}, {"num-train", required_argument, NULL, O_NUMTRAIN},
+    {"points", required_argument, NULL, O_POINTS}, {"ws-min", required_argument, NULL, O_WSMIN},
+    {"ws-max", required_argument, NULL, O_WSMAX}, {"deep-ws", required_argument, NULL, O_DEEPWS},
+    {"train-records", required_argument, NULL, O_TRAINREC}, {"val-records", required_argument, NULL, O_VALREC},
+    {"test-records", required_argument, NULL, O_TESTREC}, {"speed-reps", required_argument, NULL, O_SPEEDREPS},
+    {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
+    {"make", no_argument, NULL, O_MAKE}, {NULL, 0, NULL, 0}};
+
+/* The option as the user spelled its kind: "--name" (full name, even when given as a prefix)
+ * for a long option, "-c" for a short one. */
+static const char *opt_name(int val, const char *arg, char *buf, size_t n)
+{
+    if (arg && !strncmp(arg, "--", 2))
+        for (const struct option *l = longopts; l->name; l++)
+            if (l->val == val) { snprintf(buf, n, "--%s", l->name); return buf; }
+    snprintf(buf, n, "-%c", val < 256 ? val : '?');
+    return buf;
+}
+
+/* Why getopt_long refused ARG: an ambiguous prefix, a flag given a value, or an unknown option. */
+static void refuse(const char *arg, int optopt_)
+{
+    if (optopt_ && optopt_ < 256 && !(!strncmp(arg, "--", 2) && strchr(arg, '='))) bn_die(2, "unknown option -%c (see bnlab --help)", optopt_);
+    const char *eq = strchr(arg, '=');
+    size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg) - 2;
+    char names[512] = "";
+    int hits = 0;
+    for (const struct option *l = longopts; l->name; l++) {
+        if (strncmp(l->name, arg + 2, len)) continue;
+        if (strlen(l->name) == len) { hits = 1; names[0] = 0; }
+        if (strlen(l->name) == len || hits++ < 8) {
+            size_t k = strlen(names);
+            snprintf(names + k, sizeof names - k, "%s--%s", k ? ", " : "", l->name);
+        }
+        if (strlen(l->name) == len) break;
+    }
+    if (hits > 1) bn_die(2, "option %.*s is ambiguous (could be %s)", (int)(len + 2), arg, names);
+    if (hits == 1 && eq) bn_die(2, "option %s takes no value, got '%s'", names, eq + 1);
+    bn_die(2, "unknown option %.*s (see bnlab --help)", (int)(len + 2), arg);
+}
+
+/* Whether command CMD runs the experiment COMMAND: named alone, or as one of the checks, the
+ * trainings, or all. */
+static int selected(const char *cmd, const char *command, int training)
+{
+    return !strcmp(cmd, command) || !strcmp(cmd, "all") || !strcmp(cmd, training ? "train" : "checks");
+}
+
 int main(int argc, char **argv)
 {
     bn_progname = "bnlab";
     bn_opts o;
     bn_opts_default(&o);
-    const char *cmd = NULL, *out = NULL;
-    char outbuf[256];
-    int have_data = 0;
+    const char *out = NULL;
+    char outbuf[256], name[64];
+    int have_data = 0, as_make = 0;
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        /* options taking a value: "--opt VALUE" or "--opt=VALUE" */
-        const char *val = NULL;
-        char name[64];
-        const char *eq = strchr(a, '=');
-        if (a[0] == '-' && a[1] == 'j' && a[2]) {          /* "-j4", as make accepts */
-            snprintf(name, sizeof name, "-j");
-            val = a + 2;
-        } else if (a[0] == '-' && a[1] == '-' && eq) {
-            snprintf(name, sizeof name, "%.*s", (int)(eq - a), a);
-            val = eq + 1;
-        } else {
-            snprintf(name, sizeof name, "%s", a);
-        }
-/* A following "--option" is a missing value (as from `make JOBS=`), never the value itself. */
-#define NEEDVAL() do { if (!val) { \
-            if (i + 1 >= argc) bn_die(2, "option %s needs a value", name); \
-            if (!strncmp(argv[i + 1], "--", 2)) bn_die(2, "option %s needs a value, got option %s", name, argv[i + 1]); \
-            val = argv[++i]; } } while (0)
-#define NOVAL() do { if (val) bn_die(2, "option %s takes no value, got '%s'", name, val); } while (0)
-        if (!strcmp(name, "-h") || !strcmp(name, "--help")) { NOVAL(); usage(stdout); return finish_stdout(); }
-        else if (!strcmp(name, "-q") || !strcmp(name, "--quiet")) { NOVAL(); bn_quiet = 1; }
-        else if (!strcmp(name, "--seed")) { NEEDVAL(); o.seed = (unsigned long)parse_long(name, val, 0, 4294967295LL); }
-        else if (!strcmp(name, "--out")) { NEEDVAL(); if (!*val) bn_die(2, "option --out: empty folder name"); out = val; }
-        else if (!strcmp(name, "--data") || !strcmp(name, "--fashion-mnist")) {
-            NEEDVAL();
+    opterr = 0;
+    for (;;) {
+        int c = getopt_long(argc, argv, ":hqVj:", longopts, NULL);
+        if (c == -1) break;
+        if (c == '?') refuse(argv[optind - 1], optopt);
+        if (c == ':') bn_die(2, "option %s needs a value", opt_name(optopt, argv[optind - 1], name, sizeof name));
+        /* the argument that held an option with a value: the one before it, or the value's own */
+        const char *arg = !optarg ? "" : optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
+        opt_name(c, arg, name, sizeof name);
+        const char *val = optarg;
+        /* A following "--option" is a missing value (as from `make JOBS=`), never the value itself. */
+        if (val && val == argv[optind - 1] && !strncmp(val, "--", 2))
+            bn_die(2, "option %s needs a value, got option %s", name, val);
+        switch (c) {
+        case 'h': usage(stdout); return finish_stdout();
+        case 'V': bn_print_version("bnlab"); return finish_stdout();
+        case 'q': bn_quiet = 1; break;
+        case O_MAKE: as_make = 1; break;
+        case O_SEED: o.seed = (unsigned long)parse_long(name, val, 0, 4294967295LL); break;
+        case O_OUT: if (!*val) bn_die(2, "option --out: empty folder name"); out = val; break;
+        case O_DATA: case O_FMNIST:
             if (!*val) bn_die(2, "option %s: empty folder name", name);
             o.data_dir = val;
-            o.ds_kind = strcmp(name, "--data") ? BN_DS_FASHION_MNIST : BN_DS_CIFAR10;
+            o.ds_kind = c == O_FMNIST ? BN_DS_FASHION_MNIST : BN_DS_CIFAR10;
             have_data = 1;
-        }
-        else if (!strcmp(name, "-j") || !strcmp(name, "--jobs")) { NEEDVAL(); o.jobs = (int)parse_long(name, val, 1, 256); }
-        else if (!strcmp(name, "--epochs")) { NEEDVAL(); o.epochs = (int)parse_long(name, val, 1, 1000); }
-        else if (!strcmp(name, "--batch-size")) { NEEDVAL(); o.batch_size = (int)parse_long(name, val, 1, 10000); }
-        else if (!strcmp(name, "--lr")) { NEEDVAL(); o.lr = parse_double(name, val, 0.0, 10.0); }
-        else if (!strcmp(name, "--update-rule")) {
-            NEEDVAL();
+            break;
+        case 'j': o.jobs = (int)parse_long(name, val, 1, 256); break;
+        case O_EPOCHS: o.epochs = (int)parse_long(name, val, 1, 1000); break;
+        case O_BATCH: o.batch_size = (int)parse_long(name, val, 1, 10000); break;
+        case O_LR: o.lr = parse_double(name, val, 0.0, 10.0); break;
+        case O_RULE: {
             int r = bn_rule_parse(val);
             if (r < 0) bad_option(name, val, "is not an update rule", "sgd, sgd_momentum, rmsprop, adam");
             o.rule = (bn_rule)r;
+            break;
         }
-        else if (!strcmp(name, "--num-train")) { NEEDVAL(); o.num_train = (int)parse_long(name, val, 1, 49000); }
-        else if (!strcmp(name, "--points")) { NEEDVAL(); o.points = (int)parse_long(name, val, 1, 200); }
-        else if (!strcmp(name, "--ws-min")) { NEEDVAL(); o.ws_min = parse_double(name, val, 0.0, 100.0); }
-        else if (!strcmp(name, "--ws-max")) { NEEDVAL(); o.ws_max = parse_double(name, val, 0.0, 100.0); }
-        else if (!strcmp(name, "--deep-ws")) { NEEDVAL(); o.deep_ws = parse_double(name, val, 0.0, 100.0); }
-        else if (!strcmp(name, "--train-records")) { NEEDVAL(); o.train_records = (long)parse_long(name, val, 1, 1000000); }
-        else if (!strcmp(name, "--val-records")) { NEEDVAL(); o.val_records = (long)parse_long(name, val, 1, 1000000); }
-        else if (!strcmp(name, "--test-records")) { NEEDVAL(); o.test_records = (long)parse_long(name, val, 1, 1000000); }
-        else if (!strcmp(name, "--speed-reps")) { NEEDVAL(); o.speed_reps = (int)parse_long(name, val, 1, 100000); }
-        else if (a[0] == '-') bn_die(2, "unknown option %s (see bnlab --help)", name);
-        else if (!cmd) cmd = a;
-        else bn_die(2, "unexpected argument '%s' after command %s", a, cmd);
-#undef NEEDVAL
-#undef NOVAL
+        case O_NUMTRAIN: o.num_train = (int)parse_long(name, val, 1, 49000); break;
+        case O_POINTS: o.points = (int)parse_long(name, val, 1, 200); break;
+        case O_WSMIN: o.ws_min = parse_double(name, val, 0.0, 100.0); break;
+        case O_WSMAX: o.ws_max = parse_double(name, val, 0.0, 100.0); break;
+        case O_DEEPWS: o.deep_ws = parse_double(name, val, 0.0, 100.0); break;
+        case O_TRAINREC: o.train_records = (long)parse_long(name, val, 1, 1000000); break;
+        case O_VALREC: o.val_records = (long)parse_long(name, val, 1, 1000000); break;
+        case O_TESTREC: o.test_records = (long)parse_long(name, val, 1, 1000000); break;
+        case O_SPEEDREPS: o.speed_reps = (int)parse_long(name, val, 1, 100000); break;
+        default: bn_die(1, "internal error: option code %d has no case", c);
+        }
     }
-    if (!cmd) bn_die(2, "no command given (see bnlab --help)");
+    if (optind >= argc) bn_die(2, "no command given (see bnlab --help)");
+    const char *cmd = argv[optind];
+    if (optind + 1 < argc) bn_die(2, "unexpected argument '%s' after command %s", argv[optind + 1], cmd);
     if (o.ws_min > o.ws_max) bn_die(2, "option --ws-min %g is larger than --ws-max %g", o.ws_min, o.ws_max);
     if (o.num_train > o.train_records)
         bn_die(2, "option --num-train %d exceeds --train-records %ld", o.num_train, o.train_records);
+    if (as_make && strcmp(cmd, "list-files")) bn_die(2, "option --make is for the list-files command only");
 
-    /* Each command is a set of experiments. */
-    enum { E1 = 1, E2 = 2, E3 = 4, E4 = 8, E7A = 16, E5 = 32, E6 = 64, E7B = 128, INFO = 256, CONFIG = 512 };
-    enum { CHECKS = E1 | E2 | E3 | E4 | E7A, TRAIN = E5 | E6 | E7B };
-    static const struct { const char *name; int set; } cmds[] = {
-        {"forward-train", E1}, {"forward-test", E2}, {"bn-gradcheck", E3}, {"net-gradcheck", E4},
-        {"layernorm-checks", E7A}, {"checks", CHECKS}, {"deepnet", E5}, {"sweep", E6}, {"batchsize", E7B},
-        {"train", TRAIN}, {"all", CHECKS | TRAIN}, {"info", INFO}, {"config", CONFIG}};
-    int set = 0;
-    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) if (!strcmp(cmd, cmds[k].name)) set = cmds[k].set;
-    if (!set) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
     gsl_set_error_handler(gsl_fatal);
     bn_blas_single_thread();
-    if (set == INFO) { print_info(); return finish_stdout(); }
-    if (set == CONFIG) { print_config(&o); return finish_stdout(); }
+    if (!strcmp(cmd, "info")) { print_info(); return finish_stdout(); }
+    if (!strcmp(cmd, "config")) { print_config(&o); return finish_stdout(); }
+    if (!strcmp(cmd, "list-files")) {
+        if (as_make) bn_registry_print_make(stdout);
+        else bn_registry_list_files(stdout);
+        return finish_stdout();
+    }
+    int known = 0, needs_data = 0;
+    for (int i = 0; i < bn_n_experiments; i++)
+        if (selected(cmd, bn_experiments[i].command, bn_experiments[i].training)) {
+            known = 1;
+            needs_data |= bn_experiments[i].training;
+        }
+    if (!known) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
 
     /* SIGPIPE too: a reader of our stderr that went away (`... 2>&1 | head`) ends the run like
      * SIGTERM, removing temporary files; the default action would leave them. */
@@ -281,7 +336,6 @@ int main(int argc, char **argv)
 
     if (!out) { snprintf(outbuf, sizeof outbuf, "data/runs/seed-%lu", o.seed); out = outbuf; }
     o.out = out;
-    int needs_data = (set & TRAIN) != 0;
     bn_dataset ds;
     if (needs_data) {
         if (!have_data) {
@@ -299,16 +353,21 @@ int main(int argc, char **argv)
     }
     bn_mkdir_p(o.out);
     bn_remove_stale_tmp(o.out);
-    if (set & E1) bn_exp_forward_train(&o);
-    if (set & E2) bn_exp_forward_test(&o);
-    if (set & E3) bn_exp_bn_gradcheck(&o);
-    if (set & E4) bn_exp_net_gradcheck(&o);
-    if (set & E7A) { invalidate(o.out, "exp7_net_gradcheck_norms.tsv"); bn_exp_layernorm_checks(&o); }
+    /* The checks, then the trainings, each in the registry's order. */
+    for (int i = 0; i < bn_n_experiments; i++) {
+        const bn_experiment *row = &bn_experiments[i];
+        if (row->training || !selected(cmd, row->command, 0)) continue;
+        invalidate(o.out, row->files);
+        row->check(&o);
+    }
     if (needs_data) {
         write_dataset_info(&o, &ds);
-        if (set & E5) { invalidate(o.out, "exp5_deepnet.tsv"); bn_exp_deepnet(&o, &ds); }
-        if (set & E6) { invalidate(o.out, "exp6_sweep.tsv"); bn_exp_sweep(&o, &ds); }
-        if (set & E7B) { invalidate(o.out, "exp7_batchsize.tsv"); bn_exp_batchsize(&o, &ds); }
+        for (int i = 0; i < bn_n_experiments; i++) {
+            const bn_experiment *row = &bn_experiments[i];
+            if (!row->training || !selected(cmd, row->command, 1)) continue;
+            invalidate(o.out, row->files);
+            row->train(&o, &ds);
+        }
         bn_dataset_free(&ds);
     }
     return 0;

@@ -1,16 +1,19 @@
-/* version.c - see version.h. Only this file is compiled with the commit, so a new commit rebuilds
- * one object, not the library. */
+/* version.c - see version.h. */
 #include "version.h"
 
 #include <stdio.h>
 
+#ifndef BN_VERSION
+#define BN_VERSION "unknown"
+#endif
 #ifndef BN_COMMIT
 #define BN_COMMIT "unknown"
 #endif
 
-const char *bn_commit(void) { return BN_COMMIT[0] ? BN_COMMIT : "unknown"; }
+const char bn_version[] = BN_VERSION;
+const char bn_commit[] = BN_COMMIT;
 
 void bn_print_version(const char *prog)
 {
-    printf("%s (bnlab) %s, commit %s\n", prog, BN_VERSION, bn_commit());
+    printf("%s (bnlab) %s, commit %s\n", prog, bn_version, bn_commit[0] ? bn_commit : "unknown");
 }

@@ -20,7 +20,8 @@
 #      older version of the code would; every number recomputed; a second call changes nothing;
 #      a missing A or B, or a folder that is not a run, is a one-line error and writes nothing;
 #   8. `make verify`: passes on an unchanged run (its manifest, then a fresh rerun), and fails,
-#      naming the file, when one byte of a result file is altered.
+#      naming the file, when one byte of a result file is altered; refuses a manifest with no
+#      entries or without a result file the registry names.
 # Dataset: $CIFAR10_DIR, else ../shared/data/cifar-10-batches-bin beside the repository, else
 # (or with E2E_SYNTHETIC=1) a small random CIFAR-10-format folder made here.
 set -eu
@@ -70,7 +71,15 @@ mk() {
 # stamp DIR: every file's modification time and size, to tell what a command rewrote
 stamp() { find "$1" -type f -printf '%P %T@ %s\n' | sort; }
 
-$MAKE --no-print-directory build/bnlab build/bnreport build/bnagg >/dev/null
+$MAKE --no-print-directory build/bnlab build/bnreport build/bnagg build/experiments.mk >/dev/null
+# The experiments' files and figures, from the registry (src/registry.c, as make sees it).
+mkvar() { sed -n "s/^$1 := *//p" build/experiments.mk | tr -s ' ' | sed 's/^ //; s/ $//'; }
+svgs() { for f in $1; do printf '%s.svg ' "$f"; done | sed 's/ $//'; }
+REPORT_FILES=$(mkvar BN_REPORT_FILES)
+FIGS=$(svgs "$(mkvar BN_FIGURES)")
+SEEDS_FILES=$(mkvar BN_SEEDS_FILES)
+SEEDS_FIGS=$(svgs "$(mkvar BN_SEEDS_FIGURES)")
+COMPARE_FIGS=$(svgs "$(mkvar BN_COMPARE_FIGURES)")
 
 # --- the oracle: every annotated value on the page, recomputed from the data files ---
 cat > "$tmp/oracle.awk" <<'AWK'
@@ -302,11 +311,8 @@ check_html() {
 
 # check_page RUN_FOLDER MIN_VALUES: the single-run page, every section of it
 check_page() {
-  check_html "$1/report/index.html" "$1" "$2" "exp5_deepnet.svg exp6_sweep.svg exp7_batchsize.svg" \
-    "dataset.info.tsv config.info.tsv provenance.info.tsv params.info.tsv exp1_forward_train.tsv exp2_forward_test.tsv
-     exp3_bn_gradcheck.tsv exp4_net_gradcheck.tsv exp4_initial_loss.tsv exp5_deepnet.tsv exp5_deepnet_acc.tsv
-     exp6_sweep.tsv exp7_layernorm_forward.tsv exp7_layernorm_gradcheck.tsv exp7_net_gradcheck_norms.tsv
-     exp7_batchsize.tsv exp7_batchsize_acc.tsv" \
+  check_html "$1/report/index.html" "$1" "$2" "$FIGS" \
+    "dataset.info.tsv config.info.tsv provenance.info.tsv params.info.tsv $REPORT_FILES" \
     "1-data 2-batchnorm-forward-pass-training-mode 3-batchnorm-forward-pass-test-mode
      4-batchnorm-backward-pass-gradient-check 5-gradient-check-of-a-net-with-batchnorm
      6-a-deep-net-with-and-without-batchnorm 7-sweep-of-the-weight-initialisation-scale 8-findings
@@ -344,12 +350,14 @@ stamp "$a" > "$tmp/s4"
 mk "$a" figures > "$tmp/fig.log" 2>&1 || { cat "$tmp/fig.log"; fail "make figures failed"; }
 stamp "$a" > "$tmp/s5"
 changed=$(diff "$tmp/s4" "$tmp/s5" | sed -n 's/^> \([^ ]*\) .*/\1/p' | sort | tr '\n' ' ')
-[ "$changed" = "report/exp5_deepnet.svg report/exp6_sweep.svg report/exp7_batchsize.svg " ] || fail "make figures rewrote: $changed"
-# the control: with the same files, `make report` does rerun the experiments
+expect=$(for f in $FIGS; do echo "report/$f"; done | sort | tr '\n' ' ')
+[ "$changed" = "$expect" ] || fail "make figures rewrote: $changed (expected $expect)"
+# Nor does `make report`: experiments are reused by content, not by time (tests/reuse.sh tests
+# each case); it redoes the provenance and the page, which name the program.
 mk "$a" report > "$tmp/rerun.log" 2>&1 || { cat "$tmp/rerun.log"; fail "make report after make figures failed"; }
 stamp "$a" > "$tmp/s6"
-diff "$tmp/s5" "$tmp/s6" | grep -q '^> exp5_deepnet.tsv ' || fail "test set-up: make report did not rerun experiment 5"
-say "make figures: redrew the three figures, ran no experiment (make report then did)"
+if diff "$tmp/s5" "$tmp/s6" | grep '^> exp[^ ]*\.tsv '; then fail "make report reran an experiment because its data was older than the program"; fi
+say "make figures: redrew the figures, ran no experiment (nor did make report: data unchanged)"
 
 # --- 3. the same seed again: same bytes ---
 b=$tmp/b
@@ -440,16 +448,15 @@ say "bad input: one-line errors naming the placeholder, file or figure; no page 
 tree=$tmp/tree
 mkdir -p "$tree/build"
 cp -a Makefile report scripts src "$tree/"
-cp -a build/bnlab build/bnagg build/bnreport build/obj build/.deps-ok "$tree/build/"
+cp -a build/bnlab build/bnagg build/bnreport build/obj build/.deps-ok build/experiments.mk build/compile.args \
+  build/version.args "$tree/build/"
 mkt() { $MAKE --no-print-directory -C "$tree" SEED=0 JOBS=2 QUIET=1 BNFLAGS="$flags" CIFAR10_DIR="$data" "$@"; }
 runs=$tree/data/runs
 t=$(date +%s)
 mkt report SEEDS=2 > "$tmp/seeds.log" 2>&1 || { cat "$tmp/seeds.log"; fail "make report SEEDS=2 failed"; }
 say "make report SEEDS=2 (reduced configuration, two seeds): $(( $(date +%s) - t )) s"
 sr=$runs/seeds-0-1
-check_html "$sr/report/index.html" "$sr" 200 "seeds_deepnet.svg seeds_sweep.svg seeds_batchsize.svg" \
-  "runs.info.tsv exp5_deepnet_seeds.tsv exp5_deepnet_by_seed.tsv exp6_sweep_seeds.tsv exp6_sweep_by_seed.tsv
-   exp7_batchsize_seeds.tsv exp7_gap_seeds.tsv" \
+check_html "$sr/report/index.html" "$sr" 200 "$SEEDS_FIGS" "runs.info.tsv $SEEDS_FILES" \
   "1-the-runs 2-the-deep-net-over-the-seeds 3-the-weight-scale-sweep-over-the-seeds
    4-batch-size-and-normalization-over-the-seeds 5-findings provenance"
 for s in 0 1; do
@@ -509,7 +516,7 @@ cmpids="the-runs what-changed 5-experiment-5-the-deep-net 6-experiment-6-the-wei
         7-experiment-7-layer-normalization-and-batch-size"
 cmpfiles="compare.info.tsv compare_files.tsv compare_values.tsv compare_runs.info.tsv"
 cd01=$tree/data/compare/seed-0-vs-seed-1
-check_html "$cd01/index.html" "$cd01" 300 "compare_deepnet.svg compare_sweep.svg compare_batchsize.svg" "$cmpfiles" "$cmpids"
+check_html "$cd01/index.html" "$cd01" 300 "$COMPARE_FIGS" "$cmpfiles" "$cmpids"
 grep -q "exp6_sweep.tsv</span>: different" "$cd01/index.html" || grep -q "exp6_sweep.tsv</code>: different" "$cd01/index.html" ||
   fail "$cd01/index.html: the sweep of two seeds is not marked different"
 stamp "$tree/data" > "$tmp/t3"
@@ -569,5 +576,13 @@ if mkt verify RUN="$tmp/altered" > "$tmp/verify2.log" 2>&1; then cat "$tmp/verif
 grep -q "CHANGED *exp5_deepnet.tsv" "$tmp/verify2.log" || { cat "$tmp/verify2.log"; fail "make verify did not name the altered exp5_deepnet.tsv"; }
 [ "$(grep -c 'CHANGED\|DIFFERENT\|MISSING' "$tmp/verify2.log")" -eq 1 ] || { cat "$tmp/verify2.log"; fail "make verify flagged more than the altered file"; }
 say "make verify: an unchanged run passes; one altered byte fails, naming exp5_deepnet.tsv"
+# A manifest that proves nothing is refused: no entries, or one result file of the registry left out.
+head -n 1 "$runs/seed-0/manifest.tsv" > "$tmp/altered/manifest.tsv"
+if mkt verify RUN="$tmp/altered" > "$tmp/verify3.log" 2>&1; then cat "$tmp/verify3.log"; fail "make verify passed a header-only manifest"; fi
+grep -q "manifest.tsv: lists no result file" "$tmp/verify3.log" || { cat "$tmp/verify3.log"; fail "make verify: no message for a header-only manifest"; }
+grep -v '^exp1_forward_train.tsv' "$runs/seed-0/manifest.tsv" > "$tmp/altered/manifest.tsv"
+if mkt verify RUN="$tmp/altered" > "$tmp/verify4.log" 2>&1; then cat "$tmp/verify4.log"; fail "make verify passed a manifest without exp1_forward_train.tsv"; fi
+grep -q "does not list exp1_forward_train.tsv" "$tmp/verify4.log" || { cat "$tmp/verify4.log"; fail "make verify did not name the file missing from the manifest"; }
+say "make verify: refuses a manifest with no entries, and one that leaves out a result file"
 
 say "passed in $(( $(date +%s) - start )) s"

@@ -10,7 +10,16 @@
 #   make fuzz       libFuzzer targets for the CIFAR-10 reader, the IDX reader and the report
 #                   renderer, FUZZ_TIME seconds each (default 60), each on a copy of its seed
 #                   corpus in tests/fuzz/corpus/; logs and any crashing input in build/fuzz/
-.PHONY: badinput sanitize valgrind fuzz cli-tools
+#   make reuse      experiments reused by content, not by time (tests/reuse.sh); part of `make test`
+#   make buildvars  CFLAGS="-O3 -march=native" and CC=clang builds give the default build's bytes,
+#                   and no FMA in layers.o (tests/buildvars.sh); part of `make test`
+.PHONY: badinput sanitize valgrind fuzz reuse buildvars cli-tools
+
+test: reuse buildvars
+reuse: build/bnlab build/experiments.mk
+	@tests/reuse.sh
+buildvars: build/bnlab | $(DEPS_TEST)
+	@tests/buildvars.sh
 
 # the sanitizer build of bnlab is part of the tests too (about 50 s)
 test: badinput sanitize cli-tools
@@ -22,8 +31,8 @@ cli-tools: build/bnagg build/bnreport
 	@tests/cli_tools.sh
 
 # --- AddressSanitizer + UndefinedBehaviorSanitizer build of the program (objects: Makefile's build/asan rule)
-build/bnlab-asan: build/asan/main_bnlab.o $(LIB_SRC:src/%.c=build/asan/%.o)
-	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $^ -o $@ $(LDLIBS)
+build/bnlab-asan: $(BNLAB_OBJ:build/obj/%=build/asan/%) $(LIB_SRC:src/%.c=build/asan/%.o)
+	$(LINK) -O1 $(SANFLAGS) $^ -o $@ $(BNLAB_LIBS) $(LDLIBS)
 
 sanitize: build/bnlab-asan
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/valgrind.sh --asan build/bnlab-asan
@@ -41,13 +50,13 @@ FUZZ_TARGETS := cifar idx render
 
 build/fuzz/fuzz_cifar: tests/fuzz/fuzz_cifar.c src/data.c $(BASE_SRC) src/data.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
+	$(FUZZ_CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) $(LDFLAGS) $(filter %.c,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 build/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/data.c $(BASE_SRC) src/data.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
+	$(FUZZ_CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) $(LDFLAGS) $(filter %.c,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 build/fuzz/fuzz_render: tests/fuzz/fuzz_render.c src/render.c src/tsv.c $(BASE_SRC) src/render.h src/tsv.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
+	$(FUZZ_CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) $(LDFLAGS) $(filter %.c,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	@tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_TARGETS)

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Identify a dataset by its content: print "KIND SHA256", the sha256 over the sha256 of each of
+# its files, in a fixed order. usage: scripts/dataset-id.sh --data DIR | --fashion-mnist DIR
+# Each file's sha256 is computed once and kept in a cache keyed by the file's path, size and
+# modification time ($XDG_CACHE_HOME/bnlab/sha256.tsv, else build/cache/sha256.tsv), so a second
+# call reads no dataset byte; a changed file (new size or time) is hashed again. Two copies of
+# the same files give the same identity, wherever they are.
+set -eu
+[ $# -eq 2 ] || { echo "usage: scripts/dataset-id.sh --data DIR | --fashion-mnist DIR" >&2; exit 2; }
+case $1 in
+  --data) kind=cifar-10
+    names="data_batch_1.bin data_batch_2.bin data_batch_3.bin data_batch_4.bin data_batch_5.bin test_batch.bin" ;;
+  --fashion-mnist) kind=fashion-mnist
+    names="train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz" ;;
+  *) echo "bnlab: dataset-id: unknown dataset option '$1'" >&2; exit 2 ;;
+esac
+dir=$2
+if [ -n "${XDG_CACHE_HOME:-}" ]; then cache_dir=$XDG_CACHE_HOME/bnlab; else cache_dir=build/cache; fi
+cache=$cache_dir/sha256.tsv
+mkdir -p "$cache_dir" 2>/dev/null || { echo "bnlab: dataset-id: cannot create $cache_dir" >&2; exit 1; }
+touch "$cache" 2>/dev/null || true
+tab=$(printf '\t')
+sums=""
+for n in $names; do
+  f=$dir/$n
+  # a missing file (a CIFAR folder with fewer batches) is part of the identity; bnlab itself
+  # reports a dataset it cannot read
+  if [ ! -f "$f" ]; then sums="$sums$n absent
+"; continue; fi
+  path=$(cd "$(dirname "$f")" && pwd -P)/$n
+  key=$(stat -L -c '%s %.9Y' "$f")
+  sum=$(awk -F '\t' -v p="$path" -v k="$key" '$1 == p && $2 == k { s = $3 } END { print s }' "$cache" 2>/dev/null || true)
+  if [ -z "$sum" ]; then
+    sum=$(sha256sum < "$f" | cut -d' ' -f1)
+    # one line per file, appended whole (short writes to a file opened for append are atomic)
+    printf '%s\t%s\t%s\n' "$path" "$key" "$sum" >> "$cache" 2>/dev/null || true
+  fi
+  sums="$sums$n $sum
+"
+done
+printf '%s %s\n' "$kind" "$(printf '%s' "$sums" | sha256sum | cut -d' ' -f1)"

@@ -1,0 +1,54 @@
+#!/bin/sh
+# The content stamp of one experiment in one run folder, for make's reuse by content.
+# usage: BN_STAMP_FLAGS='...' scripts/stamp.sh RUN EXPERIMENT DONE_FILE [--dataset] SOURCE.c...
+# The stamp lists, one per line, the sha256 of everything that decides the experiment's result:
+# the flags that decide results (BN_STAMP_FLAGS), the run's configuration (RUN/config.info.tsv),
+# with --dataset the dataset's content (scripts/dataset-id.sh), and each C file that computes it
+# with each header those files include (from the compiler's build/obj/*.d). It is recorded in
+# RUN/.stamps/EXPERIMENT when the experiment completes (by the Makefile). This script writes
+# RUN/.stamps/EXPERIMENT.want: dated as RUN/DONE_FILE when the recorded stamp is the one computed
+# now (nothing to do), dated now otherwise (make then reruns the experiment).
+set -eu
+[ $# -ge 3 ] || { echo "usage: scripts/stamp.sh RUN EXPERIMENT DONE_FILE [--dataset] SOURCE.c..." >&2; exit 2; }
+run=$1 exp=$2 done_file=$3
+shift 3
+dataset=no
+if [ "${1:-}" = --dataset ]; then dataset=yes; shift; fi
+dir="$run/.stamps"
+mkdir -p "$dir" || { echo "bnlab: cannot create $dir" >&2; exit 1; }
+want="$dir/$exp.want"
+tmp="$want.tmp.$$"
+trap 'rm -f "$tmp"' EXIT INT TERM
+
+# the headers each source includes, as the compiler listed them (-MMD), sources first
+files=$( {
+  for c in "$@"; do
+    echo "$c"
+    d=build/obj/$(basename "$c" .c).d
+    [ -f "$d" ] || { echo "bnlab: stamp: $d missing (build bnlab first)" >&2; exit 1; }
+    sed -n 's/\\$//; s/^[^:]*://p; s/^ //p' "$d" | tr ' ' '\n' | grep '^src/.*\.h$' || true
+  done
+} | awk '!seen[$0]++' | LC_ALL=C sort)
+{
+  printf 'experiment %s\n' "$exp"
+  printf 'flags %s\n' "${BN_STAMP_FLAGS:-}"
+  [ -f "$run/config.info.tsv" ] || { echo "bnlab: stamp: $run/config.info.tsv missing" >&2; exit 1; }
+  printf 'config %s\n' "$(sha256sum < "$run/config.info.tsv" | cut -d' ' -f1)"
+  if [ $dataset = yes ]; then
+    id=$(scripts/dataset-id.sh $(cat "$run/dataset.args")) || exit 1
+    printf 'dataset %s\n' "$id"
+  fi
+  for f in $files; do
+    [ -f "$f" ] || { echo "bnlab: stamp: $f missing" >&2; exit 1; }
+    printf 'source %s %s\n' "$f" "$(sha256sum < "$f" | cut -d' ' -f1)"
+  done
+} > "$tmp"
+
+if [ -f "$run/$done_file" ] && cmp -s "$tmp" "$dir/$exp"; then
+  # the results on disk were made from exactly this: the wish is no newer than they are
+  cmp -s "$tmp" "$want" || mv "$tmp" "$want"
+  touch -r "$run/$done_file" "$want"
+else
+  mv "$tmp" "$want"
+  touch "$want"
+fi
