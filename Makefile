@@ -31,8 +31,8 @@ SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(
 # The experiments' library (what bnlab links), and the report side's (TSV reading, templates,
 # across-seed statistics). Editing the report side never reruns an experiment.
 CORE_SRC := src/common.c src/layers.c src/net.c src/gradcheck.c src/optim.c src/solver.c \
-            src/data.c src/runner.c src/exp_checks.c src/exp_training.c
-REP_SRC  := src/tsv.c src/render.c src/aggregate.c
+            src/data.c src/runner.c src/exp_checks.c src/exp_training.c src/exp_activations.c
+REP_SRC  := src/tsv.c src/render.c src/aggregate.c src/excerpt.c
 LIB_SRC  := $(CORE_SRC) $(REP_SRC)
 CORE_OBJ := $(CORE_SRC:src/%.c=build/obj/%.o)
 REP_OBJ  := $(REP_SRC:src/%.c=build/obj/%.o)
@@ -98,7 +98,7 @@ info: build/bnlab
 CHECK_FILES := $(RUN)/exp1_forward_train.tsv $(RUN)/exp2_forward_test.tsv \
                $(RUN)/exp3_bn_gradcheck.tsv $(RUN)/exp4_net_gradcheck.tsv \
                $(RUN)/exp7_net_gradcheck_norms.tsv
-TRAIN_FILES := $(RUN)/exp5_deepnet.tsv $(RUN)/exp6_sweep.tsv $(RUN)/exp7_batchsize.tsv
+TRAIN_FILES := $(RUN)/exp5_deepnet.tsv $(RUN)/exp6_sweep.tsv $(RUN)/exp7_batchsize.tsv $(RUN)/exp8_activations.tsv
 BNLAB = build/bnlab $(BNQ) $(BNFLAGS) --seed $(SEED) --out $(RUN)
 
 # The run's configuration: the options that decide the results, as bnlab spells them (so
@@ -130,6 +130,8 @@ $(RUN)/exp6_sweep.tsv: $(TRAIN_DEPS)
 	$(BNLAB) $$(cat $(RUN)/dataset.args) -j $(JOBS) sweep
 $(RUN)/exp7_batchsize.tsv: $(TRAIN_DEPS)
 	$(BNLAB) $$(cat $(RUN)/dataset.args) -j $(JOBS) batchsize
+$(RUN)/exp8_activations.tsv: $(TRAIN_DEPS)
+	$(BNLAB) $$(cat $(RUN)/dataset.args) activations
 
 # --- several seeds: SEEDS=3 or SEEDS="0 1 2" ---
 # Each seed's training experiments go in its own run folder (made by a sub-make, which reuses

@@ -25,7 +25,7 @@ COMPARE_ROOT ?= data/compare
 .PHONY: report figures e2e-report compare quiet-run quiet-report
 all: build/bnreport
 
-build/bnreport: build/obj/main_bnreport.o build/obj/render.o build/obj/tsv.o build/obj/common.o
+build/bnreport: build/obj/main_bnreport.o build/obj/excerpt.o build/obj/render.o build/obj/tsv.o build/obj/common.o
 	$(CC) $(CFLAGS) $^ -o $@ $(CMARK_LIBS) $(LDLIBS)
 
 # $(call draw,SCRIPT,SVG[,FOLDERS]): `gnuplot -c SCRIPT FOLDERS TMP` (FOLDERS: $(RUN) unless

@@ -29,7 +29,8 @@ static void usage(FILE *f)
         "  deepnet         experiment 5: deep net, batchnorm vs baseline (needs the dataset)\n"
         "  sweep           experiment 6: weight-scale sweep (needs the dataset)\n"
         "  batchsize       experiment 7b: batch sizes 5, 10, 50 with batchnorm/layernorm, baseline at 5\n"
-        "  train           experiments 5, 6 and 7b, loading the dataset once\n"
+        "  activations     experiment 8: per-layer activation spread, init vs trained, for sweep scales\n"
+        "  train           experiments 5, 6, 7b and 8, loading the dataset once\n"
         "  all             every experiment\n"
         "  info            build and library configuration, as key<TAB>value lines\n"
         "  config          the options that decide the results, as key<TAB>value lines (writes nothing)\n"
@@ -258,11 +259,11 @@ int main(int argc, char **argv)
         bn_die(2, "option --num-train %d exceeds --train-records %ld", o.num_train, o.train_records);
 
     /* Each command is a set of experiments. */
-    enum { E1 = 1, E2 = 2, E3 = 4, E4 = 8, E7A = 16, E5 = 32, E6 = 64, E7B = 128, INFO = 256, CONFIG = 512 };
-    enum { CHECKS = E1 | E2 | E3 | E4 | E7A, TRAIN = E5 | E6 | E7B };
+    enum { E1 = 1, E2 = 2, E3 = 4, E4 = 8, E7A = 16, E5 = 32, E6 = 64, E7B = 128, INFO = 256, CONFIG = 512, E8 = 1024 };
+    enum { CHECKS = E1 | E2 | E3 | E4 | E7A, TRAIN = E5 | E6 | E7B | E8 };
     static const struct { const char *name; int set; } cmds[] = {
         {"forward-train", E1}, {"forward-test", E2}, {"bn-gradcheck", E3}, {"net-gradcheck", E4},
-        {"layernorm-checks", E7A}, {"checks", CHECKS}, {"deepnet", E5}, {"sweep", E6}, {"batchsize", E7B},
+        {"layernorm-checks", E7A}, {"checks", CHECKS}, {"deepnet", E5}, {"sweep", E6}, {"batchsize", E7B}, {"activations", E8},
         {"train", TRAIN}, {"all", CHECKS | TRAIN}, {"info", INFO}, {"config", CONFIG}};
     int set = 0;
     for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) if (!strcmp(cmd, cmds[k].name)) set = cmds[k].set;
@@ -309,6 +310,7 @@ int main(int argc, char **argv)
         if (set & E5) { invalidate(o.out, "exp5_deepnet.tsv"); bn_exp_deepnet(&o, &ds); }
         if (set & E6) { invalidate(o.out, "exp6_sweep.tsv"); bn_exp_sweep(&o, &ds); }
         if (set & E7B) { invalidate(o.out, "exp7_batchsize.tsv"); bn_exp_batchsize(&o, &ds); }
+        if (set & E8) { invalidate(o.out, "exp8_activations.tsv"); bn_exp_activations(&o, &ds); }
         bn_dataset_free(&ds);
     }
     return 0;
