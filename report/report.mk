@@ -16,7 +16,11 @@
 REPORT_SRC ?= report
 REPORT_OUT := $(RUN)/report
 HTML       := $(REPORT_OUT)/index.html
-FIGURES    := $(REPORT_OUT)/exp5_deepnet.svg $(REPORT_OUT)/exp6_sweep.svg $(REPORT_OUT)/exp7_batchsize.svg
+# Each figure twice: wide (desktop) and narrow (phones: panels stacked, <picture> on the page).
+FIGURE_NAMES := exp5_deepnet exp6_sweep exp7_batchsize exp8_activations
+FIGURES    := $(foreach f,$(FIGURE_NAMES),$(REPORT_OUT)/$(f).svg $(REPORT_OUT)/$(f)-narrow.svg)
+# KaTeX's stylesheet and fonts beside the page (the equations are rendered at build time)
+KATEX_DIR  := $(REPORT_OUT)/katex
 PROVENANCE := $(RUN)/provenance.info.tsv
 CMARK_LIBS := -lcmark-gfm-extensions -lcmark-gfm
 RUNS_ROOT    ?= data/runs
@@ -28,11 +32,11 @@ all: build/bnreport
 build/bnreport: build/obj/main_bnreport.o build/obj/excerpt.o build/obj/render.o build/obj/tsv.o build/obj/common.o
 	$(CC) $(CFLAGS) $^ -o $@ $(CMARK_LIBS) $(LDLIBS)
 
-# $(call draw,SCRIPT,SVG[,FOLDERS]): `gnuplot -c SCRIPT FOLDERS TMP` (FOLDERS: $(RUN) unless
-# given) writes beside the figure, and the result replaces it only when complete, so a failed
+# $(call draw,SCRIPT,SVG[,FOLDERS[,LAYOUT]]): `gnuplot -c SCRIPT FOLDERS TMP [LAYOUT]` (FOLDERS:
+# $(RUN) unless given; LAYOUT: wide or narrow, for scripts that take it) writes beside the figure, and the result replaces it only when complete, so a failed
 # drawing never leaves a truncated SVG for the page to show.
 draw = mkdir -p $(dir $(2)) && tmp=$(dir $(2)).$(notdir $(2)).tmp && \
-	if gnuplot -c $(1) $(or $(3),$(RUN)) $$tmp && test -s $$tmp; then mv $$tmp $(2) && echo "drew $(2)"; \
+	if gnuplot -c $(1) $(or $(3),$(RUN)) $$tmp $(4) && test -s $$tmp; then mv $$tmp $(2) && echo "drew $(2)"; \
 	else rm -f $$tmp; echo "gnuplot: $(1): could not draw $(2)" >&2; exit 1; fi
 
 # Goals for sub-makes: the same work as run and report, but silent when there is nothing to do
@@ -47,16 +51,31 @@ quiet-report: report ; @:
 $(REPORT_OUT)/exp5_deepnet.svg: $(RUN)/exp5_deepnet.tsv
 $(REPORT_OUT)/exp6_sweep.svg: $(RUN)/exp6_sweep.tsv
 $(REPORT_OUT)/exp7_batchsize.svg: $(RUN)/exp7_batchsize.tsv
-$(REPORT_OUT)/%.svg: $(REPORT_SRC)/%.gp | $(DEPS_OK)
+$(REPORT_OUT)/exp8_activations.svg: $(RUN)/exp8_activations.tsv
+$(REPORT_OUT)/exp5_deepnet-narrow.svg: $(RUN)/exp5_deepnet.tsv
+$(REPORT_OUT)/exp6_sweep-narrow.svg: $(RUN)/exp6_sweep.tsv
+$(REPORT_OUT)/exp7_batchsize-narrow.svg: $(RUN)/exp7_batchsize.tsv
+$(REPORT_OUT)/exp8_activations-narrow.svg: $(RUN)/exp8_activations.tsv
+$(REPORT_OUT)/%-narrow.svg: $(REPORT_SRC)/%.gp $(REPORT_SRC)/style.gp | $(DEPS_OK)
+	@$(call draw,$<,$@,,narrow)
+$(REPORT_OUT)/%.svg: $(REPORT_SRC)/%.gp $(REPORT_SRC)/style.gp | $(DEPS_OK)
 	@$(call draw,$<,$@)
+
+# The code excerpts link to the file at the commit on the git remote when one is set, else to
+# the file in this checkout (a relative link from the page). Computed when the page is made.
+SRC_URL = $$(scripts/source-url.sh $(REPORT_OUT))
 
 # Provenance describes the code and data that produced the results, so it is redone with them.
 $(PROVENANCE): scripts/provenance.sh build/bnlab $(CHECK_FILES) $(TRAIN_FILES)
 	scripts/provenance.sh $(RUN) build/bnlab
 
+# The page: bnreport fills the template (excerpts of src/*.c included), then scripts/katex.js
+# renders its equations to HTML and copies KaTeX's stylesheet and fonts beside it.
 $(HTML): build/bnreport $(REPORT_SRC)/report.md $(REPORT_SRC)/style.css $(PROVENANCE) \
-         $(CHECK_FILES) $(TRAIN_FILES) $(FIGURES)
-	build/bnreport --run $(RUN) --template $(REPORT_SRC)/report.md --style $(REPORT_SRC)/style.css --out $@
+         $(CHECK_FILES) $(TRAIN_FILES) $(FIGURES) $(wildcard src/*.c) scripts/katex.js
+	build/bnreport --run $(RUN) --template $(REPORT_SRC)/report.md --style $(REPORT_SRC)/style.css \
+	  --src src --src-url "$(SRC_URL)" --out $@
+	scripts/katex.js $@
 
 report: $(HTML) $(RUN)/manifest.tsv
 
@@ -138,10 +157,10 @@ endif
 # ---------------------------------------------------------------- make figures
 # Redraw from what is on disk: no dependency on the experiments' rules, so none can rerun.
 FIGURE_DATA := $(RUN)/exp5_deepnet.tsv $(RUN)/exp5_deepnet_loss.tsv $(RUN)/exp5_deepnet_acc.tsv $(RUN)/exp6_sweep.tsv \
-               $(RUN)/exp7_batchsize.tsv $(RUN)/exp7_batchsize_acc.tsv
+               $(RUN)/exp7_batchsize.tsv $(RUN)/exp7_batchsize_acc.tsv $(RUN)/exp8_activations.tsv
 figures: | $(DEPS_OK)
 	@for f in $(FIGURE_DATA); do test -s $$f || { echo "figures: $$f is missing or empty: run 'make report' first" >&2; exit 1; }; done
-	@$(foreach f,$(FIGURES),$(call draw,$(REPORT_SRC)/$(basename $(notdir $(f))).gp,$(f)) &&) true
+	@$(foreach f,$(FIGURES),$(call draw,$(REPORT_SRC)/$(patsubst %-narrow,%,$(basename $(notdir $(f)))).gp,$(f),,$(if $(filter %-narrow.svg,$(f)),narrow)) &&) true
 	@$(if $(SEED_LIST),test -s $(SEEDS_DATA) || { echo "figures: $(SEEDS_DATA) is missing or empty: run 'make report SEEDS=...' first" >&2; exit 1; })
 	@$(if $(SEED_LIST),$(foreach f,$(SEEDS_FIGURES),$(call draw,$(REPORT_SRC)/$(basename $(notdir $(f))).gp,$(f),$(SEEDS_RUN)) &&) true)
 

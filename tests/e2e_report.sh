@@ -157,10 +157,10 @@ function term(t,    fn, inner, F, nf, i, f, c, n, x, best, at, sum, cnt, nfin, m
   if (fn == "min" || fn == "max") V = best
   else if (fn == "sum") V = sum
   else if (fn == "mean") V = sum / nfin
-  else if (fn == "std") {
+  else if (fn == "std" || fn == "sd") {
     mean = sum / nfin; ss = 0
     for (i = 1; i <= n; i++) { x = cell[f, S[i], c]; if (!nonfin(x)) ss += (x - mean) ^ 2 }
-    V = sqrt(ss / nfin)
+    V = sqrt(ss / (fn == "sd" ? nfin - 1 : nfin))
   } else if (fn == "argmax" || fn == "argmin") {
     if (!((f, F[4]) in col)) die("no column " F[4] " in " f)
     settext(cell[f, at, col[f, F[4]]])

@@ -160,6 +160,8 @@ static void aggregates_use_finite_values(void **state)
     expect(f, "{{mean(sweep.tsv:bn)|%.4f}}", "0.2400");
     /* population std of 0.25, 0.31, 0.16 */
     expect(f, "{{std(sweep.tsv:bn)|%.6f}}", "0.061644");
+    /* sample sd (n - 1) of the same */
+    expect(f, "{{sd(sweep.tsv:bn)|%.6f}}", "0.075498");
     /* loss holds 2.3, nan, inf: one finite value, two non-finite */
     expect(f, "{{mean(sweep.tsv:loss)}} {{nonfinite(sweep.tsv:loss)}}", "2.3 2");
     expect(f, "{{argmax(sweep.tsv:bn::ws)}} {{argmin(sweep.tsv:bn::name)}}", "0.01 gamma");
