@@ -6,16 +6,16 @@
 #   load style_dir . "/style.gp", with style_dir = system("dirname '" . ARG0 . "'")
 # Legibility: text of f px drawn in a W px wide SVG shows at f * shown / W CSS px. The wide
 # drawing uses 15 px, so it stays >= 12 px when shown at >= 0.8 W (a 900 px drawing in the
-# ~910 px content column of a 1280 px window); the narrow one is 600 px wide with 16 px text,
-# >= 9.5 px in the ~358 px column of a 390 px phone. Tick labels are plain numbers (no
-# superscripts, which enhanced text draws at 0.8 of the font size).
+# ~950 px content column of a 1280 px window); the narrow one is 600 px wide with 17 px text,
+# >= 9.6 px in the ~340 px column of a 390 px phone (scroll bar and margins taken off). Tick
+# labels are plain numbers (no superscripts, which enhanced text draws at 0.8 of the font size).
 if (!exists("layout")) { layout = "wide" }
 narrow = (layout eq "narrow")
 if (!exists("fig_h_narrow")) { fig_h_narrow = fig_h }
-font_px = narrow ? 16 : 15
+font_px = narrow ? 17 : 15
 svg_w = narrow ? 600 : fig_w
 svg_h = narrow ? fig_h_narrow : fig_h
-eval sprintf('set terminal svg size %d,%d dynamic enhanced font "DejaVu Sans,%d" background "white"', svg_w, svg_h, font_px)
+eval sprintf('set terminal svg size %d,%d fixed enhanced font "DejaVu Sans,%d" background "white"', svg_w, svg_h, font_px)
 set datafile separator "\t"
 set datafile columnheaders
 

@@ -43,9 +43,14 @@ if (n > 0) {
   if (!dist) { console.error('katex.js: no katex.min.css with fonts/ (Debian packages katex, fonts-katex)'); process.exit(1); }
   const out = path.join(path.dirname(page), 'katex');
   fs.mkdirSync(path.join(out, 'fonts'), { recursive: true });
-  fs.copyFileSync(path.join(dist, 'katex.min.css'), path.join(out, 'katex.min.css'));
+  // copied only when different, so that an unchanged page leaves its folder's files untouched
+  const copy = (from, to) => {
+    const data = fs.readFileSync(from);
+    if (!fs.existsSync(to) || !fs.readFileSync(to).equals(data)) fs.writeFileSync(to, data);
+  };
+  copy(path.join(dist, 'katex.min.css'), path.join(out, 'katex.min.css'));
   for (const f of fs.readdirSync(path.join(dist, 'fonts'))) {
-    if (f.endsWith('.woff2')) fs.copyFileSync(path.join(dist, 'fonts', f), path.join(out, 'fonts', f));
+    if (f.endsWith('.woff2')) copy(path.join(dist, 'fonts', f), path.join(out, 'fonts', f));
   }
   if (!html.includes('href="katex/katex.min.css"'))
     html = html.replace('</head>', '<link rel="stylesheet" href="katex/katex.min.css">\n</head>');
