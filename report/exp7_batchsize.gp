@@ -59,7 +59,8 @@ bsl = sizes("batchnorm")
 set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen (narrow ? 0.065 : 0.05); set bmargin at screen 0.0
 unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid; unset label 1
 set xrange [0:1]; set yrange [0:1]
-set key center center horizontal maxcols (narrow ? 2 : 4) Left reverse samplen 2 width -6
+set key default
+set key center center horizontal maxrows (narrow ? 2 : 1) Left reverse samplen 2 width 1
 plot for [i = 1:words(bsl)] NaN with linespoints ls (10 + i) title sprintf("batch %s", word(bsl, i)), \
      NaN with linespoints ls 9 title sprintf("baseline (none), batch %s", base_bs)
 

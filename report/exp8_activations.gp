@@ -79,6 +79,7 @@ unset key
 set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen (narrow ? 0.08 : 0.07); set bmargin at screen 0.0
 unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid; unset logscale y
 set xrange [0:1]; set yrange [0:1]
-set key center center horizontal maxcols (narrow ? 3 : 6) Left reverse samplen 2 width 1 title "Panels 1-3, weight scale:"
+set key default
+set key center center horizontal maxrows (narrow ? 2 : 1) Left reverse samplen 2 width 1 title "Panels 1-3, weight scale:"
 plot for [i = 1:words(points)] NaN with linespoints ls (10 + i) title scale(word(points, i))
 unset multiplot
