@@ -78,12 +78,14 @@ static void put_esc(bn_buf *o, const char *s)
     }
 }
 
+/* A line of the comment block (or attribute) right above a function. */
 static int is_comment_line(const char *s, size_t n)
 {
     while (n && isspace((unsigned char)*s)) { s++; n--; }
     while (n && isspace((unsigned char)s[n - 1])) n--;
     if (!n) return 0;
-    return !strncmp(s, "/*", 2) || *s == '*' || !strncmp(s, "//", 2) || (n >= 2 && !strncmp(s + n - 2, "*/", 2));
+    return !strncmp(s, "/*", 2) || *s == '*' || !strncmp(s, "//", 2) || (n >= 2 && !strncmp(s + n - 2, "*/", 2))
+        || !strncmp(s, "__attribute__", 13);   /* an attribute line belongs to the function below it */
 }
 
 int bn_excerpt(const char *srcdir, const char *name, const char *link_base, bn_buf *out, char *err, size_t errlen)
@@ -140,7 +142,7 @@ int bn_excerpt(const char *srcdir, const char *name, const char *link_base, bn_b
         snprintf(err, errlen, "code(%s): ctags gave lines %ld-%ld of %s, which has %ld", name, first, last, file, nlines);
         return -1;
     }
-    /* the comment block right above the function says what it does: keep it */
+    /* the comment block right above the function says what it does: keep it (and any attribute) */
     long from = first;
     while (from > 1 && is_comment_line(ls[from - 2], (size_t)(ls[from - 1] - ls[from - 2]))) from--;
     const char *a = ls[from - 1], *b = last < k ? ls[last] : text + flen;
