@@ -65,8 +65,10 @@ $(REPORT_OUT)/%.svg: $(REPORT_SRC)/%.gp $(REPORT_SRC)/style.gp | $(DEPS_OK)
 # the file in this checkout (a relative link from the page). Computed when the page is made.
 SRC_URL = $$(scripts/source-url.sh $(REPORT_OUT))
 
-# Provenance describes the code and data that produced the results, so it is redone with them.
-$(PROVENANCE): scripts/provenance.sh build/bnlab $(CHECK_FILES) $(TRAIN_FILES)
+# Provenance describes the code and data that produced the results, so it is redone with them,
+# and with any source file (the page's code excerpts are read from src/: the provenance says
+# whether they match the commit).
+$(PROVENANCE): scripts/provenance.sh build/bnlab $(CHECK_FILES) $(TRAIN_FILES) $(wildcard src/*.c src/*.h)
 	scripts/provenance.sh $(RUN) build/bnlab
 
 # The page: bnreport fills the template (excerpts of src/*.c included), then scripts/katex.js
