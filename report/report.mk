@@ -19,8 +19,6 @@ HTML       := $(REPORT_OUT)/index.html
 # Each figure twice: wide (desktop) and narrow (phones: panels stacked, <picture> on the page).
 FIGURE_NAMES := exp5_deepnet exp6_sweep exp7_batchsize exp8_activations
 FIGURES    := $(foreach f,$(FIGURE_NAMES),$(REPORT_OUT)/$(f).svg $(REPORT_OUT)/$(f)-narrow.svg)
-# KaTeX's stylesheet and fonts beside the page (the equations are rendered at build time)
-KATEX_DIR  := $(REPORT_OUT)/katex
 PROVENANCE := $(RUN)/provenance.info.tsv
 CMARK_LIBS := -lcmark-gfm-extensions -lcmark-gfm
 RUNS_ROOT    ?= data/runs
