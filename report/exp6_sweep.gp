@@ -1,28 +1,18 @@
 # exp6_sweep.gp - experiment 6: the weight-scale sweep, three stacked panels against the weight
 # initialisation scale on a log axis: best validation accuracy, best training accuracy and final
 # training loss, batchnorm vs baseline.
-# usage: gnuplot -c report/exp6_sweep.gp RUN_FOLDER OUTPUT.svg
+# usage: gnuplot -c report/exp6_sweep.gp RUN_FOLDER OUTPUT.svg [wide|narrow]
 # Reads RUN_FOLDER/exp6_sweep.tsv by column name. Non-finite values become gaps; the final loss
-# is drawn on a log axis because the baseline's explodes by orders of magnitude at large scales.
-if (ARGC != 2) { print "usage: gnuplot -c exp6_sweep.gp RUN_FOLDER OUTPUT.svg"; exit status 2 }
+# is drawn on a linear axis clipped at loss_top, with ln 10 as a reference line, so that 1.8
+# and 2.30 stay apart; losses above the top (the baseline's explode by orders of magnitude) are
+# drawn as open triangles on the top edge.
+if (ARGC < 2 || ARGC > 3) { print "usage: gnuplot -c exp6_sweep.gp RUN_FOLDER OUTPUT.svg"; exit status 2 }
 sweep = ARG1 . "/exp6_sweep.tsv"
 
-set terminal svg size 900,1200 font "DejaVu Sans,14" background "white"
+if (ARGC >= 3) { layout = ARG3 }
+fig_w = 900; fig_h = 1250; fig_h_narrow = 1400
+load system("dirname '" . ARG0 . "'") . "/style.gp"
 set output ARG2
-set datafile separator "\t"
-set datafile columnheaders
-
-# A finite value (a positive one for the log axis), or NaN, which gnuplot leaves out (a gap).
-fin(v) = (v == v && abs(v) < 1e300) ? v : NaN
-pos(v) = (v == v && v > 0 && v < 1e300) ? v : NaN
-
-# Okabe-Ito colours, distinguishable in colour-blind vision and in grey.
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.9   # batchnorm
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8   # baseline
-set grid lc rgb "#dddddd" lw 1
-set border lc rgb "#444444"
-# the legend sits right of each panel, where it can never hide a point
-set key at graph 1.02, 0.5 left center vertical Left reverse samplen 2 spacing 1.3
 
 # finite_count: sets nfin to the number of finite values of f(column) over the columns in cols.
 finite_count = 'nfin = 0; do for [c in cols] { undefine STATS_records; \
@@ -32,9 +22,9 @@ empty_panel = 'set yrange [ylo:yhi]; set label 1 "no finite values" at graph 0.5
 full_panel = 'set yrange [*:*]; unset label 1'
 
 set logscale x 10
-set format x "10^{%L}"
+set format x "%g"
 set xlabel "Weight initialisation scale"
-set multiplot layout 3,1 margins 0.1, 0.82, 0.05, 0.96 spacing 0, 0.11
+set multiplot layout 3,1 margins mp_left, mp_right, 0.05, 0.96 spacing 0, 0.11
 
 # 1. best validation accuracy over the checks of each training
 f(v) = fin(v); ylo = 0; yhi = 1
@@ -55,16 +45,24 @@ set ylabel "Best train accuracy"
 plot sweep using "weight_scale":(fin(column("batchnorm_best_train"))) with linespoints ls 1 title "batchnorm", \
      ""    using "weight_scale":(fin(column("baseline_best_train"))) with linespoints ls 2 title "baseline"
 
-# 3. final training loss (mean of the last 100 iterations), log axis
-f(v) = pos(v); ylo = 1; yhi = 10
+# 3. final training loss (mean of the last 100 iterations), linear axis clipped at loss_top
+loss_top = 4.0
+top(v) = (fin(v) == fin(v) && v > loss_top) ? loss_top : NaN
+low(v) = (fin(v) == fin(v) && v <= loss_top) ? v : NaN
+f(v) = fin(v); ylo = 0; yhi = loss_top
 cols = "batchnorm_final_loss baseline_final_loss"
 @finite_count
 if (nfin == 0) { @empty_panel } else { @full_panel }
-set logscale y 10
-set format y "10^{%L}"
-set title "Final training loss vs weight initialisation scale"
+if (nfin > 0) { set yrange [0:loss_top] }
+if (narrow) { set key inside top center }
+set title sprintf("Final training loss (values above %g drawn on the top edge)", loss_top)
 set ylabel "Final training loss"
-plot sweep using "weight_scale":(pos(column("batchnorm_final_loss"))) with linespoints ls 1 title "batchnorm", \
-     ""    using "weight_scale":(pos(column("baseline_final_loss"))) with linespoints ls 2 title "baseline"
+set arrow 1 from graph 0, first log(10) to graph 1, first log(10) nohead ls 20 front
+set label 2 "ln 10 = 2.303: uniform guess" at graph 0.02, first log(10) offset 0, 0.7 left tc rgb "#555555" front
+plot sweep using "weight_scale":(low(column("batchnorm_final_loss"))) with linespoints ls 1 title "batchnorm", \
+     ""    using "weight_scale":(low(column("baseline_final_loss"))) with linespoints ls 2 title "baseline", \
+     ""    using "weight_scale":(top(column("batchnorm_final_loss"))) with points lc rgb "#0072B2" pt 8 ps 1.6 title sprintf("batchnorm > %g", loss_top), \
+     ""    using "weight_scale":(top(column("baseline_final_loss"))) with points lc rgb "#D55E00" pt 8 ps 1.6 title sprintf("baseline > %g", loss_top)
+unset arrow 1; unset label 2
 
 unset multiplot

@@ -1,31 +1,21 @@
 # exp7_batchsize.gp - experiment 7: batch size and normalisation. Four panels: training accuracy
 # (top) and validation accuracy (bottom) per epoch, for the batchnorm nets (left) and the layernorm
 # nets (right), one curve per batch size; the baseline (no normalisation) is drawn in both.
-# usage: gnuplot -c report/exp7_batchsize.gp RUN_FOLDER OUTPUT.svg
+# usage: gnuplot -c report/exp7_batchsize.gp RUN_FOLDER OUTPUT.svg [wide|narrow] (narrow: four panels stacked)
 # Reads RUN_FOLDER/exp7_batchsize_acc.tsv by column name; the batch sizes are those in the file.
 # Non-finite values become gaps; a panel with no finite value at all is drawn empty and says so.
-if (ARGC != 2) { print "usage: gnuplot -c exp7_batchsize.gp RUN_FOLDER OUTPUT.svg"; exit status 2 }
+if (ARGC < 2 || ARGC > 3) { print "usage: gnuplot -c exp7_batchsize.gp RUN_FOLDER OUTPUT.svg"; exit status 2 }
 acc = ARG1 . "/exp7_batchsize_acc.tsv"
 
-set terminal svg size 1000,860 font "DejaVu Sans,14" background "white"
+if (ARGC >= 3) { layout = ARG3 }
+fig_w = 1000; fig_h = 860; fig_h_narrow = 1700
+load system("dirname '" . ARG0 . "'") . "/style.gp"
 set output ARG2
-set datafile separator "\t"
-set datafile columnheaders
-
-fin(v) = (v == v && abs(v) < 1e300) ? v : NaN
 # the batch sizes of normalisation N in the file, increasing, as words
 sizes(N) = system(sprintf("awk -F '\\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c[\"norm\"] == \"%s\" { print $c[\"batch_size\"] }' '%s' | sort -nu | tr '\\n' ' '", N, acc))
 is(N, B) = strcol("norm") eq N && column("batch_size") == B
 
-# Okabe-Ito colours, one per batch size (in increasing order), the baseline in black, dashed
-set style line 11 lc rgb "#E69F00" lw 2 pt 7 ps 0.7
-set style line 12 lc rgb "#56B4E9" lw 2 pt 5 ps 0.7
-set style line 13 lc rgb "#009E73" lw 2 pt 9 ps 0.8
-set style line 14 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
-set style line 15 lc rgb "#0072B2" lw 2 pt 13 ps 0.8
-set style line 9 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.7
-set grid lc rgb "#dddddd" lw 1
-set border lc rgb "#444444"
+# colours (style.gp): one per batch size (lines 11.., in increasing order), the baseline line 9
 base_bs = sizes("none")
 if (words(base_bs) != 1) { print "exp7_batchsize.gp: expected one baseline batch size in ", acc; exit status 1 }
 
@@ -36,8 +26,12 @@ row_range = 'set yrange [*:*]; undefine STATS_records; stats acc using (fin(colu
   if (nfin > 0) { pad = (STATS_max - STATS_min) * 0.05 + 0.005; set yrange [STATS_min - pad : STATS_max + pad]; unset label 1 } \
   else { set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888" }'
 # panel row r (0 top), column c (0 left), placed by its margins on the screen
-place = 'set lmargin at screen 0.09 + c * 0.49; set rmargin at screen 0.48 + c * 0.49; \
+place_wide = 'set lmargin at screen 0.09 + c * 0.49; set rmargin at screen 0.48 + c * 0.49; \
   set tmargin at screen 0.95 - r * 0.46; set bmargin at screen 0.62 - r * 0.46'
+# narrow: the four panels stacked, batchnorm over layernorm within each row
+place_narrow = 'k = r * 2 + c; set lmargin at screen 0.16; set rmargin at screen 0.96; \
+  set tmargin at screen 0.965 - k * 0.225; set bmargin at screen 0.815 - k * 0.225'
+place = narrow ? place_narrow : place_wide
 
 set xlabel "Epoch"
 set ylabel "Accuracy"
@@ -62,10 +56,11 @@ do for [C in "train val"] {
 
 # one legend for the four panels, under them: a colour means the same batch size everywhere
 bsl = sizes("batchnorm")
-set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen 0.05; set bmargin at screen 0.0
+set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen (narrow ? 0.065 : 0.05); set bmargin at screen 0.0
 unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid; unset label 1
 set xrange [0:1]; set yrange [0:1]
-set key center center horizontal maxcols 4 Left reverse samplen 2 width -6
+set key default
+set key center center horizontal maxrows (narrow ? 2 : 1) Left reverse samplen 2 width 1
 plot for [i = 1:words(bsl)] NaN with linespoints ls (10 + i) title sprintf("batch %s", word(bsl, i)), \
      NaN with linespoints ls 9 title sprintf("baseline (none), batch %s", base_bs)
 

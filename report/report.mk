@@ -17,9 +17,10 @@ REPORT_SRC ?= report
 REPORT_OUT := $(RUN)/report
 HTML       := $(REPORT_OUT)/index.html
 # Figures come from the registry (src/registry.c, through build/experiments.mk): experiment X's
-# report/$(BN_EXP_FIGURE_X).gp, redrawn when X's completion file changes.
+# report/$(BN_EXP_FIGURE_X).gp, drawn twice: wide (desktop) and narrow (phones: panels stacked,
+# chosen by <picture> on the page), redrawn when X's completion file changes.
 fig_rows    = $(foreach x,$(BN_CHECKS) $(BN_TRAININGS),$(if $(BN_EXP_$(1)_$(x)),$(x)))
-FIGURES    := $(foreach x,$(call fig_rows,FIGURE),$(REPORT_OUT)/$(BN_EXP_FIGURE_$(x)).svg)
+FIGURES    := $(foreach x,$(call fig_rows,FIGURE),$(REPORT_OUT)/$(BN_EXP_FIGURE_$(x)).svg $(REPORT_OUT)/$(BN_EXP_FIGURE_$(x))-narrow.svg)
 PROVENANCE := $(RUN)/provenance.info.tsv
 RUNS_ROOT    ?= data/runs
 COMPARE_ROOT ?= data/compare
@@ -27,14 +28,14 @@ COMPARE_ROOT ?= data/compare
 .PHONY: report figures e2e-report compare quiet-run quiet-report
 all: build/bnreport
 
-build/bnreport: build/obj/main_bnreport.o build/obj/render.o build/obj/tsv.o build/obj/version.o $(BASE_OBJ)
+build/bnreport: build/obj/main_bnreport.o build/obj/excerpt.o build/obj/render.o build/obj/tsv.o build/obj/version.o $(BASE_OBJ)
 	$(LINK) $(filter %.o,$^) -o $@ $(CMARK_LIBS) $(REPORT_LIBS) $(LDLIBS)
 
-# $(call draw,SCRIPT,SVG[,FOLDERS]): `gnuplot -c SCRIPT FOLDERS TMP` (FOLDERS: $(RUN) unless
-# given) writes beside the figure, and the result replaces it only when complete, so a failed
+# $(call draw,SCRIPT,SVG[,FOLDERS[,LAYOUT]]): `gnuplot -c SCRIPT FOLDERS TMP [LAYOUT]` (FOLDERS:
+# $(RUN) unless given; LAYOUT: wide or narrow, for scripts that take it) writes beside the figure, and the result replaces it only when complete, so a failed
 # drawing never leaves a truncated SVG for the page to show.
 draw = mkdir -p $(dir $(2)) && tmp=$(dir $(2)).$(notdir $(2)).tmp && \
-	if gnuplot -c $(1) $(or $(3),$(RUN)) $$tmp && test -s $$tmp; then mv $$tmp $(2) && echo "drew $(2)"; \
+	if gnuplot -c $(1) $(or $(3),$(RUN)) $$tmp $(4) && test -s $$tmp; then mv $$tmp $(2) && echo "drew $(2)"; \
 	else rm -f $$tmp; echo "gnuplot: $(1): could not draw $(2)" >&2; exit 1; fi
 
 # Goals for sub-makes: the same work as run and report, but silent when there is nothing to do
@@ -46,17 +47,29 @@ quiet-report: report ; @:
 
 # Each figure depends on its script and on the file its experiment writes last (so it is
 # drawn from complete data); the scripts read that experiment's other files too.
-$(foreach x,$(call fig_rows,FIGURE),$(eval $(REPORT_OUT)/$(BN_EXP_FIGURE_$(x)).svg: $(RUN)/$(BN_EXP_DONE_$(x))))
-$(REPORT_OUT)/%.svg: $(REPORT_SRC)/%.gp | $(DEPS_OK)
+$(foreach x,$(call fig_rows,FIGURE),$(eval $(REPORT_OUT)/$(BN_EXP_FIGURE_$(x)).svg $(REPORT_OUT)/$(BN_EXP_FIGURE_$(x))-narrow.svg: $(RUN)/$(BN_EXP_DONE_$(x))))
+$(REPORT_OUT)/%-narrow.svg: $(REPORT_SRC)/%.gp $(REPORT_SRC)/style.gp | $(DEPS_OK)
+	@$(call draw,$<,$@,,narrow)
+$(REPORT_OUT)/%.svg: $(REPORT_SRC)/%.gp $(REPORT_SRC)/style.gp | $(DEPS_OK)
 	@$(call draw,$<,$@)
 
-# Provenance describes the code and data that produced the results, so it is redone with them.
-$(PROVENANCE): scripts/provenance.sh build/bnlab $(CHECK_FILES) $(TRAIN_FILES)
+# The code excerpts link to the file at the commit on the git remote when one is set, else to
+# the file in this checkout (a relative link from the page). Computed when the page is made.
+SRC_URL = $$(scripts/source-url.sh $(REPORT_OUT))
+
+# Provenance describes the code and data that produced the results, so it is redone with them,
+# and with any source file (the page's code excerpts are read from src/: the provenance says
+# whether they match the commit).
+$(PROVENANCE): scripts/provenance.sh build/bnlab $(CHECK_FILES) $(TRAIN_FILES) $(wildcard src/*.c src/*.h)
 	scripts/provenance.sh $(RUN) build/bnlab
 
+# The page: bnreport fills the template (excerpts of src/*.c included), then scripts/katex.js
+# renders its equations to HTML and copies KaTeX's stylesheet and fonts beside it.
 $(HTML): build/bnreport $(REPORT_SRC)/report.md $(REPORT_SRC)/style.css $(PROVENANCE) \
-         $(CHECK_FILES) $(TRAIN_FILES) $(FIGURES)
-	build/bnreport --run $(RUN) --template $(REPORT_SRC)/report.md --style $(REPORT_SRC)/style.css --out $@
+         $(CHECK_FILES) $(TRAIN_FILES) $(FIGURES) $(wildcard src/*.c) scripts/katex.js
+	build/bnreport --run $(RUN) --template $(REPORT_SRC)/report.md --style $(REPORT_SRC)/style.css \
+	  --src src --src-url "$(SRC_URL)" --out $@
+	scripts/katex.js $@
 
 report: $(HTML) $(RUN)/manifest.tsv
 
@@ -141,7 +154,7 @@ endif
 FIGURE_DATA := $(foreach x,$(call fig_rows,FIGURE),$(addprefix $(RUN)/,$(BN_EXP_FILES_$(x))))
 figures: | $(DEPS_OK)
 	@for f in $(FIGURE_DATA); do test -s $$f || { echo "figures: $$f is missing or empty: run 'make report' first" >&2; exit 1; }; done
-	@$(foreach f,$(FIGURES),$(call draw,$(REPORT_SRC)/$(basename $(notdir $(f))).gp,$(f)) &&) true
+	@$(foreach f,$(FIGURES),$(call draw,$(REPORT_SRC)/$(patsubst %-narrow,%,$(basename $(notdir $(f)))).gp,$(f),,$(if $(filter %-narrow.svg,$(f)),narrow)) &&) true
 	@$(if $(SEED_LIST),test -s $(SEEDS_DATA) || { echo "figures: $(SEEDS_DATA) is missing or empty: run 'make report SEEDS=...' first" >&2; exit 1; })
 	@$(if $(SEED_LIST),$(foreach f,$(SEEDS_FIGURES),$(call draw,$(REPORT_SRC)/$(basename $(notdir $(f))).gp,$(f),$(SEEDS_RUN)) &&) true)
 

@@ -1,14 +1,15 @@
 #!/bin/sh
 # Install the Debian 12 packages bnlab needs, if any are missing.
 # usage: scripts/deps.sh build|report|test|all
-#   build: compile bnlab; report: build + gnuplot, cmark-gfm, fonts (make report);
+#   build: compile bnlab; report: build + gnuplot, cmark-gfm, fonts, and for the literate page
+#   KaTeX (nodejs, katex, fonts-katex), GNU source-highlight and Universal Ctags (make report);
 #   test: what the tests add (cmocka, valgrind, clang for the fuzzers); all: everything
 # As root it runs apt-get; otherwise it prints the exact command to run and exits 1.
 set -eu
 
 build="gcc make pkg-config libc6-dev libgsl-dev libopenblas-dev zlib1g-dev"
 testpk="libcmocka-dev valgrind clang libclang-rt-14-dev"
-report="gnuplot-nox libcmark-gfm-dev libcmark-gfm-extensions-dev fonts-dejavu-core"
+report="gnuplot-nox libcmark-gfm-dev libcmark-gfm-extensions-dev fonts-dejavu-core nodejs katex fonts-katex source-highlight universal-ctags"
 
 case "${1:-all}" in
   build)  want="$build" ;;

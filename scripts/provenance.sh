@@ -33,8 +33,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 if commit=$(git -C "$root" rev-parse HEAD 2>/dev/null); then
   # untracked files count too (a new source file changes the build); ignored ones (data, build) do not
   if [ -n "$(git -C "$root" status --porcelain 2>/dev/null)" ]; then dirty=yes; else dirty=no; fi
+  # the page's code excerpts are read from src/ as it is: say when they differ from the commit
+  srcdirty=$(git -C "$root" status --porcelain -- src 2>/dev/null | awk '{ printf "%s%s", (NR > 1 ? " " : ""), $NF }')
+  [ -z "$srcdirty" ] || dirty="yes: the code excerpts on the page show src/ as changed since the commit ($srcdirty)"
+  remote=$(git -C "$root" remote get-url origin 2>/dev/null || true)
 else
-  commit="not a git checkout"; dirty=unknown
+  commit="not a git checkout"; dirty=unknown; remote=""
 fi
 
 ds="$run/dataset.info.tsv"
@@ -73,6 +77,7 @@ esac
   opts=$(value bnflags "$run/config.info.tsv" | clean)
   printf 'bnlab options\t%s\n' "${opts:-none (the defaults)}"
   printf 'rng\t%s\n' "$(field rng | clean)"
+  printf 'repository\t%s\n' "$(printf '%s' "${remote:-no git remote set (a local checkout)}" | clean)"
   printf 'git commit\t%s\n' "$commit"
   printf 'uncommitted changes\t%s\n' "$dirty"
   printf 'compiler\t%s\n' "$(field compiler | clean)"

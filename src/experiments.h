@@ -37,6 +37,9 @@ void bn_exp_batchsize(const bn_opts *o, const bn_dataset *ds);
 /* Experiment 7 checks: layernorm forward statistics, its gradient check, and the net gradient
  * check of experiment 4 with each normalisation. */
 void bn_exp_layernorm_checks(const bn_opts *o);
+/* Experiment 8: pre-activation spread per layer at initialisation and after training, for a few
+ * of the sweep's weight scales, with and without batchnorm (why the sweep looks as it does). */
+void bn_exp_activations(const bn_opts *o, const bn_dataset *ds);
 
 /* Floating-point operations (GFLOP) of the matrix products of experiments 5 and 6 as configured:
  * forward, weight gradients, input gradients except the first layer's, and the accuracy checks. */

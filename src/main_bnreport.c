@@ -5,6 +5,7 @@
 #include "alloc.h"
 #include "cmdline.h"
 #include "error.h"
+#include "excerpt.h"
 #include "outfile.h"
 #include "readfile.h"
 #include "render.h"
@@ -27,6 +28,8 @@ static void usage(FILE *f)
         "  --template FILE  Markdown template with {{...}} placeholders (syntax: its header comment)\n"
         "  --style FILE     stylesheet embedded in the page\n"
         "  --out FILE       HTML page to write; the figures it shows must already be in its folder\n"
+        "  --src DIR        C sources that {{code(FUNCTION)}} lines excerpt (default src)\n"
+        "  --src-url URL    what the excerpts' file:line links start with (default: the --src folder's parent)\n"
         "  -q, --quiet      no progress line\n"
         "  -h, --help       this text\n"
         "  -V, --version    version and commit\n"
@@ -122,9 +125,36 @@ typedef struct {
     bn_buf text;
 } heading;
 
+/* A heading ending in {#ID} (letters, digits, - _) takes that id; the braces leave the text. */
+static int explicit_id(heading *h)
+{
+    cmark_node *last = cmark_node_last_child(h->node);
+    if (!last || cmark_node_get_type(last) != CMARK_NODE_TEXT) return 0;
+    const char *t = cmark_node_get_literal(last);
+    const char *open = strstr(t, "{#");
+    size_t L = strlen(t);
+    if (!open || L < 3 || t[L - 1] != '}' || (size_t)(t + L - 1 - open - 2) >= sizeof h->id) return 0;
+    for (const char *p = open + 2; p < t + L - 1; p++) if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_') return 0;
+    snprintf(h->id, sizeof h->id, "%.*s", (int)(t + L - 1 - open - 2), open + 2);
+    char keep[4096];
+    size_t k = (size_t)(open - t);
+    while (k && t[k - 1] == ' ') k--;
+    snprintf(keep, sizeof keep, "%.*s", (int)k, t);
+    cmark_node_set_literal(last, keep);
+    h->text.len = 0;
+    if (h->text.s) h->text.s[0] = '\0';
+    node_text(h->node, &h->text);
+    return 1;
+}
+
 /* An id from the words: lowercase letters and digits joined by single hyphens, unique. */
 static void make_id(heading *h, const heading *prev, int nprev)
 {
+    if (explicit_id(h)) {
+        for (int i = 0; i < nprev; i++)
+            if (!strcmp(prev[i].id, h->id)) bn_die(1, "two headings have the id %s", h->id);
+        return;
+    }
     size_t k = 0;
     int dash = 0;
     for (const char *p = h->text.s ? h->text.s : ""; *p && k + 8 < sizeof h->id; p++) {
@@ -170,20 +200,62 @@ static void check_figure(const char *tmpl_path, const char *outdir, const char *
     }
 }
 
+/* Figures given as raw HTML (<figure>, <picture>): every src="..." and srcset="..." file. */
+static void check_html_figures(const char *tmpl_path, const char *outdir, const char *html)
+{
+    static const char *const attrs[] = {" src=\"", " srcset=\""};
+    for (int a = 0; a < 2; a++)
+        for (const char *p = strstr(html, attrs[a]); p; p = strstr(p + 1, attrs[a])) {
+            const char *v = p + strlen(attrs[a]), *e = strchr(v, '"');
+            if (!e) break;
+            char url[512];
+            snprintf(url, sizeof url, "%.*s", (int)(e - v < 511 ? e - v : 511), v);
+            size_t L = strlen(url);
+            if (L > 4 && !strcmp(url + L - 4, ".svg")) check_figure(tmpl_path, outdir, url);
+        }
+}
+
+/* Template lines {{code(NAME)}} become HTML comments the parser keeps as blocks of their own
+ * (one line for one, so the template engine's line numbers stay right); the excerpts replace
+ * them after parsing, where a blank line in the code cannot end the block. */
+static char *mark_excerpts(const char *tmpl, size_t *len)
+{
+    bn_buf b = {0};
+    for (size_t a = 0; a < *len;) {
+        const char *e = memchr(tmpl + a, '\n', *len - a);
+        size_t L = e ? (size_t)(e - tmpl - a) : *len - a;
+        char name[128];
+        if (bn_excerpt_line(tmpl + a, L, name, sizeof name)) {
+            bn_buf_puts(&b, "<!--bn-code:");
+            bn_buf_puts(&b, name);
+            bn_buf_puts(&b, "-->");
+        } else {
+            bn_buf_append(&b, tmpl + a, L);
+        }
+        if (e) bn_buf_puts(&b, "\n");
+        a += L + (e ? 1 : 0);
+    }
+    if (!b.s) bn_buf_puts(&b, "");
+    *len = b.len;
+    return b.s;
+}
+
 int main(int argc, char **argv)
 {
     bn_progname = "bnreport";
-    const char *run = NULL, *tmpl_path = NULL, *style_path = NULL, *out_path = NULL;
+    const char *run = NULL, *tmpl_path = NULL, *style_path = NULL, *out_path = NULL, *src_dir = "src", *src_url = NULL;
     static const struct option longopts[] = {
         {"run", required_argument, NULL, 'r'},   {"template", required_argument, NULL, 't'},
         {"style", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
+        {"src", required_argument, NULL, 'S'},   {"src-url", required_argument, NULL, 'U'},
         {"quiet", no_argument, NULL, 'q'},       {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},     {NULL, 0, NULL, 0}};
     int c;
     opterr = 0;
     /* only -q, -h and -V are short: the values are always given by their long names */
     while ((c = getopt_long(argc, argv, ":qhV", longopts, NULL)) != -1) {
-        const char **dst = c == 'r' ? &run : c == 't' ? &tmpl_path : c == 's' ? &style_path : c == 'o' ? &out_path : NULL;
+        const char **dst = c == 'r' ? &run : c == 't' ? &tmpl_path : c == 's' ? &style_path : c == 'o' ? &out_path
+                         : c == 'S' ? &src_dir : c == 'U' ? &src_url : NULL;
         if (dst) {
             bn_opt_nonempty(optarg, c, longopts);
             *dst = optarg;
@@ -203,6 +275,9 @@ int main(int argc, char **argv)
     /* 1. Fill the template from the run's data files. */
     size_t tlen, slen;
     char *tmpl = read_file(tmpl_path, &tlen), *style = read_file(style_path, &slen);
+    char *marked = mark_excerpts(tmpl, &tlen);
+    free(tmpl);
+    tmpl = marked;
     run_tables rt = {run, NULL, 0, 0};
     bn_lookup lk = {load_table, &rt, NULL, NULL, 0, 1};
     bn_buf md = {0};
@@ -236,6 +311,23 @@ int main(int argc, char **argv)
         cmark_node *n = cmark_iter_get_node(it);
         if (ev != CMARK_EVENT_ENTER) continue;
         if (cmark_node_get_type(n) == CMARK_NODE_IMAGE) check_figure(tmpl_path, outdir, cmark_node_get_url(n));
+        if (cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK || cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE)
+            check_html_figures(tmpl_path, outdir, cmark_node_get_literal(n));
+        if (cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK && !strncmp(cmark_node_get_literal(n), "<!--bn-code:", 12)) {
+            char name[128], xerr[1200];
+            const char *lit = cmark_node_get_literal(n) + 12, *e = strstr(lit, "-->");
+            snprintf(name, sizeof name, "%.*s", (int)(e ? e - lit : 0), lit);
+            bn_buf x = {0};
+            char parent[4096];
+            if (!src_url) {
+                snprintf(parent, sizeof parent, "%s", src_dir);
+                char *sl = strrchr(parent, '/');
+                if (sl) *sl = '\0'; else snprintf(parent, sizeof parent, ".");
+            }
+            if (bn_excerpt(src_dir, name, src_url ? src_url : parent, &x, xerr, sizeof xerr)) bn_die(1, "%s: %s", tmpl_path, xerr);
+            cmark_node_set_literal(n, x.s);
+            bn_buf_free(&x);
+        }
         if (cmark_node_get_type(n) != CMARK_NODE_HEADING) continue;
         int level = cmark_node_get_heading_level(n);
         if (level == 1 && !title.len) node_text(n, &title);
@@ -269,7 +361,7 @@ int main(int argc, char **argv)
                        "<meta name=\"generator\" content=\"bnreport\">\n<title>");
     put_html_text(&head, title.s);
     bn_buf_puts(&head, "</title>\n<style>\n");
-    bn_out_printf(&o, "%s%s</style>\n</head>\n<body>\n<main>\n", head.s, style);
+    bn_out_printf(&o, "%s%s</style>\n</head>\n<body>\n<main id=\"top\">\n", head.s, style);
     int toc_done = 0;
     for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
         if (!toc_done && cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 2) {
@@ -288,7 +380,7 @@ int main(int argc, char **argv)
         bn_out_printf(&o, "%s", html);
         free(html);
     }
-    bn_out_printf(&o, "</main>\n</body>\n</html>\n");
+    bn_out_printf(&o, "<p class=\"to-top\"><a href=\"#top\">↑ Back to top</a></p>\n</main>\n</body>\n</html>\n");
     bn_out_commit(&o);
     bn_progress("bnreport: wrote %s", o.path);
 

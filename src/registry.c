@@ -43,6 +43,10 @@ const bn_experiment bn_experiments[] = {
      .figure = "exp7_batchsize", .seeds_figure = "seeds_batchsize", .compare_figure = "compare_batchsize",
      .report = "exp7_batchsize.tsv exp7_batchsize_acc.tsv", .seeds = "exp7_batchsize_seeds.tsv exp7_gap_seeds.tsv exp7_gap_seeds_verdict.tsv",
      .compared = "exp7_batchsize.tsv"},
+    {.command = "activations", .help = "experiment 8: per-layer activation spread, init vs trained, for sweep scales",
+     .training = 1, .train = bn_exp_activations, .files = "exp8_activations.tsv exp8_activations.info.tsv",
+     .sources = "src/exp_activations.c src/solver.c src/optim.c src/data.c", .figure = "exp8_activations",
+     .report = "exp8_activations.tsv exp8_activations.info.tsv", .compared = "exp8_activations.tsv"},
 };
 const int bn_n_experiments = (int)(sizeof bn_experiments / sizeof *bn_experiments);
 

@@ -5,7 +5,7 @@
  *
  *   QUERY := TERM | TERM (" + " | " - ") TERM ... (left to right) | TERM " / " TERM
  *   TERM  := FILE:COL[:SEL]                  the one cell SEL selects (exactly one row)
- *          | AGG(FILE:COL[:SEL])             AGG: count nonfinite min max mean std sum list
+ *          | AGG(FILE:COL[:SEL])             AGG: count nonfinite min max mean std sd sum list
  *          | argmax(FILE:COL:SEL:OUT)        OUT's cell in the row where COL is largest
  *          | argmin(FILE:COL:SEL:OUT)        ... smallest (the first such row on ties)
  *          | NAME                            a named value supplied by the program
@@ -25,7 +25,8 @@
  *   (or after {{else}}) only when QUERY is non-zero (zero); they nest. Placeholders in lines
  *   that are dropped are not evaluated, so a block can use a data file that may be absent.
  *
- * min, max, mean, std (population), sum, argmin and argmax use the finite values of the
+ * min, max, mean, std (population, divided by n), sd (sample, divided by n - 1; needs two values),
+ * sum, argmin and argmax use the finite values of the
  * selected rows and fail when there are none; count counts the selected rows (COL may be
  * "*"), nonfinite the non-finite values among them; list joins the selected cells with ", "
  * ("none" if no row is selected). Any query that finds no value is an error, never an empty
@@ -398,8 +399,8 @@ static void emit(ctx *c, bn_buf *out, const char *query, const char *fmt, const 
 
 /* ---------------------------------------------------------------- queries */
 
-static const char *const aggs[] = {"count", "nonfinite", "min", "max", "mean", "std", "sum", "list", "argmin", "argmax"};
-enum { A_COUNT, A_NONFINITE, A_MIN, A_MAX, A_MEAN, A_STD, A_SUM, A_LIST, A_ARGMIN, A_ARGMAX, A_N };
+static const char *const aggs[] = {"count", "nonfinite", "min", "max", "mean", "std", "sum", "list", "argmin", "argmax", "sd"};
+enum { A_COUNT, A_NONFINITE, A_MIN, A_MAX, A_MEAN, A_STD, A_SUM, A_LIST, A_ARGMIN, A_ARGMAX, A_SD, A_N };
 
 /* Evaluate one term into v. When list_fmt is non-NULL a list() is allowed and its formatted
  * text goes to list_out instead. */
@@ -418,7 +419,7 @@ static int eval_term(ctx *c, const char *src, val *v, const char *list_fmt, bn_b
         body[L - 1] = '\0';
         *paren = '\0';
         for (int a = 0; a < A_N; a++) if (!strcmp(body, aggs[a])) agg = a;
-        if (agg < 0) return fail(c, "unknown function '%s' (known: count nonfinite min max mean std sum list argmin argmax table)", body);
+        if (agg < 0) return fail(c, "unknown function '%s' (known: count nonfinite min max mean std sd sum list argmin argmax table)", body);
         body = paren + 1;
     } else if (!strchr(body, ':')) {
         for (int i = 0; i < c->lk->nvalues; i++) {
@@ -483,15 +484,16 @@ static int eval_term(ctx *c, const char *src, val *v, const char *list_fmt, bn_b
             v->isnum = 1;
             if (agg == A_MIN || agg == A_MAX) v->num = best;
             else if (agg == A_SUM) v->num = sum;
-            else if (agg == A_MEAN || agg == A_STD) {
+            else if (agg == A_SD && nfin < 2) rc = fail(c, "sd() needs two finite values, %s column %s has %ld", t->name, t->cols[col], nfin);
+            else if (agg == A_MEAN || agg == A_STD || agg == A_SD) {
                 double mean = sum / (double)nfin, ss = 0;
-                if (agg == A_STD) {
+                if (agg != A_MEAN) {
                     for (long i = 0; i < n; i++) {
                         need_num(c, t, rows[i], col, &x);
                         if (isfinite(x)) ss += (x - mean) * (x - mean);
                     }
                 }
-                v->num = agg == A_MEAN ? mean : sqrt(ss / (double)nfin);
+                v->num = agg == A_MEAN ? mean : sqrt(ss / (double)(agg == A_SD ? nfin - 1 : nfin));
             } else {
                 cell_val(t, at, out, v);
             }

@@ -166,10 +166,10 @@ function term(t,    fn, inner, F, nf, i, f, c, n, x, best, at, sum, cnt, nfin, m
   if (fn == "min" || fn == "max") V = best
   else if (fn == "sum") V = sum
   else if (fn == "mean") V = sum / nfin
-  else if (fn == "std") {
+  else if (fn == "std" || fn == "sd") {
     mean = sum / nfin; ss = 0
     for (i = 1; i <= n; i++) { x = cell[f, S[i], c]; if (!nonfin(x)) ss += (x - mean) ^ 2 }
-    V = sqrt(ss / nfin)
+    V = sqrt(ss / (fn == "sd" ? nfin - 1 : nfin))
   } else if (fn == "argmax" || fn == "argmin") {
     if (!((f, F[4]) in col)) die("no column " F[4] " in " f)
     settext(cell[f, at, col[f, F[4]]])
@@ -293,8 +293,18 @@ check_html() {
   for i in $figs; do
     echo "$imgs" | grep -qx "$i" || fail "$page does not show $i"
   done
-  for l in $(grep -o '<a href="[^"#][^"]*"' "$page" | sed 's/^<a href="//; s/"$//'); do
+  # the narrow drawings for phones (<picture><source srcset=...>)
+  for i in $(grep -o 'srcset="[^"]*"' "$page" | sed 's/^srcset="//; s/"$//'); do
+    head -c 2048 "$dir/$i" 2>/dev/null | grep -q '<svg' || fail "$page offers $i for narrow screens, which is missing or not an SVG"
+  done
+  # relative links (to figures, data files and the code excerpts' source files) resolve; links
+  # to other sites (the references) are not followed
+  for l in $(grep -o '<a [^>]*href="[^"#][^"]*"' "$page" | sed 's/^.*href="//; s/"$//; s/#.*//' | grep -v '^https\{0,1\}://'); do
     [ -s "$dir/$l" ] || fail "$page links to $l, which does not exist"
+  done
+  # in-page links (#id) name an element of the page
+  for l in $(grep -o 'href="#[^"]*"' "$page" | sed 's/^href="#//; s/"$//' | sort -u); do
+    grep -q "id=\"$l\"" "$page" || fail "$page links to #$l, which is not on the page"
   done
   res=$(awk -v run="$r" -f "$tmp/oracle.awk" "$page") || fail "$page: a number differs from the data (above)"
   n=${res%% *}
@@ -313,10 +323,11 @@ check_html() {
 check_page() {
   check_html "$1/report/index.html" "$1" "$2" "$FIGS" \
     "dataset.info.tsv config.info.tsv provenance.info.tsv params.info.tsv $REPORT_FILES" \
-    "1-data 2-batchnorm-forward-pass-training-mode 3-batchnorm-forward-pass-test-mode
-     4-batchnorm-backward-pass-gradient-check 5-gradient-check-of-a-net-with-batchnorm
-     6-a-deep-net-with-and-without-batchnorm 7-sweep-of-the-weight-initialisation-scale 8-findings
-     9-beyond-the-assignment-layer-normalization 10-beyond-the-assignment-batch-size-and-normalization provenance"
+    "sec-data sec-forward-train sec-forward-test sec-backward sec-checks sec-deepnet sec-sweep sec-findings
+     sec-layernorm sec-batchsize sec-references sec-provenance"
+  # the literate parts: code excerpts with file:line links, equations rendered (when made by make)
+  grep -q '<details class="code-excerpt"' "$1/report/index.html" || fail "$1: no code excerpt"
+  grep -q 'class="src" href="[^"]*src/layers.c#L[0-9]' "$1/report/index.html" || fail "$1: no file:line link in the excerpts"
 }
 
 # --- 1. a complete report ---
@@ -339,7 +350,10 @@ touch "$src/exp6_sweep.gp"
 mk "$a" report > "$tmp/gp.log" 2>&1 || { cat "$tmp/gp.log"; fail "make report after editing a script failed"; }
 stamp "$a" > "$tmp/s3"
 changed=$(diff "$tmp/s2" "$tmp/s3" | sed -n 's/^> \([^ ]*\) .*/\1/p' | sort | tr '\n' ' ')
-[ "$changed" = "report/exp6_sweep.svg report/index.html " ] || fail "editing exp6_sweep.gp rewrote: $changed"
+[ "$changed" = "report/exp6_sweep-narrow.svg report/exp6_sweep.svg report/index.html " ] || fail "editing exp6_sweep.gp rewrote: $changed"
+grep -q 'class="katex' "$a/report/index.html" || fail "make report: no equation rendered by KaTeX"
+if sed 's/<[^>]*>//g' "$a/report/index.html" | grep -q '\\frac\|\\hat\|\$\\'; then fail "make report: raw TeX left on the page"; fi
+[ -s "$a/report/katex/katex.min.css" ] || fail "make report: KaTeX's stylesheet is not beside the page"
 say "editing exp6_sweep.gp: redrew that figure and the page only"
 
 # Data older than the program: `make report` would rerun the experiments, `make figures` must not.
@@ -350,14 +364,14 @@ stamp "$a" > "$tmp/s4"
 mk "$a" figures > "$tmp/fig.log" 2>&1 || { cat "$tmp/fig.log"; fail "make figures failed"; }
 stamp "$a" > "$tmp/s5"
 changed=$(diff "$tmp/s4" "$tmp/s5" | sed -n 's/^> \([^ ]*\) .*/\1/p' | sort | tr '\n' ' ')
-expect=$(for f in $FIGS; do echo "report/$f"; done | sort | tr '\n' ' ')
+expect=$(for f in $FIGS; do echo "report/$f"; echo "report/${f%.svg}-narrow.svg"; done | sort | tr '\n' ' ')
 [ "$changed" = "$expect" ] || fail "make figures rewrote: $changed (expected $expect)"
 # Nor does `make report`: experiments are reused by content, not by time (tests/reuse.sh tests
 # each case); it redoes the provenance and the page, which name the program.
 mk "$a" report > "$tmp/rerun.log" 2>&1 || { cat "$tmp/rerun.log"; fail "make report after make figures failed"; }
 stamp "$a" > "$tmp/s6"
 if diff "$tmp/s5" "$tmp/s6" | grep '^> exp[^ ]*\.tsv '; then fail "make report reran an experiment because its data was older than the program"; fi
-say "make figures: redrew the figures, ran no experiment (nor did make report: data unchanged)"
+say "make figures: redrew every figure (wide and narrow), ran no experiment (nor did make report: data unchanged)"
 
 # --- 3. the same seed again: same bytes ---
 b=$tmp/b
@@ -402,7 +416,8 @@ for i in exp5_deepnet exp6_sweep exp7_batchsize; do
   head -c 2048 "$c/report/$i.svg" | grep -q '<svg' || fail "$i.svg with non-finite data is not an SVG"
 done
 grep -q 'no finite values' "$c/report/exp6_sweep.svg" || fail "exp6_sweep.svg: the all-nan panel is not marked"
-build/bnreport --run "$c" --template "$src/report.md" --style "$src/style.css" --out "$c/report/index.html" 2> "$tmp/c.err" ||
+build/bnreport --run "$c" --template "$src/report.md" --style "$src/style.css" --src-url "$(scripts/source-url.sh "$c/report")" \
+  --out "$c/report/index.html" 2> "$tmp/c.err" ||
   { cat "$tmp/c.err"; fail "the page does not render from data with non-finite values"; }
 check_page "$c" 150
 say "non-finite data: figures drawn with gaps, page rendered"
@@ -440,6 +455,13 @@ mkdir "$tmp/empty"
 if mk "$tmp/empty" figures > /dev/null 2> "$tmp/err"; then fail "make figures without data: succeeded"; fi
 grep -q "exp5_deepnet.tsv is missing" "$tmp/err" || { cat "$tmp/err"; fail "make figures without data: no message naming the file"; }
 expect_error "unknown option" "unknown argument" build/bnreport --bogus
+# a code excerpt whose function was renamed or deleted stops the render, naming it
+cp "$a/report/exp6_sweep.svg" "$d/report/exp6_sweep.svg"
+cp "$src/report.md" "$tmp/bad3.md"
+printf '\n{{code(bn_no_such_function)}}\n' >> "$tmp/bad3.md"
+expect_error "excerpt of a missing function" "code(bn_no_such_function): no function bn_no_such_function" \
+  build/bnreport --run "$d" --template "$tmp/bad3.md" --style "$src/style.css" --out "$d/report/index.html"
+[ "$(cat "$d/report/index.html")" = "previous page" ] || fail "a failed excerpt replaced the page"
 say "bad input: one-line errors naming the placeholder, file or figure; no page written"
 
 # --- 6. several seeds: make report SEEDS=2 ---

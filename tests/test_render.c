@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include "render.h"
+#include "excerpt.h"
 
 /* A small sweep-like table: weight scale, two nets' accuracies, a loss with non-finite values. */
 static const char sweep_tsv[] =
@@ -160,6 +161,8 @@ static void aggregates_use_finite_values(void **state)
     expect(f, "{{mean(sweep.tsv:bn)|%.4f}}", "0.2400");
     /* population std of 0.25, 0.31, 0.16 */
     expect(f, "{{std(sweep.tsv:bn)|%.6f}}", "0.061644");
+    /* sample sd (n - 1) of the same */
+    expect(f, "{{sd(sweep.tsv:bn)|%.6f}}", "0.075498");
     /* loss holds 2.3, nan, inf: one finite value, two non-finite */
     expect(f, "{{mean(sweep.tsv:loss)}} {{nonfinite(sweep.tsv:loss)}}", "2.3 2");
     expect(f, "{{argmax(sweep.tsv:bn::ws)}} {{argmin(sweep.tsv:bn::name)}}", "0.01 gamma");
@@ -323,6 +326,28 @@ static void mutated_templates_never_crash(void **state)
     assert_true(ok > 0 && failed > 0);
 }
 
+/* Code excerpts come from src/ by function name (Universal Ctags); a missing name is an error
+ * naming it, and only a whole line {{code(NAME)}} asks for one. Run from the repository root. */
+static void excerpts_are_found_by_name_or_fail_naming_it(void **state)
+{
+    (void)state;
+    char name[64], err[1200];
+    assert_true(bn_excerpt_line("{{code(bn_forward)}}", 20, name, sizeof name));
+    assert_string_equal(name, "bn_forward");
+    assert_false(bn_excerpt_line("see {{code(bn_forward)}}", 24, name, sizeof name));
+    assert_false(bn_excerpt_line("{{code(bn forward)}}", 20, name, sizeof name));
+    bn_buf out = {0};
+    assert_int_equal(bn_excerpt("src", "bn_forward", "../..", &out, err, sizeof err), 0);
+    assert_non_null(strstr(out.s, "<details class=\"code-excerpt\""));
+    assert_non_null(strstr(out.s, "href=\"../../src/layers.c#L"));
+    assert_non_null(strstr(out.s, "BN_EPS"));   /* the function's own body, highlighted */
+    bn_buf_free(&out);
+    bn_buf empty = {0};
+    assert_int_equal(bn_excerpt("src", "bn_no_such_function", "..", &empty, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no function bn_no_such_function"));
+    assert_null(empty.s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +364,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(links_are_relative_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(annotation_names_the_source_and_escapes, setup, teardown),
         cmocka_unit_test_setup_teardown(mutated_templates_never_crash, setup, teardown),
+        cmocka_unit_test(excerpts_are_found_by_name_or_fail_naming_it),
     };
     return cmocka_run_group_tests_name("render", tests, NULL, NULL);
 }

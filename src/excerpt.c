@@ -1,0 +1,187 @@
+/* excerpt.c - see excerpt.h. The tools do the parsing and the colouring: ctags gives each
+ * function's first and last line (--fields=+ne), source-highlight the HTML. */
+#define _POSIX_C_SOURCE 200809L
+#include "excerpt.h"
+#include "common.h"
+#include "tsv.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FOLD_LINES 30   /* longer excerpts start folded */
+
+/* ctags' output for srcdir, made once per process. */
+static char *tags_text;
+static char tags_dir[1024];
+
+static int safe_path(const char *s)
+{
+    if (!*s || strlen(s) >= sizeof tags_dir) return 0;
+    for (; *s; s++) if (!isalnum((unsigned char)*s) && !strchr("._/-+", *s)) return 0;
+    return 1;
+}
+
+/* All of a command's standard output, or NULL if it could not run or exited non-zero. */
+static char *run_cmd(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p) return NULL;
+    bn_buf b = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) bn_buf_append(&b, chunk, n);
+    int st = pclose(p);
+    if (st != 0) { bn_buf_free(&b); return NULL; }
+    if (!b.s) bn_buf_puts(&b, "");
+    return b.s;
+}
+
+static int load_tags(const char *srcdir, char *err, size_t errlen)
+{
+    if (tags_text && !strcmp(tags_dir, srcdir)) return 0;
+    if (!safe_path(srcdir)) { snprintf(err, errlen, "source folder '%s': letters, digits and . _ / - + only", srcdir); return -1; }
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "ctags --fields=+ne --kinds-C=f --output-format=u-ctags -o - %s/*.c 2>/dev/null", srcdir);
+    free(tags_text);
+    tags_text = run_cmd(cmd);
+    if (!tags_text || !*tags_text) {
+        snprintf(err, errlen, "Universal Ctags found no C functions in %s/*.c (is universal-ctags installed? scripts/deps.sh report)", srcdir);
+        return -1;
+    }
+    snprintf(tags_dir, sizeof tags_dir, "%s", srcdir);
+    return 0;
+}
+
+int bn_excerpt_line(const char *line, size_t len, char *name, size_t namelen)
+{
+    while (len && (line[len - 1] == ' ' || line[len - 1] == '\r')) len--;
+    if (len < 11 || strncmp(line, "{{code(", 7) || strncmp(line + len - 3, ")}}", 3)) return 0;
+    size_t n = len - 10;
+    if (n == 0 || n >= namelen) return 0;
+    for (size_t i = 0; i < n; i++) if (!isalnum((unsigned char)line[7 + i]) && line[7 + i] != '_') return 0;
+    memcpy(name, line + 7, n);
+    name[n] = '\0';
+    return 1;
+}
+
+static void put_esc(bn_buf *o, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '&') bn_buf_puts(o, "&amp;");
+        else if (*s == '<') bn_buf_puts(o, "&lt;");
+        else if (*s == '>') bn_buf_puts(o, "&gt;");
+        else if (*s == '"') bn_buf_puts(o, "&quot;");
+        else bn_buf_append(o, s, 1);
+    }
+}
+
+/* A line of the comment block (or attribute) right above a function. */
+static int is_comment_line(const char *s, size_t n)
+{
+    while (n && isspace((unsigned char)*s)) { s++; n--; }
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    if (!n) return 0;
+    return !strncmp(s, "/*", 2) || *s == '*' || !strncmp(s, "//", 2) || (n >= 2 && !strncmp(s + n - 2, "*/", 2))
+        || !strncmp(s, "__attribute__", 13);   /* an attribute line belongs to the function below it */
+}
+
+int bn_excerpt(const char *srcdir, const char *name, const char *link_base, bn_buf *out, char *err, size_t errlen)
+{
+    if (load_tags(srcdir, err, errlen)) return -1;
+    /* name<TAB>file<TAB>pattern;"<TAB>f<TAB>line:N ... end:M */
+    char file[1024] = "";
+    long first = 0, last = 0;
+    int found = 0;
+    size_t nl = strlen(name);
+    for (const char *p = tags_text; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t L = e ? (size_t)(e - p) : strlen(p);
+        if (L > nl && !strncmp(p, name, nl) && p[nl] == '\t' && p[0] != '!') {
+            char line[4096];
+            snprintf(line, sizeof line, "%.*s", (int)(L < sizeof line ? L : sizeof line - 1), p);
+            char *f2 = line + nl + 1, *tab = strchr(f2, '\t');
+            const char *ext = strstr(line, ";\"\t");
+            if (tab && ext) {
+                *tab = '\0';
+                const char *ln = strstr(ext, "\tline:"), *en = strstr(ext, "\tend:");
+                if (ln && en) {
+                    if (found++) {
+                        snprintf(err, errlen, "code(%s): function %s is defined twice (%s and %s)", name, name, file, f2);
+                        return -1;
+                    }
+                    snprintf(file, sizeof file, "%s", f2);
+                    first = atol(ln + 6);
+                    last = atol(en + 5);
+                }
+            }
+        }
+        p += L + (e ? 1 : 0);
+    }
+    if (!found) {
+        snprintf(err, errlen, "code(%s): no function %s in %s/*.c (renamed or deleted? update the template)", name, name, srcdir);
+        return -1;
+    }
+
+    size_t flen;
+    char why[600];
+    char *text = bn_read_file(file, &flen, why, sizeof why);
+    if (!text) { snprintf(err, errlen, "code(%s): cannot read %s", name, why); return -1; }
+    /* line starts */
+    long nlines = 0;
+    for (size_t i = 0; i < flen; i++) if (text[i] == '\n') nlines++;
+    const char **ls = bn_malloc(sizeof(char *) * (size_t)(nlines + 2));
+    long k = 0;
+    ls[k++] = text;
+    for (size_t i = 0; i < flen; i++) if (text[i] == '\n') ls[k++] = text + i + 1;
+    if (first < 1 || last < first || last > k - 1 + (text[flen ? flen - 1 : 0] != '\n')) {
+        free(ls);
+        free(text);
+        snprintf(err, errlen, "code(%s): ctags gave lines %ld-%ld of %s, which has %ld", name, first, last, file, nlines);
+        return -1;
+    }
+    /* the comment block right above the function says what it does: keep it (and any attribute) */
+    long from = first;
+    while (from > 1 && is_comment_line(ls[from - 2], (size_t)(ls[from - 1] - ls[from - 2]))) from--;
+    const char *a = ls[from - 1], *b = last < k ? ls[last] : text + flen;
+
+    char tmp[] = "/tmp/bnreport-excerpt-XXXXXX";
+    int fd = mkstemp(tmp);
+    int ok = fd >= 0 && write(fd, a, (size_t)(b - a)) == (ssize_t)(b - a);
+    if (fd >= 0) close(fd);
+    char cmd[256], *html = NULL;
+    if (ok) {
+        snprintf(cmd, sizeof cmd, "source-highlight -s c -f html-css -i %s 2>/dev/null", tmp);
+        html = run_cmd(cmd);
+    }
+    if (fd >= 0) unlink(tmp);
+    free(ls);
+    free(text);
+    char *pre = html ? strstr(html, "<pre><tt>") : NULL, *end = pre ? strstr(pre, "</tt></pre>") : NULL;
+    if (!pre || !end) {
+        free(html);
+        snprintf(err, errlen, "code(%s): GNU source-highlight failed (is it installed? scripts/deps.sh report)", name);
+        return -1;
+    }
+    *end = '\0';
+    pre += 9;
+    long n = last - from + 1;
+    char head[2400];
+    snprintf(head, sizeof head, "<details class=\"code-excerpt\" id=\"code-%s\"%s>\n<summary><code>%s</code> · ", name,
+             n > FOLD_LINES ? "" : " open", name);
+    bn_buf_puts(out, head);
+    bn_buf_puts(out, "<a class=\"src\" href=\"");
+    put_esc(out, link_base);
+    bn_buf_puts(out, "/");
+    put_esc(out, file);
+    snprintf(head, sizeof head, "#L%ld\">%s:%ld</a> <span class=\"lines\">(%ld lines%s)</span></summary>\n", first, file, first, n,
+             n > FOLD_LINES ? ", click to unfold" : "");
+    bn_buf_puts(out, head);
+    bn_buf_puts(out, "<pre class=\"code\"><code>");
+    bn_buf_puts(out, pre);
+    bn_buf_puts(out, "</code></pre>\n</details>\n");
+    free(html);
+    return 0;
+}

@@ -1,0 +1,137 @@
+/* exp_activations.c - experiment 8: why the sweep (experiment 6) looks as it does. For a few of
+ * the sweep's weight scales, the sweep's net with and without batchnorm is measured at
+ * initialisation and after training: per hidden layer the spread of the pre-activations (what
+ * batchnorm divides by, compared with its eps) and of the normalised output, and the spread of
+ * the output scores, which no normalisation touches. */
+#include "experiments.h"
+#include "common.h"
+#include "layers.h"
+#include "net.h"
+#include "solver.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ACT_NSCALES 6        /* sweep points measured, spread evenly over the sweep's grid */
+#define ACT_ROWS 500         /* validation images in the measured batch (fewer if there are fewer) */
+
+static const int act_hidden[] = {50, 50, 50, 50, 50, 50, 50};   /* the sweep's net */
+#define ACT_NHIDDEN 7
+
+/* sqrt of the mean over columns of each column's variance over the N rows (divided by N, as
+ * batchnorm computes it): the typical spread of one unit across the batch. */
+static double unit_sd(const double *a, int N, int H)
+{
+    double acc = 0.0;
+    for (int j = 0; j < H; j++) {
+        double m = 0.0, v = 0.0;
+        for (int i = 0; i < N; i++) m += a[(long)i * H + j];
+        m /= N;
+        for (int i = 0; i < N; i++) {
+            double d = a[(long)i * H + j] - m;
+            v += d * d;
+        }
+        acc += v / N;
+    }
+    return sqrt(acc / H);
+}
+
+/* One row per layer of the net as it is now, measured with a train-mode pass over X. */
+static void measure(bn_out *f, bn_net *net, const double *X, const int *y, int N, int point, const char *ws,
+                    const char *stage)
+{
+    char a[64], b[64], c[64], d[64];
+    double loss = bn_net_loss(net, X, y, N);
+    bn_fmt(d, sizeof d, loss);
+    for (int l = 0; l < net->L; l++) {
+        int H = net->dims[l + 1];
+        int out = l == net->L - 1;
+        double pre = unit_sd(out ? net->scores : net->z[l], N, H);
+        double post = out || net->norm == BN_NORM_NONE ? pre : unit_sd(net->hn[l], N, H);
+        bn_fmt(a, sizeof a, pre);
+        bn_fmt(b, sizeof b, post);
+        bn_fmt(c, sizeof c, pre * pre / BN_EPS);
+        bn_out_printf(f, "%s\t%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", bn_norm_name(net->norm), point, ws, stage, l + 1,
+                      out ? "scores" : "hidden", a, b, c, d);
+    }
+}
+
+void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
+{
+    double t0 = bn_now();
+    int D = ds->dim;
+    long ntr = o->num_train;
+    if (ntr > ds->train.n) bn_die(2, "--num-train %ld exceeds the %ld training records", ntr, ds->train.n);
+    int M = ds->val.n < ACT_ROWS ? (int)ds->val.n : ACT_ROWS;
+    int nval = (int)ds->val.n;
+    double *Xtr = bn_malloc(sizeof(double) * (size_t)ntr * D), *Xval = bn_malloc(sizeof(double) * (size_t)nval * D);
+    int *ytr = bn_malloc(sizeof(int) * (size_t)ntr), *yval = bn_malloc(sizeof(int) * (size_t)nval);
+    bn_dataset_rows(ds, &ds->train, 0, ntr, Xtr, ytr);
+    bn_dataset_rows(ds, &ds->val, 0, nval, Xval, yval);
+
+    /* the sweep's grid (as bn_exp_sweep makes it) and the points measured on it */
+    int pts[ACT_NSCALES], np = 0;
+    for (int k = 0; k < ACT_NSCALES; k++) {
+        int p = o->points > 1 ? (int)lround((double)k * (o->points - 1) / (ACT_NSCALES - 1)) : 0;
+        if (!np || pts[np - 1] != p) pts[np++] = p;
+    }
+    double l0 = log10(o->ws_min), l1 = log10(o->ws_max);
+
+    bn_out f;
+    char w[64], v[64];
+    bn_out_open(&f, o->out, "exp8_activations.info.tsv");
+    bn_out_printf(&f, "key\tvalue\n");
+    bn_fmt(v, sizeof v, BN_EPS);
+    bn_out_printf(&f, "eps\t%s\nmeasured_rows\t%d\nhidden\t50x7\n", v, M);
+    /* the standard error of one accuracy on nval images, sqrt(p(1-p)/n), is largest at p = 1/2 */
+    bn_fmt(v, sizeof v, 0.5 / sqrt((double)nval));
+    bn_out_printf(&f, "val_images\t%d\nval_acc_se_max\t%s\n", nval, v);
+    bn_fmt(v, sizeof v, sqrt(0.5) / sqrt((double)nval));
+    bn_out_printf(&f, "val_acc_diff_se_max\t%s\n", v);
+    bn_fmt(v, sizeof v, 2.0 * sqrt(0.5) / sqrt((double)nval));
+    bn_out_printf(&f, "val_acc_diff_noise\t%s\n", v);
+    bn_out_commit(&f);
+
+    bn_out_open(&f, o->out, "exp8_activations.tsv");
+    bn_out_printf(&f, "norm\tpoint\tweight_scale\tstage\tlayer\tkind\tpre_sd\tpost_sd\tpre_var_over_eps\tloss\n");
+    static const bn_norm norms[] = {BN_NORM_BATCH, BN_NORM_NONE};
+    int maxb = o->batch_size > M ? o->batch_size : M;
+    if (maxb < BN_PREDICT_BATCH) maxb = BN_PREDICT_BATCH;
+    long iters = bn_solver_iters(o->epochs, (int)ntr, o->batch_size);
+    int checks = bn_solver_checks(iters, iters / o->epochs);
+    double *hmem = bn_malloc(sizeof(double) * (size_t)bn_history_doubles(iters, checks));
+    bn_progress("activations: %d trainings (%d scales x 2 nets), one at a time", 2 * np, np);
+    for (int k = 0; k < np; k++) {
+        double ws = pow(10.0, o->points > 1 ? l0 + (l1 - l0) * pts[k] / (o->points - 1) : l0);
+        bn_fmt(w, sizeof w, ws);
+        for (int n = 0; n < 2; n++) {
+            bn_net *net = bn_net_new(act_hidden, ACT_NHIDDEN, D, ds->classes, norms[n], 0.0, maxb);
+            /* both nets of a point draw the same weights and minibatches, as in the sweep */
+            gsl_rng *ri = bn_rng_new(o->seed, "activations", pts[k], "init");
+            gsl_rng *rb = bn_rng_new(o->seed, "activations", pts[k], "batch");
+            bn_net_init(net, ri, ws);
+            measure(&f, net, Xval, yval, M, pts[k], w, "init");
+            bn_history h;
+            bn_history_bind(&h, hmem, iters, checks);
+            char label[96];
+            snprintf(label, sizeof label, "activations ws %.3g %s", ws, bn_norm_name(norms[n]));
+            bn_solver_cfg cfg = {o->rule, o->lr, 1.0, o->epochs, o->batch_size, 1000, label};
+            bn_solver_train(net, &cfg, Xtr, ytr, (int)ntr, Xval, yval, nval, rb, &h);
+            measure(&f, net, Xval, yval, M, pts[k], w, "trained");
+            gsl_rng_free(ri);
+            gsl_rng_free(rb);
+            bn_net_free(net);
+        }
+    }
+    bn_out_commit(&f);
+    const char *keys[] = {"wall_seconds"};
+    double vals[] = {bn_now() - t0};
+    bn_write_timing(o, "exp8_activations.timing.tsv", keys, vals, 1);
+    bn_progress("activations: done in %.1f s", vals[0]);
+    free(hmem);
+    free(Xtr);
+    free(Xval);
+    free(ytr);
+    free(yval);
+}
