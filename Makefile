@@ -31,7 +31,7 @@ SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(
 # The experiments' library (what bnlab links), and the report side's (TSV reading, templates,
 # across-seed statistics). Editing the report side never reruns an experiment.
 CORE_SRC := src/common.c src/layers.c src/net.c src/gradcheck.c src/optim.c src/solver.c \
-            src/data.c src/runner.c src/exp_checks.c src/exp_training.c
+            src/data.c src/runner.c src/exp_checks.c src/exp_training.c src/parts.c
 REP_SRC  := src/tsv.c src/render.c src/aggregate.c
 LIB_SRC  := $(CORE_SRC) $(REP_SRC)
 CORE_OBJ := $(CORE_SRC:src/%.c=build/obj/%.o)

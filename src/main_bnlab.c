@@ -3,6 +3,7 @@
 #include "common.h"
 #include "data.h"
 #include "experiments.h"
+#include "parts.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -31,6 +32,7 @@ static void usage(FILE *f)
         "  batchsize       experiment 7b: batch sizes 5, 10, 50 with batchnorm/layernorm, baseline at 5\n"
         "  train           experiments 5, 6 and 7b, loading the dataset once\n"
         "  all             every experiment\n"
+        "  merge           join experiment 6's parts (sweep --point K) into its files, then remove them\n"
         "  info            build and library configuration, as key<TAB>value lines\n"
         "  config          the options that decide the results, as key<TAB>value lines (writes nothing)\n"
         "options (accepted range in brackets):\n"
@@ -48,6 +50,7 @@ static void usage(FILE *f)
         "  --ws-min X, --ws-max X  sweep range (0, 100], default 1e-4 and 1\n"
         "  --deep-ws X         experiment 5 weight scale (0, 100], default 2e-2\n"
         "  --train-records N, --val-records N, --test-records N  dataset split sizes, default 49000, 1000, 1000\n"
+        "  --point K           sweep: only point K [0, points-1], into RUN/parts/exp6_sweep-K\n"
         "  --speed-reps N      repetitions per timing round in experiment 3 [1, 100000], default 200\n"
         "  -q, --quiet         no progress output\n"
         "  -h, --help          this text\n");
@@ -194,6 +197,7 @@ int main(int argc, char **argv)
     const char *cmd = NULL, *out = NULL;
     char outbuf[256];
     int have_data = 0;
+    int point = -1;   /* sweep --point K: one unit of work (parts.c) */
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -246,6 +250,7 @@ int main(int argc, char **argv)
         else if (!strcmp(name, "--val-records")) { NEEDVAL(); o.val_records = (long)parse_long(name, val, 1, 1000000); }
         else if (!strcmp(name, "--test-records")) { NEEDVAL(); o.test_records = (long)parse_long(name, val, 1, 1000000); }
         else if (!strcmp(name, "--speed-reps")) { NEEDVAL(); o.speed_reps = (int)parse_long(name, val, 1, 100000); }
+        else if (!strcmp(name, "--point")) { NEEDVAL(); point = (int)parse_long(name, val, 0, 199); }
         else if (a[0] == '-') bn_die(2, "unknown option %s (see bnlab --help)", name);
         else if (!cmd) cmd = a;
         else bn_die(2, "unexpected argument '%s' after command %s", a, cmd);
@@ -258,12 +263,12 @@ int main(int argc, char **argv)
         bn_die(2, "option --num-train %d exceeds --train-records %ld", o.num_train, o.train_records);
 
     /* Each command is a set of experiments. */
-    enum { E1 = 1, E2 = 2, E3 = 4, E4 = 8, E7A = 16, E5 = 32, E6 = 64, E7B = 128, INFO = 256, CONFIG = 512 };
+    enum { E1 = 1, E2 = 2, E3 = 4, E4 = 8, E7A = 16, E5 = 32, E6 = 64, E7B = 128, INFO = 256, CONFIG = 512, MERGE = 1024 };
     enum { CHECKS = E1 | E2 | E3 | E4 | E7A, TRAIN = E5 | E6 | E7B };
     static const struct { const char *name; int set; } cmds[] = {
         {"forward-train", E1}, {"forward-test", E2}, {"bn-gradcheck", E3}, {"net-gradcheck", E4},
         {"layernorm-checks", E7A}, {"checks", CHECKS}, {"deepnet", E5}, {"sweep", E6}, {"batchsize", E7B},
-        {"train", TRAIN}, {"all", CHECKS | TRAIN}, {"info", INFO}, {"config", CONFIG}};
+        {"train", TRAIN}, {"all", CHECKS | TRAIN}, {"info", INFO}, {"config", CONFIG}, {"merge", MERGE}};
     int set = 0;
     for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) if (!strcmp(cmd, cmds[k].name)) set = cmds[k].set;
     if (!set) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
@@ -271,6 +276,8 @@ int main(int argc, char **argv)
     bn_blas_single_thread();
     if (set == INFO) { print_info(); return finish_stdout(); }
     if (set == CONFIG) { print_config(&o); return finish_stdout(); }
+    if (point >= 0 && set != E6) bn_die(2, "option --point applies to the sweep command only, not %s", cmd);
+    if (point >= o.points) bn_die(2, "option --point %d is past the sweep's last point (--points %d: 0 to %d)", point, o.points, o.points - 1);
 
     /* SIGPIPE too: a reader of our stderr that went away (`... 2>&1 | head`) ends the run like
      * SIGTERM, removing temporary files; the default action would leave them. */
@@ -281,6 +288,9 @@ int main(int argc, char **argv)
 
     if (!out) { snprintf(outbuf, sizeof outbuf, "data/runs/seed-%lu", o.seed); out = outbuf; }
     o.out = out;
+    if (set == MERGE) { bn_sweep_merge(&o); return 0; }
+    char partdir[4200];
+    if (point >= 0) { bn_part_dir(partdir, sizeof partdir, out, point); o.out = partdir; }
     int needs_data = (set & TRAIN) != 0;
     bn_dataset ds;
     if (needs_data) {
@@ -307,7 +317,11 @@ int main(int argc, char **argv)
     if (needs_data) {
         write_dataset_info(&o, &ds);
         if (set & E5) { invalidate(o.out, "exp5_deepnet.tsv"); bn_exp_deepnet(&o, &ds); }
-        if (set & E6) { invalidate(o.out, "exp6_sweep.tsv"); bn_exp_sweep(&o, &ds); }
+        if (set & E6) {
+            invalidate(o.out, "exp6_sweep.tsv");
+            if (point >= 0) bn_exp_sweep_points(&o, &ds, point, 1);
+            else bn_exp_sweep(&o, &ds);
+        }
         if (set & E7B) { invalidate(o.out, "exp7_batchsize.tsv"); bn_exp_batchsize(&o, &ds); }
         bn_dataset_free(&ds);
     }
