@@ -165,8 +165,9 @@ verify: build/bnlab
 data:
 	scripts/fetch-cifar10.sh
 
-bench: build/bnlab build/bnbench
+bench: build/bnlab build/bnbench build/bnagg
 	build/bnbench $$(scripts/dataset.sh) -j $(JOBS)
+	scripts/bench-agg.sh 1000
 
 clean:
 	rm -rf build

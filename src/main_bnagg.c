@@ -638,27 +638,32 @@ int main(int argc, char **argv)
 {
     bn_progname = "bnagg";
     const char *out = NULL;
-    char *runs[256];
+    /* no cap on runs: the list is as long as the command line (1000 seeds and more) */
+    char **runs = bn_malloc(sizeof(char *) * (size_t)argc);
     int nruns = 0;
     if (argc < 2) usage_die();
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "-q")) bn_quiet = 1;
         else if (argv[i][0] == '-') bn_die(2, "unknown option %s", argv[i]);
-        else if (nruns < 256) {
+        else {
             struct stat st;
             if (stat(argv[i], &st) != 0 || !S_ISDIR(st.st_mode)) bn_die(1, "run folder %s: no such folder", argv[i]);
             runs[nruns++] = argv[i];
-        } else bn_die(2, "at most 256 runs");
+        }
     }
     if (!out) bn_die(2, "option --out DIR is required");
     if (!strcmp(argv[1], "seeds")) {
         if (nruns < 1) bn_die(2, "seeds needs at least one run folder");
-        return cmd_seeds(out, runs, nruns);
+        int rc = cmd_seeds(out, runs, nruns);
+        free(runs);
+        return rc;
     }
     if (!strcmp(argv[1], "compare")) {
         if (nruns != 2) bn_die(2, "compare needs exactly two run folders, got %d", nruns);
-        return cmd_compare(out, runs[0], runs[1]);
+        int rc = cmd_compare(out, runs[0], runs[1]);
+        free(runs);
+        return rc;
     }
     usage_die();
 }
