@@ -136,7 +136,8 @@ $(RUN)/exp7_batchsize.tsv: $(TRAIN_DEPS)
 # what is up to date); bnagg then writes the across-seed statistics into $(SEEDS_RUN).
 empty :=
 space := $(empty) $(empty)
-SEEDS_RUN  := data/runs/seeds-$(subst $(space),-,$(strip $(SEED_LIST)))
+# bounded whatever the number of seeds (seeds-0-999-n1000); the full list is in runs.info.tsv
+SEEDS_RUN  := data/runs/seeds-$(if $(SEED_LIST),$(shell scripts/seeds-name.sh $(SEED_LIST)))
 SEED_RUNS  := $(foreach s,$(SEED_LIST),data/runs/seed-$(s))
 SEEDS_DATA := $(SEEDS_RUN)/runs.info.tsv
 
