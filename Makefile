@@ -181,6 +181,7 @@ FORCE:
 -include $(wildcard build/obj/*.d build/asan/*.d)
 -include report/report.mk
 -include tests/tests.mk
+include scripts/engines.mk   # issue 13: ENGINE=slurm, SPLIT=points, make merge
 
 build/bnbench: build/obj/main_bnbench.o $(CORE_OBJ)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
