@@ -13,20 +13,24 @@ cmd=${1:?usage: tests/slurm-cluster.sh start|stop DIR}
 dir=${2:?usage: tests/slurm-cluster.sh start|stop DIR}
 
 stop() {
-  # slurmd first (it runs the jobs' steps), then slurmctld, then munged
+  # SIGTERM to each daemon we started (slurmd, which runs the jobs' steps, first), all at once,
+  # then up to 10 s for them to end (each takes about 2 s), then SIGKILL to any left
+  pids=""
   for d in slurmd slurmctld munged; do
     f="$dir/$d.started"
     [ -f "$f" ] || continue
     pid=$(cat "$f")
     # only if that pid is still the daemon we started (not a recycled pid)
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q "$d" "/proc/$pid/cmdline" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      i=0
-      while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    if [ -n "$pid" ] && grep -q "$d" "/proc/$pid/cmdline" 2>/dev/null && kill "$pid" 2>/dev/null; then
+      pids="$pids $pid"
     fi
-    rm -f "$f"
   done
+  i=0
+  for pid in $pids; do
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  done
+  rm -f "$dir/slurmd.started" "$dir/slurmctld.started" "$dir/munged.started"
 }
 
 free_port() {   # a TCP port nobody listens on, from a range away from the usual services

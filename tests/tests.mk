@@ -9,7 +9,12 @@
 #   make fuzz       libFuzzer targets for the CIFAR-10 reader, the IDX reader and the report
 #                   renderer, FUZZ_TIME seconds each (default 60), each on a copy of its seed
 #                   corpus in tests/fuzz/corpus/; logs and any crashing input in build/fuzz/
-.PHONY: badinput sanitize valgrind fuzz
+.PHONY: badinput sanitize valgrind fuzz test-slurm test-parallel
+
+# issue 13: the engines on a real single-node Slurm (root; skips saying why elsewhere) and GNU parallel
+test: test-slurm test-parallel
+test-slurm test-parallel: build/bnlab build/bnagg build/bnreport
+	@tests/$(@:test-%=%).sh
 
 # the sanitizer build of bnlab is part of the tests too (about 50 s)
 test: badinput sanitize
