@@ -134,6 +134,13 @@ if [ $n -eq 0 ]; then
   BNFLAGS=$flags exec scripts/merge.sh $([ "${QUIET:-}" = 1 ] && echo -q) ${out:+--out "$out"} "$@"
 fi
 
+# One array must fit the cluster's limit on array indices (MaxArraySize, 1001 by default).
+max=$(scontrol show config 2>/dev/null | awk '$1 == "MaxArraySize" { print $3 }')
+if [ -n "$max" ] && [ "$n" -ge "$max" ]; then
+  rm -rf "$state"
+  die "$n tasks do not fit one job array (the cluster's MaxArraySize is $max): fewer seeds per call, or no SPLIT=points"
+fi
+
 # Submit: the array, then the merge job that runs only if every task succeeded.
 # shellcheck disable=SC2086
 arr=$(sbatch --parsable --job-name=bnlab-train --array=0-$((n - 1)) --chdir="$root" \
@@ -166,14 +173,10 @@ progress() {   # DONE FAILED RUNNING PENDING
   fi
   last=$msg
 }
-count_status() {   # prints "ok failed"
-  ok=0 bad=0
-  for f in "$state"/status/*; do
-    [ -f "$f" ] || continue
-    case "${f##*/}" in merge) continue ;; esac
-    if [ "$(cat "$f")" = 0 ]; then ok=$((ok + 1)); else bad=$((bad + 1)); fi
-  done
-  echo "$ok $bad"
+count_status() {   # prints "ok failed": the tasks' status files (0: success)
+  all=$(ls "$state/status" | grep -c '^[0-9]' || true)
+  ok=$(cd "$state/status" && grep -lx 0 $(ls | grep '^[0-9]') /dev/null 2>/dev/null | wc -l)
+  echo "$ok $((all - ok))"
 }
 while :; do
   q=$(squeue -h -r -j "$arr" -o '%T' 2>/dev/null) || { sleep "$poll"; continue; }
