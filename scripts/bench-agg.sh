@@ -2,7 +2,7 @@
 # Time `bnagg seeds` over many seed runs (make bench; issue 13: 1000 seeds in under 10 s and
 # 200 MB). One real small run is trained, then copied into N run folders, each with its own seed
 # and its values nudged by the seed (so every statistic has work to do); the aggregation of all N
-# is timed with /usr/bin/time -v. usage: scripts/bench-agg.sh [N]   (default 1000)
+# is timed with /usr/bin/time -v. usage: [BENCH_AGG_FLAGS=...] scripts/bench-agg.sh [N]   (default 1000)
 # Needs build/bnlab and build/bnagg, and the dataset (scripts/dataset.sh).
 set -eu
 cd "$(dirname "$0")/.."
@@ -12,7 +12,9 @@ case "$n" in ''|*[!0-9]*) echo "bench-agg: N='$n' is not a number of runs" >&2; 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-bench-agg.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-build/bnlab -q --epochs 1 --points 2 --num-train 100 --seed 0 --out "$tmp/base" $(scripts/dataset.sh) train
+# BENCH_AGG_FLAGS: the run copied (default: small settings; "" for the study's own settings)
+# shellcheck disable=SC2086
+build/bnlab -q ${BENCH_AGG_FLAGS---epochs 1 --points 2 --num-train 100} -j 2 --seed 0 --out "$tmp/base" $(scripts/dataset.sh) train
 mkdir -p "$tmp/runs"
 t0=$(date +%s.%N)
 # One awk per data file writes all N copies: key columns kept, value columns scaled by 1 + s*1e-6.
@@ -44,4 +46,4 @@ wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/time.
 rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time.txt")
 rows=$(($(wc -l < "$tmp/agg/exp5_deepnet_by_seed.tsv") - 1))
 awk -v n="$n" -v t0="$t0" -v t1="$t1" -v w="$wall" -v rss="$rss" -v rows="$rows" 'BEGIN {
-  printf "bnagg seeds over %d runs (synthesised in %.1f s from one small run): %s wall, %.1f MB peak resident; %d runs in exp5_deepnet_by_seed.tsv (targets: under 10 s and 200 MB)\n", n, t1 - t0, w, rss / 1024, rows }' 
+  printf "bnagg seeds over %d runs (synthesised in %.1f s from one run): %s wall, %.1f MB peak resident; %d runs in exp5_deepnet_by_seed.tsv (targets: under 10 s and 200 MB)\n", n, t1 - t0, w, rss / 1024, rows }' 
