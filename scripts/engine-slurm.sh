@@ -2,7 +2,7 @@
 # The Slurm engine (make ... ENGINE=slurm; scripts/engines.mk): the trainings of a study run as
 # one job array on the cluster, a merge job follows them, and make renders the pages locally.
 #
-#   scripts/engine-slurm.sh submit [--out SEEDS_RUN] RUN:SEED...
+#   scripts/engine-slurm.sh submit [--out SEEDS_RUN] [--also RUN:SEED] RUN:SEED...
 #       (make, after building bnlab and bnagg) Find the units of work not yet done: one per seed
 #       (its experiments 5, 6 and 7b), or with SPLIT=points one per seed and sweep point plus one
 #       per seed for experiments 5 and 7b. Submit them as one `sbatch --array`, then the merge job
@@ -73,6 +73,8 @@ fi
 shift
 out=
 [ "${1:-}" = --out ] && { out=$2; shift 2; }
+also=   # --also RUN:SEED: trained too, not aggregated (make report's own run, when not a seed of SEEDS)
+[ "${1:-}" = --also ] && { also=$2; shift 2; }
 [ $# -gt 0 ] || die "no runs given"
 for c in sbatch squeue scancel; do
   command -v $c >/dev/null 2>&1 || die "$c not found: ENGINE=slurm needs the Slurm client commands (Debian: slurm-client) and a cluster"
@@ -100,7 +102,7 @@ printf '%s\n' "$flags" > "$state/bnflags"
 printf '%s\n' "${out:+--out $out} $*" > "$state/merge.args"
 : > "$state/units.tsv"
 n=0 ndone=0
-for pair in "$@"; do
+for pair in "$@" $also; do
   r=${pair%:*} s=${pair##*:}
   mkdir -p "$r"
   # shellcheck disable=SC2086

@@ -34,12 +34,14 @@ merge: build/bnlab build/bnagg
 # jobs; then this make finds the trainings up to date and renders the pages here. Sub-makes (one
 # per seed's page) never submit again; make -n / -q submit nothing.
 ENGINE_GOALS := $(filter train seeds report run,$(MAKECMDGOALS))
+# make report/train/run SEEDS="3 7" also makes $(RUN) (seed $(SEED)): on the cluster too
+ENGINE_ALSO  := $(if $(filter-out seeds,$(ENGINE_GOALS)),$(if $(filter $(RUN),$(SEED_RUNS)),,--also $(RUN):$(SEED)))
 ifeq ($(ENGINE)-$(MAKELEVEL),slurm-0)
 ifneq ($(ENGINE_GOALS),)
 ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS))),)
 ENGINE_RC := $(shell $(MAKE) --no-print-directory build/bnlab build/bnagg ENGINE=local >/dev/null && \
   BNFLAGS='$(BNFLAGS)' SPLIT='$(SPLIT)' SLURM_FLAGS='$(SLURM_FLAGS)' QUIET='$(QUIET)' \
-  scripts/engine-slurm.sh submit $(if $(SEED_LIST),--out $(SEEDS_RUN)) $(ENGINE_PAIRS) >&2; echo $$?)
+  scripts/engine-slurm.sh submit $(if $(SEED_LIST),--out $(SEEDS_RUN) $(ENGINE_ALSO)) $(ENGINE_PAIRS) >&2; echo $$?)
 $(if $(filter 0,$(ENGINE_RC)),,$(error ENGINE=slurm: the cluster run did not complete (see above); nothing rendered))
 endif
 endif
