@@ -63,7 +63,7 @@ BASE_SRC := src/error.c src/alloc.c src/outfile.c src/readfile.c src/number.c sr
             src/cmdline.c src/verdict.c
 CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/options.c src/layers.c src/net.c src/gradcheck.c src/netcheck.c \
             src/optim.c src/solver.c src/data.c src/runner.c src/exp_checks.c src/exp_training.c \
-            src/exp_activations.c
+            src/exp_activations.c src/parts.c
 REP_SRC  := src/tsv.c src/render.c src/excerpt.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c
 BASE_OBJ := $(BASE_SRC:src/%.c=build/obj/%.o)
 LIB_SRC  := $(CORE_SRC) $(REP_SRC)
@@ -208,7 +208,8 @@ $(foreach x,$(BN_TRAININGS),$(eval $(call experiment_rules,$(x),$(BN_EXP_DONE_$(
 # what is up to date); bnagg then writes the across-seed statistics into $(SEEDS_RUN).
 empty :=
 space := $(empty) $(empty)
-SEEDS_RUN  := data/runs/seeds-$(subst $(space),-,$(strip $(SEED_LIST)))
+# bounded whatever the number of seeds (seeds-0-999-n1000); the full list is in runs.info.tsv
+SEEDS_RUN  := data/runs/seeds-$(if $(SEED_LIST),$(shell scripts/seeds-name.sh $(SEED_LIST)))
 SEED_RUNS  := $(foreach s,$(SEED_LIST),data/runs/seed-$(s))
 SEEDS_DATA := $(SEEDS_RUN)/runs.info.tsv
 # the files of one seed's trainings, for run folder $(1) (a pattern with % or a folder)
@@ -239,8 +240,9 @@ verify: build/bnlab
 data:
 	scripts/fetch-cifar10.sh
 
-bench: build/bnlab build/bnbench
+bench: build/bnlab build/bnbench build/bnagg
 	build/bnbench $$(scripts/dataset.sh) -j $(JOBS)
+	scripts/bench-agg.sh 1000
 
 clean:
 	rm -rf build
@@ -253,6 +255,7 @@ FORCE:
 -include $(wildcard build/obj/*.d build/asan/*.d)
 -include report/report.mk
 -include tests/tests.mk
+include scripts/engines.mk   # issue 13: ENGINE=slurm, SPLIT=points, make merge
 
 build/bnbench: build/obj/main_bnbench.o $(CORE_OBJ)
 	$(LINK) $^ -o $@ $(BNLAB_LIBS) $(LDLIBS)

@@ -1,10 +1,14 @@
 #!/bin/sh
 # Find the dataset and print the bnlab options that select it (e.g. "--data DIR").
 # Order: $CIFAR10_DIR; data/cifar-10-batches-bin; ../shared/data/cifar-10-batches-bin (the
-# project's development copy); download the official archive (scripts/fetch-cifar10.sh);
-# else Fashion-MNIST from Debian's dataset-fashion-mnist package, announced loudly.
+# project's development copy); the machine's cache, $XDG_CACHE_HOME/bnlab/cifar-10-batches-bin
+# (else ~/.cache/bnlab/...), shared by every clone and every cluster job of the user; download
+# the official archive into that cache (scripts/fetch-cifar10.sh: tried once per make
+# invocation, see BNLAB_INVOCATION there); else Fashion-MNIST from Debian's
+# dataset-fashion-mnist package, announced loudly (once per make invocation).
 set -eu
 cd "$(dirname "$0")/.."
+cache=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/bnlab
 
 has_cifar() { [ -f "$1/data_batch_1.bin" ] && [ -f "$1/test_batch.bin" ]; }
 
@@ -19,11 +23,11 @@ if [ -n "${CIFAR10_DIR:-}" ]; then
   echo "--data $CIFAR10_DIR"
   exit 0
 fi
-for d in data/cifar-10-batches-bin ../shared/data/cifar-10-batches-bin; do
+for d in data/cifar-10-batches-bin ../shared/data/cifar-10-batches-bin "$cache/cifar-10-batches-bin"; do
   if has_cifar "$d"; then echo "--data $d"; exit 0; fi
 done
-if scripts/fetch-cifar10.sh >&2 && has_cifar data/cifar-10-batches-bin; then
-  echo "--data data/cifar-10-batches-bin"
+if scripts/fetch-cifar10.sh >&2 && has_cifar "$cache/cifar-10-batches-bin"; then
+  echo "--data $cache/cifar-10-batches-bin"
   exit 0
 fi
 
@@ -36,7 +40,14 @@ if [ ! -f "$fm/train-images-idx3-ubyte.gz" ]; then
     exit 1
   fi
 fi
+# the banner once per make invocation, however many seeds ask
+announced=${BNLAB_INVOCATION:+$cache/.fallback-announced.$BNLAB_INVOCATION}
+if [ -f "$fm/train-images-idx3-ubyte.gz" ] && [ -n "$announced" ] && [ -f "$announced" ]; then
+  echo "--fashion-mnist $fm"
+  exit 0
+fi
 if [ -f "$fm/train-images-idx3-ubyte.gz" ]; then
+  [ -z "$announced" ] || { mkdir -p "$cache" && : > "$announced"; } 2>/dev/null || true
   cat >&2 <<'MSG'
 #####################################################################
 #  bnlab: CIFAR-10 NOT FOUND AND COULD NOT BE DOWNLOADED.            #

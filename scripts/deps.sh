@@ -1,22 +1,25 @@
 #!/bin/sh
 # Install the Debian 12 packages bnlab needs, if any are missing.
-# usage: scripts/deps.sh build|report|test|all
+# usage: scripts/deps.sh build|report|test|cluster|all
 #   build: compile bnlab; report: build + gnuplot, cmark-gfm, fonts, and for the literate page
 #   KaTeX (nodejs, katex, fonts-katex), GNU source-highlight and Universal Ctags (make report);
-#   test: what the tests add (cmocka, valgrind, clang for the fuzzers); all: everything
+#   test: what the tests add (cmocka, valgrind, clang for the fuzzers);
+#   cluster: Slurm, munge and GNU parallel (make test-slurm, test-parallel); all: everything
 # As root it runs apt-get; otherwise it prints the exact command to run and exits 1.
 set -eu
 
 build="gcc make pkg-config libc6-dev libgsl-dev libopenblas-dev zlib1g-dev"
 testpk="libcmocka-dev valgrind clang libclang-rt-14-dev"
+cluster="slurm-wlm munge parallel"
 report="gnuplot-nox libcmark-gfm-dev libcmark-gfm-extensions-dev fonts-dejavu-core nodejs katex fonts-katex source-highlight universal-ctags"
 
 case "${1:-all}" in
   build)  want="$build" ;;
   test)   want="$testpk" ;;
   report) want="$build $report" ;;
-  all)    want="$build $testpk $report" ;;
-  *) echo "scripts/deps.sh: unknown group '$1' (accepted: build, test, report, all)" >&2; exit 2 ;;
+  cluster) want="$cluster" ;;
+  all)    want="$build $testpk $report $cluster" ;;
+  *) echo "scripts/deps.sh: unknown group '$1' (accepted: build, test, report, cluster, all)" >&2; exit 2 ;;
 esac
 
 missing=""
@@ -38,5 +41,12 @@ fi
 echo "bnlab: installing missing Debian packages:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null
+# Installing slurm-wlm or munge must not start their system daemons (the tests start their own):
+# Debian's policy-rc.d hook says no to every service start during this install, if none is set.
+prc=/usr/sbin/policy-rc.d
+if [ ! -e $prc ]; then
+  printf '#!/bin/sh\nexit 101\n' > $prc && chmod 755 $prc
+  trap 'rm -f $prc' EXIT INT TERM
+fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >/dev/null

@@ -69,9 +69,11 @@ static double final_loss(const bn_history *h)
     return s / (double)k;
 }
 
-/* jobs are laid out [point][variant]. Writes <prefix>_loss.tsv, <prefix>_acc.tsv, then the
- * summary <prefix>.tsv last, so that the summary's presence means the experiment is complete. */
-static void write_study(const bn_opts *o, const char *prefix, const bn_job *jobs, int npoints, const double *ws)
+/* jobs are laid out [point - first][variant], for points first..first+count-1. Writes
+ * <prefix>_loss.tsv, <prefix>_acc.tsv, then the summary <prefix>.tsv last, so that the summary's
+ * presence means the experiment is complete. Rows are grouped by point, so the files of the
+ * parts of a study, joined in point order, are the study's files (parts.c). */
+static void write_study(const bn_opts *o, const char *prefix, const bn_job *jobs, int first, int count, const double *ws)
 {
     bn_out f;
     char name[256], a[64], b[64], c[64], d[64], w[64];
@@ -81,12 +83,12 @@ static void write_study(const bn_opts *o, const char *prefix, const bn_job *jobs
     bn_out_printf(&f, "point\tweight_scale\titeration");
     for (int v = 0; v < NVAR; v++) bn_out_printf(&f, "\t%s", variant_names[v]);
     bn_out_printf(&f, "\n");
-    for (int p = 0; p < npoints; p++) {
+    for (int p = first; p < first + count; p++) {
         bn_fmt(w, sizeof w, ws[p]);
-        for (long t = 0; t < jobs[p * NVAR].h.iters; t++) {
+        for (long t = 0; t < jobs[(p - first) * NVAR].h.iters; t++) {
             bn_out_printf(&f, "%d\t%s\t%ld", p, w, t + 1);
             for (int v = 0; v < NVAR; v++) {
-                bn_fmt(a, sizeof a, jobs[p * NVAR + v].h.loss[t]);
+                bn_fmt(a, sizeof a, jobs[(p - first) * NVAR + v].h.loss[t]);
                 bn_out_printf(&f, "\t%s", a);
             }
             bn_out_printf(&f, "\n");
@@ -99,13 +101,13 @@ static void write_study(const bn_opts *o, const char *prefix, const bn_job *jobs
     bn_out_printf(&f, "point\tweight_scale\tcheck\titeration\tepoch");
     for (int v = 0; v < NVAR; v++) bn_out_printf(&f, "\t%s_train\t%s_val", variant_names[v], variant_names[v]);
     bn_out_printf(&f, "\n");
-    for (int p = 0; p < npoints; p++) {
-        const bn_history *h0 = &jobs[p * NVAR].h;
+    for (int p = first; p < first + count; p++) {
+        const bn_history *h0 = &jobs[(p - first) * NVAR].h;
         bn_fmt(w, sizeof w, ws[p]);
         for (int k = 0; k < h0->checks; k++) {
             bn_out_printf(&f, "%d\t%s\t%d\t%ld\t%d", p, w, k, h0->check_iter[k], h0->check_epoch[k]);
             for (int v = 0; v < NVAR; v++) {
-                const bn_history *h = &jobs[p * NVAR + v].h;
+                const bn_history *h = &jobs[(p - first) * NVAR + v].h;
                 bn_fmt(a, sizeof a, h->train_acc[k]);
                 bn_fmt(b, sizeof b, h->val_acc[k]);
                 bn_out_printf(&f, "\t%s\t%s", a, b);
@@ -122,11 +124,11 @@ static void write_study(const bn_opts *o, const char *prefix, const bn_job *jobs
         bn_out_printf(&f, "\t%s_best_train\t%s_best_val\t%s_final_loss\t%s_nonfinite", variant_names[v],
                       variant_names[v], variant_names[v], variant_names[v]);
     bn_out_printf(&f, "\n");
-    for (int p = 0; p < npoints; p++) {
+    for (int p = first; p < first + count; p++) {
         bn_fmt(w, sizeof w, ws[p]);
         bn_out_printf(&f, "%d\t%s", p, w);
         for (int v = 0; v < NVAR; v++) {
-            const bn_history *h = &jobs[p * NVAR + v].h;
+            const bn_history *h = &jobs[(p - first) * NVAR + v].h;
             bn_fmt(a, sizeof a, hmax(h->train_acc, h->checks));
             bn_fmt(b, sizeof b, hmax(h->val_acc, h->checks));
             bn_fmt(c, sizeof c, final_loss(h));
@@ -172,17 +174,19 @@ static void write_params(const bn_opts *o, const bn_dataset *ds)
     bn_out_commit(&f);
 }
 
+/* The trainings of points first..first+count-1 of an npoints-point study (all of them: 0, npoints). */
 static void run_study(const bn_opts *o, const bn_dataset *ds, const char *exp, const char *prefix,
-                      const int *hidden, int nhidden, const double *ws, int npoints)
+                      const int *hidden, int nhidden, const double *ws, int npoints, int first, int count)
 {
     trainset_mem m;
     trainset_make(&m, o, ds);
     write_params(o, ds);
-    int njobs = npoints * NVAR;
+    int njobs = count * NVAR;
     bn_job *jobs = bn_calloc((size_t)njobs, sizeof *jobs);
-    for (int p = 0; p < npoints; p++)
-        for (int v = 0; v < NVAR; v++) job_setup(&jobs[p * NVAR + v], o, exp, p, npoints, hidden, nhidden, v, ws[p]);
-    bn_progress("%s: %d trainings (%d points x %d nets), %d at a time", exp, njobs, npoints, NVAR, o->jobs);
+    for (int p = first; p < first + count; p++)
+        for (int v = 0; v < NVAR; v++)
+            job_setup(&jobs[(p - first) * NVAR + v], o, exp, p, npoints, hidden, nhidden, v, ws[p]);
+    bn_progress("%s: %d trainings (%d points x %d nets), %d at a time", exp, njobs, count, NVAR, o->jobs);
     double t0 = bn_now();
     bn_shared sh = bn_run_jobs(jobs, njobs, o->jobs, o->seed, &m.ts);
     double wall = bn_now() - t0;
@@ -192,9 +196,9 @@ static void run_study(const bn_opts *o, const bn_dataset *ds, const char *exp, c
         out[i] = (bn_train_outcome){hmax(jobs[i].h.val_acc, jobs[i].h.checks), final_loss(&jobs[i].h), jobs[i].h.nonfinite};
     char vname[256];
     snprintf(vname, sizeof vname, "%s_verdict.tsv", prefix);
-    bn_verdict_write_study(o->out, vname, npoints, ws, NVAR, variant_names, out, ds->classes);
+    bn_verdict_write_study(o->out, vname, first, count, ws, NVAR, variant_names, out, ds->classes);
     free(out);
-    write_study(o, prefix, jobs, npoints, ws);
+    write_study(o, prefix, jobs, first, count, ws);
     write_study_timing(o, prefix, jobs, njobs, wall);
     long nf = 0;
     for (int i = 0; i < njobs; i++) nf += jobs[i].h.nonfinite;
@@ -231,10 +235,16 @@ double bn_exp_sweep_gflop(const bn_opts *o, int dim, int classes, int nval)
 void bn_exp_deepnet(const bn_opts *o, const bn_dataset *ds)
 {
     const int *hidden = deep_hidden;
-    run_study(o, ds, "deepnet", "exp5_deepnet", hidden, 5, &o->deep_ws, 1);
+    run_study(o, ds, "deepnet", "exp5_deepnet", hidden, 5, &o->deep_ws, 1, 0, 1);
 }
 
 void bn_exp_sweep(const bn_opts *o, const bn_dataset *ds)
+{
+    if (o->point >= 0) bn_exp_sweep_points(o, ds, o->point, 1);
+    else bn_exp_sweep_points(o, ds, 0, o->points);
+}
+
+void bn_exp_sweep_points(const bn_opts *o, const bn_dataset *ds, int first, int count)
 {
     const int *hidden = sweep_hidden;
     double *ws = bn_malloc(sizeof(double) * (size_t)o->points);
@@ -242,7 +252,7 @@ void bn_exp_sweep(const bn_opts *o, const bn_dataset *ds)
     double l0 = log10(o->ws_min), l1 = log10(o->ws_max);
     for (int i = 0; i < o->points; i++)
         ws[i] = pow(10.0, o->points > 1 ? l0 + (l1 - l0) * i / (o->points - 1) : l0);
-    run_study(o, ds, "sweep", "exp6_sweep", hidden, 7, ws, o->points);
+    run_study(o, ds, "sweep", "exp6_sweep", hidden, 7, ws, o->points, first, count);
     free(ws);
 }
 

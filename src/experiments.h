@@ -11,6 +11,7 @@ typedef struct {
     int jobs;                    /* trainings run at once (processes) */
     /* training experiments */
     int epochs, batch_size, num_train, points;
+    int point;                   /* sweep: only this point (a unit of work, parts.c), or -1 for all */
     double lr, ws_min, ws_max, deep_ws;
     double bs_lr;                /* experiment 7's learning rate, 10^-3.5 */
     bn_rule rule;
@@ -32,6 +33,8 @@ void bn_exp_net_gradcheck(const bn_opts *o);
 /* Experiments 5-6: training on the dataset, loaded once for both when run together. */
 void bn_exp_deepnet(const bn_opts *o, const bn_dataset *ds);
 void bn_exp_sweep(const bn_opts *o, const bn_dataset *ds);
+/* Experiment 6's points first..first+count-1 only, rows numbered as in the whole sweep (parts.c). */
+void bn_exp_sweep_points(const bn_opts *o, const bn_dataset *ds, int first, int count);
 /* Experiment 7: batch sizes 5, 10, 50 with batchnorm and with layernorm, and a baseline at 5. */
 void bn_exp_batchsize(const bn_opts *o, const bn_dataset *ds);
 /* Experiment 7 checks: layernorm forward statistics, its gradient check, and the net gradient

@@ -5,6 +5,7 @@
 #include "experiments.h"
 #include "registry.h"
 #include "version.h"
+#include "parts.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -27,6 +28,7 @@ static void usage(FILE *f)
         "  checks          every check (no dataset needed)\n"
         "  train           every training, loading the dataset once\n"
         "  all             every experiment\n"
+        "  merge           join experiment 6's parts (sweep --point K) into its files, then remove them\n"
         "  info            build and library configuration, as key<TAB>value lines\n"
         "  config          the options that decide the results, as key<TAB>value lines (writes nothing)\n"
         "  list-files      the result files of each experiment (--make: as make variables)\n"
@@ -46,6 +48,7 @@ static void usage(FILE *f)
         "  --ws-min X, --ws-max X  sweep range (0, 100], default 1e-4 and 1\n"
         "  --deep-ws X         experiment 5 weight scale (0, 100], default 2e-2\n"
         "  --train-records N, --val-records N, --test-records N  dataset split sizes, default 49000, 1000, 1000\n"
+        "  --point K           sweep: only point K [0, points-1], into RUN/parts/exp6_sweep-K\n"
         "  --speed-reps N      repetitions per timing round in experiment 3 [1, 100000], default 200\n"
         "  -q, --quiet         no progress output\n"
         "  -h, --help          this text\n"
@@ -191,7 +194,7 @@ static void write_dataset_info(const bn_opts *o, const bn_dataset *ds)
 
 /* Long options: the value is the short option's letter, or one of these codes. */
 enum { O_SEED = 256, O_OUT, O_DATA, O_FMNIST, O_EPOCHS, O_BATCH, O_LR, O_RULE, O_NUMTRAIN, O_POINTS, O_WSMIN,
-       O_WSMAX, O_DEEPWS, O_TRAINREC, O_VALREC, O_TESTREC, O_SPEEDREPS, O_MAKE };
+       O_WSMAX, O_DEEPWS, O_TRAINREC, O_VALREC, O_TESTREC, O_SPEEDREPS, O_MAKE, O_POINT };
 static const struct option longopts[] = {
     {"seed", required_argument, NULL, O_SEED}, {"out", required_argument, NULL, O_OUT},
     {"data", required_argument, NULL, O_DATA}, {"fashion-mnist", required_argument, NULL, O_FMNIST},
@@ -203,7 +206,7 @@ static const struct option longopts[] = {
     {"train-records", required_argument, NULL, O_TRAINREC}, {"val-records", required_argument, NULL, O_VALREC},
     {"test-records", required_argument, NULL, O_TESTREC}, {"speed-reps", required_argument, NULL, O_SPEEDREPS},
     {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
-    {"make", no_argument, NULL, O_MAKE}, {NULL, 0, NULL, 0}};
+    {"make", no_argument, NULL, O_MAKE}, {"point", required_argument, NULL, O_POINT}, {NULL, 0, NULL, 0}};
 
 /* The option as the user spelled its kind: "--name" (full name, even when given as a prefix)
  * for a long option, "-c" for a short one. */
@@ -299,6 +302,7 @@ int main(int argc, char **argv)
         case O_VALREC: o.val_records = (long)parse_long(name, val, 1, 1000000); break;
         case O_TESTREC: o.test_records = (long)parse_long(name, val, 1, 1000000); break;
         case O_SPEEDREPS: o.speed_reps = (int)parse_long(name, val, 1, 100000); break;
+        case O_POINT: o.point = (int)parse_long(name, val, 0, 199); break;
         default: bn_die(1, "internal error: option code %d has no case", c);
         }
     }
@@ -325,7 +329,11 @@ int main(int argc, char **argv)
             known = 1;
             needs_data |= bn_experiments[i].training;
         }
-    if (!known) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
+    int merge = !strcmp(cmd, "merge");
+    if (!known && !merge) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
+    if (o.point >= 0 && strcmp(cmd, "sweep")) bn_die(2, "option --point applies to the sweep command only, not %s", cmd);
+    if (o.point >= o.points)
+        bn_die(2, "option --point %d is past the sweep's last point (--points %d: 0 to %d)", o.point, o.points, o.points - 1);
 
     /* SIGPIPE too: a reader of our stderr that went away (`... 2>&1 | head`) ends the run like
      * SIGTERM, removing temporary files; the default action would leave them. */
@@ -336,6 +344,10 @@ int main(int argc, char **argv)
 
     if (!out) { snprintf(outbuf, sizeof outbuf, "data/runs/seed-%lu", o.seed); out = outbuf; }
     o.out = out;
+    if (merge) { bn_sweep_merge(&o); return 0; }
+    /* one sweep point is a run folder of its own under RUN/parts/, joined later by `merge` */
+    char partdir[4200];
+    if (o.point >= 0) { bn_part_dir(partdir, sizeof partdir, out, o.point); o.out = partdir; }
     bn_dataset ds;
     if (needs_data) {
         if (!have_data) {

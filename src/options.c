@@ -14,6 +14,7 @@ void bn_opts_default(bn_opts *o)
     o->batch_size = 50;
     o->num_train = 1000;
     o->points = 20;
+    o->point = -1;
     o->lr = 1e-3;
     o->ws_min = 1e-4;
     o->ws_max = 1.0;

@@ -93,7 +93,7 @@ void bn_verdict_layer_row(bn_out *f, const char *check, const char *kind, double
     bn_out_printf(f, "%s\t%s\t%s\t%s\t%s\n", check, kind, v, tol, bn_verdict_layer(rel_error) ? "pass" : "fail");
 }
 
-void bn_verdict_write_study(const char *dir, const char *name, int npoints, const double *ws, int nnets,
+void bn_verdict_write_study(const char *dir, const char *name, int first, int npoints, const double *ws, int nnets,
                             const char *const *nets, const bn_train_outcome *out, int classes)
 {
     bn_out f;
@@ -109,8 +109,8 @@ void bn_verdict_write_study(const char *dir, const char *name, int npoints, cons
     bn_out_printf(&f, "%s\tchance_acc\tloss_expected\tloss_tol\n", nnets == 2 ? "\tbetter" : "");
     for (int p = 0; p < npoints; p++) {
         const bn_train_outcome *o = out + (long)p * nnets;
-        bn_fmt(w, sizeof w, ws[p]);
-        bn_out_printf(&f, "%d\t%s", p, w);
+        bn_fmt(w, sizeof w, ws[first + p]);
+        bn_out_printf(&f, "%d\t%s", first + p, w);
         for (int n = 0; n < nnets; n++)
             bn_out_printf(&f, "\t%d\t%d\t%d\t%d", bn_verdict_fails_to_learn(o[n].best_val),
                           bn_verdict_loss_at_chance(o[n].final_loss, classes),

@@ -106,8 +106,9 @@ int bn_verdict_loss_explodes(double loss, int classes);  /* loss > ln C + BN_VER
 /* Study verdict file: point weight_scale, then for each net N: N_fails_to_learn N_loss_at_chance
  * N_loss_explodes N_diverged (0/1), then better (the net with the higher best validation accuracy,
  * or "tie"; two nets only), then chance_acc loss_expected loss_tol.
- * out is laid out [point][net]. */
-void bn_verdict_write_study(const char *dir, const char *name, int npoints, const double *ws, int nnets,
+ * Rows for points first..first+npoints-1 (a part of a sweep writes its own); ws is indexed by
+ * point, out is laid out [point - first][net]. */
+void bn_verdict_write_study(const char *dir, const char *name, int first, int npoints, const double *ws, int nnets,
                             const char *const *nets, const bn_train_outcome *out, int classes);
 
 /* ---- across seeds (bnagg seeds) ----

@@ -303,7 +303,7 @@ static void study_file_columns(void **state)
         {0.35, 1.2, 0}, {0.35, 1.3, 0},       /* a tie */
         {0.25, 3.0, 0}, {0.11, NAN, 4},       /* batchnorm's loss above ln 10 + tol; baseline diverged */
     };
-    bn_verdict_write_study(*state, "s_verdict.tsv", 3, ws, 2, nets, out, 10);
+    bn_verdict_write_study(*state, "s_verdict.tsv", 0, 3, ws, 2, nets, out, 10);
     char p[256], err[512];
     bn_tsv t;
     assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, *state, "s_verdict.tsv"), err, sizeof err), 0);

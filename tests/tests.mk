@@ -13,13 +13,17 @@
 #   make reuse      experiments reused by content, not by time (tests/reuse.sh); part of `make test`
 #   make buildvars  CFLAGS="-O3 -march=native" and CC=clang builds give the default build's bytes,
 #                   and no FMA in layers.o (tests/buildvars.sh); part of `make test`
-.PHONY: badinput sanitize valgrind fuzz reuse buildvars cli-tools
+#   make test-slurm, test-parallel  the engines on a real single-node Slurm (root; skips saying
+#                   why elsewhere) and GNU Parallel; part of `make test`
+.PHONY: badinput sanitize valgrind fuzz reuse buildvars cli-tools test-slurm test-parallel
 
-test: reuse buildvars
+test: reuse buildvars test-slurm test-parallel
 reuse: build/bnlab build/experiments.mk
 	@tests/reuse.sh
 buildvars: build/bnlab | $(DEPS_TEST)
 	@tests/buildvars.sh
+test-slurm test-parallel: build/bnlab build/bnagg build/bnreport
+	@tests/$(@:test-%=%).sh
 
 # the sanitizer build of bnlab is part of the tests too (about 50 s)
 test: badinput sanitize cli-tools

@@ -1,0 +1,228 @@
+#!/bin/sh
+# The Slurm engine (make ... ENGINE=slurm; scripts/engines.mk): the trainings of a study run as
+# one job array on the cluster, a merge job follows them, and make renders the pages locally.
+#
+#   scripts/engine-slurm.sh submit [--out SEEDS_RUN] [--also RUN:SEED] RUN:SEED...
+#       (make, after building bnlab and bnagg) Find the units of work not yet done: one per seed
+#       (its experiments 5, 6 and 7b), or with SPLIT=points one per seed and sweep point plus one
+#       per seed for experiments 5 and 7b. Submit them as one `sbatch --array`, then the merge job
+#       (scripts/merge.sh: sweep parts joined, the seeds aggregated into SEEDS_RUN) with
+#       --dependency=afterok on the array; follow both to the end with a progress line. A failed
+#       task is named with its seed, point and log; a rerun submits only what is still missing.
+#   scripts/engine-slurm.sh task STATE      one array task (SLURM_ARRAY_TASK_ID) of STATE/units.tsv
+#   scripts/engine-slurm.sh merge STATE     the merge job
+#
+# Environment (from make): BNFLAGS, SPLIT (points or empty), SLURM_FLAGS (passed to both sbatch
+# calls, e.g. "--partition=short --time=1:00:00 --cpus-per-task=4"), QUIET (1: no progress),
+# SLURM_POLL (seconds between looks at the queue, default 5).
+# The cluster needs this folder on a filesystem shared by every node (the same path), and the
+# dataset at the same path on every node (scripts/dataset.sh runs once, here, and its answer is
+# what every task uses). Each task runs bnlab with -j SLURM_CPUS_PER_TASK (default 1); no result
+# byte depends on it.
+set -eu
+# a batch script runs from a copy in slurmd's spool: the tasks start in the project (--chdir)
+[ -n "${SLURM_JOB_ID:-}" ] || cd "$(dirname "$0")/.."
+root=$(pwd)
+export OPENBLAS_NUM_THREADS=1
+
+say() { [ "${QUIET:-}" = 1 ] || echo "slurm: $*" >&2; }
+die() { echo "slurm: $*" >&2; exit 1; }
+
+# fresh FILE [DEPS...]: FILE exists and is not older than any DEP (make's rule for up to date)
+fresh() {
+  f=$1; shift
+  [ -f "$f" ] || return 1
+  for d in "$@"; do [ "$f" -ot "$d" ] && return 1; done
+  return 0
+}
+
+# -------------------------------------------------------------------------- inside the cluster
+if [ "${1:-}" = task ]; then
+  state=$2
+  i=${SLURM_ARRAY_TASK_ID:?not in a Slurm array task}
+  line=$(awk -F'\t' -v i="$i" '$1 == i { print; exit }' "$state/units.tsv")
+  [ -n "$line" ] || die "task $i: not in $state/units.tsv"
+  seed=$(echo "$line" | cut -f2) point=$(echo "$line" | cut -f3) run=$(echo "$line" | cut -f4)
+  # status file last, so the follower tells a failure from a task still running
+  trap 'rc=$?; echo "$rc" > "$state/status/$i"' EXIT
+  flags=$(cat "$state/bnflags") ds=$(cat "$run/dataset.args")
+  j=${SLURM_CPUS_PER_TASK:-1}
+  echo "bnlab task $i on $(hostname): seed $seed, unit $point, run $run"
+  # shellcheck disable=SC2086
+  case "$point" in
+    all)  rm -rf "$run/parts"
+          build/bnlab $flags --seed "$seed" --out "$run" $ds -j "$j" train ;;
+    rest) build/bnlab $flags --seed "$seed" --out "$run" $ds -j "$j" deepnet
+          build/bnlab $flags --seed "$seed" --out "$run" $ds -j "$j" batchsize ;;
+    *)    build/bnlab $flags --seed "$seed" --out "$run" $ds -j "$j" --point "$point" sweep ;;
+  esac
+  exit 0
+fi
+if [ "${1:-}" = merge ]; then
+  state=$2
+  trap 'rc=$?; echo "$rc" > "$state/status/merge"' EXIT
+  BNFLAGS=$(cat "$state/bnflags")
+  export BNFLAGS
+  # shellcheck disable=SC2046
+  scripts/merge.sh $(cat "$state/merge.args")
+  exit 0
+fi
+
+# -------------------------------------------------------------------------- on the submit host
+[ "${1:-}" = submit ] || die "usage: scripts/engine-slurm.sh submit [--out SEEDS_RUN] RUN:SEED..."
+shift
+out=
+[ "${1:-}" = --out ] && { out=$2; shift 2; }
+also=   # --also RUN:SEED: trained too, not aggregated (make report's own run, when not a seed of SEEDS)
+[ "${1:-}" = --also ] && { also=$2; shift 2; }
+[ $# -gt 0 ] || die "no runs given"
+for c in sbatch squeue scancel; do
+  command -v $c >/dev/null 2>&1 || die "$c not found: ENGINE=slurm needs the Slurm client commands (Debian: slurm-client) and a cluster"
+done
+split=${SPLIT:-}
+flags=${BNFLAGS:-}
+poll=${SLURM_POLL:-5}
+
+# The run configuration and the dataset, written into every run folder as the Makefile does
+# (rewritten only when they change), so the local make afterwards finds the trainings up to date.
+# shellcheck disable=SC2086
+build/bnlab $flags --seed 0 config >/dev/null
+ds=$(scripts/dataset.sh) || die "no dataset (scripts/dataset.sh)"
+points=$(build/bnlab $flags --seed 0 config | awk -F'\t' '$1 == "points" { print $2 }')
+replace() {   # FILE: stdin replaces FILE if different
+  cat > "$1.tmp.$$"
+  if cmp -s "$1.tmp.$$" "$1"; then rm -f "$1.tmp.$$"; else mv "$1.tmp.$$" "$1"; fi
+}
+
+stamp=$(date +%Y%m%d-%H%M%S)
+name=$(basename "${out:-${1%:*}}")
+state=$root/data/slurm/$name.$stamp.$$
+mkdir -p "$state/logs" "$state/status"
+printf '%s\n' "$flags" > "$state/bnflags"
+printf '%s\n' "${out:+--out $out} $*" > "$state/merge.args"
+: > "$state/units.tsv"
+n=0 ndone=0
+for pair in "$@" $also; do
+  r=${pair%:*} s=${pair##*:}
+  mkdir -p "$r"
+  # shellcheck disable=SC2086
+  build/bnlab $flags --seed "$s" config | replace "$r/config.info.tsv"
+  echo "$ds" | replace "$r/dataset.args"
+  deps="build/bnlab $r/config.info.tsv $r/dataset.args"
+  # shellcheck disable=SC2086
+  if [ "$split" = points ]; then
+    if fresh "$r/exp5_deepnet.tsv" $deps && fresh "$r/exp7_batchsize.tsv" $deps; then ndone=$((ndone + 1))
+    else printf '%d\t%s\trest\t%s\n' $n "$s" "$r" >> "$state/units.tsv"; n=$((n + 1)); fi
+    if fresh "$r/exp6_sweep.tsv" $deps; then ndone=$((ndone + points))
+    else
+      k=0
+      while [ $k -lt "$points" ]; do
+        if fresh "$r/parts/exp6_sweep-$k/exp6_sweep.tsv" $deps; then ndone=$((ndone + 1))
+        else printf '%d\t%s\t%d\t%s\n' $n "$s" $k "$r" >> "$state/units.tsv"; n=$((n + 1)); fi
+        k=$((k + 1))
+      done
+    fi
+  else
+    if fresh "$r/exp5_deepnet.tsv" $deps && fresh "$r/exp6_sweep.tsv" $deps && fresh "$r/exp7_batchsize.tsv" $deps
+    then ndone=$((ndone + 1))
+    else printf '%d\t%s\tall\t%s\n' $n "$s" "$r" >> "$state/units.tsv"; n=$((n + 1)); fi
+  fi
+done
+
+if [ $n -eq 0 ]; then
+  say "nothing to train: all $ndone unit(s) up to date; merging locally"
+  rm -rf "$state"
+  # shellcheck disable=SC2046
+  BNFLAGS=$flags exec scripts/merge.sh $([ "${QUIET:-}" = 1 ] && echo -q) ${out:+--out "$out"} "$@"
+fi
+
+# One array must fit the cluster's limit on array indices (MaxArraySize, 1001 by default).
+max=$(scontrol show config 2>/dev/null | awk '$1 == "MaxArraySize" { print $3 }')
+if [ -n "$max" ] && [ "$n" -ge "$max" ]; then
+  rm -rf "$state"
+  die "$n tasks do not fit one job array (the cluster's MaxArraySize is $max): fewer seeds per call, or no SPLIT=points"
+fi
+
+# Submit: the array, then the merge job that runs only if every task succeeded.
+# shellcheck disable=SC2086
+arr=$(sbatch --parsable --job-name=bnlab-train --array=0-$((n - 1)) --chdir="$root" \
+        --output="$state/logs/task-%a.log" ${SLURM_FLAGS:-} "$root/scripts/engine-slurm.sh" task "$state") ||
+  die "sbatch failed (array of $n tasks; SLURM_FLAGS='${SLURM_FLAGS:-}')"
+arr=${arr%%;*}
+# shellcheck disable=SC2086
+mrg=$(sbatch --parsable --job-name=bnlab-merge --dependency=afterok:$arr --kill-on-invalid-dep=yes \
+        --chdir="$root" --output="$state/logs/merge.log" ${SLURM_FLAGS:-} \
+        "$root/scripts/engine-slurm.sh" merge "$state") || { scancel "$arr"; die "sbatch of the merge job failed"; }
+mrg=${mrg%%;*}
+already=; [ $ndone -gt 0 ] && already="; $ndone unit(s) already done"
+say "submitted job array $arr ($n task(s)$already) and merge job $mrg; logs in ${state#"$root"/}/logs"
+# Interrupted here: the jobs are ours, cancel them (by their ids).
+trap 'scancel "$arr" "$mrg" 2>/dev/null; echo >&2; die "interrupted: cancelled jobs $arr and $mrg"' INT TERM HUP
+
+t0=$(date +%s)
+tty=0; [ -t 2 ] && tty=1
+hms() { printf '%d:%02d:%02d' $(($1 / 3600)) $(($1 % 3600 / 60)) $(($1 % 60)); }
+last="" lastt=0
+progress() {   # DONE FAILED RUNNING PENDING
+  [ "${QUIET:-}" = 1 ] && return 0
+  now=$(date +%s) el=$((now - t0))
+  left="?"
+  [ "$1" -gt 0 ] && left=$(hms $((el * (n - $1 - $2) / $1)))
+  msg="slurm: $1/$n tasks done, $3 running, $4 pending, $2 failed; elapsed $(hms $el), left ~$left"
+  if [ $tty = 1 ]; then printf '\r%s\033[K' "$msg" >&2
+  elif [ "$msg" != "$last" ] && { [ "${msg%%;*}" != "${last%%;*}" ] || [ $((now - lastt)) -ge 60 ]; }; then
+    echo "$msg" >&2; lastt=$now
+  fi
+  last=$msg
+}
+count_status() {   # prints "ok failed": the tasks' status files (0: success)
+  all=$(ls "$state/status" | grep -c '^[0-9]' || true)
+  ok=$(cd "$state/status" && grep -lx 0 $(ls | grep '^[0-9]') /dev/null 2>/dev/null | wc -l)
+  echo "$ok $((all - ok))"
+}
+while :; do
+  q=$(squeue -h -r -j "$arr" -o '%T' 2>/dev/null) || { sleep "$poll"; continue; }
+  running=$(echo "$q" | grep -c '^RUNNING\|^COMPLETING' || true)
+  pending=$(echo "$q" | grep -c '^PENDING\|^CONFIGURING' || true)
+  set -- $(count_status)
+  progress "$1" "$2" "$running" "$pending"
+  [ $((running + pending)) -eq 0 ] && break
+  sleep "$poll"
+done
+[ $tty = 1 ] && [ "${QUIET:-}" != 1 ] && echo >&2
+
+# Every task has left the queue: the ones without status 0 failed (with no status at all:
+# killed, e.g. by a time limit or node failure).
+failed=0
+i=0
+while [ $i -lt $n ]; do
+  st=$(cat "$state/status/$i" 2>/dev/null || echo "none")
+  if [ "$st" != 0 ]; then
+    failed=$((failed + 1))
+    line=$(awk -F'\t' -v i="$i" '$1 == i { print; exit }' "$state/units.tsv")
+    seed=$(echo "$line" | cut -f2) point=$(echo "$line" | cut -f3)
+    case "$point" in all) what="seed $seed (experiments 5, 6, 7b)" ;; rest) what="seed $seed (experiments 5, 7b)" ;;
+      *) what="seed $seed, sweep point $point" ;; esac
+    case "$st" in none) why="ended without a status (killed: time limit, node failure or scancel?)" ;; *) why="exit status $st" ;; esac
+    echo "slurm: task $arr"_"$i failed: $what, $why; log: ${state#"$root"/}/logs/task-$i.log" >&2
+    [ $failed -le 3 ] && tail -n 3 "$state/logs/task-$i.log" 2>/dev/null | sed 's/^/slurm:   | /' >&2
+  fi
+  i=$((i + 1))
+done
+if [ $failed -gt 0 ]; then
+  scancel "$mrg" 2>/dev/null || true
+  die "$failed of $n task(s) failed; merge job $mrg cancelled. Run the same make command again to submit only what is missing."
+fi
+
+say "all $n task(s) done in $(hms $(($(date +%s) - t0))); waiting for merge job $mrg"
+while :; do
+  q=$(squeue -h -j "$mrg" -o '%T' 2>/dev/null) || { sleep "$poll"; continue; }
+  [ -z "$q" ] && break
+  sleep "$poll"
+done
+st=$(cat "$state/status/merge" 2>/dev/null || echo none)
+if [ "$st" != 0 ]; then
+  tail -n 5 "$state/logs/merge.log" 2>/dev/null | sed 's/^/slurm:   | /' >&2
+  die "merge job $mrg failed (status $st); log: ${state#"$root"/}/logs/merge.log"
+fi
+say "merge job $mrg done; total $(hms $(($(date +%s) - t0)))"

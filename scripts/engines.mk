@@ -1,0 +1,48 @@
+# scripts/engines.mk - where the trainings run, and `make merge` (issue 13); included by the Makefile.
+#   ENGINE=local (default)  every training on this machine (make -j, JOBS workers per bnlab)
+#   ENGINE=slurm            make train / seeds / report [SEEDS=...] build here, then run the
+#                           trainings as one Slurm job array plus a merge job
+#                           (scripts/engine-slurm.sh), then render the pages here.
+#                           SPLIT=points: one task per seed and sweep point (and one per seed for
+#                           experiments 5 and 7b) instead of one per seed. SLURM_FLAGS="..." is
+#                           passed to sbatch (partition, time, --cpus-per-task, account...).
+#   make merge [SEEDS=...]  join sweep parts (bnlab --point K sweep) and aggregate existing
+#                           runs; never trains; fails naming the runs that are incomplete.
+ENGINE      ?= local
+SPLIT       ?=
+SLURM_FLAGS ?=
+$(if $(filter-out local slurm,$(ENGINE)),$(error ENGINE='$(ENGINE)' is not an engine (accepted: local, slurm)))
+$(if $(filter-out points,$(SPLIT)),$(error SPLIT='$(SPLIT)' is not a way to split (accepted: points, or empty: one unit per seed)))
+
+# One id for this make and all its sub-makes: a failed dataset download is tried once per
+# invocation (scripts/fetch-cifar10.sh), not once per seed.
+ifndef BNLAB_INVOCATION
+BNLAB_INVOCATION := $(shell echo "$$PPID-$$(date +%s%N)")
+endif
+export BNLAB_INVOCATION
+
+# The runs a study is made of, as RUN:SEED pairs: each seed's folder, or $(RUN) for one seed.
+ENGINE_PAIRS = $(if $(SEED_LIST),$(foreach s,$(SEED_LIST),data/runs/seed-$(s):$(s)),$(RUN):$(SEED))
+
+.PHONY: merge
+merge: build/bnlab build/bnagg
+	@BNFLAGS='$(BNFLAGS)' scripts/merge.sh $(BNQ) $(if $(SEED_LIST),--out $(SEEDS_RUN)) $(ENGINE_PAIRS)
+
+# ENGINE=slurm: the cluster makes every training file before make looks at any of them (make
+# reads a file's time once, when it first meets it, so the cluster's work must come first): while
+# this Makefile is read, a sub-make builds bnlab and bnagg, then the engine submits and follows the
+# jobs; then this make finds the trainings up to date and renders the pages here. Sub-makes (one
+# per seed's page) never submit again; make -n / -q submit nothing.
+ENGINE_GOALS := $(filter train seeds report run,$(MAKECMDGOALS))
+# make report/train/run SEEDS="3 7" also makes $(RUN) (seed $(SEED)): on the cluster too
+ENGINE_ALSO  := $(if $(filter-out seeds,$(ENGINE_GOALS)),$(if $(filter $(RUN),$(SEED_RUNS)),,--also $(RUN):$(SEED)))
+ifeq ($(ENGINE)-$(MAKELEVEL),slurm-0)
+ifneq ($(ENGINE_GOALS),)
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS))),)
+ENGINE_RC := $(shell $(MAKE) --no-print-directory build/bnlab build/bnagg ENGINE=local >/dev/null && \
+  BNFLAGS='$(BNFLAGS)' SPLIT='$(SPLIT)' SLURM_FLAGS='$(SLURM_FLAGS)' QUIET='$(QUIET)' \
+  scripts/engine-slurm.sh submit $(if $(SEED_LIST),--out $(SEEDS_RUN) $(ENGINE_ALSO)) $(ENGINE_PAIRS) >&2; echo $$?)
+$(if $(filter 0,$(ENGINE_RC)),,$(error ENGINE=slurm: the cluster run did not complete (see above); nothing rendered))
+endif
+endif
+endif
