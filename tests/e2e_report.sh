@@ -309,7 +309,9 @@ check_html() {
   res=$(awk -v run="$r" -f "$tmp/oracle.awk" "$page") || fail "$page: a number differs from the data (above)"
   n=${res%% *}
   [ "$n" -ge "$min" ] || fail "$page: only $n annotated values (expected at least $min)"
+  # (a verdict file may only decide which sentences the page keeps: {{if}} shows no value)
   for f in $files; do
+    case $f in *_verdict.tsv) continue ;; esac
     case " ${res#* } " in *" $f "*) ;; *) fail "$page shows nothing from $f" ;; esac
   done
   for id in $ids; do
