@@ -32,7 +32,7 @@ SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(
 # across-seed statistics). Editing the report side never reruns an experiment.
 CORE_SRC := src/common.c src/layers.c src/net.c src/gradcheck.c src/optim.c src/solver.c \
             src/data.c src/runner.c src/exp_checks.c src/exp_training.c
-REP_SRC  := src/tsv.c src/render.c src/aggregate.c
+REP_SRC  := src/tsv.c src/render.c src/aggregate.c src/compare_rank.c
 LIB_SRC  := $(CORE_SRC) $(REP_SRC)
 CORE_OBJ := $(CORE_SRC:src/%.c=build/obj/%.o)
 REP_OBJ  := $(REP_SRC:src/%.c=build/obj/%.o)

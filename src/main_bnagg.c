@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "aggregate.h"
 #include "common.h"
+#include "compare_rank.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -315,7 +316,7 @@ static void concat_runs(const char *dir, char **runs, int nruns, const run_info 
 }
 
 /* Experiment 6 seed by seed: over the scales of each run, each net's mean best validation
- * accuracy and its population standard deviation across the scales (the single-seed page's
+ * accuracy and its sample standard deviation (n - 1) across the scales (the single-seed page's
  * measure of how much a net depends on the scale), and at how many scales batchnorm's is
  * higher, lower or equal. */
 static void sweep_by_seed(const char *dir, char **runs, int nruns, const run_info *ri)
@@ -346,7 +347,7 @@ static void sweep_by_seed(const char *dir, char **runs, int nruns, const run_inf
             double mean = n ? sum / (double)n : NAN;
             for (long r = 0; r < t->nrows; r++) if (isfinite(x[k][r])) ss += (x[k][r] - mean) * (x[k][r] - mean);
             bn_fmt(b[2 * k], 64, mean);
-            bn_fmt(b[2 * k + 1], 64, n ? sqrt(ss / (double)n) : NAN);
+            bn_fmt(b[2 * k + 1], 64, n > 1 ? sqrt(ss / (double)(n - 1)) : n ? 0.0 : NAN);
         }
         bn_out_printf(&f, "%d\t%s\t%ld\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n", i, ri[i].seed, t->nrows, b[0], b[1], b[2], b[3],
                       pr.wins, pr.losses, pr.ties);
@@ -409,6 +410,9 @@ static int cmd_seeds(const char *dir, char **runs, int nruns)
     agg_epoch_loss(dir, runs, nruns);
     concat_runs(dir, runs, nruns, ri, "exp5_deepnet.tsv", "exp5_deepnet_by_seed.tsv");
     sweep_by_seed(dir, runs, nruns, ri);
+    char sdir[4200];
+    snprintf(sdir, sizeof sdir, "%s/report", dir);
+    if (bn_section_links(dir, "run_sections.tsv", sdir, runs, NULL, nruns, why, sizeof why)) bn_die(1, "%s", why);
 
     /* written last: its presence means the aggregation finished. `page` is each run's report
      * page relative to this folder's report page. */
@@ -621,6 +625,10 @@ static int cmd_compare(const char *dir, const char *A, const char *B)
                   ia.dirty, ib.dirty, ka, kb);
     bn_out_commit(&f);
 
+    char err[1200], *ab[] = {(char *)A, (char *)B};
+    const char *labels[] = {"A", "B"};
+    if (bn_compare_rank(dir, A, B, err, sizeof err) || bn_section_links(dir, "compare_sections.tsv", dir, ab, labels, 2, err, sizeof err))
+        bn_die(1, "%s", err);
     /* written last: its presence means the comparison finished */
     bn_out_open(&f, dir, "compare.info.tsv");
     bn_out_printf(&f, "key\tvalue\na\t%s\nb\t%s\nfiles_different\t%d\nfiles_compared\t%d\nfiles_identical\t%d\n"
