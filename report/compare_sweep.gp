@@ -36,13 +36,13 @@ panel = 'if (nfin == 0) { set yrange [ylo:yhi]; set label 1 "no finite values" a
   else { set yrange [*:*]; unset label 1 }; set label 2 note at graph 0.02, 0.95 left tc rgb "#aa0000"'
 
 set logscale x 10
-set format x "10^{%L}"
+set format x "1e%L"
 set xlabel "Weight initialisation scale"
 set multiplot layout 3,1 margins 0.12, 0.97, 0.05, 0.89 spacing 0, 0.125
 
 f(v) = fin(v); ylo = 0; yhi = 1
 do for [M in "best_val best_train final_loss"] {
-  if (M eq "final_loss") { f(v) = pos(v); ylo = 1; yhi = 10; set logscale y 10; set format y "10^{%L}" }
+  if (M eq "final_loss") { f(v) = pos(v); ylo = 1; yhi = 10; set logscale y 10; set format y "1e%L" }
   @finite_count
   @panel
   set title (M eq "best_val" ? "Best validation accuracy" : M eq "best_train" ? "Best training accuracy" : "Final training loss")

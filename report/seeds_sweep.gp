@@ -36,7 +36,7 @@ empty_panel = 'set yrange [ylo:yhi]; set label 1 "no finite values" at graph 0.5
 full_panel = 'set yrange [*:*]; unset label 1'
 
 set logscale x 10
-set format x "10^{%L}"
+set format x "1e%L"
 # the scales' range, a little wider (the baseline's points sit right of their scale)
 stats sweep using "weight_scale" nooutput
 set xrange [STATS_min / 10 ** 0.1 : STATS_max * 10 ** 0.15]
@@ -65,7 +65,7 @@ cols = "batchnorm_final_loss_mean baseline_final_loss_mean"
 @finite_count
 if (nfin == 0) { @empty_panel } else { @full_panel }
 set logscale y 10
-set format y "10^{%L}"
+set format y "1e%L"
 set title "Final training loss"
 B = "batchnorm_final_loss"; R = "baseline_final_loss"
 plot sweep using "weight_scale":(m(B)):(mn(B)):(mx(B)) with yerrorbars ls 3 notitle, \

@@ -2,12 +2,13 @@
 # Install the Debian 12 packages bnlab needs, if any are missing.
 # usage: scripts/deps.sh build|report|test|all
 #   build: compile bnlab; report: build + gnuplot, cmark-gfm, fonts (make report);
-#   test: what the tests add (cmocka, valgrind, clang for the fuzzers); all: everything
+#   test: what the tests add (cmocka, valgrind, clang for the fuzzers, headless Chromium with
+#   Selenium and pdftotext for the browser test); all: everything
 # As root it runs apt-get; otherwise it prints the exact command to run and exits 1.
 set -eu
 
 build="gcc make pkg-config libc6-dev libgsl-dev libopenblas-dev zlib1g-dev"
-testpk="libcmocka-dev valgrind clang libclang-rt-14-dev"
+testpk="libcmocka-dev valgrind clang libclang-rt-14-dev chromium chromium-driver python3-selenium poppler-utils"
 report="gnuplot-nox libcmark-gfm-dev libcmark-gfm-extensions-dev fonts-dejavu-core"
 
 case "${1:-all}" in

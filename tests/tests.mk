@@ -9,13 +9,20 @@
 #   make fuzz       libFuzzer targets for the CIFAR-10 reader, the IDX reader and the report
 #                   renderer, FUZZ_TIME seconds each (default 60), each on a copy of its seed
 #                   corpus in tests/fuzz/corpus/; logs and any crashing input in build/fuzz/
-.PHONY: badinput sanitize valgrind fuzz
+#   make browser-test  the seed, several-seed and compare pages, built with small settings in a copy
+#                   of the tree, in headless Chromium at 1280 and 390 px (tests/browser_test.py);
+#                   part of `make test`
+.PHONY: badinput sanitize valgrind fuzz browser-test
 
 # the sanitizer build of bnlab is part of the tests too (about 50 s)
 test: badinput sanitize
 
 badinput: build/bnlab
 	@tests/badinput.sh
+
+test: browser-test
+browser-test: build/bnlab build/bnagg build/bnreport | $(DEPS_TEST)
+	@tests/browser_test.py
 
 # --- AddressSanitizer + UndefinedBehaviorSanitizer build of the program (objects: Makefile's build/asan rule)
 build/bnlab-asan: build/asan/main_bnlab.o $(LIB_SRC:src/%.c=build/asan/%.o)
