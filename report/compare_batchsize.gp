@@ -4,7 +4,7 @@
 # is the black point in every panel. Run A in solid lines with filled markers, run B dashed with open markers.
 # usage: gnuplot -c report/compare_batchsize.gp RUN_A RUN_B OUTPUT.svg
 # Reads exp7_batchsize.tsv of each run by column name. A run without it is left out and the
-# panels say so (runs made before experiment 7 existed); non-finite values become gaps.
+# panels say so (runs made before the batch-size study existed); non-finite values become gaps.
 if (ARGC != 3) { print "usage: gnuplot -c compare_batchsize.gp RUN_A RUN_B OUTPUT.svg"; exit status 2 }
 dirA = ARG1; dirB = ARG2
 
@@ -18,7 +18,7 @@ fin(v) = (v == v && abs(v) < 1e300) ? v : NaN
 have(f) = int(system(sprintf("test -s '%s' && echo 1 || echo 0", f)))
 file(R) = (R eq "A" ? dirA : dirB) . "/exp7_batchsize.tsv"
 rs = (have(file("A")) ? "A " : "") . (have(file("B")) ? "B" : "")
-note = (have(file("A")) ? "" : "no experiment 7 data in A  ") . (have(file("B")) ? "" : "no experiment 7 data in B")
+note = (have(file("A")) ? "" : "no batch-size data in A  ") . (have(file("B")) ? "" : "no batch-size data in B")
 is(N) = strcol("norm") eq N
 
 set style line 1 lc rgb c_layernorm lw 2 pt 7 ps 1.0

@@ -17,7 +17,7 @@
  *            around it, %% for a percent sign) | %s (the text as written; the default)
  *          | sign:NEG:ZERO:POS (a word chosen by the value's sign)
  *          | link or link:TEXT (a Markdown link to the value, a relative path of letters,
- *            digits and . _ / -; its text is TEXT, or the path itself)
+ *            digits and . _ / - #; its text is TEXT, or the path itself)
  *            for table(), one format per column or one for all, separated by commas.
  *   {{?QUERY}} at the start of a line keeps the rest of the line when QUERY's value is
  *   non-zero and drops the whole line when it is zero (e.g. a warning shown only if needed).
@@ -25,7 +25,7 @@
  *   (or after {{else}}) only when QUERY is non-zero (zero); they nest. Placeholders in lines
  *   that are dropped are not evaluated, so a block can use a data file that may be absent.
  *
- * min, max, mean, std (population), sum, argmin and argmax use the finite values of the
+ * min, max, mean, std (sample, divisor n - 1), sum, argmin and argmax use the finite values of the
  * selected rows and fail when there are none; count counts the selected rows (COL may be
  * "*"), nonfinite the non-finite values among them; list joins the selected cells with ", "
  * ("none" if no row is selected). Any query that finds no value is an error, never an empty
@@ -499,7 +499,8 @@ static int eval_term(ctx *c, const char *src, val *v, const char *list_fmt, bn_b
                         if (isfinite(x)) ss += (x - mean) * (x - mean);
                     }
                 }
-                v->num = agg == A_MEAN ? mean : sqrt(ss / (double)nfin);
+                /* std: the sample standard deviation (n - 1), as bnagg's; 0 for one value */
+                v->num = agg == A_MEAN ? mean : nfin > 1 ? sqrt(ss / (double)(nfin - 1)) : 0.0;
             } else {
                 cell_val(t, at, out, v);
             }

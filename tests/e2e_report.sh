@@ -160,7 +160,7 @@ function term(t,    fn, inner, F, nf, i, f, c, n, x, best, at, sum, cnt, nfin, m
   else if (fn == "std") {
     mean = sum / nfin; ss = 0
     for (i = 1; i <= n; i++) { x = cell[f, S[i], c]; if (!nonfin(x)) ss += (x - mean) ^ 2 }
-    V = sqrt(ss / nfin)
+    V = nfin > 1 ? sqrt(ss / (nfin - 1)) : 0
   } else if (fn == "argmax" || fn == "argmin") {
     if (!((f, F[4]) in col)) die("no column " F[4] " in " f)
     settext(cell[f, at, col[f, F[4]]])
@@ -528,10 +528,9 @@ cp -a "$runs/seed-1" "$tmp/same"
 mkt compare A=1 B="$tmp/same" > "$tmp/cmp3.log" 2>&1 || { cat "$tmp/cmp3.log"; fail "make compare of a run with its copy failed"; }
 cds=$tree/data/compare/seed-1-vs-$(printf '%s' "$tmp/same" | tr -c 'A-Za-z0-9._-' '_' | sed 's/^[._]*//')
 check_html "$cds/index.html" "$cds" 20 none "compare.info.tsv compare_runs.info.tsv" "the-runs what-changed"
-grep -q "The two runs gave identical results" "$cds/index.html" || fail "$cds/index.html does not say the runs are identical"
 awk -F '\t' 'NR > 1 && $2 != "identical" { exit 1 }' "$cds/compare_files.tsv" || fail "a run and its copy: not every file is identical"
 grep -q "The two runs gave identical results" "$cds/index.html" || fail "$cds/index.html does not say the runs are identical"
-grep -q "exp6_sweep.tsv</code>: identical" "$cds/index.html" || fail "$cds/index.html does not flag exp6_sweep.tsv identical"
+if grep -q "exp6_sweep.tsv" "$cds/index.html"; then fail "$cds/index.html lists files of identical runs (one line is enough)"; fi
 
 # a run of an older version of the code, without experiment 7: the page says what is missing
 cp -a "$runs/seed-0" "$tmp/old"
@@ -541,7 +540,7 @@ cdo=$tree/data/compare/$(printf '%s' "$tmp/old" | tr -c 'A-Za-z0-9._-' '_' | sed
 check_html "$cdo/index.html" "$cdo" 20 "compare_deepnet.svg compare_sweep.svg" "compare.info.tsv compare_files.tsv" "$cmpids"
 grep -q "exp7_batchsize.tsv.only in B" "$cdo/compare_files.tsv" || fail "compare_files.tsv does not list exp7_batchsize.tsv as only in B"
 grep -q "only in B</span></strong>, so it is not compared" "$cdo/index.html" || fail "$cdo/index.html does not say experiment 7 is in B only"
-grep -q "no experiment 7 data in A" "$cdo/compare_batchsize.svg" || fail "compare_batchsize.svg does not say A has no experiment 7 data"
+grep -q "no batch-size data in A" "$cdo/compare_batchsize.svg" || fail "compare_batchsize.svg does not say A has no batch-size data"
 say "make compare: two seeds, a run with its copy (all identical), a run without experiment 7"
 
 stamp "$tree/data" > "$tmp/t5"

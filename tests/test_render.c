@@ -158,8 +158,8 @@ static void aggregates_use_finite_values(void **state)
     expect(f, "{{count(sweep.tsv:*)}} {{count(sweep.tsv:*:base<=0.12)}} {{count(sweep.tsv:*:point>5)}}", "3 1 0");
     expect(f, "{{min(sweep.tsv:bn)}} {{max(sweep.tsv:bn)}} {{sum(sweep.tsv:point)}}", "0.16 0.31 3");
     expect(f, "{{mean(sweep.tsv:bn)|%.4f}}", "0.2400");
-    /* population std of 0.25, 0.31, 0.16 */
-    expect(f, "{{std(sweep.tsv:bn)|%.6f}}", "0.061644");
+    /* sample std (n - 1) of 0.25, 0.31, 0.16: sqrt((0.01^2 + 0.07^2 + 0.08^2) / 2) = sqrt(0.0057) */
+    expect(f, "{{std(sweep.tsv:bn)|%.6f}}", "0.075498");
     /* loss holds 2.3, nan, inf: one finite value, two non-finite */
     expect(f, "{{mean(sweep.tsv:loss)}} {{nonfinite(sweep.tsv:loss)}}", "2.3 2");
     expect(f, "{{argmax(sweep.tsv:bn::ws)}} {{argmin(sweep.tsv:bn::name)}}", "0.01 gamma");
