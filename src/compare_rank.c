@@ -86,9 +86,9 @@ static const struct {
     const char *col, *label;
     int noise;
 } metrics[] = {
-    {"best_val", "best validation accuracy", NOISE_VAL},
-    {"best_train", "best training accuracy", NOISE_TRAIN},
-    {"final_loss", "final training loss", NOISE_LOSS},
+    {"best_val", "best val. accuracy", NOISE_VAL},
+    {"best_train", "best train accuracy", NOISE_TRAIN},
+    {"final_loss", "final loss", NOISE_LOSS},
 };
 
 typedef struct {
@@ -247,9 +247,9 @@ static int rank_exp(int e, side *sa, side *sb, ranked **rows, long *nrows, long 
                 int ca = bn_tsv_col(&sa->sum, x.column), cb = bn_tsv_col(&sb->sum, x.column);
                 if (ca < 0 || cb < 0 || bn_tsv_num(&sa->sum, r, ca, &x.a) || bn_tsv_num(&sb->sum, q, cb, &x.b)) continue;
                 double w;
-                if (ws >= 0 && !bn_tsv_num(&sa->sum, r, ws, &w) && e == 1) snprintf(x.setting, sizeof x.setting, "weight scale %.3g", w);
+                if (ws >= 0 && !bn_tsv_num(&sa->sum, r, ws, &w) && e == 1) snprintf(x.setting, sizeof x.setting, "sweep, scale %.3g", w);
                 else if (!exps[e].per_net) snprintf(x.setting, sizeof x.setting, "batch size %.60s", cells[1]);
-                else snprintf(x.setting, sizeof x.setting, "-");
+                else snprintf(x.setting, sizeof x.setting, "%s", exps[e].name);
                 char na[96], nb[96];
                 x.se_a = se_of(sa, e, (int)m, cells, x.net, x.a, na, sizeof na);
                 x.se_b = se_of(sb, e, (int)m, cells, x.net, x.b, nb, sizeof nb);
