@@ -1,8 +1,9 @@
-# seeds_deepnet.gp - experiment 5 over several seeds: the deep net with and without batchnorm,
-# three stacked panels, each curve the mean over the seeds with a band spanning the observed range
-# (lowest to highest seed; a band of +-1 sd would reach below the lowest seed with 3 seeds): training loss (averaged over each epoch's iterations, drawn at the middle of the
-# epoch, with the per-iteration mean over the seeds as faint dots), training accuracy and
-# validation accuracy per epoch.
+# seeds_deepnet.gp - the deep net with and without batchnorm over several seeds, three stacked
+# panels, each curve the mean over the seeds with a band spanning the observed range (lowest to
+# highest seed; a band of +-1 sd would reach below the lowest seed with 3 seeds): training loss
+# (averaged over each epoch's iterations, drawn at the middle of the epoch, with the
+# per-iteration mean over the seeds as faint dots), training accuracy and validation accuracy
+# per epoch; one legend above them.
 # usage: gnuplot -c report/seeds_deepnet.gp SEEDS_FOLDER OUTPUT.svg
 # Reads SEEDS_FOLDER/exp5_deepnet_epoch_loss_seeds.tsv, exp5_deepnet_loss_seeds.tsv and
 # exp5_deepnet_acc_seeds.tsv (written by bnagg seeds) by column name. Non-finite values become
