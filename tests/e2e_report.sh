@@ -483,6 +483,20 @@ awk -F '\t' '
   }
   END { if (bad || rows == 0) exit 1 }' "$runs/seed-0/exp6_sweep.tsv" "$runs/seed-1/exp6_sweep.tsv" "$sr/exp6_sweep_seeds.tsv" ||
   fail "bnagg seeds: the statistics differ from those recomputed from the runs"
+# Seed by seed, each net's spread across the scales is the sample sd (divisor scales - 1), as
+# every sd on these pages: recomputed from seed 0's sweep file.
+awk -F '\t' '
+  function near(x, y) { d = x - y; if (d < 0) d = -d; return d <= 1e-12 * (x < 0 ? -x : x) + 1e-15 }
+  FNR == 1 { f++; for (i = 1; i <= NF; i++) c[f, $i] = i; next }
+  f == 1 { v[++n] = $c[1, "batchnorm_best_val"]; s += v[n]; next }
+  $c[2, "seed"] == 0 {
+    m = s / n; for (i = 1; i <= n; i++) ss += (v[i] - m) ^ 2; sd = sqrt(ss / (n - 1))
+    if (!near($c[2, "batchnorm_best_val_scale_sd"], sd)) {
+      printf "e2e-report: FAIL: exp6_sweep_by_seed.tsv seed 0: sd %s, recomputed %.17g (n - 1)\n", $c[2, "batchnorm_best_val_scale_sd"], sd > "/dev/stderr"; bad = 1 }
+    rows++
+  }
+  END { if (bad || rows != 1) exit 1 }' "$runs/seed-0/exp6_sweep.tsv" "$sr/exp6_sweep_by_seed.tsv" ||
+  fail "bnagg seeds: the spread across the scales is not the sample sd"
 say "the statistics over the seeds match those recomputed from the two runs"
 
 stamp "$tree/data" > "$tmp/t1"
