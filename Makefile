@@ -64,7 +64,8 @@ BASE_SRC := src/error.c src/alloc.c src/outfile.c src/readfile.c src/number.c sr
 CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/options.c src/layers.c src/net.c src/gradcheck.c src/netcheck.c \
             src/optim.c src/solver.c src/data.c src/runner.c src/exp_checks.c src/exp_training.c \
             src/exp_activations.c src/parts.c
-REP_SRC  := src/tsv.c src/render.c src/excerpt.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c
+REP_SRC  := src/tsv.c src/render.c src/excerpt.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c \
+            src/compare_rank.c
 BASE_OBJ := $(BASE_SRC:src/%.c=build/obj/%.o)
 LIB_SRC  := $(CORE_SRC) $(REP_SRC)
 CORE_OBJ := $(CORE_SRC:src/%.c=build/obj/%.o)

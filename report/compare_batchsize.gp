@@ -1,14 +1,15 @@
-# compare_batchsize.gp - experiment 7 in two runs A and B, overlaid: best training accuracy (top)
-# and best validation accuracy (bottom) against the batch size, for the batchnorm nets (left) and
-# the layernorm nets (right); the baseline (no normalisation, one batch size) is the black point
-# in every panel. Run A in solid lines with filled markers, run B dashed with open markers.
+# compare_batchsize.gp - the batch-size study in two runs A and B, overlaid, four panels in one
+# column: best training accuracy of the batchnorm and the layernorm nets, then their best
+# validation accuracy, against the batch size; the baseline (no normalisation, one batch size)
+# is the black point in every panel. Run A in solid lines with filled markers, run B dashed with open markers.
 # usage: gnuplot -c report/compare_batchsize.gp RUN_A RUN_B OUTPUT.svg
 # Reads exp7_batchsize.tsv of each run by column name. A run without it is left out and the
-# panels say so (runs made before experiment 7 existed); non-finite values become gaps.
+# panels say so (runs made before the batch-size study existed); non-finite values become gaps.
 if (ARGC != 3) { print "usage: gnuplot -c compare_batchsize.gp RUN_A RUN_B OUTPUT.svg"; exit status 2 }
 dirA = ARG1; dirB = ARG2
 
-set terminal svg size 1000,820 font "DejaVu Sans,14" background "white"
+load system("dirname '" . ARG0 . "'") . "/style.gp"
+eval style_term(720, 1500)
 set output ARG3
 set datafile separator "\t"
 set datafile columnheaders
@@ -17,23 +18,21 @@ fin(v) = (v == v && abs(v) < 1e300) ? v : NaN
 have(f) = int(system(sprintf("test -s '%s' && echo 1 || echo 0", f)))
 file(R) = (R eq "A" ? dirA : dirB) . "/exp7_batchsize.tsv"
 rs = (have(file("A")) ? "A " : "") . (have(file("B")) ? "B" : "")
-note = (have(file("A")) ? "" : "no experiment 7 data in A  ") . (have(file("B")) ? "" : "no experiment 7 data in B")
+note = (have(file("A")) ? "" : "no batch-size data in A  ") . (have(file("B")) ? "" : "no batch-size data in B")
 is(N) = strcol("norm") eq N
 
-set style line 1 lc rgb "#009E73" lw 2 pt 7 ps 0.9
-set style line 3 lc rgb "#009E73" lw 2 dt 2 pt 6 ps 1.0
-set style line 2 lc rgb "#000000" lw 2 pt 5 ps 0.9
-set style line 4 lc rgb "#000000" lw 2 dt 2 pt 4 ps 1.1
-set grid lc rgb "#dddddd" lw 1
-set border lc rgb "#444444"
+set style line 1 lc rgb c_layernorm lw 2 pt 7 ps 1.0
+set style line 3 lc rgb c_layernorm lw 2 dt 2 pt 6 ps 1.1
+set style line 2 lc rgb c_none lw 2 pt 5 ps 1.0
+set style line 4 lc rgb c_none lw 2 dt 2 pt 4 ps 1.2
 unset key
 
 set logscale x 2
-set xlabel "Batch size"
 set offsets graph 0.08, graph 0.08, 0, 0
-# panel row r (0 top), column c (0 left), placed by its margins on the screen
-place = 'set lmargin at screen 0.09 + c * 0.49; set rmargin at screen 0.48 + c * 0.49; \
-  set tmargin at screen 0.95 - r * 0.47; set bmargin at screen 0.64 - r * 0.47'
+# panel k = 2 r + c (0 top), one column of four so that a phone shows each at full width
+place = 'k = 2 * r + c; set lmargin at screen 0.12; set rmargin at screen 0.97; \
+  set tmargin at screen 0.90 - k * 0.225; set bmargin at screen 0.75 - k * 0.225; \
+  if (k == 3) { set xlabel "Batch size" } else { unset xlabel }'
 set multiplot
 
 r = 0
@@ -47,7 +46,6 @@ do for [M in "best_train best_val"] {
   if (nfin == 0) { set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888" } \
   else { pad = (ymax - ymin) * 0.08 + 0.005; set yrange [ymin - pad : ymax + pad]; unset label 1 }
   set label 2 note at graph 0.02, 0.95 left tc rgb "#aa0000"
-  set ylabel (M eq "best_val" ? "Best val. accuracy" : "Best train accuracy")
   c = 0
   do for [N in "batchnorm layernorm"] {
     @place
@@ -60,11 +58,11 @@ do for [M in "best_train best_val"] {
   r = r + 1
 }
 
-# one legend for the four panels, under them
-set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen 0.06; set bmargin at screen 0.0
+# one legend for the four panels, above them
+set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen 1.0; set bmargin at screen 0.93
 unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid; unset label 1; unset label 2
 unset logscale x; set xrange [0:1]; set yrange [0:1]; set offsets 0, 0, 0, 0
-set key center center horizontal maxcols 4 Left reverse samplen 2.5 width 0
+set key center center horizontal maxcols 2 Left reverse samplen 2.5 width 0
 plot NaN with linespoints ls 1 title "A: normalised", NaN with linespoints ls 3 title "B: normalised", \
      NaN with points ls 2 title "A: baseline", NaN with points ls 4 title "B: baseline"
 

@@ -7,7 +7,8 @@
 if (ARGC != 3) { print "usage: gnuplot -c compare_deepnet.gp RUN_A RUN_B OUTPUT.svg"; exit status 2 }
 dirA = ARG1; dirB = ARG2
 
-set terminal svg size 900,1200 font "DejaVu Sans,14" background "white"
+load system("dirname '" . ARG0 . "'") . "/style.gp"
+eval style_term(720, 1260)
 set output ARG3
 set datafile separator "\t"
 set datafile columnheaders
@@ -20,14 +21,13 @@ runs_with(name) = (have(file("A", name)) ? "A " : "") . (have(file("B", name)) ?
 missing(name) = (have(file("A", name)) ? "" : "no data in A  ") . (have(file("B", name)) ? "" : "no data in B")
 
 # line styles: 1 A batchnorm, 2 A baseline, 3 B batchnorm, 4 B baseline
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.7
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.6
-set style line 3 lc rgb "#0072B2" lw 2 dt 2 pt 6 ps 0.8
-set style line 4 lc rgb "#D55E00" lw 2 dt 2 pt 4 ps 0.7
+set style line 1 lc rgb c_batchnorm lw 2 pt 7 ps 0.9
+set style line 2 lc rgb c_baseline lw 2 pt 5 ps 0.8
+set style line 3 lc rgb c_batchnorm lw 2 dt 2 pt 6 ps 1.0
+set style line 4 lc rgb c_baseline lw 2 dt 2 pt 4 ps 0.9
 ls_of(R, net) = (R eq "A" ? 0 : 2) + (net eq "batchnorm" ? 1 : 2)
-set grid lc rgb "#dddddd" lw 1
-set border lc rgb "#444444"
-set key at graph 1.02, 0.5 left center vertical Left reverse samplen 2.5 spacing 1.3
+# one legend, above the three panels (a legend beside them would take a third of a phone's width)
+set key at screen 0.5, 0.995 center top horizontal maxcols 2 Left reverse samplen 2.5 width 1
 
 # nfin: finite values of columns `cols` in `name` over the runs in `rs`; ymin, ymax their range
 finite_count = 'nfin = 0; ymin = 1e300; ymax = -1e300; \
@@ -39,7 +39,7 @@ panel = 'if (nfin == 0) { set yrange [0:1]; set label 1 "no finite values" at gr
   set label 2 missing(name) at graph 0.02, 0.95 left tc rgb "#aa0000"'
 nets = "batchnorm baseline"
 
-set multiplot layout 3,1 margins 0.1, 0.78, 0.05, 0.96 spacing 0, 0.11
+set multiplot layout 3,1 margins 0.12, 0.97, 0.05, 0.89 spacing 0, 0.125
 
 # 1. training loss, every iteration (thin lines: four noisy curves stay readable)
 name = "exp5_deepnet_loss.tsv"; rs = runs_with(name); cols = nets
@@ -48,16 +48,17 @@ name = "exp5_deepnet_loss.tsv"; rs = runs_with(name); cols = nets
 if (nfin > 0 && ymin > 0 && ymax / ymin > 100) { set logscale y } else { unset logscale y }
 set title "Training loss"
 set xlabel "Iteration"
-set ylabel "Loss"
+unset ylabel   # the panel titles say what is plotted: no room for a rotated label on a phone
 plot for [R in rs] for [N in nets] file(R, name) using "iteration":(fin(column(N))) with lines ls ls_of(R, N) lw 1 \
        title sprintf("%s: %s", R, N), \
      NaN notitle
 unset logscale y
+unset key
 
 # 2. and 3. training and validation accuracy at each check
 name = "exp5_deepnet_acc.tsv"; rs = runs_with(name)
 set xlabel "Epoch"
-set ylabel "Accuracy"
+
 do for [C in "train val"] {
   cols = sprintf("batchnorm_%s baseline_%s", C, C)
   @finite_count

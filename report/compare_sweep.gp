@@ -8,7 +8,8 @@
 if (ARGC != 3) { print "usage: gnuplot -c compare_sweep.gp RUN_A RUN_B OUTPUT.svg"; exit status 2 }
 dirA = ARG1; dirB = ARG2
 
-set terminal svg size 900,1200 font "DejaVu Sans,14" background "white"
+load system("dirname '" . ARG0 . "'") . "/style.gp"
+eval style_term(720, 1260)
 set output ARG3
 set datafile separator "\t"
 set datafile columnheaders
@@ -20,14 +21,13 @@ file(R) = (R eq "A" ? dirA : dirB) . "/exp6_sweep.tsv"
 rs = (have(file("A")) ? "A " : "") . (have(file("B")) ? "B" : "")
 note = (have(file("A")) ? "" : "no data in A  ") . (have(file("B")) ? "" : "no data in B")
 
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.8
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.7
-set style line 3 lc rgb "#0072B2" lw 2 dt 2 pt 6 ps 0.9
-set style line 4 lc rgb "#D55E00" lw 2 dt 2 pt 4 ps 0.8
+set style line 1 lc rgb c_batchnorm lw 2 pt 7 ps 0.9
+set style line 2 lc rgb c_baseline lw 2 pt 5 ps 0.8
+set style line 3 lc rgb c_batchnorm lw 2 dt 2 pt 6 ps 1.0
+set style line 4 lc rgb c_baseline lw 2 dt 2 pt 4 ps 0.9
 ls_of(R, net) = (R eq "A" ? 0 : 2) + (net eq "batchnorm" ? 1 : 2)
-set grid lc rgb "#dddddd" lw 1
-set border lc rgb "#444444"
-set key at graph 1.02, 0.5 left center vertical Left reverse samplen 2.5 spacing 1.3
+# one legend, above the three panels (a legend beside them would take a third of a phone's width)
+set key at screen 0.5, 0.995 center top horizontal maxcols 2 Left reverse samplen 2.5 width 1
 nets = "batchnorm baseline"
 
 finite_count = 'nfin = 0; do for [R in rs] { do for [N in nets] { undefine STATS_records; \
@@ -36,20 +36,20 @@ panel = 'if (nfin == 0) { set yrange [ylo:yhi]; set label 1 "no finite values" a
   else { set yrange [*:*]; unset label 1 }; set label 2 note at graph 0.02, 0.95 left tc rgb "#aa0000"'
 
 set logscale x 10
-set format x "10^{%L}"
+set format x "1e%L"
 set xlabel "Weight initialisation scale"
-set multiplot layout 3,1 margins 0.1, 0.78, 0.05, 0.96 spacing 0, 0.11
+set multiplot layout 3,1 margins 0.12, 0.97, 0.05, 0.89 spacing 0, 0.125
 
 f(v) = fin(v); ylo = 0; yhi = 1
 do for [M in "best_val best_train final_loss"] {
-  if (M eq "final_loss") { f(v) = pos(v); ylo = 1; yhi = 10; set logscale y 10; set format y "10^{%L}" }
+  if (M eq "final_loss") { f(v) = pos(v); ylo = 1; yhi = 10; set logscale y 10; set format y "1e%L" }
   @finite_count
   @panel
-  set title (M eq "best_val" ? "Best validation accuracy" : M eq "best_train" ? "Best training accuracy" : "Final training loss") . " vs weight initialisation scale"
-  set ylabel (M eq "best_val" ? "Best val. accuracy" : M eq "best_train" ? "Best train accuracy" : "Final training loss")
+  set title (M eq "best_val" ? "Best validation accuracy" : M eq "best_train" ? "Best training accuracy" : "Final training loss")
   plot for [R in rs] for [N in nets] file(R) using "weight_scale":(f(column(N . "_" . M))) with linespoints ls ls_of(R, N) \
          title sprintf("%s: %s", R, N), \
        NaN notitle
+  unset key
 }
 
 unset multiplot

@@ -4,6 +4,9 @@
 #   fig_h_narrow      height of the narrow drawing (600 px wide, for phones), optional
 #   layout            "wide" (default) or "narrow": scripts take it as their last argument
 #   load style_dir . "/style.gp", with style_dir = system("dirname '" . ARG0 . "'")
+# The several-seed and compare pages' scripts draw one column 720 px wide with 20 px text (shown
+# at its own width on a wide screen: 20 CSS px; scaled to a ~342 px phone column: 9.5 px), set
+# with `eval style_term(720, H)` after loading this file, and name their colours c_*.
 # Legibility: text of f px drawn in a W px wide SVG shows at f * shown / W CSS px. The wide
 # drawing uses 15 px, so it stays >= 12 px when shown at >= 0.8 W (a 900 px drawing in the
 # ~950 px content column of a 1280 px window); the narrow one is 600 px wide with 17 px text,
@@ -11,11 +14,15 @@
 # labels are plain numbers (no superscripts, which enhanced text draws at 0.8 of the font size).
 if (!exists("layout")) { layout = "wide" }
 narrow = (layout eq "narrow")
-if (!exists("fig_h_narrow")) { fig_h_narrow = fig_h }
-font_px = narrow ? 17 : 15
-svg_w = narrow ? 600 : fig_w
-svg_h = narrow ? fig_h_narrow : fig_h
-eval sprintf('set terminal svg size %d,%d fixed enhanced font "DejaVu Sans,%d" background "white"', svg_w, svg_h, font_px)
+style_font = "DejaVu Sans"
+style_term(w, h) = sprintf('set terminal svg size %d,%d font "%s,20" background "white"', w, h, style_font)
+if (exists("fig_w")) {
+    if (!exists("fig_h_narrow")) { fig_h_narrow = fig_h }
+    font_px = narrow ? 17 : 15
+    svg_w = narrow ? 600 : fig_w
+    svg_h = narrow ? fig_h_narrow : fig_h
+    eval sprintf('set terminal svg size %d,%d fixed enhanced font "%s,%d" background "white"', svg_w, svg_h, style_font, font_px)
+}
 set datafile separator "\t"
 set datafile columnheaders
 
@@ -28,6 +35,7 @@ pos(v) = (v == v && v > 0 && v < 1e300) ? v : NaN
 # 9 the baseline where colours mean batch sizes (or scales, 11..16); 31/32 small points for
 # per-iteration curves (batchnorm, baseline);
 # 20 a reference line (ln 10); 21 the second run of a comparison.
+c_batchnorm = "#0072B2"; c_baseline = "#D55E00"; c_layernorm = "#009E73"; c_none = "#000000"
 set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.9
 set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
 set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.9

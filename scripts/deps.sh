@@ -3,13 +3,14 @@
 # usage: scripts/deps.sh build|report|test|cluster|all
 #   build: compile bnlab; report: build + gnuplot, cmark-gfm, fonts, and for the literate page
 #   KaTeX (nodejs, katex, fonts-katex), GNU source-highlight and Universal Ctags (make report);
-#   test: what the tests add (cmocka, valgrind, clang for the fuzzers);
+#   test: what the tests add (cmocka, valgrind, clang for the fuzzers, headless Chromium with
+#   Selenium and pdftotext for the browser test);
 #   cluster: Slurm, munge and GNU parallel (make test-slurm, test-parallel); all: everything
 # As root it runs apt-get; otherwise it prints the exact command to run and exits 1.
 set -eu
 
 build="gcc make pkg-config libc6-dev libgsl-dev libopenblas-dev zlib1g-dev"
-testpk="libcmocka-dev valgrind clang libclang-rt-14-dev"
+testpk="libcmocka-dev valgrind clang libclang-rt-14-dev chromium chromium-driver python3-selenium poppler-utils"
 cluster="slurm-wlm munge parallel"
 report="gnuplot-nox libcmark-gfm-dev libcmark-gfm-extensions-dev fonts-dejavu-core nodejs katex fonts-katex source-highlight universal-ctags"
 

@@ -2,6 +2,7 @@
  * numeric cell of the summary files), written as data files for the compare page. */
 #include "agg_tools.h"
 #include "alloc.h"
+#include "compare_rank.h"
 #include "error.h"
 #include "number.h"
 #include "outfile.h"
@@ -208,6 +209,10 @@ int bn_agg_compare(const char *dir, const char *A, const char *B)
                   ia.dirty, ib.dirty, ka, kb);
     bn_out_commit(&f);
 
+    char err[1200], *ab[] = {(char *)A, (char *)B};
+    const char *labels[] = {"A", "B"};
+    if (bn_compare_rank(dir, A, B, err, sizeof err) || bn_section_links(dir, "compare_sections.tsv", dir, ab, labels, 2, err, sizeof err))
+        bn_die(1, "%s", err);
     /* written last: its presence means the comparison finished */
     bn_out_open(&f, dir, "compare.info.tsv");
     bn_out_printf(&f, "key\tvalue\na\t%s\nb\t%s\nfiles_different\t%d\nfiles_compared\t%d\nfiles_identical\t%d\n"

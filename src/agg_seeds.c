@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "agg_tools.h"
 #include "aggregate.h"
+#include "compare_rank.h"
 #include "alloc.h"
 #include "error.h"
 #include "number.h"
@@ -230,7 +231,7 @@ static void concat_runs(const char *dir, char **runs, int nruns, const bn_run_in
 }
 
 /* Experiment 6 seed by seed: over the scales of each run, each net's mean best validation
- * accuracy and its population standard deviation across the scales (the single-seed page's
+ * accuracy and its sample standard deviation (n - 1) across the scales (the single-seed page's
  * measure of how much a net depends on the scale), and at how many scales batchnorm's is
  * higher, lower or equal. */
 static void sweep_by_seed(const char *dir, char **runs, int nruns, const bn_run_info *ri)
@@ -261,7 +262,7 @@ static void sweep_by_seed(const char *dir, char **runs, int nruns, const bn_run_
             double mean = n ? sum / (double)n : NAN;
             for (long r = 0; r < t->nrows; r++) if (isfinite(x[k][r])) ss += (x[k][r] - mean) * (x[k][r] - mean);
             bn_fmt(b[2 * k], 64, mean);
-            bn_fmt(b[2 * k + 1], 64, n ? sqrt(ss / (double)n) : NAN);
+            bn_fmt(b[2 * k + 1], 64, n > 1 ? sqrt(ss / (double)(n - 1)) : n ? 0.0 : NAN);
         }
         bn_out_printf(&f, "%d\t%s\t%ld\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n", i, ri[i].seed, t->nrows, b[0], b[1], b[2], b[3],
                       pr.wins, pr.losses, pr.ties);
@@ -393,6 +394,9 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns)
     agg_epoch_loss(dir, runs, nruns);
     concat_runs(dir, runs, nruns, ri, "exp5_deepnet.tsv", "exp5_deepnet_by_seed.tsv");
     sweep_by_seed(dir, runs, nruns, ri);
+    char sdir[4200];
+    snprintf(sdir, sizeof sdir, "%s/report", dir);
+    if (bn_section_links(dir, "run_sections.tsv", sdir, runs, NULL, nruns, why, sizeof why)) bn_die(1, "%s", why);
 
     /* written last: its presence means the aggregation finished. `page` is each run's report
      * page relative to this folder's report page. */

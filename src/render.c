@@ -17,7 +17,7 @@
  *            around it, %% for a percent sign) | %s (the text as written; the default)
  *          | sign:NEG:ZERO:POS (a word chosen by the value's sign)
  *          | link or link:TEXT (a Markdown link to the value, a relative path of letters,
- *            digits and . _ / -; its text is TEXT, or the path itself)
+ *            digits and . _ / - #; its text is TEXT, or the path itself)
  *            for table(), one format per column or one for all, separated by commas.
  *   {{?QUERY}} at the start of a line keeps the rest of the line when QUERY's value is
  *   non-zero and drops the whole line when it is zero (e.g. a warning shown only if needed).
@@ -339,8 +339,8 @@ static int format_val(ctx *c, const val *v, const char *fmt, char *buf, size_t n
          * the folder tree by a scheme or an absolute path, or break out of the Markdown */
         const char *u = v->text ? v->text : "";
         int ok = *u && *u != '/' && strlen(u) < n && !strstr(u, "//");
-        for (const char *p = u; ok && *p; p++) ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("._/-", *p);
-        if (!ok) return fail(c, "'%.40s' is not a relative link (letters, digits and . _ / - only)", u);
+        for (const char *p = u; ok && *p; p++) ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("._/-#", *p);
+        if (!ok) return fail(c, "'%.40s' is not a relative link (letters, digits and . _ / - # only)", u);
         if (fmt[4] == ':' && !fmt[5]) return fail(c, "format 'link:' needs a text after the colon");
         snprintf(buf, n, "%s", u);
         return 0;

@@ -285,7 +285,9 @@ check_html() {
   [ -s "$page" ] || fail "$page was not written"
   if grep -n '{{' "$page" >/dev/null; then fail "$page has an unfilled placeholder"; fi
   imgs=$(grep -o '<img src="[^"]*"' "$page" | sed 's/^<img src="//; s/"$//')
-  [ -n "$imgs" ] || fail "$page shows no figure"
+  [ -n "$imgs" ] || [ "$figs" = none ] || fail "$page shows no figure"
+  [ "$figs" != none ] || [ -z "$imgs" ] || fail "$page shows figures ($imgs), expected none"
+  [ "$figs" != none ] || figs=
   for i in $imgs; do
     [ -s "$dir/$i" ] || fail "$page shows $i, which is missing or empty"
     head -c 2048 "$dir/$i" | grep -q '<svg' || fail "$dir/$i is not an SVG"
@@ -299,8 +301,11 @@ check_html() {
   done
   # relative links (to figures, data files and the code excerpts' source files) resolve; links
   # to other sites (the references) are not followed
-  for l in $(grep -o '<a [^>]*href="[^"#][^"]*"' "$page" | sed 's/^.*href="//; s/"$//; s/#.*//' | grep -v '^https\{0,1\}://'); do
-    [ -s "$dir/$l" ] || fail "$page links to $l, which does not exist"
+  for l in $(grep -o '<a [^>]*href="[^"#][^"]*"' "$page" | sed 's/^.*href="//; s/"$//' | grep -v '^https\{0,1\}://'); do
+    # a link to a section of a run's own page (made by make report, not by make compare):
+    # the run folder must exist
+    case $l in *'/report/index.html#sec-'*) [ -d "$dir/${l%%/report/index.html#*}" ] || fail "$page links to $l, whose run folder does not exist"; continue ;; esac
+    [ -s "$dir/${l%%#*}" ] || fail "$page links to $l, which does not exist"
   done
   # in-page links (#id) name an element of the page
   for l in $(grep -o 'href="#[^"]*"' "$page" | sed 's/^href="#//; s/"$//' | sort -u); do
@@ -481,8 +486,8 @@ mkt report SEEDS=2 > "$tmp/seeds.log" 2>&1 || { cat "$tmp/seeds.log"; fail "make
 say "make report SEEDS=2 (reduced configuration, two seeds): $(( $(date +%s) - t )) s"
 sr=$runs/seeds-0-1
 check_html "$sr/report/index.html" "$sr" 200 "$SEEDS_FIGS" "runs.info.tsv $SEEDS_FILES" \
-  "1-the-runs 2-the-deep-net-over-the-seeds 3-the-weight-scale-sweep-over-the-seeds
-   4-batch-size-and-normalization-over-the-seeds 5-findings provenance"
+  "the-runs a-deep-net-with-and-without-batchnorm sweep-of-the-weight-initialisation-scale
+   batch-size-and-normalization findings provenance"
 for s in 0 1; do
   check_page "$runs/seed-$s" 150
   grep -q "href=\"../../seed-$s/report/index.html\"" "$sr/report/index.html" || fail "the seeds' page does not link to seed $s's page"
@@ -509,6 +514,20 @@ awk -F '\t' '
   }
   END { if (bad || rows == 0) exit 1 }' "$runs/seed-0/exp6_sweep.tsv" "$runs/seed-1/exp6_sweep.tsv" "$sr/exp6_sweep_seeds.tsv" ||
   fail "bnagg seeds: the statistics differ from those recomputed from the runs"
+# Seed by seed, each net's spread across the scales is the sample sd (divisor scales - 1), as
+# every sd on these pages: recomputed from seed 0's sweep file.
+awk -F '\t' '
+  function near(x, y) { d = x - y; if (d < 0) d = -d; return d <= 1e-12 * (x < 0 ? -x : x) + 1e-15 }
+  FNR == 1 { f++; for (i = 1; i <= NF; i++) c[f, $i] = i; next }
+  f == 1 { v[++n] = $c[1, "batchnorm_best_val"]; s += v[n]; next }
+  $c[2, "seed"] == 0 {
+    m = s / n; for (i = 1; i <= n; i++) ss += (v[i] - m) ^ 2; sd = sqrt(ss / (n - 1))
+    if (!near($c[2, "batchnorm_best_val_scale_sd"], sd)) {
+      printf "e2e-report: FAIL: exp6_sweep_by_seed.tsv seed 0: sd %s, recomputed %.17g (n - 1)\n", $c[2, "batchnorm_best_val_scale_sd"], sd > "/dev/stderr"; bad = 1 }
+    rows++
+  }
+  END { if (bad || rows != 1) exit 1 }' "$runs/seed-0/exp6_sweep.tsv" "$sr/exp6_sweep_by_seed.tsv" ||
+  fail "bnagg seeds: the spread across the scales is not the sample sd"
 say "the statistics over the seeds match those recomputed from the two runs"
 
 stamp "$tree/data" > "$tmp/t1"
@@ -536,8 +555,7 @@ say "bnagg seeds: refuses one seed twice, and runs of two configurations"
 t=$(date +%s)
 mkt compare A=0 B=1 > "$tmp/cmp.log" 2>&1 || { cat "$tmp/cmp.log"; fail "make compare A=0 B=1 failed"; }
 say "make compare A=0 B=1: $(( $(date +%s) - t )) s"
-cmpids="the-runs what-changed 5-experiment-5-the-deep-net 6-experiment-6-the-weight-scale-sweep
-        7-experiment-7-layer-normalization-and-batch-size"
+cmpids="the-runs what-changed both-runs-overlaid every-value-cell-by-cell"
 cmpfiles="compare.info.tsv compare_files.tsv compare_values.tsv compare_runs.info.tsv"
 cd01=$tree/data/compare/seed-0-vs-seed-1
 check_html "$cd01/index.html" "$cd01" 300 "$COMPARE_FIGS" "$cmpfiles" "$cmpids"
@@ -554,10 +572,10 @@ say "second make compare: did nothing"
 cp -a "$runs/seed-1" "$tmp/same"
 mkt compare A=1 B="$tmp/same" > "$tmp/cmp3.log" 2>&1 || { cat "$tmp/cmp3.log"; fail "make compare of a run with its copy failed"; }
 cds=$tree/data/compare/seed-1-vs-$(printf '%s' "$tmp/same" | tr -c 'A-Za-z0-9._-' '_' | sed 's/^[._]*//')
-check_html "$cds/index.html" "$cds" 20 "compare_deepnet.svg compare_sweep.svg" "compare.info.tsv compare_files.tsv" "the-runs what-changed"
+check_html "$cds/index.html" "$cds" 20 none "compare.info.tsv compare_runs.info.tsv" "the-runs what-changed"
 awk -F '\t' 'NR > 1 && $2 != "identical" { exit 1 }' "$cds/compare_files.tsv" || fail "a run and its copy: not every file is identical"
 grep -q "The two runs gave identical results" "$cds/index.html" || fail "$cds/index.html does not say the runs are identical"
-grep -q "exp6_sweep.tsv</code>: identical" "$cds/index.html" || fail "$cds/index.html does not flag exp6_sweep.tsv identical"
+if grep -q "exp6_sweep.tsv" "$cds/index.html"; then fail "$cds/index.html lists files of identical runs (one line is enough)"; fi
 
 # a run of an older version of the code, without experiment 7: the page says what is missing
 cp -a "$runs/seed-0" "$tmp/old"
@@ -567,7 +585,7 @@ cdo=$tree/data/compare/$(printf '%s' "$tmp/old" | tr -c 'A-Za-z0-9._-' '_' | sed
 check_html "$cdo/index.html" "$cdo" 20 "compare_deepnet.svg compare_sweep.svg" "compare.info.tsv compare_files.tsv" "$cmpids"
 grep -q "exp7_batchsize.tsv.only in B" "$cdo/compare_files.tsv" || fail "compare_files.tsv does not list exp7_batchsize.tsv as only in B"
 grep -q "only in B</span></strong>, so it is not compared" "$cdo/index.html" || fail "$cdo/index.html does not say experiment 7 is in B only"
-grep -q "no experiment 7 data in A" "$cdo/compare_batchsize.svg" || fail "compare_batchsize.svg does not say A has no experiment 7 data"
+grep -q "no batch-size data in A" "$cdo/compare_batchsize.svg" || fail "compare_batchsize.svg does not say A has no batch-size data"
 say "make compare: two seeds, a run with its copy (all identical), a run without experiment 7"
 
 stamp "$tree/data" > "$tmp/t5"

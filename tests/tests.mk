@@ -13,9 +13,12 @@
 #   make reuse      experiments reused by content, not by time (tests/reuse.sh); part of `make test`
 #   make buildvars  CFLAGS="-O3 -march=native" and CC=clang builds give the default build's bytes,
 #                   and no FMA in layers.o (tests/buildvars.sh); part of `make test`
+#   make browser-test  the seed, several-seed and compare pages, built with small settings in a copy
+#                   of the tree, in headless Chromium at 1280 and 390 px (tests/browser_test.py);
+#                   part of `make test`
 #   make test-slurm, test-parallel  the engines on a real single-node Slurm (root; skips saying
 #                   why elsewhere) and GNU Parallel; part of `make test`
-.PHONY: badinput sanitize valgrind fuzz reuse buildvars cli-tools test-slurm test-parallel
+.PHONY: badinput sanitize valgrind fuzz reuse buildvars cli-tools test-slurm test-parallel browser-test
 
 test: reuse buildvars test-slurm test-parallel
 reuse: build/bnlab build/experiments.mk
@@ -33,6 +36,10 @@ badinput: build/bnlab
 
 cli-tools: build/bnagg build/bnreport
 	@tests/cli_tools.sh
+
+test: browser-test
+browser-test: build/bnlab build/bnagg build/bnreport | $(DEPS_TEST)
+	@tests/browser_test.py
 
 # --- AddressSanitizer + UndefinedBehaviorSanitizer build of the program (objects: Makefile's build/asan rule)
 build/bnlab-asan: $(BNLAB_OBJ:build/obj/%=build/asan/%) $(LIB_SRC:src/%.c=build/asan/%.o)

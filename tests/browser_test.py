@@ -1,0 +1,336 @@
+#!/usr/bin/python3
+"""browser_test.py - the report pages in a real browser: headless Chromium driven by Selenium.
+
+usage: tests/browser_test.py [SEED_PAGE SEEDS_PAGE COMPARE_PAGE]
+
+Without arguments it builds the three pages with small settings in a copy of the tree (as
+tests/e2e_report.sh does: `make report SEEDS=2`, `make compare A=0 B=1`), then loads the seed
+page, the several-seed page and the compare page at 1280 and 390 CSS px wide and asserts:
+
+  - every figure (each <img> of an SVG) sits in a <figure> whose <figcaption> is visible and
+    starts "Figure N", numbered 1, 2, ... down the page, and a link around the image opens the
+    SVG itself (a click shows it full size);
+  - the smallest text inside each figure is at least 12 CSS px at 1280 and 9 CSS px at 390;
+  - (390) the page has no horizontal overflow;
+  - every internal link (#id) names an element of the page;
+  - no console error (SEVERE log entry);
+  - no raw TeX left ($$, \\frac, \\mathrm outside code and KaTeX's own MathML);
+  - (seed page) code excerpts (.code-excerpt) and rendered equations (.katex or <math>) are
+    present, and in print (the page as Chromium's print-to-PDF lays it out on A4) no table is
+    clipped: each table's last column header is inside the page and appears in the PDF's text.
+
+How the text size of a figure is measured: an SVG shown by <img> is a separate document, so its
+<text> is not in the page's DOM. The test reads the image's rendered width W in the page, then
+opens the SVG file itself in the browser, sets its root's width to W (its viewBox keeps the
+drawing's coordinates, so it is scaled exactly as in the page) and, for every text node of every
+<text>/<tspan>, multiplies its computed font-size by the scale of its screen transform
+(getScreenCTM, rotation-independent: sqrt(a^2 + b^2)). That is the size in CSS px at which the
+reader sees the text. Inline <svg> figures are measured in place the same way.
+
+Prints one line per assertion and a final "N passed, M failed" line; exits 1 on any failure.
+
+Expected failures: the seed page's figures, code excerpts and equations come from the writeup's
+branch (helper `lit`). Until it is merged, the checks named in EXPECTED_FAILURES are reported as
+XFAIL and do not fail the run; one that passes is an XPASS and does fail it (remove it from the
+list). BNLAB_BROWSER_XFAIL="name,name" replaces the list; BNLAB_BROWSER_XFAIL= (empty) makes
+every check strict.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+EXPECTED_FAILURES = set()
+
+WIDTHS = {1280: 12.0, 390: 9.0}
+SMALL = ("--epochs 2 --points 4 --num-train 200 --train-records 1000 --val-records 200 "
+         "--test-records 100 --speed-reps 1")
+
+
+class Tally:
+    def __init__(self, xfail):
+        self.xfail = xfail
+        self.passed = self.failed = self.xfailed = 0
+
+    def check(self, name, ok, detail=""):
+        expected = name in self.xfail
+        if ok and not expected:
+            self.passed += 1
+            tag = "PASS"
+        elif ok:
+            self.failed += 1
+            tag = "XPASS (remove it from EXPECTED_FAILURES)"
+        elif expected:
+            self.xfailed += 1
+            tag = "XFAIL (expected until the writeup branch is merged)"
+        else:
+            self.failed += 1
+            tag = "FAIL"
+        print(f"browser-test: {tag}: {name}" + (f" - {detail}" if detail else ""), flush=True)
+
+
+def die(msg):
+    print(f"browser-test: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def build_pages(tmp):
+    """The three pages, small settings, in a copy of the tree; returns their paths."""
+    here = os.getcwd()
+    tree = os.path.join(tmp, "tree")
+    os.makedirs(os.path.join(tree, "build"))
+    for d in ("Makefile", "report", "scripts", "src"):
+        subprocess.run(["cp", "-a", d, tree + "/"], check=True)
+    built = [p for p in ("build/bnlab", "build/bnagg", "build/bnreport", "build/obj", "build/.deps-ok")
+             if os.path.exists(p)]
+    subprocess.run(["cp", "-a", *built, os.path.join(tree, "build") + "/"], check=True)
+    data = os.environ.get("CIFAR10_DIR", "")
+    if not data and os.path.isfile("../shared/data/cifar-10-batches-bin/data_batch_1.bin"):
+        data = os.path.abspath("../shared/data/cifar-10-batches-bin")
+    if not data:
+        # records of a label byte and 3072 pixel bytes, every byte mapped to 0-9 (valid labels)
+        data = os.path.join(tmp, "cifar")
+        os.makedirs(data)
+        for name, n in (("data_batch_1.bin", 1300), ("test_batch.bin", 100)):
+            with open(os.path.join(data, name), "wb") as f:
+                f.write(bytes(b % 10 for b in os.urandom(n * 3073)))
+    mk = ["make", "--no-print-directory", "-C", tree, "SEED=0", "JOBS=2", "QUIET=1",
+          f"BNFLAGS={SMALL}", f"CIFAR10_DIR={data}"]
+    for goal in (["report", "SEEDS=2"], ["compare", "A=0", "B=1"]):
+        r = subprocess.run(mk + goal, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode:
+            print(r.stdout[-4000:])
+            die(f"make {' '.join(goal)} failed in {tree}")
+    os.chdir(here)
+    return {"seed": f"{tree}/data/runs/seed-0/report/index.html",
+            "seeds": f"{tree}/data/runs/seeds-0-1/report/index.html",
+            "compare": f"{tree}/data/compare/seed-0-vs-seed-1/index.html"}
+
+
+def new_driver(profile):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+    o = Options()
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+              "--disable-extensions", "--force-device-scale-factor=1", f"--user-data-dir={profile}"):
+        o.add_argument(a)
+    o.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=o)
+
+
+def set_width(d, width, mobile):
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                      {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": mobile})
+
+
+def url(path):
+    return "file://" + os.path.abspath(path)
+
+
+FIGURES_JS = r"""
+const out = [];
+for (const img of document.querySelectorAll('img')) {
+  const src = img.getAttribute('src') || '';
+  if (!/\.svg$/i.test(src)) continue;
+  const fig = img.closest('figure'), cap = fig && fig.querySelector('figcaption');
+  const a = img.closest('a');
+  // the drawing's width: the image's box less its border and padding
+  const r = img.getBoundingClientRect(), is = getComputedStyle(img);
+  const w = r.width - ['borderLeftWidth', 'borderRightWidth', 'paddingLeft', 'paddingRight'].reduce((x, k) => x + parseFloat(is[k]), 0);
+  let shown = false, text = '';
+  if (cap) {
+    const s = getComputedStyle(cap), cr = cap.getBoundingClientRect();
+    shown = s.display !== 'none' && s.visibility !== 'hidden' && parseFloat(s.opacity) > 0 && cr.width > 0 && cr.height > 0;
+    text = cap.innerText.trim();
+  }
+  out.push({src: src, href: img.src, link: a ? a.href : '', figure: !!fig, caption: text, shown: shown, width: w});
+}
+return out;
+"""
+
+SVG_TEXT_JS = r"""
+const W = arguments[0], svg = document.documentElement;
+if (!svg || svg.tagName.toLowerCase() !== 'svg') return [-1, 'not an SVG document'];
+const vb = svg.viewBox && svg.viewBox.baseVal;
+let w0 = vb && vb.width ? vb.width : svg.width.baseVal.value;
+let h0 = vb && vb.height ? vb.height : svg.height.baseVal.value;
+if (!(vb && vb.width)) svg.setAttribute('viewBox', '0 0 ' + w0 + ' ' + h0);
+svg.setAttribute('width', W);
+svg.setAttribute('height', W * h0 / w0);
+let min = Infinity, which = '';
+for (const t of svg.querySelectorAll('text')) {
+  for (const e of [t, ...t.querySelectorAll('tspan')]) {
+    const own = Array.from(e.childNodes).filter(n => n.nodeType === 3).map(n => n.data).join('').trim();
+    if (!own) continue;
+    const s = getComputedStyle(e);
+    if (s.display === 'none' || s.visibility === 'hidden') continue;
+    const m = e.getScreenCTM();
+    const px = parseFloat(s.fontSize) * Math.sqrt(m.a * m.a + m.b * m.b);
+    if (px < min) { min = px; which = own; }
+  }
+}
+return [min === Infinity ? 0 : min, which];
+"""
+
+RAW_TEX_JS = r"""
+const c = document.body.cloneNode(true);
+for (const e of c.querySelectorAll('code, pre, script, style, .katex-mathml, annotation, math')) e.remove();
+const t = c.textContent, found = [];
+for (const p of ['$$', '\\frac', '\\mathrm', '\\begin{', '\\hat', '\\sigma']) if (t.includes(p)) found.push(p);
+return found;
+"""
+
+LINKS_JS = r"""
+const bad = [];
+for (const a of document.querySelectorAll('a[href^="#"]')) {
+  const id = decodeURIComponent(a.getAttribute('href').slice(1));
+  if (id && !document.getElementById(id)) bad.push(a.getAttribute('href'));
+}
+return [document.querySelectorAll('a[href^="#"]').length, bad];
+"""
+
+PRINT_TABLES_JS = r"""
+const W = document.documentElement.clientWidth, out = [];
+document.querySelectorAll('table').forEach((t, i) => {
+  const r = t.getBoundingClientRect();
+  let clipped = t.scrollWidth > t.clientWidth + 1 || r.right > W + 1;
+  for (let p = t.parentElement; p && p !== document.body; p = p.parentElement) {
+    const s = getComputedStyle(p);
+    if (s.overflowX !== 'visible' && p.scrollWidth > p.clientWidth + 1) clipped = true;
+  }
+  const ths = t.querySelectorAll('thead th, tr:first-child th');
+  const last = ths.length ? ths[ths.length - 1].innerText.trim() : '';
+  out.push({index: i, clipped: clipped, last: last, width: Math.round(r.width), right: Math.round(r.right)});
+});
+return [W, out];
+"""
+
+
+def severe_logs(d):
+    try:
+        return [e["message"] for e in d.get_log("browser") if e.get("level") == "SEVERE"]
+    except Exception as e:  # a driver without the log endpoint: say so, do not pass silently
+        return [f"cannot read the browser log: {e}"]
+
+
+def figure_checks(t, d, name, page, width):
+    figs = d.execute_script(FIGURES_JS)
+    bad, numbers = [], []
+    for f in figs:
+        m = re.match(r"Figure (\d+)\b", f["caption"])
+        if not f["figure"]:
+            bad.append(f"{f['src']}: not in a <figure>")
+        elif not f["shown"] or not m:
+            bad.append(f"{f['src']}: no visible caption starting 'Figure N' ({f['caption'][:40]!r})")
+        elif f["link"] != f["href"]:
+            bad.append(f"{f['src']}: not wrapped in a link to the SVG itself")
+        if m:
+            numbers.append(int(m.group(1)))
+    if numbers and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        bad.append(f"figure numbers {numbers} do not run 1, 2, ... down the page")
+    t.check(f"{name}@{width}: every figure has a visible numbered caption and opens full size",
+            figs and not bad, f"{len(figs)} figure(s)" + ("; " + "; ".join(bad[:4]) if bad else ""))
+    # text size: each SVG opened on its own, scaled to the width it has on the page
+    need, worst = WIDTHS[width], (float("inf"), "", "")
+    for f in figs:
+        if f["width"] <= 0:
+            worst = min(worst, (0.0, f["src"], "not rendered"))
+            continue
+        d.get(f["href"])
+        px, text = d.execute_script(SVG_TEXT_JS, f["width"])
+        worst = min(worst, (px, f["src"], text))
+    d.get(url(page))
+    t.check(f"{name}@{width}: figure text is at least {need:g} px",
+            figs and worst[0] >= need,
+            f"smallest {worst[0]:.1f} px ('{worst[2][:20]}' in {worst[1]})" if figs else "no figure")
+
+
+def print_checks(t, d, page, tmp):
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    # A4 (8.27 in) at 96 px per inch less Chromium's default 0.4 in margins: 718 CSS px
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                      {"width": 718, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+    d.get(url(page))
+    W, tables = d.execute_script(PRINT_TABLES_JS)
+    clipped = [f"table {x['index'] + 1} ({x['width']} px, last column '{x['last'][:20]}')" for x in tables if x["clipped"]]
+    pdf = d.execute_cdp_cmd("Page.printToPDF", {"printBackground": True, "paperWidth": 8.27, "paperHeight": 11.69})
+    import base64
+    pdf_path = os.path.join(tmp, "seed-page.pdf")
+    with open(pdf_path, "wb") as f:
+        f.write(base64.b64decode(pdf["data"]))
+    missing = []
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", pdf_path, "-"], stdout=subprocess.PIPE, text=True).stdout
+        flat = re.sub(r"\s+", " ", text)
+        for x in tables:
+            words = x["last"].split()
+            if words and not all(w in flat for w in words):
+                missing.append(f"table {x['index'] + 1}'s last column '{x['last'][:20]}' is not in the PDF")
+    else:
+        missing.append("pdftotext not found (Debian poppler-utils): the PDF's text is not checked")
+    t.check("seed: print-to-PDF clips no table", tables and not clipped and not missing,
+            f"{len(tables)} table(s) at {W} px (A4 print width)" + ("; " + "; ".join((clipped + missing)[:4]) if clipped or missing else ""))
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def main():
+    xfail = EXPECTED_FAILURES
+    if "BNLAB_BROWSER_XFAIL" in os.environ:
+        xfail = {x.strip() for x in os.environ["BNLAB_BROWSER_XFAIL"].split(",") if x.strip()}
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        die("python3-selenium is not installed for /usr/bin/python3 (scripts/deps.sh test installs it)")
+    tmp = tempfile.mkdtemp(prefix="bnlab-browser-")
+    d = None
+    try:
+        if len(sys.argv) == 4:
+            pages = dict(zip(("seed", "seeds", "compare"), sys.argv[1:]))
+        elif len(sys.argv) == 1:
+            pages = build_pages(tmp)
+        else:
+            die("usage: tests/browser_test.py [SEED_PAGE SEEDS_PAGE COMPARE_PAGE]")
+        for p in pages.values():
+            if not os.path.isfile(p):
+                die(f"{p}: no such page")
+        d = new_driver(os.path.join(tmp, "profile"))
+        t = Tally(xfail)
+        for name, page in pages.items():
+            for width in WIDTHS:
+                set_width(d, width, width < 500)
+                severe_logs(d)  # drop what earlier pages logged
+                d.get(url(page))
+                if width == 1280:
+                    errors = severe_logs(d)
+                    t.check(f"{name}: no console errors", not errors, "; ".join(errors[:3]))
+                    n, bad = d.execute_script(LINKS_JS)
+                    t.check(f"{name}: every internal link resolves", not bad,
+                            f"{n} link(s)" + (f"; unresolved: {' '.join(bad[:5])}" if bad else ""))
+                    tex = d.execute_script(RAW_TEX_JS)
+                    t.check(f"{name}: no raw TeX left", not tex, ("found " + " ".join(tex)) if tex else "")
+                    if name == "seed":
+                        n = d.execute_script("return document.querySelectorAll('.code-excerpt').length")
+                        t.check("seed: code excerpts are present", n > 0, f"{n} .code-excerpt element(s)")
+                        n = d.execute_script("return document.querySelectorAll('.katex, math').length")
+                        t.check("seed: equations are rendered", n > 0, f"{n} .katex or <math> element(s)")
+                else:
+                    sw, cw = d.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                    t.check(f"{name}@{width}: no horizontal overflow", sw <= cw, f"scroll width {sw} px, window {cw} px")
+                figure_checks(t, d, name, page, width)
+        print_checks(t, d, pages["seed"], tmp)
+        print(f"browser-test: {t.passed} passed, {t.failed} failed"
+              + (f" ({t.xfailed} expected failure(s))" if t.xfailed else ""), flush=True)
+        return 1 if t.failed else 0
+    finally:
+        if d is not None:
+            d.quit()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
