@@ -7,9 +7,75 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 
+/* The normalisations, one row each, indexed by bn_norm. A row adapts its layer pair to one
+ * signature; "none" has no functions (the pre-activation is the affine output itself) and no
+ * gamma, beta or cache. Adding a normalisation: its layer pair in layers.c, a bn_norm value, a row. */
+typedef struct {
+    const char *name;
+    /* doubles of cache for an N x D input */
+    long (*cache_size)(int N, int D);
+    /* train mode: out (N,D) from x (N,D); batch statistics into cache; running ones updated */
+    void (*forward)(double *out, double *cache, double *run_mean, double *run_var, const double *x,
+                    const double *gamma, const double *beta, int N, int D);
+    /* test mode: out (N,D) from x (N,D) and the running statistics; cache is scratch */
+    void (*forward_test)(double *out, double *cache, const double *run_mean, const double *run_var,
+                         const double *x, const double *gamma, const double *beta, int N, int D);
+    /* dx, dgamma, dbeta from dout and the train-mode cache; staged selects the reference form
+     * where there is one; work is 2*D doubles */
+    void (*backward)(double *dx, double *dgamma, double *dbeta, const double *dout, const double *cache,
+                     const double *gamma, double *work, int staged, int N, int D);
+} norm_row;
+
+static long bn_cache_size(int N, int D) { return BN_CACHE_SIZE(N, D); }
+static long ln_cache_size(int N, int D) { return BN_LN_CACHE_SIZE(N, D); }
+
+static void bn_fwd(double *out, double *cache, double *run_mean, double *run_var, const double *x,
+                   const double *gamma, const double *beta, int N, int D)
+{
+    bn_forward(out, cache, run_mean, run_var, x, gamma, beta, N, D);
+}
+static void bn_fwd_test(double *out, double *cache, const double *run_mean, const double *run_var,
+                        const double *x, const double *gamma, const double *beta, int N, int D)
+{
+    (void)cache;
+    bn_forward_test(out, x, gamma, beta, run_mean, run_var, N, D);
+}
+static void bn_bwd(double *dx, double *dgamma, double *dbeta, const double *dout, const double *cache,
+                   const double *gamma, double *work, int staged, int N, int D)
+{
+    if (staged) bn_backward_staged(dx, dgamma, dbeta, dout, cache, gamma, work, N, D);
+    else bn_backward(dx, dgamma, dbeta, dout, cache, gamma, N, D);
+}
+
+/* layer norm's statistics are per sample: train and test mode are the same computation */
+static void ln_fwd(double *out, double *cache, double *run_mean, double *run_var, const double *x,
+                   const double *gamma, const double *beta, int N, int D)
+{
+    (void)run_mean; (void)run_var;
+    bn_layernorm_forward(out, cache, x, gamma, beta, N, D);
+}
+static void ln_fwd_test(double *out, double *cache, const double *run_mean, const double *run_var,
+                        const double *x, const double *gamma, const double *beta, int N, int D)
+{
+    (void)run_mean; (void)run_var;
+    bn_layernorm_forward(out, cache, x, gamma, beta, N, D);
+}
+static void ln_bwd(double *dx, double *dgamma, double *dbeta, const double *dout, const double *cache,
+                   const double *gamma, double *work, int staged, int N, int D)
+{
+    (void)work; (void)staged;
+    bn_layernorm_backward(dx, dgamma, dbeta, dout, cache, gamma, N, D);
+}
+
+static const norm_row norms[BN_NORM_COUNT] = {
+    [BN_NORM_NONE] = {"none", NULL, NULL, NULL, NULL},
+    [BN_NORM_BATCH] = {"batchnorm", bn_cache_size, bn_fwd, bn_fwd_test, bn_bwd},
+    [BN_NORM_LAYER] = {"layernorm", ln_cache_size, ln_fwd, ln_fwd_test, ln_bwd},
+};
+
 const char *bn_norm_name(bn_norm n)
 {
-    return n == BN_NORM_BATCH ? "batchnorm" : n == BN_NORM_LAYER ? "layernorm" : "none";
+    return n >= 0 && n < BN_NORM_COUNT ? norms[n].name : "none";
 }
 
 static void add_slice(bn_net *net, const char *name, int layer, long *off, long n)
@@ -41,7 +107,8 @@ bn_net *bn_net_new(const int *hidden, int nhidden, int input_dim, int num_classe
         add_slice(net, "W", l, &off, (long)net->dims[l] * net->dims[l + 1]);
         add_slice(net, "b", l, &off, net->dims[l + 1]);
     }
-    if (norm != BN_NORM_NONE)
+    const norm_row *nr = &norms[norm];
+    if (nr->forward)
         for (int l = 0; l < L - 1; l++) {
             add_slice(net, "gamma", l, &off, net->dims[l + 1]);
             add_slice(net, "beta", l, &off, net->dims[l + 1]);
@@ -53,7 +120,7 @@ bn_net *bn_net_new(const int *hidden, int nhidden, int input_dim, int num_classe
         net->W[l] = net->params + net->slices[s].off;  net->dW[l] = net->grads + net->slices[s].off;
         net->b[l] = net->params + net->slices[s + 1].off; net->db[l] = net->grads + net->slices[s + 1].off;
     }
-    if (norm != BN_NORM_NONE)
+    if (nr->forward)
         for (int s = 2 * L, l = 0; l < L - 1; l++, s += 2) {
             net->gamma[l] = net->params + net->slices[s].off;  net->dgamma[l] = net->grads + net->slices[s].off;
             net->beta[l] = net->params + net->slices[s + 1].off; net->dbeta[l] = net->grads + net->slices[s + 1].off;
@@ -72,7 +139,7 @@ bn_net *bn_net_new(const int *hidden, int nhidden, int input_dim, int num_classe
     for (int l = 0; l <= L; l++) if (net->dims[l] > maxd) maxd = net->dims[l];
     for (int l = 0; l < L - 1; l++) {
         long H = net->dims[l + 1];
-        nws += 4 * N * H + 2 * (H > N ? H : N);
+        nws += 3 * N * H + (nr->cache_size ? nr->cache_size((int)N, (int)H) : 0);
     }
     nws += N * num_classes + 2 * N * maxd + 2L * maxd;
     net->ws = bn_calloc((size_t)nws, sizeof(double));
@@ -80,7 +147,7 @@ bn_net *bn_net_new(const int *hidden, int nhidden, int input_dim, int num_classe
     for (int l = 0; l < L - 1; l++) {
         long H = net->dims[l + 1];
         net->z[l] = p;     p += N * H;
-        net->cache[l] = p; p += N * H + 2 * (H > N ? H : N);
+        net->cache[l] = p; p += nr->cache_size ? nr->cache_size((int)N, (int)H) : 0;
         net->hn[l] = p;    p += N * H;
         net->a[l] = p;     p += N * H;
     }
@@ -110,7 +177,7 @@ void bn_net_init(bn_net *net, gsl_rng *r, double weight_scale)
     }
     for (int l = 0; l < net->L - 1; l++) {
         int H = net->dims[l + 1];
-        if (net->norm != BN_NORM_NONE)
+        if (norms[net->norm].forward)
             for (int j = 0; j < H; j++) { net->gamma[l][j] = 1.0; net->beta[l][j] = 0.0; }
         memset(net->run_mean[l], 0, (size_t)H * sizeof(double));
         memset(net->run_var[l], 0, (size_t)H * sizeof(double));
@@ -121,22 +188,20 @@ void bn_net_init(bn_net *net, gsl_rng *r, double weight_scale)
 static const double *forward(bn_net *net, const double *X, int N, int train)
 {
     if (N > net->max_batch) bn_die(1, "internal: batch of %d rows exceeds the net's %d", N, net->max_batch);
+    const norm_row *nr = &norms[net->norm];
     const double *in = X;
     for (int l = 0; l < net->L - 1; l++) {
         int D = net->dims[l], H = net->dims[l + 1];
         long n = (long)N * H;
         bn_affine_forward(net->z[l], in, net->W[l], net->b[l], N, D, H);
         const double *pre = net->z[l];
-        if (net->norm == BN_NORM_BATCH) {
+        if (nr->forward) {
             if (train)
-                bn_forward(net->hn[l], net->cache[l], net->run_mean[l], net->run_var[l], net->z[l],
-                           net->gamma[l], net->beta[l], N, H);
+                nr->forward(net->hn[l], net->cache[l], net->run_mean[l], net->run_var[l], net->z[l],
+                            net->gamma[l], net->beta[l], N, H);
             else
-                bn_forward_test(net->hn[l], net->z[l], net->gamma[l], net->beta[l], net->run_mean[l],
-                                net->run_var[l], N, H);
-            pre = net->hn[l];
-        } else if (net->norm == BN_NORM_LAYER) {
-            bn_layernorm_forward(net->hn[l], net->cache[l], net->z[l], net->gamma[l], net->beta[l], N, H);
+                nr->forward_test(net->hn[l], net->cache[l], net->run_mean[l], net->run_var[l], net->z[l],
+                                 net->gamma[l], net->beta[l], N, H);
             pre = net->hn[l];
         }
         bn_relu_forward(net->a[l], pre, n);
@@ -150,6 +215,7 @@ static const double *forward(bn_net *net, const double *X, int N, int train)
 double bn_net_loss(bn_net *net, const double *X, const int *y, int N)
 {
     int L = net->L, C = net->dims[L];
+    const norm_row *nr = &norms[net->norm];
     forward(net, X, N, 1);
     double *dcur = net->d1, *dnext = net->d2;
     double loss = bn_softmax_loss(dcur, net->scores, y, N, C);
@@ -158,18 +224,13 @@ double bn_net_loss(bn_net *net, const double *X, const int *y, int N)
         int D = net->dims[l], H = net->dims[l + 1];
         const double *in = l ? net->a[l - 1] : X;
         if (l < L - 1) {
-            const double *pre = net->norm == BN_NORM_NONE ? net->z[l] : net->hn[l];
+            const double *pre = nr->forward ? net->hn[l] : net->z[l];
             bn_relu_backward(dcur, dcur, pre, (long)N * H);
-            if (net->norm == BN_NORM_BATCH) {
-                if (net->staged_backward)
-                    bn_backward_staged(dnext, net->dgamma[l], net->dbeta[l], dcur, net->cache[l],
-                                       net->gamma[l], net->bnwork, N, H);
-                else
-                    bn_backward(dnext, net->dgamma[l], net->dbeta[l], dcur, net->cache[l], net->gamma[l], N, H);
-            } else if (net->norm == BN_NORM_LAYER) {
-                bn_layernorm_backward(dnext, net->dgamma[l], net->dbeta[l], dcur, net->cache[l], net->gamma[l], N, H);
+            if (nr->backward) {
+                nr->backward(dnext, net->dgamma[l], net->dbeta[l], dcur, net->cache[l], net->gamma[l], net->bnwork,
+                             net->staged_backward, N, H);
+                double *t = dcur; dcur = dnext; dnext = t;
             }
-            if (net->norm != BN_NORM_NONE) { double *t = dcur; dcur = dnext; dnext = t; }
         }
         /* The input gradient of the first layer is never used: skip its product. */
         bn_affine_backward(l ? dnext : NULL, net->dW[l], net->db[l], dcur, in, net->W[l], N, D, H);

@@ -6,7 +6,8 @@
 
 #define BN_MAX_LAYERS 16
 
-typedef enum { BN_NORM_NONE = 0, BN_NORM_BATCH = 1, BN_NORM_LAYER = 2 } bn_norm;
+/* Values index the normalisation table in net.c. */
+typedef enum { BN_NORM_NONE = 0, BN_NORM_BATCH = 1, BN_NORM_LAYER = 2, BN_NORM_COUNT } bn_norm;
 const char *bn_norm_name(bn_norm n);
 
 /* A named parameter: its values at params + off and its gradient at grads + off. */
