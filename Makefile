@@ -13,6 +13,9 @@ SEED    ?= 0
 JOBS    ?= $(shell nproc 2>/dev/null || echo 1)
 RUN     ?= data/runs/seed-$(SEED)
 BNFLAGS ?=
+# The trainings' dtype (experiments 5, 6, 7b): float32 (bnlab's default) or float64.
+DTYPE   ?=
+BNFLAGS_ALL = $(BNFLAGS) $(if $(DTYPE),--dtype $(DTYPE))
 # QUIET=1 silences bnlab's progress lines (it is not part of a run's configuration).
 BNQ     := $(if $(QUIET),-q)
 # BLAS inside each process is single-threaded; parallelism comes from -j JOBS worker processes.
@@ -99,16 +102,16 @@ CHECK_FILES := $(RUN)/exp1_forward_train.tsv $(RUN)/exp2_forward_test.tsv \
                $(RUN)/exp3_bn_gradcheck.tsv $(RUN)/exp4_net_gradcheck.tsv \
                $(RUN)/exp7_net_gradcheck_norms.tsv
 TRAIN_FILES := $(RUN)/exp5_deepnet.tsv $(RUN)/exp6_sweep.tsv $(RUN)/exp7_batchsize.tsv
-BNLAB = build/bnlab $(BNQ) $(BNFLAGS) --seed $(SEED) --out $(RUN)
+BNLAB = build/bnlab $(BNQ) $(BNFLAGS_ALL) --seed $(SEED) --out $(RUN)
 
 # The run's configuration: the options that decide the results, as bnlab spells them (so
 # --epochs=2 and --epochs 2, or -q and -j, make no difference), rewritten only when it changes:
 # a new option reruns the experiments, an unchanged one leaves them alone. bnlab checks every
 # option first, so a bad one stops here with nothing written.
 $(RUN)/config.info.tsv: build/bnlab FORCE
-	@build/bnlab $(BNFLAGS) -j $(JOBS) --seed $(SEED) --out $(RUN) config >/dev/null
+	@build/bnlab $(BNFLAGS_ALL) -j $(JOBS) --seed $(SEED) --out $(RUN) config >/dev/null
 	@mkdir -p $(@D)
-	@build/bnlab $(BNFLAGS) --seed $(SEED) config > $@.tmp.$$$$ && \
+	@build/bnlab $(BNFLAGS_ALL) --seed $(SEED) config > $@.tmp.$$$$ && \
 	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
 
 $(RUN)/exp1_forward_train.tsv: build/bnlab $(RUN)/config.info.tsv ; $(BNLAB) forward-train

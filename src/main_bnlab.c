@@ -43,6 +43,7 @@ static void usage(FILE *f)
         "  --batch-size N      [1, 10000], default 50\n"
         "  --lr X              learning rate (0, 10], default 1e-3\n"
         "  --update-rule R     sgd | sgd_momentum | rmsprop | adam, default adam\n"
+        "  --dtype T           float32 | float64: the trainings' (5, 6, 7b) dtype, default float32\n"
         "  --num-train N       training samples for experiments 5-6 [1, 49000], default 1000\n"
         "  --points N          sweep points [1, 200], default 20\n"
         "  --ws-min X, --ws-max X  sweep range (0, 100], default 1e-4 and 1\n"
@@ -137,6 +138,9 @@ static void print_config(const bn_opts *o)
     printf("key\tvalue\nseed\t%lu\nupdate_rule\t%s\n", o->seed, bn_rule_name(o->rule));
     if (o->rule != d.rule)
         fl += (size_t)snprintf(flags + fl, sizeof flags - fl, "--update-rule %s", bn_rule_name(o->rule));
+    printf("dtype\t%s\n", bn_dtype_name(o->dtype));
+    if (o->dtype != d.dtype)
+        fl += (size_t)snprintf(flags + fl, sizeof flags - fl, "%s--dtype %s", fl ? " " : "", bn_dtype_name(o->dtype));
     for (size_t i = 0; i < sizeof n / sizeof *n; i++) {
         if (n[i].is_int) snprintf(v, sizeof v, "%.0f", n[i].v);
         else bn_fmt(v, sizeof v, n[i].v);
@@ -236,6 +240,12 @@ int main(int argc, char **argv)
             int r = bn_rule_parse(val);
             if (r < 0) bad_option(name, val, "is not an update rule", "sgd, sgd_momentum, rmsprop, adam");
             o.rule = (bn_rule)r;
+        }
+        else if (!strcmp(name, "--dtype")) {
+            NEEDVAL();
+            int t = bn_dtype_parse(val);
+            if (t < 0) bad_option(name, val, "is not a dtype", "float32, float64");
+            o.dtype = (bn_dtype)t;
         }
         else if (!strcmp(name, "--num-train")) { NEEDVAL(); o.num_train = (int)parse_long(name, val, 1, 49000); }
         else if (!strcmp(name, "--points")) { NEEDVAL(); o.points = (int)parse_long(name, val, 1, 200); }
