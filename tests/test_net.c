@@ -96,6 +96,24 @@ static void net_slices_are_contiguous_and_named_in_order(void **state)
     assert_string_equal(bn_norm_name(BN_NORM_NONE), "none");
     assert_string_equal(bn_norm_name(BN_NORM_BATCH), "batchnorm");
     assert_string_equal(bn_norm_name(BN_NORM_LAYER), "layernorm");
+    /* the training dtypes: float32 is 0, the default of a zeroed option set */
+    assert_int_equal(BN_FLOAT32, 0);
+    assert_int_equal(bn_dtype_parse("float32"), BN_FLOAT32);
+    assert_int_equal(bn_dtype_parse("float64"), BN_FLOAT64);
+    assert_string_equal(bn_dtype_name(BN_FLOAT32), "float32");
+    assert_string_equal(bn_dtype_name(BN_FLOAT64), "float64");
+    assert_int_equal(bn_dtype_parse("Float32"), -1);
+    assert_int_equal(bn_dtype_parse("double"), -1);
+    assert_int_equal(bn_dtype_parse(""), -1);
+    /* the float net has the same slices, in the same places */
+    bn_net *d = bn_net_new(hidden2, 2, D_IN, NCLS, BN_NORM_BATCH, 0.0, 4);
+    bn_net_f32 *f = bn_net_new_f32(hidden2, 2, D_IN, NCLS, BN_NORM_BATCH, 0.0, 4);
+    assert_int_equal(f->nslices, d->nslices);
+    assert_int_equal(f->nparams, d->nparams);
+    assert_memory_equal(f->slices, d->slices, sizeof(bn_slice) * (size_t)d->nslices);
+    assert_ptr_equal(f->gamma[1], f->params + bn_net_slice_f32(f, "gamma2")->off);
+    bn_net_free(d);
+    bn_net_free_f32(f);
 }
 
 static void net_init_draws_weights_in_order_and_resets_the_rest(void **state)
