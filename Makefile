@@ -40,6 +40,9 @@ SEED    ?= 0
 JOBS    ?= $(shell nproc 2>/dev/null || echo 1)
 RUN     ?= data/runs/seed-$(SEED)
 BNFLAGS ?=
+# The trainings' dtype (experiments 5, 6, 7b): float32 (bnlab's default) or float64.
+DTYPE   ?=
+BNFLAGS_ALL = $(BNFLAGS) $(if $(DTYPE),--dtype $(DTYPE))
 # QUIET=1 silences bnlab's progress lines (it is not part of a run's configuration).
 BNQ     := $(if $(QUIET),-q)
 # BLAS inside each process is single-threaded; parallelism comes from -j JOBS worker processes.
@@ -166,15 +169,15 @@ done_files = $(foreach x,$(1),$(RUN)/$(BN_EXP_DONE_$(x)))
 CHECK_FILES := $(call done_files,$(BN_CHECKS))
 TRAIN_FILES := $(call done_files,$(BN_TRAININGS))
 RESULT_FILES := $(sort $(BN_RESULT_FILES))
-BNLAB = build/bnlab $(BNQ) $(BNFLAGS) --seed $(SEED) --out $(RUN)
+BNLAB = build/bnlab $(BNQ) $(BNFLAGS_ALL) --seed $(SEED) --out $(RUN)
 
 # The run's configuration: the options that decide the results, as bnlab spells them (so
 # --epochs=2 and --epochs 2, or -q and -j, make no difference), rewritten only when it changes.
 # bnlab checks every option first, so a bad one stops here with nothing written.
 $(RUN)/config.info.tsv: FORCE | build/bnlab
-	@build/bnlab $(BNFLAGS) -j $(JOBS) --seed $(SEED) --out $(RUN) config >/dev/null
+	@build/bnlab $(BNFLAGS_ALL) -j $(JOBS) --seed $(SEED) --out $(RUN) config >/dev/null
 	@mkdir -p $(@D)
-	@build/bnlab $(BNFLAGS) --seed $(SEED) config > $@.tmp.$$$$ && \
+	@build/bnlab $(BNFLAGS_ALL) --seed $(SEED) config > $@.tmp.$$$$ && \
 	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
 
 # Which dataset the training experiments read (scripts/dataset.sh: CIFAR10_DIR, data/, the shared

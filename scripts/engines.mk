@@ -26,7 +26,7 @@ ENGINE_PAIRS = $(if $(SEED_LIST),$(foreach s,$(SEED_LIST),data/runs/seed-$(s):$(
 
 .PHONY: merge
 merge: build/bnlab build/bnagg
-	@BNFLAGS='$(BNFLAGS)' scripts/merge.sh $(BNQ) $(if $(SEED_LIST),--out $(SEEDS_RUN)) $(ENGINE_PAIRS)
+	@BNFLAGS='$(BNFLAGS_ALL)' scripts/merge.sh $(BNQ) $(if $(SEED_LIST),--out $(SEEDS_RUN)) $(ENGINE_PAIRS)
 
 # ENGINE=slurm: the cluster makes every training file before make looks at any of them (make
 # reads a file's time once, when it first meets it, so the cluster's work must come first): while
@@ -40,7 +40,7 @@ ifeq ($(ENGINE)-$(MAKELEVEL),slurm-0)
 ifneq ($(ENGINE_GOALS),)
 ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS))),)
 ENGINE_RC := $(shell $(MAKE) --no-print-directory build/bnlab build/bnagg ENGINE=local >/dev/null && \
-  BNFLAGS='$(BNFLAGS)' SPLIT='$(SPLIT)' SLURM_FLAGS='$(SLURM_FLAGS)' QUIET='$(QUIET)' \
+  BNFLAGS='$(BNFLAGS_ALL)' SPLIT='$(SPLIT)' SLURM_FLAGS='$(SLURM_FLAGS)' QUIET='$(QUIET)' \
   scripts/engine-slurm.sh submit $(if $(SEED_LIST),--out $(SEEDS_RUN) $(ENGINE_ALSO)) $(ENGINE_PAIRS) >&2; echo $$?)
 $(if $(filter 0,$(ENGINE_RC)),,$(error ENGINE=slurm: the cluster run did not complete (see above); nothing rendered))
 endif

@@ -17,24 +17,41 @@ static const char *variant_names[] = {"batchnorm", "baseline"};
 typedef struct {
     bn_trainset ts;
     double *X;
+    float *X32;
     int *y;
 } trainset_mem;
 
+/* The training and validation rows in the training dtype. float32 rows are the float64 ones
+ * rounded once, as the assignment's model casts its input; no float64 copy is kept. */
 static void trainset_make(trainset_mem *m, const bn_opts *o, const bn_dataset *ds)
 {
     int D = ds->dim;
     long ntr = o->num_train, nval = ds->val.n;
     if (ntr > ds->train.n) bn_die(2, "--num-train %ld exceeds the %ld training records", ntr, ds->train.n);
-    m->X = bn_malloc(sizeof(double) * (size_t)(ntr + nval) * D);
+    memset(m, 0, sizeof *m);
     m->y = bn_malloc(sizeof(int) * (size_t)(ntr + nval));
-    bn_dataset_rows(ds, &ds->train, 0, ntr, m->X, m->y);
-    bn_dataset_rows(ds, &ds->val, 0, nval, m->X + ntr * D, m->y + ntr);
-    m->ts = (bn_trainset){m->X, m->X + ntr * D, m->y, m->y + ntr, (int)ntr, (int)nval, D, ds->classes};
+    if (o->dtype == BN_FLOAT32) {
+        double *row = bn_malloc(sizeof(double) * (size_t)D);
+        m->X32 = bn_malloc(sizeof(float) * (size_t)(ntr + nval) * D);
+        for (long i = 0; i < ntr + nval; i++) {
+            const bn_records *split = i < ntr ? &ds->train : &ds->val;
+            bn_dataset_rows(ds, split, i < ntr ? i : i - ntr, 1, row, m->y + i);
+            for (int k = 0; k < D; k++) m->X32[i * D + k] = (float)row[k];
+        }
+        free(row);
+    } else {
+        m->X = bn_malloc(sizeof(double) * (size_t)(ntr + nval) * D);
+        bn_dataset_rows(ds, &ds->train, 0, ntr, m->X, m->y);
+        bn_dataset_rows(ds, &ds->val, 0, nval, m->X + ntr * D, m->y + ntr);
+    }
+    m->ts = (bn_trainset){m->X, m->X ? m->X + ntr * D : NULL, m->y, m->y + ntr, (int)ntr, (int)nval, D, ds->classes,
+                          o->dtype, m->X32, m->X32 ? m->X32 + ntr * D : NULL};
 }
 
 static void trainset_free(trainset_mem *m)
 {
     free(m->X);
+    free(m->X32);
     free(m->y);
 }
 
@@ -163,6 +180,7 @@ static void write_params(const bn_opts *o, const bn_dataset *ds)
     bn_fmt(dws, sizeof dws, o->deep_ws);
     bn_out_open(&f, o->out, "params.info.tsv");
     bn_out_printf(&f, "key\tvalue\n");
+    bn_out_printf(&f, "dtype\t%s\n", bn_dtype_name(o->dtype));
     bn_out_printf(&f, "seed\t%lu\nupdate_rule\t%s\nlearning_rate\t%s\nepochs\t%d\nbatch_size\t%d\n", o->seed,
                   bn_rule_name(o->rule), lr, o->epochs, o->batch_size);
     bn_out_printf(&f, "num_train\t%d\nnum_val\t%ld\naccuracy_train_samples\t%d\npredict_batch\t%d\n", o->num_train,

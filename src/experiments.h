@@ -3,6 +3,7 @@
 #define BN_EXPERIMENTS_H
 
 #include "data.h"
+#include "net.h"
 #include "optim.h"
 
 typedef struct {
@@ -15,6 +16,7 @@ typedef struct {
     double lr, ws_min, ws_max, deep_ws;
     double bs_lr;                /* experiment 7's learning rate, 10^-3.5 */
     bn_rule rule;
+    bn_dtype dtype;              /* of the trainings (5, 6, 7b); the checks are float64 */
     /* dataset */
     bn_ds_kind ds_kind;
     const char *data_dir;

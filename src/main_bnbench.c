@@ -1,4 +1,5 @@
-/* main_bnbench.c - times the dataset load and experiments 5 and 6 against the machine's dgemm peak. */
+/* main_bnbench.c - times the dataset load and experiments 5 and 6 in float32 and in float64, each
+ * against the machine's gemm peak of its dtype (sgemm, dgemm), with the trainings' peak memory. */
 #define _DEFAULT_SOURCE
 #include "common.h"
 #include "data.h"
@@ -9,21 +10,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <gsl/gsl_blas.h>
 
-/* GFLOP/s of single-threaded dgemm (n x n) in one process, best of `reps` calls. */
-static double dgemm_rate(int n, int reps)
+/* GFLOP/s of single-threaded gemm (n x n) of one dtype in one process, best of `reps` calls. */
+static double gemm_rate(bn_dtype t, int n, int reps)
 {
-    double *a = bn_malloc(sizeof(double) * n * n), *b = bn_malloc(sizeof(double) * n * n);
-    double *c = bn_malloc(sizeof(double) * n * n);
-    for (long i = 0; i < (long)n * n; i++) { a[i] = (double)(i % 7) - 3.0; b[i] = (double)(i % 5) - 2.0; c[i] = 0.0; }
+    size_t el = t == BN_FLOAT32 ? sizeof(float) : sizeof(double);
+    void *a = bn_malloc(el * n * n), *b = bn_malloc(el * n * n), *c = bn_malloc(el * n * n);
+    for (long i = 0; i < (long)n * n; i++) {
+        double x = (double)(i % 7) - 3.0, y = (double)(i % 5) - 2.0;
+        if (t == BN_FLOAT32) { ((float *)a)[i] = (float)x; ((float *)b)[i] = (float)y; ((float *)c)[i] = 0.0f; }
+        else { ((double *)a)[i] = x; ((double *)b)[i] = y; ((double *)c)[i] = 0.0; }
+    }
     gsl_matrix_view A = gsl_matrix_view_array(a, n, n), B = gsl_matrix_view_array(b, n, n), C = gsl_matrix_view_array(c, n, n);
+    gsl_matrix_float_view Af = gsl_matrix_float_view_array(a, n, n), Bf = gsl_matrix_float_view_array(b, n, n);
+    gsl_matrix_float_view Cf = gsl_matrix_float_view_array(c, n, n);
     double best = 0.0;
     for (int r = 0; r < reps; r++) {
         double t0 = bn_now();
-        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &A.matrix, &B.matrix, 0.0, &C.matrix);
+        if (t == BN_FLOAT32) gsl_blas_sgemm(CblasNoTrans, CblasNoTrans, 1.0f, &Af.matrix, &Bf.matrix, 0.0f, &Cf.matrix);
+        else gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &A.matrix, &B.matrix, 0.0, &C.matrix);
         double rate = 2.0 * n * n * (double)n / (bn_now() - t0) / 1e9;
         if (rate > best) best = rate;
     }
@@ -31,22 +40,60 @@ static double dgemm_rate(int n, int reps)
     return best;
 }
 
-/* Machine peak: `procs` processes running dgemm at once, their rates summed. */
-static double machine_peak(int procs)
+static void *shared_doubles(int n)
 {
-    double *rates = mmap(NULL, sizeof(double) * procs, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (rates == MAP_FAILED) bn_die(1, "cannot map shared memory: %s", strerror(errno));
+    void *p = mmap(NULL, sizeof(double) * (size_t)n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) bn_die(1, "cannot map shared memory: %s", strerror(errno));
+    return p;
+}
+
+/* Machine peak: `procs` processes running gemm at once, their rates summed. */
+static double machine_peak(bn_dtype t, int procs)
+{
+    double *rates = shared_doubles(procs);
     fflush(NULL);
     for (int p = 0; p < procs; p++) {
         pid_t pid = fork();
         if (pid < 0) bn_die(1, "cannot fork: %s", strerror(errno));
-        if (pid == 0) { rates[p] = dgemm_rate(1536, 8); _exit(0); }
+        if (pid == 0) { rates[p] = gemm_rate(t, 1536, 8); _exit(0); }
     }
     for (int p = 0; p < procs; p++) wait(NULL);
     double sum = 0.0;
     for (int p = 0; p < procs; p++) sum += rates[p];
     munmap(rates, sizeof(double) * procs);
     return sum;
+}
+
+/* Experiments 5 and 6 in dtype t, in a child process of their own (with its worker processes),
+ * so that its peak resident memory is theirs: secs[0], secs[1] get their wall-clock seconds.
+ * Returns the peak resident set of the largest process of that tree, in MB (wait4's ru_maxrss
+ * covers the child and the workers it waited for). The dataset, loaded before the fork, counts:
+ * its pages are mapped in every process, as they are in bnlab. */
+static double run_trainings(bn_opts *o, const bn_dataset *ds, bn_dtype t, double secs[2])
+{
+    double *sh = shared_doubles(2);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) bn_die(1, "cannot fork: %s", strerror(errno));
+    if (pid == 0) {
+        o->dtype = t;
+        double t0 = bn_now();
+        bn_exp_deepnet(o, ds);
+        sh[0] = bn_now() - t0;
+        t0 = bn_now();
+        bn_exp_sweep(o, ds);
+        sh[1] = bn_now() - t0;
+        fflush(NULL);
+        _exit(0);
+    }
+    int st;
+    struct rusage ru;
+    if (wait4(pid, &st, 0, &ru) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        bn_die(1, "the %s trainings failed", bn_dtype_name(t));
+    secs[0] = sh[0];
+    secs[1] = sh[1];
+    munmap(sh, sizeof(double) * 2);
+    return ru.ru_maxrss / 1024.0;
 }
 
 int main(int argc, char **argv)
@@ -77,8 +124,13 @@ int main(int argc, char **argv)
     if (!mkdtemp(tmpl)) bn_die(1, "cannot create a temporary folder: %s", strerror(errno));
     o.out = tmpl;
 
-    double peak1 = dgemm_rate(1536, 8);
-    double peak = machine_peak(o.jobs);
+    const bn_dtype dtypes[2] = {BN_FLOAT32, BN_FLOAT64};
+    const char *gemm[2] = {"sgemm", "dgemm"};
+    double peak1[2], peak[2];
+    for (int k = 0; k < 2; k++) {
+        peak1[k] = gemm_rate(dtypes[k], 1536, 8);
+        peak[k] = machine_peak(dtypes[k], o.jobs);
+    }
 
     double t0 = bn_now();
     bn_dataset ds;
@@ -87,25 +139,29 @@ int main(int argc, char **argv)
 
     int quiet = bn_quiet;
     bn_quiet = 1;
-    t0 = bn_now();
-    bn_exp_deepnet(&o, &ds);
-    double t5 = bn_now() - t0;
-    t0 = bn_now();
-    bn_exp_sweep(&o, &ds);
-    double t6 = bn_now() - t0;
+    double secs[2][2], rss[2];
+    for (int k = 0; k < 2; k++) rss[k] = run_trainings(&o, &ds, dtypes[k], secs[k]);
     bn_quiet = quiet;
     double g5 = bn_exp_deepnet_gflop(&o, ds.dim, ds.classes, (int)ds.val.n);
     double g6 = bn_exp_sweep_gflop(&o, ds.dim, ds.classes, (int)ds.val.n);
 
     printf("bnlab benchmark: %d worker process(es), OpenBLAS core %s, single-threaded BLAS per process\n", o.jobs, bn_blas_corename());
-    printf("dgemm peak (1536^3): %.1f GFLOP/s in one process, %.1f GFLOP/s with %d processes at once\n\n", peak1, peak, o.jobs);
-    printf("%-28s %9s %9s %9s %9s %9s\n", "part", "seconds", "GFLOP", "GFLOP/s", "of peak", "bound s");
-    printf("%-28s %9.2f %9s %9s %9s %9s\n", "dataset load (50k+1k recs)", load, "-", "-", "-", "-");
-    printf("%-28s %9.2f %9.1f %9.1f %8.0f%% %9.2f\n", "exp5 deep net (2 trainings)", t5, g5, g5 / t5, 100.0 * g5 / t5 / peak, g5 / peak);
-    printf("%-28s %9.2f %9.1f %9.1f %8.0f%% %9.2f\n", "exp6 sweep (40 trainings)", t6, g6, g6 / t6, 100.0 * g6 / t6 / peak, g6 / peak);
-    printf("%-28s %9.2f %9.1f %9.1f %8.0f%% %9.2f\n", "exp5 + exp6", t5 + t6, g5 + g6, (g5 + g6) / (t5 + t6),
-           100.0 * (g5 + g6) / (t5 + t6) / peak, (g5 + g6) / peak);
-    printf("\nratio to the bound (target <= 1.5): %.2f\n", (t5 + t6) / ((g5 + g6) / peak));
+    for (int k = 0; k < 2; k++)
+        printf("%s peak (1536^3): %.1f GFLOP/s in one process, %.1f GFLOP/s with %d processes at once\n", gemm[k],
+               peak1[k], peak[k], o.jobs);
+    printf("dataset load (50k+1k records): %.2f s\n", load);
+    for (int k = 0; k < 2; k++) {
+        double t5 = secs[k][0], t6 = secs[k][1], p = peak[k];
+        printf("\n%s, against the %s peak; peak resident memory of the trainings %.0f MB\n", bn_dtype_name(dtypes[k]),
+               gemm[k], rss[k]);
+        printf("%-28s %9s %9s %9s %9s %9s\n", "part", "seconds", "GFLOP", "GFLOP/s", "of peak", "bound s");
+        printf("%-28s %9.2f %9.1f %9.1f %8.0f%% %9.2f\n", "exp5 deep net (2 trainings)", t5, g5, g5 / t5, 100.0 * g5 / t5 / p, g5 / p);
+        printf("%-28s %9.2f %9.1f %9.1f %8.0f%% %9.2f\n", "exp6 sweep (40 trainings)", t6, g6, g6 / t6, 100.0 * g6 / t6 / p, g6 / p);
+        printf("%-28s %9.2f %9.1f %9.1f %8.0f%% %9.2f\n", "exp5 + exp6", t5 + t6, g5 + g6, (g5 + g6) / (t5 + t6),
+               100.0 * (g5 + g6) / (t5 + t6) / p, (g5 + g6) / p);
+        printf("ratio to the %s bound (target <= 1.5): %.2f\n", gemm[k], (t5 + t6) / ((g5 + g6) / p));
+    }
+    printf("\nfloat64 / float32 time (exp5 + exp6): %.2f\n", (secs[1][0] + secs[1][1]) / (secs[0][0] + secs[0][1]));
 
     /* remove the scratch run folder, whatever the experiments wrote into it */
     DIR *d = opendir(tmpl);

@@ -43,6 +43,7 @@ static void usage(FILE *f)
         "  --batch-size N      [1, 10000], default 50\n"
         "  --lr X              learning rate (0, 10], default 1e-3\n"
         "  --update-rule R     sgd | sgd_momentum | rmsprop | adam, default adam\n"
+        "  --dtype T           float32 | float64: the trainings' (5, 6, 7b) dtype, default float32\n"
         "  --num-train N       training samples for experiments 5-6 [1, 49000], default 1000\n"
         "  --points N          sweep points [1, 200], default 20\n"
         "  --ws-min X, --ws-max X  sweep range (0, 100], default 1e-4 and 1\n"
@@ -140,6 +141,9 @@ static void print_config(const bn_opts *o)
     printf("key\tvalue\nseed\t%lu\nupdate_rule\t%s\n", o->seed, bn_rule_name(o->rule));
     if (o->rule != d.rule)
         fl += (size_t)snprintf(flags + fl, sizeof flags - fl, "--update-rule %s", bn_rule_name(o->rule));
+    printf("dtype\t%s\n", bn_dtype_name(o->dtype));
+    if (o->dtype != d.dtype)
+        fl += (size_t)snprintf(flags + fl, sizeof flags - fl, "%s--dtype %s", fl ? " " : "", bn_dtype_name(o->dtype));
     for (size_t i = 0; i < sizeof n / sizeof *n; i++) {
         if (n[i].is_int) snprintf(v, sizeof v, "%.0f", n[i].v);
         else bn_fmt(v, sizeof v, n[i].v);
@@ -194,7 +198,7 @@ static void write_dataset_info(const bn_opts *o, const bn_dataset *ds)
 
 /* Long options: the value is the short option's letter, or one of these codes. */
 enum { O_SEED = 256, O_OUT, O_DATA, O_FMNIST, O_EPOCHS, O_BATCH, O_LR, O_RULE, O_NUMTRAIN, O_POINTS, O_WSMIN,
-       O_WSMAX, O_DEEPWS, O_TRAINREC, O_VALREC, O_TESTREC, O_SPEEDREPS, O_MAKE, O_POINT };
+       O_WSMAX, O_DEEPWS, O_TRAINREC, O_VALREC, O_TESTREC, O_SPEEDREPS, O_MAKE, O_POINT, O_DTYPE };
 static const struct option longopts[] = {
     {"seed", required_argument, NULL, O_SEED}, {"out", required_argument, NULL, O_OUT},
     {"data", required_argument, NULL, O_DATA}, {"fashion-mnist", required_argument, NULL, O_FMNIST},
@@ -206,7 +210,8 @@ static const struct option longopts[] = {
     {"train-records", required_argument, NULL, O_TRAINREC}, {"val-records", required_argument, NULL, O_VALREC},
     {"test-records", required_argument, NULL, O_TESTREC}, {"speed-reps", required_argument, NULL, O_SPEEDREPS},
     {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
-    {"make", no_argument, NULL, O_MAKE}, {"point", required_argument, NULL, O_POINT}, {NULL, 0, NULL, 0}};
+    {"make", no_argument, NULL, O_MAKE}, {"point", required_argument, NULL, O_POINT},
+    {"dtype", required_argument, NULL, O_DTYPE}, {NULL, 0, NULL, 0}};
 
 /* The option as the user spelled its kind: "--name" (full name, even when given as a prefix)
  * for a long option, "-c" for a short one. */
@@ -303,6 +308,12 @@ int main(int argc, char **argv)
         case O_TESTREC: o.test_records = (long)parse_long(name, val, 1, 1000000); break;
         case O_SPEEDREPS: o.speed_reps = (int)parse_long(name, val, 1, 100000); break;
         case O_POINT: o.point = (int)parse_long(name, val, 0, 199); break;
+        case O_DTYPE: {
+            int t = bn_dtype_parse(val);
+            if (t < 0) bad_option(name, val, "is not a dtype", "float32, float64");
+            o.dtype = (bn_dtype)t;
+            break;
+        }
         default: bn_die(1, "internal error: option code %d has no case", c);
         }
     }

@@ -20,16 +20,17 @@ typedef struct {
 static void run_one(bn_job *j, unsigned long seed, const bn_trainset *d)
 {
     double t0 = bn_now();
-    int maxb = j->cfg.batch_size > BN_PREDICT_BATCH ? j->cfg.batch_size : BN_PREDICT_BATCH;
-    bn_net *net = bn_net_new(j->hidden, j->nhidden, d->dim, d->classes, j->norm, 0.0, maxb);
     gsl_rng *ri = bn_rng_new(seed, j->experiment, j->point, "init");
     gsl_rng *rb = bn_rng_new(seed, j->experiment, j->point, "batch");
-    bn_net_init(net, ri, j->weight_scale);
     j->cfg.label = j->label;
-    bn_solver_train(net, &j->cfg, d->Xtr, d->ytr, d->Ntr, d->Xval, d->yval, d->Nval, rb, &j->h);
+    if (d->dtype == BN_FLOAT32)
+        bn_solver_train_new_f32(j->hidden, j->nhidden, j->norm, j->weight_scale, &j->cfg, d->Xtr32, d->ytr, d->Ntr,
+                                d->Xval32, d->yval, d->Nval, d->dim, d->classes, ri, rb, &j->h);
+    else
+        bn_solver_train_new(j->hidden, j->nhidden, j->norm, j->weight_scale, &j->cfg, d->Xtr, d->ytr, d->Ntr, d->Xval,
+                            d->yval, d->Nval, d->dim, d->classes, ri, rb, &j->h);
     gsl_rng_free(ri);
     gsl_rng_free(rb);
-    bn_net_free(net);
     j->seconds = bn_now() - t0;
 }
 

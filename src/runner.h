@@ -21,11 +21,14 @@ typedef struct {
     double seconds;
 } bn_job;
 
-/* Training data shared by all jobs (read-only; inherited by the worker processes). */
+/* Training data shared by all jobs (read-only; inherited by the worker processes), in the
+ * training dtype: Xtr/Xval for float64, Xtr32/Xval32 for float32. */
 typedef struct {
     const double *Xtr, *Xval;
     const int *ytr, *yval;
     int Ntr, Nval, dim, classes;
+    bn_dtype dtype;
+    const float *Xtr32, *Xval32;
 } bn_trainset;
 
 /* The memory the histories live in, shared with the worker processes. */

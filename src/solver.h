@@ -1,4 +1,5 @@
-/* solver.h - minibatch training with the assignment's Solver semantics. */
+/* solver.h - minibatch training with the assignment's Solver semantics, in double (bn_solver_train)
+ * and float (bn_solver_train_f32): see solver_t.h. */
 #ifndef BN_SOLVER_H
 #define BN_SOLVER_H
 
@@ -35,11 +36,9 @@ int bn_solver_checks(long iters, long iters_per_epoch);
 long bn_history_doubles(long iters, int checks);
 void bn_history_bind(bn_history *h, double *mem, long iters, int checks);
 
-/* Train net from its current parameters. r draws the minibatches and any accuracy subsample. */
-void bn_solver_train(bn_net *net, const bn_solver_cfg *cfg, const double *Xtr, const int *ytr, int Ntr,
-                     const double *Xval, const int *yval, int Nval, gsl_rng *r, bn_history *h);
-
-/* Fraction of rows of X (N) predicted as y, predicting in batches of BN_PREDICT_BATCH. pred: N ints. */
-double bn_accuracy(bn_net *net, const double *X, const int *y, int N, int *pred);
+#define BN_F32 0
+#include "solver_t.h"
+#define BN_F32 1
+#include "solver_t.h"
 
 #endif

@@ -594,10 +594,166 @@ static void layernorm_backward_matches_numerical_gradient(void **state)
     tu_assert_below("ln dbeta scaled error", e[2].scaled, 1e-9);
 }
 
+/* ---------- float32 layers against float64 ones ----------
+ *
+ * The float layers (the _f32 instantiation of the same source) are checked against the double
+ * layers, which the tests above check against numerical gradients. Both run on the same inputs,
+ * rounded to float first, so the only difference is the float arithmetic. Measured by the
+ * scale-aware error max|f32 - f64| / max|f64| per output. Float's unit roundoff is
+ * u = 2^-24 = 6.0e-8; a sum of K terms carries at most ~K u of its terms' magnitude (K <= 40
+ * here: 2.4e-6), and batchnorm/layernorm's backward subtracts three such sums of similar size,
+ * which can lose one more order. Bounds: 1e-5 (~170 u) for every output, 10x or more above the
+ * worst measured (written in the test); a wrong or missing term gives ~1e-2 and more. */
+typedef struct {
+    int N, D, M;
+    double *x, *w, *b, *gamma, *beta, *dout, *dsc, *rm, *rv;   /* inputs, float-representable */
+    int *y;
+} f32_case;
+
+static double *rounded_gaussian(long n, gsl_rng *r, double scale, double shift)
+{
+    double *v = tu_doubles(n);
+    tu_fill_gaussian(v, n, r, scale, shift);
+    for (long i = 0; i < n; i++) v[i] = (float)v[i];
+    return v;
+}
+
+static float *as_f32(const double *v, long n)
+{
+    float *f = malloc(sizeof(float) * (size_t)(n ? n : 1));
+    assert_non_null(f);
+    for (long i = 0; i < n; i++) f[i] = (float)v[i];
+    return f;
+}
+
+/* scaled error of a float result against a double one */
+static double f32_err(const float *a, const double *b, long n)
+{
+    double *ad = tu_doubles(n);
+    for (long i = 0; i < n; i++) ad[i] = a[i];
+    double e = tu_scaled_error(ad, b, n);
+    free(ad);
+    return e;
+}
+
+enum { F_AFF_OUT, F_AFF_DX, F_AFF_DW, F_AFF_DB, F_RELU, F_SOFT_LOSS, F_SOFT_D, F_BN_OUT, F_BN_RUN, F_BN_TEST,
+       F_BN_DX, F_BN_DG, F_BN_DB, F_BNS_DX, F_LN_OUT, F_LN_DX, F_LN_DG, F_LN_DB, F_COUNT };
+static const char *const f32_names[F_COUNT] = {
+    "f32 affine out", "f32 affine dx", "f32 affine dw", "f32 affine db", "f32 relu out+dx",
+    "f32 softmax loss", "f32 softmax dscores", "f32 batchnorm out", "f32 batchnorm running stats",
+    "f32 batchnorm test out", "f32 batchnorm dx", "f32 batchnorm dgamma", "f32 batchnorm dbeta",
+    "f32 batchnorm staged dx", "f32 layernorm out", "f32 layernorm dx", "f32 layernorm dgamma",
+    "f32 layernorm dbeta"};
+
+static void f32_layers_case(unsigned long seed, int N, int D, int M, double err[F_COUNT])
+{
+    gsl_rng *r = tu_rng(seed);
+    long nx = (long)N * D, no = (long)N * M;
+    /* affine: x (N,D) . w (D,M) + b; scores for softmax are its output; norms act on x (N,D) around 12 */
+    double *x = rounded_gaussian(nx, r, 1.0, 0.0), *w = rounded_gaussian((long)D * M, r, 0.3, 0.0);
+    double *b = rounded_gaussian(M, r, 0.1, 0.0), *g = rounded_gaussian(no, r, 1.0, 0.0);
+    double *xn = rounded_gaussian(nx, r, 5.0, 12.0), *gamma = rounded_gaussian(D, r, 1.0, 1.0);
+    double *beta = rounded_gaussian(D, r, 1.0, 0.0), *dn = rounded_gaussian(nx, r, 1.0, 0.0);
+    int *y = malloc(sizeof(int) * (size_t)N);
+    assert_non_null(y);
+    for (int i = 0; i < N; i++) y[i] = (int)gsl_rng_uniform_int(r, (unsigned long)M);
+    float *xf = as_f32(x, nx), *wf = as_f32(w, (long)D * M), *bf = as_f32(b, M), *gf = as_f32(g, no);
+    float *xnf = as_f32(xn, nx), *gammaf = as_f32(gamma, D), *betaf = as_f32(beta, D), *dnf = as_f32(dn, nx);
+
+    double *od = tu_doubles(no), *dxd = tu_doubles(nx), *dwd = tu_doubles((long)D * M), *dbd = tu_doubles(M);
+    float *of = as_f32(od, no), *dxf = as_f32(dxd, nx), *dwf = as_f32(dwd, (long)D * M), *dbf = as_f32(dbd, M);
+    bn_affine_forward(od, x, w, b, N, D, M);
+    bn_affine_forward_f32(of, xf, wf, bf, N, D, M);
+    err[F_AFF_OUT] = tu_max(err[F_AFF_OUT], f32_err(of, od, no));
+    bn_affine_backward(dxd, dwd, dbd, g, x, w, N, D, M);
+    bn_affine_backward_f32(dxf, dwf, dbf, gf, xf, wf, N, D, M);
+    err[F_AFF_DX] = tu_max(err[F_AFF_DX], f32_err(dxf, dxd, nx));
+    err[F_AFF_DW] = tu_max(err[F_AFF_DW], f32_err(dwf, dwd, (long)D * M));
+    err[F_AFF_DB] = tu_max(err[F_AFF_DB], f32_err(dbf, dbd, M));
+
+    /* relu: a select, so float and double agree exactly */
+    double *rd = tu_doubles(nx), *rdx = tu_doubles(nx);
+    float *rf = as_f32(rd, nx), *rfx = as_f32(rdx, nx);
+    bn_relu_forward(rd, x, nx);
+    bn_relu_forward_f32(rf, xf, nx);
+    bn_relu_backward(rdx, dn, x, nx);
+    bn_relu_backward_f32(rfx, dnf, xf, nx);
+    err[F_RELU] = tu_max(err[F_RELU], tu_max(f32_err(rf, rd, nx), f32_err(rfx, rdx, nx)));
+
+    /* softmax on the affine output (scores of O(1)) */
+    double *dsd = tu_doubles(no);
+    float *dsf = as_f32(dsd, no);
+    double ld = bn_softmax_loss(dsd, od, y, N, M);
+    float lf = bn_softmax_loss_f32(dsf, of, y, N, M);
+    err[F_SOFT_LOSS] = tu_max(err[F_SOFT_LOSS], fabs(lf - ld) / fabs(ld));
+    err[F_SOFT_D] = tu_max(err[F_SOFT_D], f32_err(dsf, dsd, no));
+
+    /* batchnorm train mode, running statistics from zero, test mode, both backward forms */
+    double *bo = tu_doubles(nx), *cache = tu_doubles(BN_CACHE_SIZE(N, D)), *run = tu_doubles(2L * D);
+    double *bdx = tu_doubles(nx), *bdg = tu_doubles(D), *bdb = tu_doubles(D), *work = tu_doubles(2L * D);
+    float *bof = as_f32(bo, nx), *cachef = as_f32(cache, BN_CACHE_SIZE(N, D)), *runf = as_f32(run, 2L * D);
+    float *bdxf = as_f32(bdx, nx), *bdgf = as_f32(bdg, D), *bdbf = as_f32(bdb, D), *workf = as_f32(work, 2L * D);
+    bn_forward(bo, cache, run, run + D, xn, gamma, beta, N, D);
+    bn_forward_f32(bof, cachef, runf, runf + D, xnf, gammaf, betaf, N, D);
+    err[F_BN_OUT] = tu_max(err[F_BN_OUT], f32_err(bof, bo, nx));
+    err[F_BN_RUN] = tu_max(err[F_BN_RUN], tu_max(f32_err(runf, run, D), f32_err(runf + D, run + D, D)));
+    bn_backward(bdx, bdg, bdb, dn, cache, gamma, N, D);
+    bn_backward_f32(bdxf, bdgf, bdbf, dnf, cachef, gammaf, N, D);
+    err[F_BN_DX] = tu_max(err[F_BN_DX], f32_err(bdxf, bdx, nx));
+    err[F_BN_DG] = tu_max(err[F_BN_DG], f32_err(bdgf, bdg, D));
+    err[F_BN_DB] = tu_max(err[F_BN_DB], f32_err(bdbf, bdb, D));
+    bn_backward_staged_f32(bdxf, bdgf, bdbf, dnf, cachef, gammaf, workf, N, D);
+    err[F_BNS_DX] = tu_max(err[F_BNS_DX], f32_err(bdxf, bdx, nx));
+    /* test mode with the float-rounded running statistics in both */
+    for (long k = 0; k < 2L * D; k++) run[k] = runf[k];
+    bn_forward_test(bo, xn, gamma, beta, run, run + D, N, D);
+    bn_forward_test_f32(bof, xnf, gammaf, betaf, runf, runf + D, N, D);
+    err[F_BN_TEST] = tu_max(err[F_BN_TEST], f32_err(bof, bo, nx));
+
+    /* layernorm */
+    double *lcache = tu_doubles(BN_LN_CACHE_SIZE(N, D));
+    float *lcachef = as_f32(lcache, BN_LN_CACHE_SIZE(N, D));
+    bn_layernorm_forward(bo, lcache, xn, gamma, beta, N, D);
+    bn_layernorm_forward_f32(bof, lcachef, xnf, gammaf, betaf, N, D);
+    err[F_LN_OUT] = tu_max(err[F_LN_OUT], f32_err(bof, bo, nx));
+    bn_layernorm_backward(bdx, bdg, bdb, dn, lcache, gamma, N, D);
+    bn_layernorm_backward_f32(bdxf, bdgf, bdbf, dnf, lcachef, gammaf, N, D);
+    err[F_LN_DX] = tu_max(err[F_LN_DX], f32_err(bdxf, bdx, nx));
+    err[F_LN_DG] = tu_max(err[F_LN_DG], f32_err(bdgf, bdg, D));
+    err[F_LN_DB] = tu_max(err[F_LN_DB], f32_err(bdbf, bdb, D));
+
+    free(x); free(w); free(b); free(g); free(xn); free(gamma); free(beta); free(dn); free(y);
+    free(xf); free(wf); free(bf); free(gf); free(xnf); free(gammaf); free(betaf); free(dnf);
+    free(od); free(dxd); free(dwd); free(dbd); free(of); free(dxf); free(dwf); free(dbf);
+    free(rd); free(rdx); free(rf); free(rfx); free(dsd); free(dsf);
+    free(bo); free(cache); free(run); free(bdx); free(bdg); free(bdb); free(work);
+    free(bof); free(cachef); free(runf); free(bdxf); free(bdgf); free(bdbf); free(workf);
+    free(lcache); free(lcachef);
+    gsl_rng_free(r);
+}
+
+static void f32_layers_agree_with_f64_layers_to_float_precision(void **state)
+{
+    (void)state;
+    /* the assignment's 4 x 5 check shape, a batch of 50 (the trainings'), a wide one */
+    const int shapes[][3] = {{4, 5, 3}, {50, 20, 10}, {10, 40, 7}};
+    double err[F_COUNT] = {0};
+    for (int s = 0; s < 3; s++)
+        for (unsigned long seed = 1; seed <= 5; seed++) f32_layers_case(seed, shapes[s][0], shapes[s][1], shapes[s][2], err);
+    /* Measured worst over the 15 cases (the bound of 1e-5 is explained above): affine out 1.8e-7,
+     * dx 1.4e-7, dw 2.9e-7, db 1.4e-7; softmax loss 2.1e-7, dscores 2.1e-7; batchnorm out 3.2e-7,
+     * running stats 2.7e-7, test mode 1.3e-7, dx 3.5e-7 (staged 3.6e-7), dgamma 9.2e-7, dbeta
+     * 1.7e-7; layernorm out 3.4e-7, dx 3.4e-7, dgamma 3.5e-7, dbeta 1.7e-7; relu exactly 0. */
+    for (int k = 0; k < F_COUNT; k++) tu_assert_below(f32_names[k], err[k], k == F_RELU ? 0.0 : 1e-5);
+    /* and the float results are float results, not double ones rounded: some output differs */
+    assert_true(err[F_AFF_OUT] > 0.0 && err[F_BN_DX] > 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rel_error_is_worst_elementwise_relative_difference),
+        cmocka_unit_test(f32_layers_agree_with_f64_layers_to_float_precision),
         cmocka_unit_test(num_grad_matches_known_derivatives_and_restores_input),
         cmocka_unit_test(affine_forward_hand_computed),
         cmocka_unit_test(affine_backward_matches_numerical_gradient),

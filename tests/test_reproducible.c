@@ -67,21 +67,9 @@ static void checks_with_the_same_seed_are_byte_identical(void **state)
     assert_false(tu_files_equal(f1, f2));
 }
 
-static void sweep_results_do_not_depend_on_the_number_of_workers(void **state)
+/* Every training result file of a and b byte-identical (the files of experiment 6). */
+static void assert_sweep_files_equal(const char *a, const char *b)
 {
-    TU_BNLAB_OR_SKIP(bnlab);
-    const char *dir = *state;
-    char data[256], a[256], b[256];
-    tu_path(data, sizeof data, dir, "cifar");
-    tu_path(a, sizeof a, dir, "A");
-    tu_path(b, sizeof b, dir, "B");
-    assert_int_equal(mkdir(data, 0700), 0);
-    /* five training batches and a test batch of 60 random records: 300 training records */
-    tu_write_cifar_folder(data, 60, 2024);
-    const char *args = "--train-records 200 --val-records 50 --test-records 50 --num-train 100 --points 3 "
-                       "--epochs 2 --seed 3";
-    assert_int_equal(tu_system("'%s' -q --data '%s' %s -j 1 --out '%s' sweep", bnlab, data, args, a), 0);
-    assert_int_equal(tu_system("'%s' -q --data '%s' %s -j 2 --out '%s' sweep", bnlab, data, args, b), 0);
     const char *files[] = {"exp6_sweep.tsv", "exp6_sweep_loss.tsv", "exp6_sweep_acc.tsv"};
     for (int k = 0; k < 3; k++) {
         char fa[300], fb[300];
@@ -92,13 +80,57 @@ static void sweep_results_do_not_depend_on_the_number_of_workers(void **state)
             fail();
         }
     }
-    /* and every other result file as well */
-    assert_true(compare_result_files(a, b) >= 3);
+}
+
+/* In each training dtype, -j 1 and -j 2 give the same bytes; the two dtypes give different
+ * losses (float32 is really float32), and params.info.tsv says which dtype a run used. */
+static void sweep_results_do_not_depend_on_the_number_of_workers(void **state)
+{
+    TU_BNLAB_OR_SKIP(bnlab);
+    const char *dir = *state;
+    char data[256];
+    tu_path(data, sizeof data, dir, "cifar");
+    assert_int_equal(mkdir(data, 0700), 0);
+    /* five training batches and a test batch of 60 random records: 300 training records */
+    tu_write_cifar_folder(data, 60, 2024);
+    const char *args = "--train-records 200 --val-records 50 --test-records 50 --num-train 100 --points 3 "
+                       "--epochs 2 --seed 3";
+    const char *dtypes[] = {"float32", "float64"};
+    char a[2][256], b[2][256];
+    for (int t = 0; t < 2; t++) {
+        char na[32], nb[32];
+        snprintf(na, sizeof na, "A-%s", dtypes[t]);
+        snprintf(nb, sizeof nb, "B-%s", dtypes[t]);
+        tu_path(a[t], sizeof a[t], dir, na);
+        tu_path(b[t], sizeof b[t], dir, nb);
+        assert_int_equal(tu_system("'%s' -q --data '%s' %s --dtype %s -j 1 --out '%s' sweep", bnlab, data, args,
+                                   dtypes[t], a[t]), 0);
+        assert_int_equal(tu_system("'%s' -q --data '%s' %s --dtype %s -j 2 --out '%s' sweep", bnlab, data, args,
+                                   dtypes[t], b[t]), 0);
+        assert_sweep_files_equal(a[t], b[t]);
+        /* and every other result file as well */
+        assert_true(compare_result_files(a[t], b[t]) >= 3);
+
+        char fp[300], want[64];
+        size_t plen;
+        uint8_t *params = tu_read_file(tu_path(fp, sizeof fp, a[t], "params.info.tsv"), &plen);
+        snprintf(want, sizeof want, "\ndtype\t%s\n", dtypes[t]);
+        assert_non_null(strstr((const char *)params, want));
+        free(params);
+    }
+    /* the default is float32: a run without --dtype matches the float32 one */
+    char c[256];
+    tu_path(c, sizeof c, dir, "C-default");
+    assert_int_equal(tu_system("'%s' -q --data '%s' %s -j 2 --out '%s' sweep", bnlab, data, args, c), 0);
+    assert_sweep_files_equal(a[0], c);
+    char f32[300], f64[300];
+    tu_path(f32, sizeof f32, a[0], "exp6_sweep_loss.tsv");
+    tu_path(f64, sizeof f64, a[1], "exp6_sweep_loss.tsv");
+    assert_false(tu_files_equal(f32, f64));
 
     /* the files hold 3 points x 2 epochs x 2 iterations of losses, one row each */
-    char fl[300];
     size_t len;
-    uint8_t *loss = tu_read_file(tu_path(fl, sizeof fl, a, "exp6_sweep_loss.tsv"), &len);
+    uint8_t *loss = tu_read_file(f32, &len);
     int lines = 0;
     for (size_t i = 0; i < len; i++) lines += loss[i] == '\n';
     assert_int_equal(lines, 1 + 3 * 4);
