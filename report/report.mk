@@ -66,7 +66,7 @@ $(PROVENANCE): scripts/provenance.sh build/bnlab $(CHECK_FILES) $(TRAIN_FILES) $
 # The page: bnreport fills the template (excerpts of src/*.c included), then scripts/katex.js
 # renders its equations to HTML and copies KaTeX's stylesheet and fonts beside it.
 $(HTML): build/bnreport $(REPORT_SRC)/report.md $(REPORT_SRC)/style.css $(PROVENANCE) \
-         $(CHECK_FILES) $(TRAIN_FILES) $(FIGURES) $(wildcard src/*.c) scripts/katex.js
+         $(CHECK_FILES) $(TRAIN_FILES) $(FIGURES) $(wildcard src/*.c src/*_impl.h) scripts/katex.js
 	build/bnreport --run $(RUN) --template $(REPORT_SRC)/report.md --style $(REPORT_SRC)/style.css \
 	  --src src --src-url "$(SRC_URL)" --out $@
 	scripts/katex.js $@

@@ -43,12 +43,16 @@ static int load_tags(const char *srcdir, char *err, size_t errlen)
 {
     if (tags_text && !strcmp(tags_dir, srcdir)) return 0;
     if (!safe_path(srcdir)) { snprintf(err, errlen, "source folder '%s': letters, digits and . _ / - + only", srcdir); return -1; }
-    char cmd[1200];
-    snprintf(cmd, sizeof cmd, "ctags --fields=+ne --kinds-C=f --output-format=u-ctags -o - %s/*.c 2>/dev/null", srcdir);
+    char cmd[2400];
+    /* the layers, net, optimiser and solver are written once for both dtypes in *_impl.h, each
+     * function named BN_FN(name) (real.h): ctags reads those headers as C with BN_FN(x) as x */
+    snprintf(cmd, sizeof cmd,
+             "ctags --fields=+ne --kinds-C=f --output-format=u-ctags -D 'BN_FN(x)=x' --langmap=C:+.h "
+             "-o - %s/*.c %s/*_impl.h 2>/dev/null", srcdir, srcdir);
     free(tags_text);
     tags_text = run_cmd(cmd);
     if (!tags_text || !*tags_text) {
-        snprintf(err, errlen, "Universal Ctags found no C functions in %s/*.c (is universal-ctags installed? scripts/deps.sh report)", srcdir);
+        snprintf(err, errlen, "Universal Ctags found no C functions in %s (*.c, *_impl.h; is universal-ctags installed? scripts/deps.sh report)", srcdir);
         return -1;
     }
     snprintf(tags_dir, sizeof tags_dir, "%s", srcdir);
@@ -121,7 +125,7 @@ int bn_excerpt(const char *srcdir, const char *name, const char *link_base, bn_b
         p += L + (e ? 1 : 0);
     }
     if (!found) {
-        snprintf(err, errlen, "code(%s): no function %s in %s/*.c (renamed or deleted? update the template)", name, name, srcdir);
+        snprintf(err, errlen, "code(%s): no function %s in %s (*.c, *_impl.h; renamed or deleted? update the template)", name, name, srcdir);
         return -1;
     }
 

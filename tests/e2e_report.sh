@@ -334,7 +334,7 @@ check_page() {
      sec-layernorm sec-batchsize sec-references sec-provenance"
   # the literate parts: code excerpts with file:line links, equations rendered (when made by make)
   grep -q '<details class="code-excerpt"' "$1/report/index.html" || fail "$1: no code excerpt"
-  grep -q 'class="src" href="[^"]*src/layers.c#L[0-9]' "$1/report/index.html" || fail "$1: no file:line link in the excerpts"
+  grep -q 'class="src" href="[^"]*src/layers[a-z_]*\.[ch]#L[0-9]' "$1/report/index.html" || fail "$1: no file:line link in the excerpts"
 }
 
 # --- 1. a complete report ---
