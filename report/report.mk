@@ -21,11 +21,14 @@ PROVENANCE := $(RUN)/provenance.info.tsv
 CMARK_LIBS := -lcmark-gfm-extensions -lcmark-gfm
 RUNS_ROOT    ?= data/runs
 COMPARE_ROOT ?= data/compare
+# issue 12: an empty COMPARE_ROOT would put the compare page in /
+$(call bn_check_path,RUNS_ROOT,a folder of runs)
+$(call bn_check_path,COMPARE_ROOT,a folder for compare pages)
 
 .PHONY: report figures e2e-report compare quiet-run quiet-report
 all: build/bnreport
 
-build/bnreport: build/obj/main_bnreport.o build/obj/render.o build/obj/tsv.o build/obj/common.o
+build/bnreport: build/obj/main_bnreport.o build/obj/render.o build/obj/tsv.o build/obj/common.o build/obj/guard.o
 	$(CC) $(CFLAGS) $^ -o $@ $(CMARK_LIBS) $(LDLIBS)
 
 # $(call draw,SCRIPT,SVG[,FOLDERS]): `gnuplot -c SCRIPT FOLDERS TMP` (FOLDERS: $(RUN) unless
@@ -97,7 +100,7 @@ cmp_is_seed = $(call is_uint,$(1))
 cmp_dir     = $(if $(call cmp_is_seed,$(1)),$(RUNS_ROOT)/seed-$(1),$(patsubst %/,%,$(1)))
 cmp_name    = $(if $(call cmp_is_seed,$(1)),seed-$(1),$(or $(shell printf '%s' '$(subst ','',$(patsubst %/,%,$(1)))' | tr -c 'A-Za-z0-9._-' '_' | sed 's/^[._]*//'),run))
 # the reason A or B cannot be compared (empty if it can): a folder must hold a run's files
-cmp_bad     = $(if $(call cmp_is_seed,$(1)),,$(if $(word 2,$(1)),$(2)='$(1)' has a space: give a seed number or a run folder without spaces,$(if $(wildcard $(1)/.),$(if $(wildcard $(1)/exp*.tsv),,$(2)=$(1) is not a run folder (it holds no exp*.tsv data file)),$(2)=$(1): no such folder (give a seed number or a run folder))))
+cmp_bad     = $(if $(call cmp_is_seed,$(1)),,$(if $(call bn_path_why,$(1)),$(2)='$(call bn_show,$(1))' $(call bn_path_why,$(1)): give a seed number or a run folder without spaces or quotes or control characters,$(if $(wildcard $(1)/.),$(if $(wildcard $(1)/exp*.tsv),,$(2)=$(1) is not a run folder (it holds no exp*.tsv data file)),$(2)=$(1): no such folder (give a seed number or a run folder))))
 
 ifneq ($(filter compare,$(MAKECMDGOALS)),)
 CMP_ERR := $(if $(and $(strip $(A)),$(strip $(B))),$(or $(call cmp_bad,$(strip $(A)),A),$(call cmp_bad,$(strip $(B)),B)),needs A=... and B=... (a seed number or a run folder))

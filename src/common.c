@@ -1,6 +1,7 @@
 /* common.c - see common.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "common.h"
+#include "guard.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,7 @@ int bn_quiet = 0;
 
 void *bn_malloc_at(size_t n, const char *file, int line)
 {
+    if (n >= BN_MEM_CHECK_MIN) bn_mem_check_at(n, file, line);   /* issue 12: before, not after */
     void *p = malloc(n ? n : 1);
     if (!p) bn_die(1, "out of memory allocating %zu bytes at %s:%d", n, file, line);
     return p;
@@ -31,6 +33,7 @@ void *bn_malloc_at(size_t n, const char *file, int line)
 
 void *bn_calloc_at(size_t count, size_t size, const char *file, int line)
 {
+    if (size && count >= BN_MEM_CHECK_MIN / size && count <= SIZE_MAX / size) bn_mem_check_at(count * size, file, line);
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p) bn_die(1, "out of memory allocating %zu x %zu bytes at %s:%d", count, size, file, line);
     return p;
@@ -39,12 +42,12 @@ void *bn_calloc_at(size_t count, size_t size, const char *file, int line)
 /* "prog: message\n" written with one write(), so lines from worker processes never interleave. */
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
-    char line[2048];
+    char line[2048], raw[2048];
     int n = prefix ? snprintf(line, sizeof line, "%s: ", prefix) : 0;
     if (n < 0) n = 0;
-    int m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-    size_t len = m < 0 ? (size_t)n : (size_t)n + (size_t)m;
-    if (len > sizeof line - 2) len = sizeof line - 2;
+    int m = vsnprintf(raw, sizeof raw, fmt, ap);
+    /* values echoed in the message may hold control characters: escaped, never sent raw */
+    size_t len = (size_t)n + bn_escape(line + n, sizeof line - 1 - (size_t)n, raw, m < 0 ? 0 : strnlen(raw, sizeof raw));
     line[len++] = '\n';
     if (write(STDERR_FILENO, line, len) < 0) { /* nothing left to report to */ }
 }
@@ -248,6 +251,8 @@ void bn_remove_stale_tmp(const char *dir)
 
 char *bn_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
+    /* a FIFO would block the reader forever; a file of gigabytes is no data file */
+    if (bn_check_regular(path, (unsigned long long)1 << 30, "a text file the tools read", err, errlen)) return NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));

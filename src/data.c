@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "data.h"
 #include "common.h"
+#include "guard.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -46,8 +47,13 @@ int bn_cifar_parse(bn_records *out, const uint8_t *buf, size_t len, char *err, s
 static int slurp(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen)
 {
     struct stat st;
+    /* bnlab reads at most 1,000,000 training records: a larger batch cannot be one (its size
+     * would otherwise only show as an allocation failure without the file's name) */
+    if (bn_check_regular(path, (unsigned long long)BN_CIFAR_RECORD * 1000000, "a CIFAR-10 batch", err, errlen)) return -1;
     if (stat(path, &st) != 0) return bn_errf(err, errlen, "%s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode)) return bn_errf(err, errlen, "%s: not a regular file", path);
+    char why[160];
+    if (bn_mem_room((size_t)st.st_size, 1, why, sizeof why))
+        return bn_errf(err, errlen, "%s: out of memory reading its %lld bytes: %s", path, (long long)st.st_size, why);
     FILE *f = fopen(path, "rb");
     if (!f) return bn_errf(err, errlen, "%s: %s", path, strerror(errno));
     *len = (size_t)st.st_size;

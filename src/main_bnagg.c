@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "aggregate.h"
 #include "common.h"
+#include "guard.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -21,6 +22,8 @@ static int exists(const char *dir, const char *name)
     char p[4200];
     struct stat st;
     snprintf(p, sizeof p, "%s/%s", dir, name);
+    /* issue 12: present but not a file (a FIFO would block its reader) is an error, not absence */
+    if (stat(p, &st) == 0 && !S_ISREG(st.st_mode)) bn_die(1, "%s: not a regular file", p);
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
@@ -51,6 +54,8 @@ static int kv_get(const char *dir, const char *file, const char *key, char *buf,
     int ck = bn_tsv_col(&t, "key"), cv = bn_tsv_col(&t, "value"), rc = -1;
     for (long r = 0; ck >= 0 && cv >= 0 && r < t.nrows && rc; r++)
         if (!strcmp(bn_tsv_cell(&t, r, ck), key)) {
+            /* issue 12: never cut short silently */
+            if (strlen(bn_tsv_cell(&t, r, cv)) >= n) bn_die(1, "%s: the value of %s is longer than %zu characters", p, key, n - 1);
             snprintf(buf, n, "%s", bn_tsv_cell(&t, r, cv));
             rc = 0;
         }
@@ -397,6 +402,7 @@ static int cmd_seeds(const char *dir, char **runs, int nruns)
             bn_die(1, "the runs are not of one configuration: %s", why);
     }
     bn_mkdir_p(dir);
+    bn_remove_done(dir, "runs.info.tsv");   /* issue 12: an old one must not vouch for new files */
     int wrote = 0;
     wrote += agg(dir, runs, nruns, "exp5_deepnet_loss.tsv", "exp5_deepnet_loss_seeds.tsv", k_loss, 3, c_loss, 2);
     wrote += agg(dir, runs, nruns, "exp5_deepnet_acc.tsv", "exp5_deepnet_acc_seeds.tsv", k_acc, 5, c_acc, 6);
@@ -463,6 +469,9 @@ static int list_results(const char *dir, char ***names)
     struct dirent *e;
     while ((e = readdir(d))) {
         if (!is_result(e->d_name)) continue;
+        char p[4400], err[4600];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (bn_check_regular(p, (unsigned long long)1 << 30, "a result file", err, sizeof err)) bn_die(1, "%s", err);
         if (n == cap) {
             char **nn = realloc(*names, sizeof(char *) * (size_t)(cap *= 2));
             if (!nn) bn_die(1, "out of memory at %s:%d", __FILE__, __LINE__);
@@ -583,6 +592,7 @@ static int cmd_compare(const char *dir, const char *A, const char *B)
     get_info(A, &ia);
     get_info(B, &ib);
     bn_mkdir_p(dir);
+    bn_remove_done(dir, "compare.info.tsv");   /* issue 12: written last, removed first */
     bn_out f;
     bn_out_open(&f, dir, "compare_files.tsv");
     bn_out_printf(&f, "file\tstatus\n");
@@ -636,13 +646,17 @@ static int cmd_compare(const char *dir, const char *A, const char *B)
 
 int main(int argc, char **argv)
 {
+    bn_guard_stdfds();
     bn_progname = "bnagg";
     const char *out = NULL;
     char *runs[256];
     int nruns = 0;
     if (argc < 2) usage_die();
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
+        if (!strcmp(argv[i], "--out")) {
+            if (i + 1 >= argc || !argv[i + 1][0] || argv[i + 1][0] == '-') bn_die(2, "option --out needs a value");
+            out = argv[++i];
+        }
         else if (!strcmp(argv[i], "-q")) bn_quiet = 1;
         else if (argv[i][0] == '-') bn_die(2, "unknown option %s", argv[i]);
         else if (nruns < 256) {

@@ -3,6 +3,8 @@
 #include "common.h"
 #include "data.h"
 #include "experiments.h"
+#include "guard.h"
+#include "blas_guard.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -51,7 +53,9 @@ static double machine_peak(int procs)
 
 int main(int argc, char **argv)
 {
+    bn_guard_stdfds();
     bn_progname = "bnbench";
+    bn_guard_blas();
     bn_opts o;
     bn_opts_default(&o);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);

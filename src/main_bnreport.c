@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "common.h"
 #include "render.h"
+#include "guard.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -164,6 +165,7 @@ static void check_figure(const char *tmpl_path, const char *outdir, const char *
 
 int main(int argc, char **argv)
 {
+    bn_guard_stdfds();
     bn_progname = "bnreport";
     const char *run = NULL, *tmpl_path = NULL, *style_path = NULL, *out_path = NULL;
     for (int i = 1; i < argc; i++) {

@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE
 #include "runner.h"
 #include "common.h"
+#include "guard.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -91,8 +92,11 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
         }
         pids[w] = pid;
     }
-    /* Wait for whichever worker ends first; one that fails stops the others at once. */
-    int bad = 0;
+    /* Wait for whichever worker ends first; one that fails stops the others at once. Each
+     * failure is described by its pid and how it ended (the message names them all). */
+    int bad = 0, stopped = 0;
+    char why[1024] = "";
+    size_t wl = 0;
     for (int left = workers; left > 0;) {
         int st;
         pid_t pid = waitpid(-1, &st, 0);
@@ -106,15 +110,29 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
         pids[w] = 0;
         left--;
         if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+            /* the ones stopped by us after a first failure are counted apart, not as causes */
+            int ours = bad && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM;
             if (!bad)
                 for (int k = 0; k < workers; k++) if (pids[k] > 0) kill(pids[k], SIGTERM);
-            bad++;
+            if (ours) stopped++;
+            else {
+                int w2;
+                if (WIFSIGNALED(st))
+                    w2 = snprintf(why + wl, sizeof why - wl, "%sworker %ld killed by signal %d (SIG%s)", bad ? "; " : "",
+                                  (long)pid, WTERMSIG(st), bn_signame(WTERMSIG(st)));
+                else
+                    w2 = snprintf(why + wl, sizeof why - wl, "%sworker %ld exited with status %d", bad ? "; " : "",
+                                  (long)pid, WEXITSTATUS(st));
+                if (w2 > 0 && wl + (size_t)w2 < sizeof why) wl += (size_t)w2;
+                bad++;
+            }
         }
     }
     free(pids);
     if (bad) {
         /* a worker died: stop the others' output from being taken as complete */
-        bn_die(1, "%d training worker process(es) failed", bad);
+        bn_die(1, "%d training worker process(es) failed: %s%s", bad, why,
+               stopped ? " (the others were stopped)" : "");
     }
     for (int i = 0; i < njobs; i++) {
         jobs[i].h.best_val = scal[3 * i];

@@ -35,13 +35,13 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address
                -fno-sanitize-recover=undefined -Wall -Wextra
 FUZZ_TARGETS := cifar idx render
 
-build/fuzz/fuzz_cifar: tests/fuzz/fuzz_cifar.c src/data.c src/common.c src/data.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
+build/fuzz/fuzz_cifar: tests/fuzz/fuzz_cifar.c src/data.c src/common.c src/guard.c src/data.h src/common.h src/guard.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
-build/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/data.c src/common.c src/data.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
+build/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/data.c src/common.c src/guard.c src/data.h src/common.h src/guard.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
-build/fuzz/fuzz_render: tests/fuzz/fuzz_render.c src/render.c src/tsv.c src/common.c src/render.h src/tsv.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
+build/fuzz/fuzz_render: tests/fuzz/fuzz_render.c src/render.c src/tsv.c src/common.c src/guard.c src/render.h src/tsv.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
 
