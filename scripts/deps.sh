@@ -35,7 +35,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 echo "bnlab: installing missing Debian packages:$missing" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null
+# issue 12: waits for a held dpkg lock, updates the package lists once if a package is unknown,
+# and shows apt's errors
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >/dev/null
+"$(dirname "$0")/apt-install.sh" $missing

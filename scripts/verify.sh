@@ -10,7 +10,20 @@ cfg="$run/config.info.tsv"
 [ -f "$cfg" ] || { echo "bnlab: $cfg: missing, cannot tell how the run was made" >&2; exit 1; }
 seed=$(awk -F'\t' '$1=="seed"{print $2}' "$cfg")
 flags=$(awk -F'\t' '$1=="bnflags"{print $2}' "$cfg")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-verify.XXXXXX")
+# issue 12: a manifest that lists nothing, or misses a result file, cannot vouch for the run
+n=$(tail -n +2 "$man" | grep -c .)
+[ "$n" -gt 0 ] || { echo "bnlab: $man lists no result files: nothing to verify (remake it with 'make run')" >&2; exit 1; }
+# the files each experiment writes last (the Makefile's targets), and every result file present
+want="exp1_forward_train.tsv exp2_forward_test.tsv exp3_bn_gradcheck.tsv exp4_net_gradcheck.tsv
+exp7_net_gradcheck_norms.tsv exp5_deepnet.tsv exp6_sweep.tsv exp7_batchsize.tsv
+$(cd "$run" && LC_ALL=C ls -1 | grep '\.tsv$' | grep -v -e '\.timing\.tsv$' -e '\.info\.tsv$' -e '^manifest\.tsv$')"
+for f in $want; do
+  cut -f1 "$man" | grep -qxF "$f" ||
+    { echo "bnlab: $man does not list $f, a result file of the run (remake it with 'make run')" >&2; exit 1; }
+done
+# issue 12: without its temporary folder the rerun would go to /run and its log to /log
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-verify.XXXXXX" 2>/dev/null) && [ -n "$tmp" ] && [ -d "$tmp" ] ||
+  { echo "bnlab: verify: cannot create a temporary folder in TMPDIR=${TMPDIR:-/tmp}: $([ -d "${TMPDIR:-/tmp}" ] && echo "not writable" || echo "no such folder")" >&2; exit 1; }
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 bad=0
