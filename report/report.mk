@@ -34,7 +34,8 @@ build/bnreport: build/obj/main_bnreport.o build/obj/render.o build/obj/tsv.o bui
 # $(call draw,SCRIPT,SVG[,FOLDERS]): `gnuplot -c SCRIPT FOLDERS TMP` (FOLDERS: $(RUN) unless
 # given) writes beside the figure, and the result replaces it only when complete, so a failed
 # drawing never leaves a truncated SVG for the page to show.
-draw = mkdir -p $(dir $(2)) && tmp=$(dir $(2)).$(notdir $(2)).tmp && \
+# (issue 12: a closed stdout or stderr is reopened on /dev/null first, so gnuplot's figure cannot take it)
+draw = { true 3>&1 || exec >/dev/null; } && { true 3>&2 || exec 2>/dev/null; } && mkdir -p $(dir $(2)) && tmp=$(dir $(2)).$(notdir $(2)).tmp && \
 	if gnuplot -c $(1) $(or $(3),$(RUN)) $$tmp && test -s $$tmp; then mv $$tmp $(2) && echo "drew $(2)"; \
 	else rm -f $$tmp; echo "gnuplot: $(1): could not draw $(2)" >&2; exit 1; fi
 

@@ -525,7 +525,8 @@ static int row_key(const bn_tsv *t, const bn_tsv *ref, const int *keys, int nk, 
         }
         int w = snprintf(out + k, k < n ? n - k : 0, "%s%s=%s", i ? ", " : "", ref->cols[keys[i]], cell);
         if (w > 0) k += (size_t)w;
-        if (k >= n) k = n - 1;
+        /* issue 12: a key cut short could match another row's */
+        if (k >= n) bn_die(1, "%s row %ld: its key cells are longer than %zu characters", t->name, r + 1, n - 1);
     }
     return 0;
 }
