@@ -18,11 +18,16 @@ typedef struct {
     long next;
 } shared_head;
 
+static bn_net *job_net(const bn_job *j, const bn_trainset *d)
+{
+    int maxb = j->cfg.batch_size > BN_PREDICT_BATCH ? j->cfg.batch_size : BN_PREDICT_BATCH;
+    return bn_net_new(j->hidden, j->nhidden, d->dim, d->classes, j->norm, 0.0, maxb);
+}
+
 static void run_one(bn_job *j, unsigned long seed, const bn_trainset *d)
 {
     double t0 = bn_now();
-    int maxb = j->cfg.batch_size > BN_PREDICT_BATCH ? j->cfg.batch_size : BN_PREDICT_BATCH;
-    bn_net *net = bn_net_new(j->hidden, j->nhidden, d->dim, d->classes, j->norm, 0.0, maxb);
+    bn_net *net = job_net(j, d);
     gsl_rng *ri = bn_rng_new(seed, j->experiment, j->point, "init");
     gsl_rng *rb = bn_rng_new(seed, j->experiment, j->point, "batch");
     bn_net_init(net, ri, j->weight_scale);
@@ -63,6 +68,9 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
         return shared;
     }
     if (workers > njobs) workers = njobs;
+    /* Each job's net is made once here first: one that cannot fit in memory is one error line
+     * from this process, not one from every worker followed by a summary. */
+    for (int i = 0; i < njobs; i++) bn_net_free(job_net(&jobs[i], d));
 
     /* Scalars (best_val, nonfinite, seconds) live in the job structs, which are private after
      * fork: ship them back through a second small shared array. */
