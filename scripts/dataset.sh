@@ -27,7 +27,8 @@ if scripts/fetch-cifar10.sh >&2 && has_cifar data/cifar-10-batches-bin; then
   exit 0
 fi
 
-fm=/usr/share/datasets/fashion-mnist
+# (BNLAB_FASHION_MNIST_DIR: where Debian's package puts it; the bad-input suite points it elsewhere)
+fm=${BNLAB_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
 if [ ! -f "$fm/train-images-idx3-ubyte.gz" ]; then
   if [ "$(id -u)" -eq 0 ]; then
     # issue 12: apt's errors are shown (a held dpkg lock is waited for), not sent to /dev/null
