@@ -53,8 +53,23 @@ is_uint = $(shell printf '%s' '$(subst ','',$(1))' | grep -Eqx '[0-9]{1,10}' && 
 $(if $(call is_uint,$(SEED)),,$(error SEED='$(SEED)' is not a seed (accepted: an integer from 0 to 4294967295)))
 $(if $(call is_uint,$(JOBS)),,$(error JOBS='$(JOBS)' is not a number of jobs (accepted: an integer from 1 to 256)))
 $(if $(filter-out 0,$(JOBS)),,$(error JOBS='$(JOBS)' is not a number of jobs (accepted: an integer from 1 to 256)))
-$(if $(filter-out 1,$(words $(RUN))),$(error RUN='$(RUN)' is not a run folder (accepted: one folder name, not empty, without spaces)))
-$(foreach s,$(SEEDS),$(if $(call is_uint,$(s)),,$(error SEEDS='$(SEEDS)': '$(s)' is not a seed (accepted: a count like SEEDS=5, or a list of integers like SEEDS="0 1 2"))))
+# --- issue 12 (harden): every variable that becomes a path is checked before use: not empty,
+# one word (make counts tabs, CR, LF, VT, FF as blanks), no quote, backslash or other control
+# character, so no recipe can be broken by it or write outside the folder it names.
+bn_ctl := $(shell printf '\001 \002 \003 \004 \005 \006 \007 \010 \016 \017 \020 \021 \022 \023 \024 \025 \026 \027 \030 \031 \032 \033 \034 \035 \036 \037 \177')
+bn_path_why = $(if $(1),$(if $(filter-out 1,$(words $(1))),has a space or a control character,$(if $(or $(findstring ',$(1)),$(findstring ",$(1)),$(findstring `,$(1)),$(findstring \,$(1))),has a quote or a backslash,$(if $(strip $(foreach c,$(bn_ctl),$(findstring $(c),$(1)))),has a control character))),is empty)
+# a value as a message shows it: blanks as one space, other control characters as ?
+bn_subst_all = $(if $(1),$(call bn_subst_all,$(wordlist 2,99,$(1)),$(subst $(firstword $(1)),?,$(2))),$(2))
+bn_show = $(call bn_subst_all,$(bn_ctl),$(strip $(1)))
+# $(call bn_check_path,VAR,WHAT): stop with "VAR='value' is not WHAT: it REASON (accepted: ...)"
+bn_check_path = $(if $(call bn_path_why,$($(1))),$(error $(1)='$(call bn_show,$($(1)))' is not $(2): it $(call bn_path_why,$($(1))) (accepted: one folder name, not empty, without spaces, quotes or control characters)))
+$(call bn_check_path,RUN,a run folder)
+$(if $(filter undefined,$(origin TMPDIR)),,$(if $(TMPDIR),$(call bn_check_path,TMPDIR,a temporary folder)))
+$(if $(filter undefined,$(origin CIFAR10_DIR)),,$(if $(CIFAR10_DIR),$(call bn_check_path,CIFAR10_DIR,a dataset folder)))
+$(foreach s,$(SEEDS),$(if $(call is_uint,$(s)),,$(error SEEDS='$(call bn_show,$(SEEDS))': '$(s)' is not a seed (accepted: a count like SEEDS=5, or a list of integers like SEEDS="0 1 2"))))
+# a count is bounded before seq expands it (SEEDS=4294967295 would list 4.3 billion seeds)
+$(if $(SEEDS),$(if $(shell test $(words $(SEEDS)) -gt 1 -o $(firstword $(SEEDS)) -ge 1 -a $(firstword $(SEEDS)) -le 10000 && test $(words $(SEEDS)) -le 10000 && echo y),,$(error SEEDS='$(SEEDS)' is out of range (accepted: a count of seeds from 1 to 10000, or a list of at most 10000 seeds like SEEDS="0 1 2"))))
+# --- end of issue 12's checks
 # SEEDS=5 means seeds 0..4; SEEDS="3 7" means those seeds.
 SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(SEEDS) - 1)))))
 
@@ -63,10 +78,10 @@ SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(
 # BASE_SRC is what every program shares and needs no GSL/BLAS; the report tools link only it and
 # their own side.
 BASE_SRC := src/error.c src/alloc.c src/outfile.c src/readfile.c src/number.c src/timing.c \
-            src/cmdline.c src/verdict.c
+            src/cmdline.c src/verdict.c src/guard.c
 CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/options.c src/layers.c src/net.c src/gradcheck.c src/netcheck.c \
             src/optim.c src/solver.c src/data.c src/runner.c src/exp_checks.c src/exp_training.c \
-            src/exp_activations.c src/parts.c
+            src/exp_activations.c src/parts.c src/blas_guard.c
 REP_SRC  := src/tsv.c src/render.c src/excerpt.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c \
             src/compare_rank.c
 BASE_OBJ := $(BASE_SRC:src/%.c=build/obj/%.o)

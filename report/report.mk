@@ -24,6 +24,9 @@ FIGURES    := $(foreach x,$(call fig_rows,FIGURE),$(REPORT_OUT)/$(BN_EXP_FIGURE_
 PROVENANCE := $(RUN)/provenance.info.tsv
 RUNS_ROOT    ?= data/runs
 COMPARE_ROOT ?= data/compare
+# issue 12: an empty COMPARE_ROOT would put the compare page in /
+$(call bn_check_path,RUNS_ROOT,a folder of runs)
+$(call bn_check_path,COMPARE_ROOT,a folder for compare pages)
 
 .PHONY: report figures e2e-report compare quiet-run quiet-report
 all: build/bnreport
@@ -34,7 +37,9 @@ build/bnreport: build/obj/main_bnreport.o build/obj/excerpt.o build/obj/render.o
 # $(call draw,SCRIPT,SVG[,FOLDERS[,LAYOUT]]): `gnuplot -c SCRIPT FOLDERS TMP [LAYOUT]` (FOLDERS:
 # $(RUN) unless given; LAYOUT: wide or narrow, for scripts that take it) writes beside the figure, and the result replaces it only when complete, so a failed
 # drawing never leaves a truncated SVG for the page to show.
-draw = mkdir -p $(dir $(2)) && tmp=$(dir $(2)).$(notdir $(2)).tmp && \
+# (a closed stdout or stderr is reopened on /dev/null first, so gnuplot's figure cannot take it;
+# `true 3>&1` fails exactly when descriptor 1 is closed)
+draw = { true 3>&1 || exec >/dev/null; } && { true 3>&2 || exec 2>/dev/null; } && mkdir -p $(dir $(2)) && tmp=$(dir $(2)).$(notdir $(2)).tmp && \
 	if gnuplot -c $(1) $(or $(3),$(RUN)) $$tmp $(4) && test -s $$tmp; then mv $$tmp $(2) && echo "drew $(2)"; \
 	else rm -f $$tmp; echo "gnuplot: $(1): could not draw $(2)" >&2; exit 1; fi
 
@@ -110,7 +115,7 @@ cmp_is_seed = $(call is_uint,$(1))
 cmp_dir     = $(if $(call cmp_is_seed,$(1)),$(RUNS_ROOT)/seed-$(1),$(patsubst %/,%,$(1)))
 cmp_name    = $(if $(call cmp_is_seed,$(1)),seed-$(1),$(or $(shell printf '%s' '$(subst ','',$(patsubst %/,%,$(1)))' | tr -c 'A-Za-z0-9._-' '_' | sed 's/^[._]*//'),run))
 # the reason A or B cannot be compared (empty if it can): a folder must hold a run's files
-cmp_bad     = $(if $(call cmp_is_seed,$(1)),,$(if $(word 2,$(1)),$(2)='$(1)' has a space: give a seed number or a run folder without spaces,$(if $(wildcard $(1)/.),$(if $(wildcard $(1)/exp*.tsv),,$(2)=$(1) is not a run folder (it holds no exp*.tsv data file)),$(2)=$(1): no such folder (give a seed number or a run folder))))
+cmp_bad     = $(if $(call cmp_is_seed,$(1)),,$(if $(call bn_path_why,$(1)),$(2)='$(call bn_show,$(1))' $(call bn_path_why,$(1)): give a seed number or a run folder without spaces or quotes or control characters,$(if $(wildcard $(1)/.),$(if $(wildcard $(1)/exp*.tsv),,$(2)=$(1) is not a run folder (it holds no exp*.tsv data file)),$(2)=$(1): no such folder (give a seed number or a run folder))))
 
 ifneq ($(filter compare,$(MAKECMDGOALS)),)
 CMP_ERR := $(if $(and $(strip $(A)),$(strip $(B))),$(or $(call cmp_bad,$(strip $(A)),A),$(call cmp_bad,$(strip $(B)),B)),needs A=... and B=... (a seed number or a run folder))

@@ -31,10 +31,13 @@ if scripts/fetch-cifar10.sh >&2 && has_cifar "$cache/cifar-10-batches-bin"; then
   exit 0
 fi
 
-fm=/usr/share/datasets/fashion-mnist
+# (BNLAB_FASHION_MNIST_DIR: where Debian's package puts it; the bad-input suite points it elsewhere)
+fm=${BNLAB_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
 if [ ! -f "$fm/train-images-idx3-ubyte.gz" ]; then
   if [ "$(id -u)" -eq 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 || true
+    # issue 12: apt's errors are shown (a held dpkg lock is waited for), not sent to /dev/null
+    scripts/apt-install.sh dataset-fashion-mnist ||
+      echo "bnlab: the Fashion-MNIST fallback could not be installed (see apt-get's errors above)" >&2
   else
     echo "bnlab: no CIFAR-10 and no Fashion-MNIST; install with: sudo apt-get install dataset-fashion-mnist" >&2
     exit 1

@@ -41,7 +41,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "bnlab: installing missing Debian packages:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null
 # Installing slurm-wlm or munge must not start their system daemons (the tests start their own):
 # Debian's policy-rc.d hook says no to every service start during this install, if none is set.
 prc=/usr/sbin/policy-rc.d
@@ -49,5 +48,7 @@ if [ ! -e $prc ]; then
   printf '#!/bin/sh\nexit 101\n' > $prc && chmod 755 $prc
   trap 'rm -f $prc' EXIT INT TERM
 fi
+# scripts/apt-install.sh waits for a held dpkg lock, updates the package lists once if a package
+# is unknown, and shows apt's errors
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >/dev/null
+"$(dirname "$0")/apt-install.sh" $missing

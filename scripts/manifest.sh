@@ -13,6 +13,8 @@ trap 'rm -f "$tmp"' EXIT INT TERM
 {
   printf 'file\tbytes\tsha256\n'
   for f in $(printf '%s\n' "$@" | LC_ALL=C sort -u); do
+    # a FIFO would block sha256sum forever
+    [ ! -e "$run/$f" ] || [ -f "$run/$f" ] || { echo "bnlab: manifest: $run/$f: not a regular file" >&2; exit 1; }
     [ -f "$run/$f" ] || { echo "bnlab: manifest: $run/$f: result file missing" >&2; exit 1; }
     printf '%s\t%s\t%s\n' "$f" "$(wc -c < "$run/$f" | tr -d ' ')" "$(sha256sum "$run/$f" | cut -d' ' -f1)"
   done

@@ -4,6 +4,7 @@
 #include "alloc.h"
 #include "compare_rank.h"
 #include "error.h"
+#include "guard.h"
 #include "number.h"
 #include "outfile.h"
 #include "runinfo.h"
@@ -51,6 +52,9 @@ static int list_results(const char *dir, char ***names)
     struct dirent *e;
     while ((e = readdir(d))) {
         if (!is_result(e->d_name)) continue;
+        char path[4400], err[4600];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (bn_check_regular(path, (unsigned long long)1 << 30, "a result file", err, sizeof err)) bn_die(1, "%s", err);
         if (n == cap) {
             char **nn = realloc(*names, sizeof(char *) * (size_t)(cap *= 2));
             if (!nn) bn_die(1, "out of memory at %s:%d", __FILE__, __LINE__);
@@ -104,7 +108,8 @@ static int row_key(const bn_tsv *t, const bn_tsv *ref, const int *keys, int nk, 
         }
         int w = snprintf(out + k, k < n ? n - k : 0, "%s%s=%s", i ? ", " : "", ref->cols[keys[i]], cell);
         if (w > 0) k += (size_t)w;
-        if (k >= n) k = n - 1;
+        /* a key cut short could match another row's: refused, never cut */
+        if (k >= n) bn_die(1, "%s: the key of row %ld is longer than %zu characters", t->name, r + 1, n - 1);
     }
     return 0;
 }
@@ -171,6 +176,8 @@ int bn_agg_compare(const char *dir, const char *A, const char *B)
     bn_run_info_get(A, &ia);
     bn_run_info_get(B, &ib);
     bn_mkdir_p(dir);
+    /* the completion file goes first and comes back last: a failure leaves none to vouch */
+    bn_remove_done(dir, "compare.info.tsv");
     bn_out f;
     bn_out_open(&f, dir, "compare_files.tsv");
     bn_out_printf(&f, "file\tstatus\n");

@@ -6,6 +6,7 @@
 #include "compare_rank.h"
 #include "alloc.h"
 #include "error.h"
+#include "guard.h"
 #include "number.h"
 #include "outfile.h"
 #include "runinfo.h"
@@ -379,6 +380,8 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns)
             bn_die(1, "the runs are not of one configuration: %s", why);
     }
     bn_mkdir_p(dir);
+    /* the completion file goes first and comes back last: a failure leaves none to vouch */
+    bn_remove_done(dir, "runs.info.tsv");
     int wrote = 0;
     wrote += agg(dir, runs, nruns, "exp5_deepnet_loss.tsv", "exp5_deepnet_loss_seeds.tsv", k_loss, 3, c_loss, 2);
     wrote += agg(dir, runs, nruns, "exp5_deepnet_acc.tsv", "exp5_deepnet_acc_seeds.tsv", k_acc, 5, c_acc, 6);

@@ -1,9 +1,11 @@
 /* error.c - see error.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "error.h"
+#include "guard.h"
 #include "outfile.h"
 
 #include <stdarg.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -14,12 +16,12 @@ int bn_quiet = 0;
 /* "prog: message\n" written with one write(), so lines from worker processes never interleave. */
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
-    char line[2048];
+    char line[2048], raw[2048];
     int n = prefix ? snprintf(line, sizeof line, "%s: ", prefix) : 0;
     if (n < 0) n = 0;
-    int m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-    size_t len = m < 0 ? (size_t)n : (size_t)n + (size_t)m;
-    if (len > sizeof line - 2) len = sizeof line - 2;
+    int m = vsnprintf(raw, sizeof raw, fmt, ap);
+    /* values echoed in the message may hold control characters: escaped, never sent raw */
+    size_t len = (size_t)n + bn_escape(line + n, sizeof line - 1 - (size_t)n, raw, m < 0 ? 0 : strnlen(raw, sizeof raw));
     line[len++] = '\n';
     if (write(STDERR_FILENO, line, len) < 0) { /* nothing left to report to */ }
 }

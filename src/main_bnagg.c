@@ -3,6 +3,7 @@
 #include "agg_tools.h"
 #include "cmdline.h"
 #include "error.h"
+#include "guard.h"
 #include "version.h"
 
 #include <stdio.h>
@@ -27,6 +28,7 @@ static void usage_die(void)
 
 int main(int argc, char **argv)
 {
+    bn_guard_stdfds();   /* before anything is opened: no output file may become stderr */
     bn_progname = "bnagg";
     static const struct option longopts[] = {
         {"out", required_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'},

@@ -4,6 +4,8 @@
 #include "common.h"
 #include "data.h"
 #include "experiments.h"
+#include "guard.h"
+#include "blas_guard.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -98,7 +100,9 @@ static double run_trainings(bn_opts *o, const bn_dataset *ds, bn_dtype t, double
 
 int main(int argc, char **argv)
 {
+    bn_guard_stdfds();
     bn_progname = "bnbench";
+    bn_guard_blas();
     bn_opts o;
     bn_opts_default(&o);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);

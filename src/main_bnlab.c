@@ -6,6 +6,8 @@
 #include "registry.h"
 #include "version.h"
 #include "parts.h"
+#include "guard.h"
+#include "blas_guard.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -255,6 +257,7 @@ static int selected(const char *cmd, const char *command, int training)
 
 int main(int argc, char **argv)
 {
+    bn_guard_stdfds();   /* before anything is opened: no result file may become stderr */
     bn_progname = "bnlab";
     bn_opts o;
     bn_opts_default(&o);
@@ -349,6 +352,7 @@ int main(int argc, char **argv)
     /* SIGPIPE too: a reader of our stderr that went away (`... 2>&1 | head`) ends the run like
      * SIGTERM, removing temporary files; the default action would leave them. */
     catch_signals();
+    bn_guard_blas();   /* OpenBLAS's buffer now, while it fits: it would spin forever later */
     /* Past a file-size limit, a write then fails with EFBIG and is reported with the file's
      * name, instead of the default silent kill that leaves the temporary file behind. */
     signal(SIGXFSZ, SIG_IGN);

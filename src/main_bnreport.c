@@ -10,6 +10,7 @@
 #include "readfile.h"
 #include "render.h"
 #include "version.h"
+#include "guard.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -242,6 +243,7 @@ static char *mark_excerpts(const char *tmpl, size_t *len)
 
 int main(int argc, char **argv)
 {
+    bn_guard_stdfds();
     bn_progname = "bnreport";
     const char *run = NULL, *tmpl_path = NULL, *style_path = NULL, *out_path = NULL, *src_dir = "src", *src_url = NULL;
     static const struct option longopts[] = {

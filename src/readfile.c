@@ -3,6 +3,7 @@
 #include "readfile.h"
 #include "alloc.h"
 #include "error.h"
+#include "guard.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,8 @@
 
 char *bn_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
+    /* a FIFO would block the reader forever; a file of gigabytes is no data file */
+    if (bn_check_regular(path, (unsigned long long)1 << 30, "a text file the tools read", err, errlen)) return NULL;
     struct stat st;
     if (stat(path, &st) != 0) {
         bn_errf(err, errlen, "%s: %s", path, strerror(errno));

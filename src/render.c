@@ -330,6 +330,8 @@ static int is_link(const char *fmt)
 static int format_val(ctx *c, const val *v, const char *fmt, char *buf, size_t n)
 {
     if (!fmt || !*fmt || !strcmp(fmt, "%s")) {
+        /* issue 12: a value is shown whole (callers pass plain text on unformatted) or refused */
+        if (v->text && strlen(v->text) >= n) return fail(c, "value of %zu characters is too long for a format", strlen(v->text));
         if (v->text) snprintf(buf, n, "%s", v->text);
         else bn_fmt(buf, n, v->num);
         return 0;
@@ -459,10 +461,11 @@ static int eval_term(ctx *c, const char *src, val *v, const char *list_fmt, bn_b
             val e;
             char buf[512];
             cell_val(t, rows[i], col, &e);
-            rc = format_val(c, &e, list_fmt, buf, sizeof buf);
+            int plain = (!list_fmt || !*list_fmt || !strcmp(list_fmt, "%s")) && e.text;   /* whole, never cut */
+            rc = plain ? 0 : format_val(c, &e, list_fmt, buf, sizeof buf);
             if (!rc) {
                 if (i) bn_buf_puts(list_out, ", ");
-                bn_buf_puts(list_out, buf);
+                bn_buf_puts(list_out, plain ? e.text : buf);
             }
         }
     } else {
@@ -564,8 +567,9 @@ static int eval_value(ctx *c, const char *q, const char *fmt, bn_buf *out)
     }
     val v;
     if (eval_expr(c, q, &v)) return -1;
-    if (format_val(c, &v, fmt, text, sizeof text)) return -1;
-    emit(c, out, q, fmt, text);
+    int plain = (!fmt || !*fmt || !strcmp(fmt, "%s")) && v.text;   /* whole, never cut */
+    if (!plain && format_val(c, &v, fmt, text, sizeof text)) return -1;
+    emit(c, out, q, fmt, plain ? v.text : text);
     return 0;
 }
 
@@ -626,10 +630,11 @@ static int eval_table(ctx *c, char *args, const char *fmts, bn_buf *out)
             bn_buf_puts(&q, ":");
             bn_buf_puts(&q, t->cols[cols[i]]);
             bn_buf_puts(&q, row);
-            rc = format_val(c, &v, fmt, text, sizeof text);
+            int plain = (!fmt || !*fmt || !strcmp(fmt, "%s")) && v.text;   /* whole, never cut */
+            rc = plain ? 0 : format_val(c, &v, fmt, text, sizeof text);
             if (!rc) {
                 bn_buf_puts(out, " ");
-                emit(c, out, q.s, fmt, text);
+                emit(c, out, q.s, fmt, plain ? v.text : text);
                 bn_buf_puts(out, " |");
             }
             bn_buf_free(&q);

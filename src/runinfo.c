@@ -1,6 +1,7 @@
 /* runinfo.c - see runinfo.h. */
 #include "runinfo.h"
 #include "error.h"
+#include "guard.h"
 #include "tsv.h"
 
 #include <stdio.h>
@@ -12,6 +13,8 @@ int bn_run_has(const char *dir, const char *name)
     char p[4200];
     struct stat st;
     snprintf(p, sizeof p, "%s/%s", dir, name);
+    /* present but not a file (a FIFO would block its reader) is an error, not absence */
+    if (stat(p, &st) == 0 && !S_ISREG(st.st_mode)) bn_die(1, "%s: not a regular file", p);
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
@@ -27,6 +30,8 @@ int bn_run_kv(const char *dir, const char *file, const char *key, char *buf, siz
     int ck = bn_tsv_col(&t, "key"), cv = bn_tsv_col(&t, "value"), rc = -1;
     for (long r = 0; ck >= 0 && cv >= 0 && r < t.nrows && rc; r++)
         if (!strcmp(bn_tsv_cell(&t, r, ck), key)) {
+            /* never cut short silently */
+            if (strlen(bn_tsv_cell(&t, r, cv)) >= n) bn_die(1, "%s: the value of %s is longer than %zu characters", p, key, n - 1);
             snprintf(buf, n, "%s", bn_tsv_cell(&t, r, cv));
             rc = 0;
         }

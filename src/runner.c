@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE
 #include "runner.h"
 #include "common.h"
+#include "guard.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -16,6 +17,16 @@
 typedef struct {
     long next;
 } shared_head;
+
+/* Make and free the job's net (in its dtype), so that one that cannot fit in memory fails here. */
+static void job_net_fits(const bn_job *j, const bn_trainset *d)
+{
+    int maxb = j->cfg.batch_size > BN_PREDICT_BATCH ? j->cfg.batch_size : BN_PREDICT_BATCH;
+    if (d->dtype == BN_FLOAT32)
+        bn_net_free_f32(bn_net_new_f32(j->hidden, j->nhidden, d->dim, d->classes, j->norm, 0.0, maxb));
+    else
+        bn_net_free(bn_net_new(j->hidden, j->nhidden, d->dim, d->classes, j->norm, 0.0, maxb));
+}
 
 static void run_one(bn_job *j, unsigned long seed, const bn_trainset *d)
 {
@@ -63,6 +74,9 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
         return shared;
     }
     if (workers > njobs) workers = njobs;
+    /* Each job's net is made once here first: one that cannot fit in memory is one error line
+     * from this process, not one from every worker followed by a summary. */
+    for (int i = 0; i < njobs; i++) job_net_fits(&jobs[i], d);
 
     /* Scalars (best_val, nonfinite, seconds) live in the job structs, which are private after
      * fork: ship them back through a second small shared array. */
@@ -92,8 +106,11 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
         }
         pids[w] = pid;
     }
-    /* Wait for whichever worker ends first; one that fails stops the others at once. */
-    int bad = 0;
+    /* Wait for whichever worker ends first; one that fails stops the others at once. Each
+     * failure is described by its pid and how it ended (the message names them all). */
+    int bad = 0, stopped = 0;
+    char why[1024] = "";
+    size_t wl = 0;
     for (int left = workers; left > 0;) {
         int st;
         pid_t pid = waitpid(-1, &st, 0);
@@ -107,15 +124,29 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
         pids[w] = 0;
         left--;
         if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+            /* the ones stopped by us after a first failure are counted apart, not as causes */
+            int ours = bad && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM;
             if (!bad)
                 for (int k = 0; k < workers; k++) if (pids[k] > 0) kill(pids[k], SIGTERM);
-            bad++;
+            if (ours) stopped++;
+            else {
+                int w2;
+                if (WIFSIGNALED(st))
+                    w2 = snprintf(why + wl, sizeof why - wl, "%sworker %ld killed by signal %d (SIG%s)", bad ? "; " : "",
+                                  (long)pid, WTERMSIG(st), bn_signame(WTERMSIG(st)));
+                else
+                    w2 = snprintf(why + wl, sizeof why - wl, "%sworker %ld exited with status %d", bad ? "; " : "",
+                                  (long)pid, WEXITSTATUS(st));
+                if (w2 > 0 && wl + (size_t)w2 < sizeof why) wl += (size_t)w2;
+                bad++;
+            }
         }
     }
     free(pids);
     if (bad) {
         /* a worker died: stop the others' output from being taken as complete */
-        bn_die(1, "%d training worker process(es) failed", bad);
+        bn_die(1, "%d training worker process(es) failed: %s%s", bad, why,
+               stopped ? " (the others were stopped)" : "");
     }
     for (int i = 0; i < njobs; i++) {
         jobs[i].h.best_val = scal[3 * i];

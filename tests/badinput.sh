@@ -119,7 +119,7 @@ expect() {
   ( cd "$W" && "$@" ) >"$log/out" 2>"$log/err" </dev/null
   rc=$?
   snapshot >"$log/after"
-  errline='^bnlab: \|^[^ ]*Makefile:[0-9]*: \*\*\* '
+  errline='^bn\(lab\|agg\|report\): \|^[^ ]*\(Makefile\|\.mk\):[0-9]*: \*\*\* '
   msg=$(grep "$errline" "$log/err" | head -1)
   why=""
   if [ "$want" = nz ]; then [ "$rc" -ne 0 ] || why="exit status 0, want non-zero"
@@ -129,6 +129,9 @@ expect() {
   [ -n "$why" ] || [ "$nb" -eq 1 ] || why="$nb error lines on stderr, want 1: $(head -c 300 "$log/err" | tr '\n' '|')"
   [ -n "$why" ] || [ "$other" -eq 0 ] || why="stderr has other lines: $(head -c 300 "$log/err" | tr '\n' '|')"
   [ -n "$why" ] || [ ! -s "$log/out" ] || why="stdout not empty: $(head -c 200 "$log/out" | tr '\n' '|')"
+  # issue 12: whatever a message echoes, no raw control character reaches the terminal
+  [ -n "$why" ] || ! LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$log/err" ||
+    why="raw control character on stderr: $(od -c "$log/err" | head -3 | tr '\n' ' ')"
   if [ -z "$why" ]; then
     old_ifs=$IFS; IFS='
 '
@@ -354,6 +357,233 @@ if [ -w /dev/full ]; then
   expect "standard output full" 1 "cannot write standard output" "No space left on device" -- sh -c 'exec "$0" info >/dev/full' "$B"
 else skipped "standard output full" "no /dev/full"; fi
 
+echo "== issue 12: results never corrupted, nothing written outside the run, no hangs"
+# A small finished run R (seed 0) and a second seed r1, on the generated CIFAR-10 set, made once
+# through make as a user would; the cases below break copies of them.
+RBN="--speed-reps 1 --epochs 1 --points 2 --num-train 100 --train-records 200 --val-records 50 --test-records 50"
+runs=$sb/runs; R=$runs/R; R1=$runs/r1
+mkdir -p "$runs"
+CIFAR10_DIR=$good $MK run RUN="$R" SEED=0 JOBS=1 QUIET=1 "BNFLAGS=$RBN" >"$log/out" 2>"$log/err" &&
+  CIFAR10_DIR=$good $MK train RUN="$R1" SEED=1 JOBS=1 QUIET=1 "BNFLAGS=$RBN" >"$log/out" 2>>"$log/err" ||
+  { echo "badinput: could not make the small runs: $(tail -c 500 "$log/err")" >&2; exit 2; }
+# copy_run SRC NAME: a copy of a run folder to break, in the sandbox.
+copy_run() { rm -rf "${runs:?}/$2"; cp -r "$1" "$runs/$2"; echo "$runs/$2"; }
+AGG=${BNAGG:-$root/build/bnagg}; REP=${BNREPORT:-$root/build/bnreport}
+# a template that reads one data file, and a stylesheet
+printf '# T\n\nThe folder: {{dataset.info.tsv:value:key=folder}}\n' >"$tmp/t-ds.md"; : >"$tmp/s.css"
+[ -x "$AGG" ] && [ -x "$REP" ] || { echo "badinput: build/bnagg and build/bnreport are needed (make all)" >&2; exit 2; }
+
+# -- case 1 and its class: closed standard descriptors never become a result file
+newdir
+( cd "$W" && "$B" --speed-reps 1 --out ok net-gradcheck 2>/dev/null && "$B" --speed-reps 1 --out ok layernorm-checks 2>/dev/null )
+( cd "$W" && "$B" --speed-reps 1 --out r net-gradcheck 2>&- && "$B" --speed-reps 1 --out r layernorm-checks <&- >&- 2>&- ); rc=$?
+if [ "$rc" -ne 0 ]; then bad "closed stderr (case 1)" "exit status $rc"
+elif cmp -s "$W/ok/exp4_net_gradcheck.tsv" "$W/r/exp4_net_gradcheck.tsv" && cmp -s "$W/ok/exp7_net_gradcheck_norms.tsv" "$W/r/exp7_net_gradcheck_norms.tsv"
+then ok "closed stderr (case 1)" "exp4_net_gradcheck.tsv and exp7_net_gradcheck_norms.tsv identical to a run with stderr open"
+else bad "closed stderr (case 1)" "result files differ from a run with stderr open: $(head -c 120 "$W/r/exp4_net_gradcheck.tsv" | tr '\n\t' '| ')"; fi
+newdir
+( cd "$W" && CIFAR10_DIR=$good $MK checks RUN="$W/r" "BNFLAGS=--speed-reps 1" 2>&- >&- ); rc=$?
+if [ "$rc" -ne 0 ]; then bad "make checks with stdout and stderr closed" "exit status $rc"
+elif [ "$(head -c 4 "$W/r/exp4_net_gradcheck.tsv")" != "$(head -c 4 "$R/exp4_net_gradcheck.tsv")" ]; then bad "make checks with stdout and stderr closed" "exp4_net_gradcheck.tsv does not start with its header"
+else ok "make checks with stdout and stderr closed" "result files start with their header"; fi
+newdir
+( "$REP" --run "$R" --template "$tmp/t-ds.md" --style "$tmp/s.css" --out "$W/page/index.html" >&- 2>&- <&- ); rc=$?
+if [ "$rc" -ne 0 ]; then bad "bnreport with descriptors closed" "exit status $rc"
+elif grep -q 'bnreport: wrote' "$W/page/index.html"; then bad "bnreport with descriptors closed" "its progress line went into the page"
+else ok "bnreport with descriptors closed" "the page holds no message"; fi
+( "$AGG" seeds --out "$W/S" "$R" "$R1" >&- 2>&- ); rc=$?
+if [ "$rc" -ne 0 ]; then bad "bnagg with descriptors closed" "exit status $rc"
+elif grep -l 'bnagg:' "$W"/S/*.tsv >/dev/null 2>&1; then bad "bnagg with descriptors closed" "a message went into a data file"
+else ok "bnagg with descriptors closed" "every data file clean"; fi
+
+newdir; cp -r "$R" "$W/fig-open"; cp -r "$R" "$W/fig-closed"
+( $MK figures RUN="$W/fig-open" >/dev/null 2>&1 && $MK figures RUN="$W/fig-closed" >&- 2>&- ); rc=$?
+if [ "$rc" -ne 0 ]; then bad "make figures with stdout and stderr closed" "exit status $rc"
+elif cmp -s "$W/fig-open/report/exp6_sweep.svg" "$W/fig-closed/report/exp6_sweep.svg" && cmp -s "$W/fig-open/report/exp5_deepnet.svg" "$W/fig-closed/report/exp5_deepnet.svg"
+then ok "make figures with stdout and stderr closed" "the figures are the same as with them open"
+else bad "make figures with stdout and stderr closed" "the figures differ from those drawn with stderr open"; fi
+
+# -- case 2 and the class: temporary folders that cannot be made stop the script
+rm -rf /log.bnlab-canary; : >"$log/before-root"; ls -a / >"$log/before-root"
+WRITES=partial
+expect "make verify with a missing TMPDIR (case 2)" nz "temporary folder" "TMPDIR=$sb/nonexistent" -- env TMPDIR="$sb/nonexistent" $MK verify RUN="$R"
+ls -a / >"$log/after-root"
+n=$((n + 1))
+if cmp -s "$log/before-root" "$log/after-root"; then ok "verify wrote nothing in /" "/ unchanged"
+else bad "verify wrote nothing in /" "new in /: $(comm -13 "$log/before-root" "$log/after-root" | tr '\n' ' ')"; fi
+expect "TMPDIR with a quote" nz "TMPDIR=" "quote" -- env "TMPDIR=$sb/it's" $MK -n verify RUN="$R"
+WRITES=partial
+expect "apt-install with a missing TMPDIR" 1 "temporary file" "TMPDIR=$sb/nonexistent" -- env TMPDIR="$sb/nonexistent" "$root/scripts/apt-install.sh" bnlab-no-such-package
+
+# -- case 3 and the class: make variables that become paths
+expect "COMPARE_ROOT empty (case 3)" nz "COMPARE_ROOT=''" "is empty" -- $MK -n compare A="$R" B="$R1" COMPARE_ROOT=
+expect "COMPARE_ROOT with a space" nz "COMPARE_ROOT=" "space" -- $MK -n compare A="$R" B="$R1" "COMPARE_ROOT=$sb/a b"
+expect "RUNS_ROOT empty" nz "RUNS_ROOT=''" -- $MK -n compare A=0 B=1 RUNS_ROOT=
+expect "compare A with a quote" nz "A=" "quote" -- $MK compare "A=$sb/it's" B="$R1"
+expect "compare B with a control character" nz "B=" "control character" -- $MK compare A="$R" "B=$sb/$(printf 'x\033y')"
+expect "CIFAR10_DIR with a space" nz "CIFAR10_DIR=" "space" -- env "CIFAR10_DIR=$sb/a b" $MK -n train RUN="$sb/w$((n + 1))/r"
+expect "CIFAR10_DIR with a quote" nz "CIFAR10_DIR=" "quote" -- env "CIFAR10_DIR=$sb/it's" $MK -n train RUN="$sb/w$((n + 1))/r"
+
+# -- case 4 and the class: a manifest must list every result file
+d=$(copy_run "$R" m-empty); printf 'file\tbytes\tsha256\n' >"$d/manifest.tsv"
+expect "verify a header-only manifest (case 4)" nz "$d/manifest.tsv lists no result files" -- $MK verify RUN="$d"
+d=$(copy_run "$R" m-short); grep -v '^exp6_sweep.tsv' "$R/manifest.tsv" >"$d/manifest.tsv"
+expect "verify a manifest missing a result file" nz "$d/manifest.tsv does not list exp6_sweep.tsv" -- $MK verify RUN="$d"
+d=$(copy_run "$R" m-extra); printf 'a\tb\n1\t2\n' >"$d/exp9_extra.tsv"
+expect "verify a manifest missing a file of the folder" nz "does not list exp9_extra.tsv" -- $MK verify RUN="$d"
+
+# -- case 5 and the class: completion files removed first, written last
+S=$W/S
+newdir; S=$W/S
+"$AGG" seeds -q --out "$S" "$R" "$R1" 2>"$log/err" || bad "bnagg seeds R r1" "$(cat "$log/err")"
+r2=$(copy_run "$R1" r2); sed -i '$d' "$r2/exp7_batchsize.tsv"
+W_READY=1; WRITES=partial; ABSENT="$S/runs.info.tsv"
+expect "bnagg seeds leaves no stale completion file (case 5)" 1 "bnagg: " "rows" -- "$AGG" seeds -q --out "$S" "$R" "$r2"
+newdir; C=$W/C
+"$AGG" compare -q --out "$C" "$R" "$R1" 2>"$log/err" || bad "bnagg compare R r1" "$(cat "$log/err")"
+r3=$(copy_run "$R1" r3); printf 'x\ty\n1\n' >"$r3/exp5_deepnet.tsv"
+W_READY=1; WRITES=partial; ABSENT="$C/compare.info.tsv"
+expect "bnagg compare leaves no stale completion file" 1 "$r3/exp5_deepnet.tsv" "fields" -- "$AGG" compare -q --out "$C" "$R" "$r3"
+
+# -- case 6 and the class: out of memory is an error within seconds, never a spin
+if grep -qa __asan_init "$B" || { ldd "$B" 2>/dev/null | grep -q libasan; }; then
+  newdir; skipped "out of memory (case 6)" "an AddressSanitizer build cannot run under ulimit -v (its shadow memory)"
+else
+  # Haswell's kernels take OpenBLAS's 128 MB buffer at the first GEMM (SkylakeX's small ones do not)
+  for core in "" Haswell; do
+    newdir
+    ( cd "$W" && ulimit -v 150000 && OPENBLAS_CORETYPE=$core exec timeout 60 "$B" -q --out r forward-train ) >"$log/out" 2>"$log/err"; rc=$?
+    msg=$(cat "$log/err")
+    case $rc:$msg in
+      1:"bnlab: out of memory: OpenBLAS needs a 128 MB work buffer, but the address-space limit (ulimit -v 150000 kB) leaves"*" MB")
+        [ -e "$W/r/exp1_forward_train.tsv" ] && bad "out of memory${core:+ on $core} (case 6)" "a result file was written" ||
+          ok "out of memory${core:+ on $core} (case 6)" "$msg" ;;
+      124:*) bad "out of memory${core:+ on $core} (case 6)" "still running after 60 s: $msg" ;;
+      *) bad "out of memory${core:+ on $core} (case 6)" "status $rc: $(printf '%s' "$msg" | head -c 300 | tr '\n' '|')" ;;
+    esac
+  done
+  newdir
+  ( cd "$W" && ulimit -v 400000 && OPENBLAS_CORETYPE=Haswell exec timeout 120 "$B" -q -j 2 --data "$good" --out r --train-records 200 --val-records 50 --test-records 50 --num-train 200 --points 2 --epochs 1 --batch-size 10000 sweep ) >"$log/out" 2>"$log/err"; rc=$?
+  # a net for batches of 10000 needs about 600 MB: refused before it is allocated, naming the limit
+  if [ "$rc" -eq 124 ]; then bad "sweep under a 400 MB limit" "still running after 120 s"
+  elif [ "$rc" -eq 1 ] && [ "$(grep -c . "$log/err")" -eq 1 ] && grep -q '^bnlab: out of memory allocating [0-9]* bytes at src/.*ulimit -v 400000 kB' "$log/err" &&
+       [ ! -e "$W/r/exp6_sweep.tsv" ]; then ok "sweep under a 400 MB limit" "$(cat "$log/err")"
+  else bad "sweep under a 400 MB limit" "status $rc: $(head -c 300 "$log/err" | tr '\n' '|')"; fi
+fi
+
+# -- case 7 and the class: counts bounded before they are expanded
+expect "SEEDS=4294967295 (case 7)" nz "SEEDS='4294967295'" "from 1 to 10000" -- timeout 30 $MK -n report SEEDS=4294967295
+expect "SEEDS=0" nz "SEEDS='0'" "from 1 to 10000" -- timeout 30 $MK -n report SEEDS=0
+
+# -- case 8 and the class: readers refuse what is not a regular file, without blocking on it
+d=$(copy_run "$R" fifo-ds); rm "$d/dataset.info.tsv"; mkfifo "$d/dataset.info.tsv"
+newdir; W_READY=1; WRITES=partial; ABSENT="$W/page/index.html"
+expect "bnreport data file is a FIFO (case 8)" 1 "$d/dataset.info.tsv: not a regular file" -- timeout 60 "$REP" --run "$d" --template "$tmp/t-ds.md" --style "$tmp/s.css" --out "$W/page/index.html"
+mkfifo "$sb/t.fifo"
+expect "bnreport template is a FIFO" 1 "$sb/t.fifo: not a regular file" -- timeout 60 "$REP" --run "$R" --template "$sb/t.fifo" --style "$tmp/s.css" --out "$sb/w$((n + 1))/index.html"
+d=$(copy_run "$R1" fifo-res); mkfifo "$d/exp9_fifo.tsv"
+expect "bnagg compare with a FIFO result" 1 "$d/exp9_fifo.tsv: not a regular file" -- timeout 60 "$AGG" compare --out "$sb/w$((n + 1))/C" "$R" "$d"
+expect "bnagg seeds with a FIFO info file" 1 "not a regular file" -- timeout 60 sh -c 'rm "$1/config.info.tsv"; mkfifo "$1/config.info.tsv"; exec "$0" seeds --out "$2" "$3" "$1"' "$AGG" "$(copy_run "$R1" fifo-cfg)" "$sb/w$((n + 1))/S" "$R"
+WRITES=partial
+expect "manifest of a run with a FIFO" 1 "exp9_fifo.tsv: not a regular file" -- timeout 60 "$root/scripts/manifest.sh" "$d"
+d=$(copy_of "$good" c-fifo); rm "$d/data_batch_2.bin"; mkfifo "$d/data_batch_2.bin"
+expect "CIFAR batch is a FIFO" 1 "$d/data_batch_2.bin" "not a regular file" -- timeout 60 "$B" $SPLITS --data "$d" sweep
+
+# -- case 9: a quote in RUN
+expect "RUN with a quote (case 9)" nz "RUN=" "is not a run folder" "quote" -- $MK checks "RUN=$sb/w$((n + 1))/bob's-run"
+expect "RUN with a carriage return" nz "RUN=" "is not a run folder" -- $MK -n checks "RUN=$sb/w$((n + 1))/$(printf 'a\rb')"
+expect "RUN with an escape character" nz "RUN=" "control character" -- $MK -n checks "RUN=$sb/w$((n + 1))/$(printf 'a\033b')"
+
+# -- case 10 and the class: files whose size cannot be right are named as such
+d=$(copy_of "$good" c-huge); rm "$d/data_batch_1.bin"
+if truncate -s 307300000000 "$d/data_batch_1.bin" 2>/dev/null; then
+  expect "CIFAR batch of 307 GB (case 10)" 1 "$d/data_batch_1.bin" "307300000000 bytes, too large for a CIFAR-10 batch" -- timeout 60 "$B" $SPLITS --data "$d" sweep
+else newdir; skipped "CIFAR batch of 307 GB (case 10)" "no sparse files here"; fi
+d=$(copy_run "$R" huge-tsv); truncate -s 2000000000 "$d/dataset.info.tsv"
+newdir; W_READY=1; WRITES=partial; ABSENT="$W/page/index.html"
+expect "bnreport data file of 2 GB" 1 "$d/dataset.info.tsv: 2000000000 bytes, too large" -- timeout 60 "$REP" --run "$d" --template "$tmp/t-ds.md" --style "$tmp/s.css" --out "$W/page/index.html"
+
+# -- case 11 and the class: no value is cut short
+d=$(copy_run "$R" long-value)
+{ printf 'key\tvalue\nfolder\t'; head -c 10000000 /dev/zero | tr '\0' 'a'; printf '\n'; } >"$d/dataset.info.tsv"
+newdir
+printf '# T\n\nA {{dataset.info.tsv:value:key=folder}} B\n\nL {{list(dataset.info.tsv:value:key=folder)}} E\n\n{{table(dataset.info.tsv:value)}}\n' >"$W/t.md"; : >"$W/s.css"
+( cd "$W" && "$REP" --run "$d" --template t.md --style s.css --out page/index.html ) >"$log/out" 2>"$log/err"; rc=$?
+na=$(tr -cd a <"$W/page/index.html" 2>/dev/null | wc -c)
+if [ "$rc" -ne 0 ]; then bad "a 10 MB value in a data file (case 11)" "status $rc: $(head -c 300 "$log/err")"
+elif [ "$na" -ge 30000000 ]; then ok "a 10 MB value in a data file (case 11)" "shown whole in the value, list() and table() ($na characters a)"
+else bad "a 10 MB value in a data file (case 11)" "cut short: $na characters a on the page, want 30000000"; fi
+d=$(copy_run "$R1" long-flags); awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "bnflags" { $2 = sprintf("%01200d", 0) } { print }' "$R1/config.info.tsv" >"$d/config.info.tsv"
+newdir; W_READY=1; WRITES=partial; ABSENT="$W/S/runs.info.tsv"
+expect "bnagg run info longer than it keeps" 1 "$d/config.info.tsv: the value of bnflags is longer than" -- "$AGG" seeds -q --out "$W/S" "$R" "$d"
+
+d=$(copy_run "$R" long-key-a); e=$(copy_run "$R" long-key-b)
+for x in "$d" "$e"; do awk -F'\t' 'BEGIN { OFS = "\t" } NR == 2 { $1 = sprintf("k%01100d", 0) } { print }' "$R/exp5_deepnet.tsv" >"$x/exp5_deepnet.tsv"; done
+newdir; W_READY=1; WRITES=partial; ABSENT="$W/C/compare.info.tsv"
+expect "bnagg compare row key longer than it keeps" 1 "exp5_deepnet.tsv row 1: its key cells are longer than" -- "$AGG" compare -q --out "$W/C" "$d" "$e"
+
+# -- case 12: an option without its value
+expect "bnagg --out without a value (case 12)" 2 "option --out needs a value" -- "$AGG" seeds "$R" "$R1" --out
+expect "bnagg --out followed by an option" 2 "option --out needs a value" -- "$AGG" seeds --out -q "$R" "$R1"
+expect "bnreport --out without a value" 2 "option --out needs a value" -- "$REP" --run "$R" --template t --style s --out
+
+# -- case 13 and the class: control characters echoed escaped
+for prog in bnlab bnagg bnreport; do
+  case $prog in
+    bnlab) set -- "$B" --seed "$(printf '5\r')" checks; want="'5\\r'" ;;
+    bnagg) set -- "$AGG" seeds --out "$sb/x" "$(printf 'run\033[2Jx')"; want='run\x1b[2Jx' ;;
+    bnreport) set -- "$REP" "$(printf '%s\r%s' --x y)"; want='--x\ry' ;;
+  esac
+  newdir
+  ( cd "$W" && "$@" ) >"$log/out" 2>"$log/err"; rc=$?
+  if [ "$rc" -eq 0 ]; then bad "$prog echoes control characters escaped (case 13)" "exit status 0"
+  elif LC_ALL=C grep -q "$(printf '[\001-\011\013-\037]')" "$log/err"; then bad "$prog echoes control characters escaped (case 13)" "raw control character on stderr: $(od -c "$log/err" | head -2 | tr '\n' ' ')"
+  elif ! grep -qF -- "$want" "$log/err"; then bad "$prog echoes control characters escaped (case 13)" "message lacks $want: $(cat "$log/err")"
+  else ok "$prog echoes control characters escaped (case 13)" "$(cat "$log/err")"; fi
+done
+
+# -- installing dependencies: apt's errors shown, a held lock waited for, one update on an unknown package
+# A stand-in apt-get (and dpkg-query and id) on PATH records its calls and plays the failure.
+fake=$tmp/fakebin; mkdir -p "$fake"
+cat >"$fake/apt-get" <<'FAKE'
+#!/bin/sh
+echo "$*" >>"$FAKE_LOG"
+case "$*:$FAKE_MODE" in
+  update*) exit 0 ;;
+  *:lock) echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (apt-get)" >&2; exit 100 ;;
+  *:unknown) grep -q '^update' "$FAKE_LOG" && exit 0; echo "E: Unable to locate package $4" >&2; exit 100 ;;
+esac
+exit 1
+FAKE
+printf '#!/bin/sh\nexit 1\n' >"$fake/dpkg-query"
+printf '#!/bin/sh\necho 0\n' >"$fake/id"
+chmod +x "$fake/apt-get" "$fake/dpkg-query" "$fake/id"
+for mode in unknown lock; do
+  n=$((n + 1)); : >"$log/apt"
+  FAKE_LOG=$log/apt FAKE_MODE=$mode PATH="$fake:$PATH" "$root/scripts/deps.sh" build >"$log/out" 2>"$log/err"; rc=$?
+  calls=$(sed 's/ .*//' "$log/apt" | tr '\n' ' ')
+  if [ $mode = unknown ]; then
+    if [ "$rc" -eq 0 ] && [ "$calls" = "install update install " ] && grep -q 'DPkg::Lock::Timeout=' "$log/apt"
+    then ok "deps.sh: unknown package, one update and a retry" "apt-get calls: $calls"
+    else bad "deps.sh: unknown package, one update and a retry" "status $rc, apt-get calls: $calls; $(tail -c 300 "$log/err" | tr '\n' '|')"; fi
+  else
+    if [ "$rc" -ne 0 ] && grep -q 'Could not get lock /var/lib/dpkg/lock-frontend' "$log/err" && grep -q 'DPkg::Lock::Timeout=' "$log/apt"
+    then ok "deps.sh: held dpkg lock waited for, apt's error shown" "$(grep 'Could not get lock' "$log/err")"
+    else bad "deps.sh: held dpkg lock waited for, apt's error shown" "status $rc; stderr: $(tail -c 300 "$log/err" | tr '\n' '|'); calls: $(cat "$log/apt")"; fi
+  fi
+done
+# the Fashion-MNIST fallback of scripts/dataset.sh, in a copy of the scripts with no CIFAR-10 anywhere
+n=$((n + 1)); : >"$log/apt"
+repo=$tmp/repo; mkdir -p "$repo/scripts"
+cp "$root/scripts/dataset.sh" "$root/scripts/apt-install.sh" "$repo/scripts/"
+printf '#!/bin/sh\necho "bnlab: download failed (offline)" >&2\nexit 1\n' >"$repo/scripts/fetch-cifar10.sh"; chmod +x "$repo/scripts/fetch-cifar10.sh"
+# (its Fashion-MNIST folder is one the stand-in apt-get never fills, whatever this machine has)
+env -u CIFAR10_DIR -u BNLAB_DATASET_ARGS BNLAB_FASHION_MNIST_DIR="$tmp/no-fashion-mnist" FAKE_LOG=$log/apt FAKE_MODE=lock \
+  PATH="$fake:$PATH" "$repo/scripts/dataset.sh" >"$log/out" 2>"$log/err"; rc=$?
+if [ "$rc" -ne 0 ] && grep -q 'Could not get lock' "$log/err" && grep -q 'DPkg::Lock::Timeout=' "$log/apt" && grep -q '^bnlab: no dataset' "$log/err"
+then ok "dataset.sh fallback shows apt's errors" "$(grep 'Could not get lock' "$log/err")"
+else bad "dataset.sh fallback shows apt's errors" "status $rc; stderr: $(tail -c 300 "$log/err" | tr '\n' '|')"; fi
+
 echo "== numerical faults (diverging trainings are counted, nothing crashes)"
 newdir
 ( cd "$W" && "$B" -j 1 --data "$good" --out r --train-records 200 --val-records 50 --test-records 50 --num-train 100 \
@@ -367,8 +597,10 @@ elif [ "${nf:-0}" -gt 0 ] && [ "${said:-0}" = "$nf" ]; then ok "diverging sweep"
 else bad "diverging sweep" "non-finite count: table ${nf:-none}, stderr ${said:-none}"; fi
 
 echo "== interrupted runs (no exp6_sweep.tsv and no temporary file; the next run completes)"
-# The sweep on 2x2 images: seconds of training, then a loss table that takes ~0.1 s to write.
-KSWEEP="-q -j 1 --fashion-mnist $fm --train-records 1000 --val-records 100 --test-records 100 --num-train 1000 --batch-size 1 --points 2 --epochs 20"
+# Every interruption waits for an event, never for a fixed time: a progress message that says the
+# training is under way, or the run's first bytes in a results file held open on a FIFO.
+# The sweep on 2x2 images: seconds of training, then a loss table of about 1 MB.
+KSWEEP="-j 1 --fashion-mnist $fm --train-records 1000 --val-records 100 --test-records 100 --num-train 1000 --batch-size 1 --points 2 --epochs 20"
 # wait_for PID GLOB: poll until GLOB exists (0) or PID has ended (1).
 wait_for() {
   while kill -0 "$1" 2>/dev/null; do
@@ -377,83 +609,134 @@ wait_for() {
   done
   return 1
 }
-# interrupt NAME SIGNAL PHASE: start the sweep, send SIGNAL once training started (PHASE=train)
-# or once a temporary result file exists (PHASE=write), then check what was left.
+# wait_msg PID FILE PATTERN: poll until FILE has a line matching PATTERN (0) or PID has ended (1).
+wait_msg() {
+  while kill -0 "$1" 2>/dev/null; do
+    grep -q "$3" "$2" 2>/dev/null && return 0
+    sleep 0.005
+  done
+  grep -q "$3" "$2" 2>/dev/null
+}
+# A training's first epoch is done (its progress line): the sweep is surely training.
+TRAINING='epoch 1/'
+# interrupt NAME SIGNAL PHASE: start the sweep, send SIGNAL once training is under way
+# (PHASE=train) or while it writes its first result file (PHASE=write), then check what was left.
+# For PHASE=write, that file's temporary name (known from the pid) is made a FIFO beforehand and
+# held open: the sweep's first bytes arrive there, it blocks once the pipe is full, and is
+# signalled in the middle of writing, every time.
 interrupt() {
-  newdir; r=$W/r
+  newdir; r=$W/r; mkdir -p "$r"
+  : >"$log/err"   # emptied before the start: no earlier case's progress line can be taken as this one's
   "$B" $KSWEEP --out "$r" sweep 2>"$log/err" &
   pid=$!
-  # dataset.info.tsv passes through a temporary file too: wait for the sweep's own
-  if [ "$3" = write ]; then glob="$r/exp6_*.tmp.*"; else glob="$r/dataset.info.tsv"; fi
-  if ! wait_for "$pid" "$glob"; then
-    wait "$pid"; rc=$?; pid=""; bad "$1" "the run ended (status $rc) before it could be interrupted"; return
+  if [ "$3" = write ]; then
+    fifo="$r/exp6_sweep_loss.tsv.tmp.$pid"
+    mkfifo "$fifo"; exec 8<>"$fifo"
+    timeout 300 head -c 1 <&8 >/dev/null; got=$?
+  else
+    wait_msg "$pid" "$log/err" "$TRAINING"; got=$?
   fi
-  [ "$3" = train ] && sleep 0.2
+  if [ "$got" -ne 0 ] || ! kill -0 "$pid" 2>/dev/null; then
+    [ "$3" = write ] && exec 8<&-
+    kill "$pid" 2>/dev/null; wait "$pid"; rc=$?; pid=""
+    bad "$1" "the run ended (status $rc) before it could be interrupted: $(tail -c 300 "$log/err" | tr '\n' '|')"; return
+  fi
   kill -"$2" "$pid"; wait "$pid" 2>/dev/null; rc=$?; krc=$rc; pid=""
+  [ "$3" = write ] && exec 8<&-
   why=""
   case $2 in TERM) [ "$rc" -eq 143 ] || why="exit status $rc, want 143 (killed by SIGTERM)" ;;
              KILL) [ "$rc" -eq 137 ] || why="exit status $rc, want 137" ;; esac
   [ -z "$why" ] && [ -e "$r/exp6_sweep.tsv" ] && why="exp6_sweep.tsv exists after the kill"
+  [ -z "$why" ] && [ -e "$r/exp6_sweep_loss.tsv" ] && why="exp6_sweep_loss.tsv exists after the kill"
   if [ -z "$why" ] && [ "$2" != KILL ]; then
     t=$(tmpfiles "$r")
     [ -z "$t" ] || why="temporary files left: $t"
   fi
+  left=$(find "$r" -name '*.tmp.*' | wc -l)
   if [ -z "$why" ]; then
-    # the next run completes the work
-    "$B" $KSWEEP --out "$r" sweep 2>"$log/err"; rc=$?
+    # the next run completes the work (and removes what a SIGKILL left)
+    "$B" -q $KSWEEP --out "$r" sweep 2>"$log/err"; rc=$?
     lines=$(wc -l <"$r/exp6_sweep.tsv" 2>/dev/null || echo 0)
     [ "$rc" -eq 0 ] && [ "$lines" -eq 3 ] || why="rerun: exit status $rc, exp6_sweep.tsv has $lines lines, want 3"
+    t=$(tmpfiles "$r")
+    [ -n "$why" ] || [ -z "$t" ] || why="rerun left temporary files: $t"
   fi
-  left=$(find "$r" -name '*.tmp.*' | wc -l)
-  [ -z "$why" ] && ok "$1" "status $krc; no exp6_sweep.tsv$( [ "$2" = KILL ] && echo ", $left stale temporary file(s) not taken as results"); rerun completed" || bad "$1" "$why"
+  [ -z "$why" ] && ok "$1" "status $krc; no exp6_sweep.tsv$( [ "$2" = KILL ] && echo ", $left stale temporary file(s) not taken as results and removed by the rerun"); rerun completed" || bad "$1" "$why"
 }
 interrupt "SIGTERM during training" TERM train
 interrupt "SIGTERM while writing results" TERM write
 interrupt "SIGKILL while writing results" KILL write
 
+# workers PID: the pids of PID's worker processes, once they exist (empty if PID ended first).
+workers_of() {
+  while kill -0 "$1" 2>/dev/null; do
+    w=$(ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' ' | tr '\n' ' ')
+    [ -n "$w" ] && { echo "$w"; return; }
+    sleep 0.005
+  done
+}
+# gone PID...: wait until none of them runs (at most 20 s, a bound for a failure, not a delay).
+gone() { i=0; while [ -n "$(alive "$@")" ] && [ $i -lt 4000 ]; do sleep 0.005; i=$((i + 1)); done; alive "$@"; }
+
 # Parallel workers must stop with their parent, not train on as orphans.
-newdir; r=$W/r
-"$B" -q -j 2 --fashion-mnist "$fm" --train-records 1000 --val-records 100 --test-records 100 --num-train 1000 \
+newdir; r=$W/r; : >"$log/err"
+"$B" -j 2 --fashion-mnist "$fm" --train-records 1000 --val-records 100 --test-records 100 --num-train 1000 \
   --batch-size 1 --points 4 --epochs 200 --out "$r" sweep 2>"$log/err" &
 pid=$!
-workers=""
-if wait_for "$pid" "$r/dataset.info.tsv"; then
-  i=0
-  while [ -z "$workers" ] && [ $i -lt 1000 ] && kill -0 "$pid" 2>/dev/null; do
-    workers=$(ps -o pid= --ppid "$pid" 2>/dev/null | tr -d ' ' | tr '\n' ' '); i=$((i + 1)); sleep 0.01
-  done
-  sleep 0.2
+if wait_msg "$pid" "$log/err" "$TRAINING" && workers=$(workers_of "$pid") && [ -n "$workers" ]; then
   kill -TERM "$pid"; wait "$pid" 2>/dev/null; pid=""
-  i=0; left=$(alive $workers)
-  while [ -n "$left" ] && [ $i -lt 100 ]; do sleep 0.01; i=$((i + 1)); left=$(alive $workers); done
-  if [ -z "$workers" ]; then bad "workers stop with their parent" "no worker processes seen"
-  elif [ -n "$left" ]; then bad "workers stop with their parent" "orphaned workers still running after 1 s:$left"; for w in $left; do kill "$w"; done
+  left=$(gone $workers)
+  if [ -n "$left" ]; then bad "workers stop with their parent" "orphaned workers still running after 20 s:$left"; for w in $left; do kill "$w"; done
   else ok "workers stop with their parent" "workers $workers ended with the parent"; fi
-else wait "$pid"; pid=""; bad "workers stop with their parent" "the run ended before it could be interrupted"; fi
+else kill "$pid" 2>/dev/null; wait "$pid"; pid=""; bad "workers stop with their parent" "the run ended before it could be interrupted"; fi
+
+# A worker killed from outside: the run fails, naming the worker and its signal.
+newdir; r=$W/r; : >"$log/err"
+"$B" -j 2 --fashion-mnist "$fm" --train-records 1000 --val-records 100 --test-records 100 --num-train 1000 \
+  --batch-size 1 --points 4 --epochs 200 --out "$r" sweep 2>"$log/err" &
+pid=$!
+if wait_msg "$pid" "$log/err" "$TRAINING" && workers=$(workers_of "$pid") && [ -n "$workers" ]; then
+  victim=${workers%% *}
+  kill -KILL "$victim"; wait "$pid"; rc=$?; pid=""
+  msg=$(grep '^bnlab: .*training worker' "$log/err")
+  left=$(gone $workers)
+  case $msg in
+    *"worker $victim killed by signal 9 (SIGKILL)"*)
+      if [ "$rc" -ne 1 ]; then bad "worker killed by a signal" "exit status $rc, want 1"
+      elif [ -e "$r/exp6_sweep.tsv" ]; then bad "worker killed by a signal" "exp6_sweep.tsv written"
+      elif [ -n "$left" ]; then bad "worker killed by a signal" "other workers still running:$left"
+      else ok "worker killed by a signal" "$msg"; fi ;;
+    *) bad "worker killed by a signal" "message does not name worker $victim and SIGKILL: $msg" ;;
+  esac
+else kill "$pid" 2>/dev/null; wait "$pid"; pid=""; bad "worker killed by a signal" "the run ended before a worker could be killed"; fi
 
 # Through make, as a user would: the whole make process group is terminated mid-sweep, then
 # the same make command is run again and must redo exactly the unfinished experiment.
 newdir; r=$W/r
-MBN="-q --train-records 200 --val-records 50 --test-records 50 --num-train 200 --batch-size 1 --points 2 --epochs 10"
+MBN="--train-records 200 --val-records 50 --test-records 50 --num-train 200 --batch-size 1 --points 2 --epochs 10"
+: >"$log/err"
 CIFAR10_DIR=$good setsid $MK "$r/exp6_sweep.tsv" RUN="$r" JOBS=1 "BNFLAGS=$MBN" >"$log/out" 2>"$log/err" &
 pid=$!
-if wait_for "$pid" "$r/dataset.info.tsv"; then
-  sleep 0.2
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"; wait "$pid" 2>/dev/null; rc=$?; pid=""
+if wait_msg "$pid" "$log/err" "$TRAINING"; then
+  # the whole group (dash's kill needs "-s TERM" before "--"): make, its shell, bnlab
+  kill -s TERM -- "-$pid"; wait "$pid" 2>/dev/null; rc=$?
   why=""
-  [ "$rc" -ne 0 ] || why="make exited 0 after SIGTERM"
+  i=0; while kill -s 0 -- "-$pid" 2>/dev/null && [ $i -lt 4000 ]; do sleep 0.005; i=$((i + 1)); done
+  ! kill -s 0 -- "-$pid" 2>/dev/null || { why="a process of the killed make still runs after 20 s"; kill -s KILL -- "-$pid"; }
+  pid=""
+  [ -n "$why" ] || [ "$rc" -ne 0 ] || why="make exited 0 after SIGTERM"
   [ -z "$why" ] && [ -e "$r/exp6_sweep.tsv" ] && why="exp6_sweep.tsv exists after the kill"
   t=$(tmpfiles "$r")
   [ -z "$why" ] && [ -n "$t" ] && why="temporary files left: $t"
   if [ -z "$why" ]; then
-    CIFAR10_DIR=$good $MK "$r/exp6_sweep.tsv" RUN="$r" JOBS=1 "BNFLAGS=$MBN" >"$log/out" 2>"$log/err"; rc=$?
+    CIFAR10_DIR=$good $MK "$r/exp6_sweep.tsv" RUN="$r" JOBS=1 "BNFLAGS=$MBN" QUIET=1 >"$log/out" 2>"$log/err"; rc=$?
     lines=$(wc -l <"$r/exp6_sweep.tsv" 2>/dev/null || echo 0)
     [ "$rc" -eq 0 ] && [ "$lines" -eq 3 ] || why="make rerun: exit status $rc, exp6_sweep.tsv has $lines lines: $(head -c 300 "$log/err")"
   fi
   if [ -z "$why" ]; then
     # a third make must take the rerun's result as done and leave it alone
     t0=$(stat -c %y "$r/exp6_sweep.tsv")
-    CIFAR10_DIR=$good $MK "$r/exp6_sweep.tsv" RUN="$r" JOBS=1 "BNFLAGS=$MBN" >"$log/out" 2>"$log/err"; rc=$?
+    CIFAR10_DIR=$good $MK "$r/exp6_sweep.tsv" RUN="$r" JOBS=1 "BNFLAGS=$MBN" QUIET=1 >"$log/out" 2>"$log/err"; rc=$?
     [ "$rc" -eq 0 ] && [ "$(stat -c %y "$r/exp6_sweep.tsv")" = "$t0" ] ||
       why="make after the rerun: status $rc, exp6_sweep.tsv remade: $(head -c 300 "$log/err" | tr '\n' '|')"
   fi

@@ -3,7 +3,9 @@
 # usage: tests/run-unit.sh LABEL BINARY...
 set -u
 label=$1; shift
-pass=0; fail=0; log=$(mktemp); trap 'rm -f "$log"' EXIT
+pass=0; fail=0
+log=$(mktemp "${TMPDIR:-/tmp}/bnlab-unit.XXXXXX") || { echo "run-unit: cannot create a temporary file in ${TMPDIR:-/tmp}" >&2; exit 2; }
+trap 'rm -f "$log"' EXIT
 for t in "$@"; do
   "$t" >"$log" 2>&1; rc=$?
   cat "$log"
