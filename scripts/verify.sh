@@ -14,14 +14,14 @@ cfg="$run/config.info.tsv"
 [ -f "$man" ] || { echo "bnlab: $man: no manifest (run 'make report' or 'make run' first)" >&2; exit 1; }
 listed=$(tail -n +2 "$man" | cut -f1 | LC_ALL=C sort)
 expected=$(printf '%s\n' "$@" | LC_ALL=C sort -u)
-[ -n "$listed" ] || { echo "bnlab: $man: lists no result file: nothing to verify (remake it with 'make run')" >&2; exit 1; }
+[ -n "$listed" ] || { echo "bnlab: $man lists no result files: nothing to verify (remake it with 'make run')" >&2; exit 1; }
 # Every result file the experiments write that is in the run folder must be in its manifest (a
 # manifest cut short cannot vouch for the rest). A file the registry names but neither the folder
 # nor the manifest has comes from an experiment or a file added after the run was made: it is
 # not checked, and the rerun's copy is not compared.
 present=$(for f in $expected; do [ -e "$run/$f" ] && echo "$f"; done)
 missing=$(printf '%s\n' "$present" | grep -vxF -e "$listed" | tr '\n' ' ' | sed 's/ $//') || true
-[ -z "$missing" ] || { echo "bnlab: $man: does not list $missing, result file(s) of the run (remake it with 'make run')" >&2; exit 1; }
+[ -z "$missing" ] || { echo "bnlab: $man does not list $missing, result file(s) of the run (remake it with 'make run')" >&2; exit 1; }
 extra=$(printf '%s\n' "$listed" | grep -vxF -e "$expected" | tr '\n' ' ' | sed 's/ $//') || true
 [ -z "$extra" ] || { echo "bnlab: $man: lists $extra, which no experiment writes" >&2; exit 1; }
 newer=$(printf '%s\n' "$expected" | grep -vxF -e "$listed" | wc -l)

@@ -109,7 +109,7 @@ static int row_key(const bn_tsv *t, const bn_tsv *ref, const int *keys, int nk, 
         int w = snprintf(out + k, k < n ? n - k : 0, "%s%s=%s", i ? ", " : "", ref->cols[keys[i]], cell);
         if (w > 0) k += (size_t)w;
         /* a key cut short could match another row's: refused, never cut */
-        if (k >= n) bn_die(1, "%s: the key of row %ld is longer than %zu characters", t->name, r + 1, n - 1);
+        if (k >= n) bn_die(1, "%s row %ld: its key cells are longer than %zu characters", t->name, r + 1, n - 1);
     }
     return 0;
 }

@@ -46,7 +46,12 @@ int main(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc - 1, argv + 1, ":o:qhV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': bn_opt_nonempty(optarg, c, longopts); out = optarg; break;
+        case 'o':
+            bn_opt_nonempty(optarg, c, longopts);
+            /* "--out -q": a following option is a missing value, never the folder's name */
+            if (optarg == argv[optind] && optarg[0] == '-') bn_die(2, "option --out needs a value, got option %s", optarg);
+            out = optarg;
+            break;
         case 'q': bn_quiet = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': bn_print_version("bnagg"); return 0;

@@ -173,6 +173,7 @@ static void invalidate(const char *dir, const char *files)
     if (!files[len]) return;
     char path[4200];
     snprintf(path, sizeof path, "%s/%.*s", dir, (int)len, files);
+    if (unlink(path) != 0 && errno == EISDIR) bn_die(1, "cannot write %s: a folder of that name is in the way", path);
     if (unlink(path) != 0 && errno != ENOENT) bn_die(1, "cannot remove old %s: %s", path, strerror(errno));
 }
 

@@ -429,8 +429,8 @@ d=$(copy_run "$R" m-empty); printf 'file\tbytes\tsha256\n' >"$d/manifest.tsv"
 expect "verify a header-only manifest (case 4)" nz "$d/manifest.tsv lists no result files" -- $MK verify RUN="$d"
 d=$(copy_run "$R" m-short); grep -v '^exp6_sweep.tsv' "$R/manifest.tsv" >"$d/manifest.tsv"
 expect "verify a manifest missing a result file" nz "$d/manifest.tsv does not list exp6_sweep.tsv" -- $MK verify RUN="$d"
-d=$(copy_run "$R" m-extra); printf 'a\tb\n1\t2\n' >"$d/exp9_extra.tsv"
-expect "verify a manifest missing a file of the folder" nz "does not list exp9_extra.tsv" -- $MK verify RUN="$d"
+d=$(copy_run "$R" m-verdict); grep -v '^exp6_sweep_verdict.tsv' "$R/manifest.tsv" >"$d/manifest.tsv"
+expect "verify a manifest missing a file of the folder" nz "$d/manifest.tsv does not list exp6_sweep_verdict.tsv" -- $MK verify RUN="$d"
 
 # -- case 5 and the class: completion files removed first, written last
 S=$W/S
@@ -485,7 +485,8 @@ d=$(copy_run "$R1" fifo-res); mkfifo "$d/exp9_fifo.tsv"
 expect "bnagg compare with a FIFO result" 1 "$d/exp9_fifo.tsv: not a regular file" -- timeout 60 "$AGG" compare --out "$sb/w$((n + 1))/C" "$R" "$d"
 expect "bnagg seeds with a FIFO info file" 1 "not a regular file" -- timeout 60 sh -c 'rm "$1/config.info.tsv"; mkfifo "$1/config.info.tsv"; exec "$0" seeds --out "$2" "$3" "$1"' "$AGG" "$(copy_run "$R1" fifo-cfg)" "$sb/w$((n + 1))/S" "$R"
 WRITES=partial
-expect "manifest of a run with a FIFO" 1 "exp9_fifo.tsv: not a regular file" -- timeout 60 "$root/scripts/manifest.sh" "$d"
+d=$(copy_run "$R1" fifo-man); rm "$d/exp5_deepnet_loss.tsv"; mkfifo "$d/exp5_deepnet_loss.tsv"
+expect "manifest of a run with a FIFO" 1 "exp5_deepnet_loss.tsv: not a regular file" -- timeout 60 "$root/scripts/manifest.sh" "$d" exp5_deepnet.tsv exp5_deepnet_loss.tsv
 d=$(copy_of "$good" c-fifo); rm "$d/data_batch_2.bin"; mkfifo "$d/data_batch_2.bin"
 expect "CIFAR batch is a FIFO" 1 "$d/data_batch_2.bin" "not a regular file" -- timeout 60 "$B" $SPLITS --data "$d" sweep
 
