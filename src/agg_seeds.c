@@ -1,6 +1,6 @@
 /* agg_seeds.c - `bnagg seeds`: statistics across seeded runs, written as data files for the
  * several-seed page. */
-#define _XOPEN_SOURCE 700   /* realpath */
+#define _XOPEN_SOURCE 700
 #include "agg_tools.h"
 #include "aggregate.h"
 #include "compare_rank.h"
@@ -30,53 +30,6 @@ static void read_all(bn_tsv *tabs, char **runs, int nruns, const char *name)
 static void free_all(bn_tsv *tabs, int n)
 {
     for (int i = 0; i < n; i++) bn_tsv_free(&tabs[i]);
-}
-
-/* The absolute, resolved path of `path`, whose parent folder must exist. */
-static void abs_path(const char *path, char *out, size_t n)
-{
-    char *rp = realpath(path, NULL), parent[4200];
-    if (rp) {
-        snprintf(out, n, "%s", rp);
-        free(rp);
-        return;
-    }
-    snprintf(parent, sizeof parent, "%s", path);
-    char *slash = strrchr(parent, '/');
-    const char *leaf = path;
-    if (!slash) snprintf(parent, sizeof parent, ".");
-    else {
-        *slash = '\0';
-        leaf = path + (slash - parent) + 1;
-        if (!parent[0]) snprintf(parent, sizeof parent, "/");
-    }
-    if (!(rp = realpath(parent, NULL))) bn_die(1, "%s: cannot resolve the folder %s", path, parent);
-    snprintf(out, n, "%s/%s", strcmp(rp, "/") ? rp : "", leaf);
-    free(rp);
-}
-
-/* The path of folder `to` relative to folder `from`, followed by `tail`, e.g.
- * "../../seed-0/" + "report/index.html". */
-static void rel_path(const char *from, const char *to, const char *tail, char *out, size_t n)
-{
-    char f[4200], t[4200];
-    abs_path(from, f, sizeof f - 1);
-    abs_path(to, t, sizeof t - 1);
-    strcat(f, "/");
-    if (strcmp(t, "/")) strcat(t, "/");
-    if (!strcmp(f, "//")) f[1] = '\0';
-    /* the longest common prefix made of whole components */
-    size_t common = 0;
-    for (size_t i = 0; f[i] && f[i] == t[i]; i++)
-        if (f[i] == '/') common = i + 1;
-    size_t k = 0;
-    out[0] = '\0';
-    for (const char *p = f + common; *p; p++)
-        if (*p == '/' && k + 4 < n) {
-            memcpy(out + k, "../", 4);
-            k += 3;
-        }
-    snprintf(out + k, n - k, "%s%s", t + common, tail);
 }
 
 /* Aggregate `in` across runs into `out` if every run has it; returns 1 if written. */
@@ -409,7 +362,9 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns)
     bn_out_open(&f, dir, "runs.info.tsv");
     bn_out_printf(&f, "run\tseed\tfolder\tpage\tdataset\tbnflags\n");
     for (int i = 0; i < nruns; i++) {
-        rel_path(rdir, runs[i], "report/index.html", page, sizeof page);
+        char rel[4200];
+        if (bn_rel_path(rdir, runs[i], rel, sizeof rel)) bn_die(1, "%s: path too long", runs[i]);
+        snprintf(page, sizeof page, "%s/report/index.html", rel);
         bn_out_printf(&f, "%d\t%s\t%s\t%s\t%s\t%s\n", i, ri[i].seed, runs[i], page, ri[i].dataset, ri[i].bnflags);
     }
     bn_out_commit(&f);

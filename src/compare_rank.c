@@ -11,6 +11,7 @@
  * this overstates the noise of the difference: what exceeds it exceeds the true noise too. */
 #define _POSIX_C_SOURCE 200809L
 #include "compare_rank.h"
+#include "runinfo.h"
 
 #include <errno.h>
 #include <math.h>
@@ -109,21 +110,13 @@ typedef struct {
     long n_val, n_train, window;
 } side;
 
-static int exists(const char *dir, const char *name)
-{
-    char p[4200];
-    struct stat st;
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* A value of the run's params.info.tsv (key/value rows) as a positive integer; -1 if absent. */
 static long param(const char *dir, const char *key)
 {
     char p[4200], err[1200];
     bn_tsv t;
     snprintf(p, sizeof p, "%s/params.info.tsv", dir);
-    if (!exists(dir, "params.info.tsv") || bn_tsv_read(&t, p, err, sizeof err)) return -1;
+    if (!bn_run_has(dir, "params.info.tsv") || bn_tsv_read(&t, p, err, sizeof err)) return -1;
     int kc = bn_tsv_col(&t, "key"), vc = bn_tsv_col(&t, "value");
     long out = -1;
     double v;
@@ -199,11 +192,11 @@ static int load_side(side *s, const char *dir, int e, char *err, size_t errlen)
     char p[4200];
     snprintf(p, sizeof p, "%s/%s", dir, exps[e].file);
     s->has_sum = s->has_loss = 0;
-    if (!exists(dir, exps[e].file)) return 0;
+    if (!bn_run_has(dir, exps[e].file)) return 0;
     if (bn_tsv_read(&s->sum, p, err, errlen)) return -1;
     s->has_sum = 1;
     snprintf(p, sizeof p, "%s/%s", dir, exps[e].loss);
-    if (exists(dir, exps[e].loss)) {
+    if (bn_run_has(dir, exps[e].loss)) {
         if (bn_tsv_read(&s->loss, p, err, errlen)) return -1;
         s->has_loss = 1;
     }
@@ -329,60 +322,6 @@ int bn_compare_rank(const char *dir, const char *A, const char *B, char *err, si
 
 /* ------------------------------------------------------------------ links to the runs' sections */
 
-/* path made absolute (from the working folder) with "." and ".." resolved by name. */
-static int absolute(const char *path, char *out, size_t n)
-{
-    char buf[8400], cwd[4096];
-    if (path[0] == '/') snprintf(buf, sizeof buf, "%s", path);
-    else {
-        if (!getcwd(cwd, sizeof cwd)) return -1;
-        snprintf(buf, sizeof buf, "%s/%s", cwd, path);
-    }
-    size_t k = 0;
-    out[0] = '\0';
-    for (char *save = NULL, *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-        if (!strcmp(c, ".")) continue;
-        if (!strcmp(c, "..")) {
-            while (k > 0 && out[k - 1] != '/') k--;
-            if (k > 0) k--;
-            out[k] = '\0';
-            continue;
-        }
-        size_t L = strlen(c);
-        if (k + L + 2 >= n) return -1;
-        out[k++] = '/';
-        memcpy(out + k, c, L + 1);
-        k += L;
-    }
-    if (!k) snprintf(out, n, "/");
-    return 0;
-}
-
-/* The path of folder `to` relative to folder `from`, e.g. "../../seed-0". */
-static int relative(const char *from, const char *to, char *out, size_t n)
-{
-    char f[4200], t[4200];
-    if (absolute(from, f, sizeof f - 1) || absolute(to, t, sizeof t - 1)) return -1;
-    if (strcmp(f, "/")) strcat(f, "/");
-    if (strcmp(t, "/")) strcat(t, "/");
-    size_t common = 0;
-    for (size_t i = 0; f[i] && f[i] == t[i]; i++)
-        if (f[i] == '/') common = i + 1;
-    size_t k = 0;
-    out[0] = '\0';
-    for (const char *p = f + common; *p; p++)
-        if (*p == '/') {
-            if (k + 4 >= n) return -1;
-            memcpy(out + k, "../", 4);
-            k += 3;
-        }
-    snprintf(out + k, n - k, "%s", t + common);
-    k = strlen(out);
-    if (k && out[k - 1] == '/') out[k - 1] = '\0';
-    if (!*out) snprintf(out, n, ".");
-    return 0;
-}
-
 int bn_section_links(const char *dir, const char *out, const char *from, char *const *runs,
                      const char *const *labels, int nruns, char *err, size_t errlen)
 {
@@ -390,14 +329,14 @@ int bn_section_links(const char *dir, const char *out, const char *from, char *c
     const size_t ns = sizeof sections / sizeof *sections;
     char rel[4400];
     for (int i = 0; i < nruns; i++)
-        if (relative(from, runs[i], rel, sizeof rel)) return bn_errf(err, errlen, "%s: path too long", runs[i]);
+        if (bn_rel_path(from, runs[i], rel, sizeof rel)) return bn_errf(err, errlen, "%s: path too long", runs[i]);
     bn_out f;
     bn_out_open(&f, dir, out);
     bn_out_printf(&f, "run");
     for (size_t s = 0; s < ns; s++) bn_out_printf(&f, "\t%s", sections[s]);
     bn_out_printf(&f, "\n");
     for (int i = 0; i < nruns; i++) {
-        relative(from, runs[i], rel, sizeof rel);
+        bn_rel_path(from, runs[i], rel, sizeof rel);
         /* the label: given, or the run folder's own name */
         char name[4200];
         snprintf(name, sizeof name, "%s", runs[i]);

@@ -33,14 +33,6 @@ static char *slurp(const char *dir, const char *name, size_t *len)
     return s;
 }
 
-static int present(const char *dir, const char *name)
-{
-    char p[4200];
-    struct stat st;
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* The value of "key<TAB>value" line `key` in a key/value file's text, as a double (NAN if absent). */
 static double kv_num(const char *text, const char *key)
 {
@@ -66,7 +58,7 @@ void bn_sweep_merge(const bn_opts *o)
     int nmiss = 0;
     for (int k = 0; k < n; k++) {
         bn_part_dir(dirs[k], sizeof dirs[k], o->out, k);
-        if (present(dirs[k], "exp6_sweep.tsv")) continue;
+        if (bn_is_file(dirs[k], "exp6_sweep.tsv")) continue;
         if (nmiss++ < 8 && ml < sizeof missing)
             ml += (size_t)snprintf(missing + ml, sizeof missing - ml, "%s%d", ml ? ", " : "", k);
     }
@@ -94,7 +86,7 @@ void bn_sweep_merge(const bn_opts *o)
         }
     /* A run folder's own copies (written by its other experiments) must agree too. */
     for (int i = 0; i < NINFO; i++)
-        if (present(o->out, info_files[i])) {
+        if (bn_is_file(o->out, info_files[i])) {
             size_t l;
             char *s = slurp(o->out, info_files[i], &l);
             if (l != ilen[i] || memcmp(s, info[i], l))
@@ -135,7 +127,7 @@ void bn_sweep_merge(const bn_opts *o)
     static const char *const tk[] = {"wall_seconds", "training_seconds_sum", "jobs", "workers"};
     double tv[4] = {0, 0, 0, 0};
     for (int k = 0; k < n; k++)
-        if (present(dirs[k], other_files[0])) {
+        if (bn_is_file(dirs[k], other_files[0])) {
             size_t l;
             char *s = slurp(dirs[k], other_files[0], &l);
             for (int t = 0; t < 3; t++) tv[t] += kv_num(s, tk[t]);

@@ -44,3 +44,11 @@ char *bn_read_file(const char *path, size_t *len, char *err, size_t errlen)
     *len = want;
     return buf;
 }
+
+int bn_is_file(const char *dir, const char *name)
+{
+    char p[4200];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}

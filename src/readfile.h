@@ -10,4 +10,7 @@
  * is refused before it is opened, so a reader never blocks on one. */
 char *bn_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
+/* True if dir/name is a regular file (never opened: a FIFO cannot block). */
+int bn_is_file(const char *dir, const char *name);
+
 #endif

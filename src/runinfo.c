@@ -1,12 +1,15 @@
 /* runinfo.c - see runinfo.h. */
+#define _POSIX_C_SOURCE 200809L
 #include "runinfo.h"
 #include "error.h"
 #include "guard.h"
+#include "readfile.h"
 #include "tsv.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int bn_run_has(const char *dir, const char *name)
 {
@@ -15,7 +18,7 @@ int bn_run_has(const char *dir, const char *name)
     snprintf(p, sizeof p, "%s/%s", dir, name);
     /* present but not a file (a FIFO would block its reader) is an error, not absence */
     if (stat(p, &st) == 0 && !S_ISREG(st.st_mode)) bn_die(1, "%s: not a regular file", p);
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+    return bn_is_file(dir, name);
 }
 
 /* The value of `key` in the run's key<TAB>value file `file`, copied into buf; -1 if the file
@@ -90,4 +93,57 @@ int bn_run_kv_differ(const char *a, const char *b, const char *file, const char 
     bn_tsv_free(&t[0]);
     bn_tsv_free(&t[1]);
     return differ;
+}
+
+/* path made absolute (from the working folder) with "." and ".." resolved by name. */
+static int absolute(const char *path, char *out, size_t n)
+{
+    char buf[8400], cwd[4096];
+    if (path[0] == '/') snprintf(buf, sizeof buf, "%s", path);
+    else {
+        if (!getcwd(cwd, sizeof cwd)) return -1;
+        snprintf(buf, sizeof buf, "%s/%s", cwd, path);
+    }
+    size_t k = 0;
+    out[0] = '\0';
+    for (char *save = NULL, *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(c, ".")) continue;
+        if (!strcmp(c, "..")) {
+            while (k > 0 && out[k - 1] != '/') k--;
+            if (k > 0) k--;
+            out[k] = '\0';
+            continue;
+        }
+        size_t L = strlen(c);
+        if (k + L + 2 >= n) return -1;
+        out[k++] = '/';
+        memcpy(out + k, c, L + 1);
+        k += L;
+    }
+    if (!k) snprintf(out, n, "/");
+    return 0;
+}
+
+int bn_rel_path(const char *from, const char *to, char *out, size_t n)
+{
+    char f[4200], t[4200];
+    if (absolute(from, f, sizeof f - 1) || absolute(to, t, sizeof t - 1)) return -1;
+    if (strcmp(f, "/")) strcat(f, "/");
+    if (strcmp(t, "/")) strcat(t, "/");
+    size_t common = 0;
+    for (size_t i = 0; f[i] && f[i] == t[i]; i++)
+        if (f[i] == '/') common = i + 1;
+    size_t k = 0;
+    out[0] = '\0';
+    for (const char *p = f + common; *p; p++)
+        if (*p == '/') {
+            if (k + 4 >= n) return -1;
+            memcpy(out + k, "../", 4);
+            k += 3;
+        }
+    snprintf(out + k, n - k, "%s", t + common);
+    k = strlen(out);
+    if (k && out[k - 1] == '/') out[k - 1] = '\0';
+    if (!*out) snprintf(out, n, ".");
+    return 0;
 }

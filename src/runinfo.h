@@ -19,5 +19,8 @@ void bn_run_info_get(const char *dir, bn_run_info *ri);
 /* The first key whose value differs between two runs' key<TAB>value files `file` (rows with
  * key `skip` aside), into why; 0 if they agree or either run lacks the file. */
 int bn_run_kv_differ(const char *a, const char *b, const char *file, const char *skip, char *why, size_t n);
+/* The path of folder `to` relative to folder `from` ("../../seed-0"), both taken from the working
+ * folder with "." and ".." resolved by name, as a browser resolves a link; -1 if it does not fit. */
+int bn_rel_path(const char *from, const char *to, char *out, size_t n);
 
 #endif

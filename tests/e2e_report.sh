@@ -621,7 +621,7 @@ say "make verify: an unchanged run passes; one altered byte fails, naming exp5_d
 # A manifest that proves nothing is refused: no entries, or one result file of the registry left out.
 head -n 1 "$runs/seed-0/manifest.tsv" > "$tmp/altered/manifest.tsv"
 if mkt verify RUN="$tmp/altered" > "$tmp/verify3.log" 2>&1; then cat "$tmp/verify3.log"; fail "make verify passed a header-only manifest"; fi
-grep -q "manifest.tsv: lists no result file" "$tmp/verify3.log" || { cat "$tmp/verify3.log"; fail "make verify: no message for a header-only manifest"; }
+grep -q "manifest.tsv lists no result files" "$tmp/verify3.log" || { cat "$tmp/verify3.log"; fail "make verify: no message for a header-only manifest"; }
 grep -v '^exp1_forward_train.tsv' "$runs/seed-0/manifest.tsv" > "$tmp/altered/manifest.tsv"
 if mkt verify RUN="$tmp/altered" > "$tmp/verify4.log" 2>&1; then cat "$tmp/verify4.log"; fail "make verify passed a manifest without exp1_forward_train.tsv"; fi
 grep -q "does not list exp1_forward_train.tsv" "$tmp/verify4.log" || { cat "$tmp/verify4.log"; fail "make verify did not name the file missing from the manifest"; }
