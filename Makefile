@@ -191,11 +191,19 @@ $(RUN)/dataset.args: FORCE | $(RUN)/config.info.tsv
 # (a new usage text, a new commit, `touch`) reruns nothing; copied run folders carry their stamps.
 BN_SHARED_SRC = $(filter-out $(BN_CLAIMED_SOURCES),$(CORE_SRC))
 STAMP = BN_STAMP_FLAGS='$(BN_CFLAGS)' scripts/stamp.sh
+# One machine's cores (issue 13): a training forks JOBS workers, so trainings run one after
+# another, whatever make -j (checks, figures and pages still run beside them): each holds
+# TRAIN_LOCK, a lock file local to this machine and this tree, shared by sub-makes (one per seed)
+# and by other makes in the tree. The engines' tasks, which have cores of their own, set it empty.
+ifeq ($(origin TRAIN_LOCK),undefined)
+TRAIN_LOCK := $(shell echo "$${TMPDIR:-/tmp}/bnlab-train-$$(id -u)-$$(printf '%s' '$(subst ','',$(CURDIR))' | cksum | cut -d' ' -f1).lock")
+endif
+TRAIN_LOCKED = $(if $(TRAIN_LOCK),$(if $(shell command -v flock),flock $(TRAIN_LOCK) ))
 # $(call experiment_rules,X,DONE,TRAINING(y or empty),SOURCES)
 define experiment_rules
 $(RUN)/$(2): $(RUN)/.stamps/$(1).want | build/bnlab
 	@rm -f $(RUN)/.stamps/$(1)
-	$(BNLAB) $(if $(3),$$$$(cat $(RUN)/dataset.args) -j $(JOBS)) $(1)
+	$(if $(3),$(TRAIN_LOCKED))$(BNLAB) $(if $(3),$$$$(cat $(RUN)/dataset.args) -j $(JOBS)) $(1)
 	@cp $(RUN)/.stamps/$(1).want $(RUN)/.stamps/$(1).tmp && mv $(RUN)/.stamps/$(1).tmp $(RUN)/.stamps/$(1) && \
 	  touch -r $(RUN)/$(2) $(RUN)/.stamps/$(1).want
 $(RUN)/.stamps/$(1).want: FORCE | build/bnlab $(RUN)/config.info.tsv $(if $(3),$(RUN)/dataset.args)
