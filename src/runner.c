@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE
 #include "runner.h"
 #include "common.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 /* Shared region: a job counter, then each job's history. */
 typedef struct {
     long next;
+    long done;   /* trainings completed, for the progress line */
 } shared_head;
 
 static void run_one(bn_job *j, unsigned long seed, const bn_trainset *d)
@@ -57,8 +59,11 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
         p += bn_history_doubles(iters, checks);
     }
 
+    bn_progress_line pl;
+    bn_progress_start(&pl, njobs ? jobs[0].experiment : "train", njobs);
     if (workers <= 1 || njobs <= 1) {
-        for (int i = 0; i < njobs; i++) run_one(&jobs[i], seed, d);
+        for (int i = 0; i < njobs; i++) { run_one(&jobs[i], seed, d); bn_progress_update(&pl, i + 1); }
+        bn_progress_finish(&pl);
         return shared;
     }
     if (workers > njobs) workers = njobs;
@@ -85,19 +90,22 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
                 scal[3 * i] = jobs[i].h.best_val;
                 scal[3 * i + 1] = (double)jobs[i].h.nonfinite;
                 scal[3 * i + 2] = jobs[i].seconds;
+                __atomic_fetch_add(&head->done, 1, __ATOMIC_SEQ_CST);
             }
             fflush(NULL);
             _exit(0);
         }
         pids[w] = pid;
     }
-    /* Wait for whichever worker ends first; one that fails stops the others at once. */
+    /* Wait for whichever worker ends first; one that fails stops the others at once. A tick
+     * every second interrupts the wait to move the progress line. */
     int bad = 0;
+    bn_progress_ticker(1.0);
     for (int left = workers; left > 0;) {
         int st;
         pid_t pid = waitpid(-1, &st, 0);
         if (pid < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR) { bn_progress_update(&pl, __atomic_load_n(&head->done, __ATOMIC_SEQ_CST)); continue; }
             bn_die(1, "waiting for worker: %s", strerror(errno));
         }
         int w = 0;
@@ -111,7 +119,9 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
             bad++;
         }
     }
+    bn_progress_ticker(0);
     free(pids);
+    if (bad) bn_progress_stop(&pl); else bn_progress_finish(&pl);
     if (bad) {
         /* a worker died: stop the others' output from being taken as complete */
         bn_die(1, "%d training worker process(es) failed", bad);
