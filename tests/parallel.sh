@@ -58,7 +58,13 @@ compare() {
   say "$1: $n result files byte-identical to the local study (cmp)"
 }
 
-# 2. the README's recipe: a make per seed on the hosts of -S (here ':', this machine)
+# 2. the README's recipe: build once (the copies have no git: their version differs, so bnlab
+# relinks; the recipe's makes must not all relink it at once), then a make per seed on the hosts
+# of -S (here ':', this machine)
+for t in seeds points; do
+  $MAKE -C "$tmp/$t" --no-print-directory build/bnlab build/bnagg build/experiments.mk >"$tmp/build-$t.log" 2>&1 ||
+    { tail -20 "$tmp/build-$t.log" >&2; fail "building in the $t copy failed"; }
+done
 cd "$tmp/seeds"
 parallel --will-cite -S : --wd "$tmp/seeds" --halt now,fail=1 \
   $MAKE --no-print-directory train SEED={} QUIET=1 JOBS=1 BNFLAGS="'$flags'" ::: 0 1 2 >"$tmp/p1.log" 2>&1 ||
