@@ -62,7 +62,7 @@ SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(
 BASE_SRC := src/error.c src/alloc.c src/outfile.c src/readfile.c src/number.c src/timing.c \
             src/cmdline.c src/verdict.c
 CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/options.c src/layers.c src/net.c src/gradcheck.c src/netcheck.c \
-            src/optim.c src/solver.c src/data.c src/runner.c src/progress.c src/exp_checks.c src/exp_training.c \
+            src/optim.c src/solver.c src/data.c src/runner.c src/progress.c src/machine.c src/exp_checks.c src/exp_training.c \
             src/exp_activations.c src/parts.c
 REP_SRC  := src/tsv.c src/render.c src/excerpt.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c \
             src/compare_rank.c

@@ -3,6 +3,7 @@
 #include "common.h"
 #include "data.h"
 #include "experiments.h"
+#include "machine.h"
 #include "registry.h"
 #include "version.h"
 #include "parts.h"
@@ -381,6 +382,7 @@ int main(int argc, char **argv)
             if (!row->training || !selected(cmd, row->command, 1)) continue;
             invalidate(o.out, row->files);
             row->train(&o, &ds);
+            bn_machine_note(o.out, row->command, NULL, NULL);   /* the kernel it was made with */
         }
         bn_dataset_free(&ds);
     }
