@@ -226,6 +226,7 @@ train_files = $(foreach f,$(TRAIN_FILES),$(1)/$(notdir $(f)))
 
 $(call train_files,data/runs/seed-%): build/bnlab FORCE
 	@$(MAKE) --no-print-directory train SEED=$* RUN=data/runs/seed-$*
+	@$(if $(QUIET),:,scripts/seeds-progress.sh $(words $(filter-out $(RUN),$(SEED_RUNS))) $*)
 
 $(SEEDS_DATA): build/bnagg $(foreach r,$(SEED_RUNS),$(call train_files,$(r)))
 	build/bnagg seeds $(BNQ) --out $(SEEDS_RUN) $(SEED_RUNS)
