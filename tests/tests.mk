@@ -18,9 +18,12 @@
 #                   part of `make test`
 #   make test-slurm, test-parallel  the engines on a real single-node Slurm (root; skips saying
 #                   why elsewhere) and GNU Parallel; part of `make test`
-.PHONY: cores badinput sanitize valgrind fuzz reuse buildvars cli-tools test-slurm test-parallel browser-test
+.PHONY: cores kernels badinput sanitize valgrind fuzz reuse buildvars cli-tools test-slurm test-parallel browser-test
 
-test: reuse buildvars test-slurm test-parallel cores
+test: reuse buildvars test-slurm test-parallel cores kernels
+# runs name their OpenBLAS kernel; pages and make verify say when kernels differ (tests/kernels.sh)
+kernels: build/bnlab build/bnagg build/bnreport
+	@tests/kernels.sh
 # make -j never runs more than JOBS busy trainers (tests/cores.sh)
 cores: build/bnlab build/bnagg
 	@tests/cores.sh
