@@ -293,6 +293,7 @@ help:
 	@echo '  SEEDS=5 | "0 3"  several seeds (report, seeds);  A=, B= for compare'
 	@echo '  BNFLAGS=         bnlab options that decide results, e.g. "--epochs 2 --points 4"'
 	@echo '  JOBS=$(JOBS)           training worker processes;  QUIET=1 silences progress'
+	@echo '  TRAIN_LOCK=      the lock that runs trainings one after another under make -j (empty: none)'
 	@echo '  CIFAR10_DIR=     the CIFAR-10 binary folder (else data/, the shared copy, a download)'
 	@echo '  CC, CFLAGS, CPPFLAGS, LDFLAGS, LDLIBS  the build, from the command line or environment;'
 	@echo '                   they cannot change a result: BN_CFLAGS ($(BN_CFLAGS)) comes last'
