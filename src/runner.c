@@ -72,6 +72,7 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
      * fork: ship them back through a second small shared array. */
     double *scal = mmap(NULL, sizeof(double) * 3 * (size_t)njobs, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (scal == MAP_FAILED) bn_die(1, "cannot map shared memory: %s", strerror(errno));
+    bn_progress_ticker(1.0);   /* interrupts the wait below every second, to move the progress line */
     fflush(NULL);
     pid_t *pids = bn_calloc((size_t)workers, sizeof(pid_t));
     pid_t parent = getpid();
@@ -97,10 +98,8 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
         }
         pids[w] = pid;
     }
-    /* Wait for whichever worker ends first; one that fails stops the others at once. A tick
-     * every second interrupts the wait to move the progress line. */
+    /* Wait for whichever worker ends first; one that fails stops the others at once. */
     int bad = 0;
-    bn_progress_ticker(1.0);
     for (int left = workers; left > 0;) {
         int st;
         pid_t pid = waitpid(-1, &st, 0);
