@@ -1,8 +1,8 @@
 /* runner.c - see runner.h. */
 #define _DEFAULT_SOURCE
 #include "runner.h"
-#include "common.h"
 #include "progress.h"
+#include "common.h"
 
 #include <errno.h>
 #include <signal.h>
