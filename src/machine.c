@@ -81,6 +81,8 @@ static void add_items(char *list, size_t n, const char *items)
 #define MAXKV 64
 typedef struct { char key[128], value[1024]; } kv;
 
+static int by_key(const void *a, const void *b) { return strcmp(((const kv *)a)->key, ((const kv *)b)->key); }
+
 void bn_machine_note(const char *dir, const char *exp, const char *core, const char *cpu)
 {
     char mine[256], c[256];
@@ -119,6 +121,8 @@ void bn_machine_note(const char *dir, const char *exp, const char *core, const c
         rows[i].value[0] = 0;
         add_items(rows[i].value, sizeof rows[i].value, vals[k]);   /* each distinct item once */
     }
+    /* rows in key order: the file's bytes do not depend on the order the experiments ran in */
+    qsort(rows, (size_t)n, sizeof *rows, by_key);
     /* the run's lists: every kernel and CPU its current trainings were made with */
     char all[2][2048] = {"", ""};
     for (int k = 0; k < 2; k++)
