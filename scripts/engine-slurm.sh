@@ -52,7 +52,7 @@ if [ "${1:-}" = task ]; then
            SEED="$seed" RUN="$run" JOBS="$j" BNFLAGS="$flags" QUIET="$(cat "$state/quiet")" "$@"; }
   # shellcheck disable=SC2086
   case "$point" in
-    all)  rm -rf "$run/parts"; mk train ;;
+    all)  rm -rf "$run/parts" "$run/.stamps/parts"; mk train ;;
     rest) mk train-rest ;;
     *)    build/bnlab $flags --seed "$seed" --out "$run" $ds -j "$j" --point "$point" sweep
           # the part's stamp: the sweep's content stamp it was made from (a rerun keeps the part when it is today's)
