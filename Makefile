@@ -189,7 +189,10 @@ $(RUN)/dataset.args: FORCE | $(RUN)/config.info.tsv
 # the run's configuration and, for a training, the dataset's content) differs from the one
 # recorded in $(RUN)/.stamps/X when X last completed. bnlab itself is order-only: relinking it
 # (a new usage text, a new commit, `touch`) reruns nothing; copied run folders carry their stamps.
-BN_SHARED_SRC = $(filter-out $(BN_CLAIMED_SOURCES),$(CORE_SRC))
+# (progress.c writes only to stderr and machine.c only machine.info.tsv: neither decides a result
+# byte, so an edit of either reruns nothing)
+BN_UNSTAMPED := src/progress.c src/machine.c
+BN_SHARED_SRC = $(filter-out $(BN_CLAIMED_SOURCES) $(BN_UNSTAMPED),$(CORE_SRC))
 STAMP = BN_STAMP_FLAGS='$(BN_CFLAGS)' scripts/stamp.sh
 # One machine's cores (issue 13): a training forks JOBS workers, so trainings run one after
 # another, whatever make -j (checks, figures and pages still run beside them): each holds
