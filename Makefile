@@ -196,10 +196,11 @@ BN_SHARED_SRC = $(filter-out $(BN_CLAIMED_SOURCES) $(BN_UNSTAMPED),$(CORE_SRC))
 STAMP = BN_STAMP_FLAGS='$(BN_CFLAGS)' scripts/stamp.sh
 # One machine's cores (issue 13): a training forks JOBS workers, so trainings run one after
 # another, whatever make -j (checks, figures and pages still run beside them): each holds
-# TRAIN_LOCK, a lock file local to this machine and this tree, shared by sub-makes (one per seed)
-# and by other makes in the tree. The engines' tasks, which have cores of their own, set it empty.
+# TRAIN_LOCK, a lock file of this tree and this host (build/.train-HOST.lock: two hosts sharing the
+# tree over NFS do not wait for each other), shared by sub-makes (one per seed) and by other makes
+# in the tree. The engines' tasks, which have cores of their own, set it empty.
 ifeq ($(origin TRAIN_LOCK),undefined)
-TRAIN_LOCK := $(shell echo "$${TMPDIR:-/tmp}/bnlab-train-$$(id -u)-$$(printf '%s' '$(subst ','',$(CURDIR))' | cksum | cut -d' ' -f1).lock")
+TRAIN_LOCK := build/.train-$(shell uname -n 2>/dev/null | tr -c 'A-Za-z0-9._\n-' _).lock
 endif
 TRAIN_LOCKED = $(if $(TRAIN_LOCK),$(if $(shell command -v flock),flock $(TRAIN_LOCK) ))
 # $(call experiment_rules,X,DONE,TRAINING(y or empty),SOURCES)
