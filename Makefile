@@ -95,8 +95,8 @@ deps: $(DEPS_OK) $(DEPS_TEST)
 # rerun an experiment: they cannot change its result).
 build/compile.args: FORCE
 	@mkdir -p $(@D)
-	@printf '%s\n' '$(subst ','',$(COMPILE) | $(LINK) | $(BNLAB_LIBS) $(LDLIBS))' > $@.tmp && \
-	  if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+	@printf '%s\n' '$(subst ','',$(COMPILE) | $(LINK) | $(BNLAB_LIBS) $(LDLIBS))' > $@.tmp.$$$$ && \
+	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
 
 # -MMD: each object depends on exactly the headers it includes (the content stamps read these too).
 build/obj/%.o: src/%.c build/compile.args | $(DEPS_OK)
@@ -109,8 +109,8 @@ BN_VERSION := 1.0
 BN_COMMIT   = $(or $(shell git rev-parse --short=12 HEAD 2>/dev/null),unknown)$(if $(shell git status --porcelain 2>/dev/null | head -n 1),-dirty)
 build/version.args: FORCE
 	@mkdir -p $(@D)
-	@printf '%s\n' '-DBN_VERSION="$(BN_VERSION)"' '-DBN_COMMIT="$(BN_COMMIT)"' > $@.tmp && \
-	  if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+	@printf '%s\n' '-DBN_VERSION="$(BN_VERSION)"' '-DBN_COMMIT="$(BN_COMMIT)"' > $@.tmp.$$$$ && \
+	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
 build/obj/version.o: src/version.c build/version.args build/compile.args | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(COMPILE) -DBN_VERSION='"$(BN_VERSION)"' -DBN_COMMIT='"$(BN_COMMIT)"' -MMD -MP -c $< -o $@
@@ -127,7 +127,7 @@ ifneq ($(filter-out $(NO_MK_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(BN_MK)
 endif
 $(BN_MK): build/bnlab
-	@build/bnlab list-files --make > $@.tmp && mv $@.tmp $@
+	@build/bnlab list-files --make > $@.tmp.$$$$ && mv $@.tmp.$$$$ $@
 
 # --- unit tests: plain, then under AddressSanitizer + UndefinedBehaviorSanitizer ---
 build/asan/%.o: src/%.c | $(DEPS_OK)
