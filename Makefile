@@ -80,8 +80,8 @@ SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(
 BASE_SRC := src/error.c src/alloc.c src/outfile.c src/readfile.c src/number.c src/timing.c \
             src/cmdline.c src/verdict.c src/guard.c
 CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/options.c src/layers.c src/net.c src/gradcheck.c src/netcheck.c \
-            src/optim.c src/solver.c src/data.c src/runner.c src/exp_checks.c src/exp_training.c \
-            src/exp_activations.c src/parts.c src/blas_guard.c
+            src/optim.c src/solver.c src/data.c src/runner.c src/progress.c src/machine.c src/exp_checks.c \
+            src/exp_training.c src/exp_activations.c src/parts.c src/blas_guard.c
 REP_SRC  := src/tsv.c src/render.c src/excerpt.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c \
             src/compare_rank.c
 BASE_OBJ := $(BASE_SRC:src/%.c=build/obj/%.o)
@@ -113,8 +113,8 @@ deps: $(DEPS_OK) $(DEPS_TEST)
 # rerun an experiment: they cannot change its result).
 build/compile.args: FORCE
 	@mkdir -p $(@D)
-	@printf '%s\n' '$(subst ','',$(COMPILE) | $(LINK) | $(BNLAB_LIBS) $(LDLIBS))' > $@.tmp && \
-	  if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+	@printf '%s\n' '$(subst ','',$(COMPILE) | $(LINK) | $(BNLAB_LIBS) $(LDLIBS))' > $@.tmp.$$$$ && \
+	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
 
 # -MMD: each object depends on exactly the headers it includes (the content stamps read these too).
 build/obj/%.o: src/%.c build/compile.args | $(DEPS_OK)
@@ -127,8 +127,8 @@ BN_VERSION := 1.0
 BN_COMMIT   = $(or $(shell git rev-parse --short=12 HEAD 2>/dev/null),unknown)$(if $(shell git status --porcelain 2>/dev/null | head -n 1),-dirty)
 build/version.args: FORCE
 	@mkdir -p $(@D)
-	@printf '%s\n' '-DBN_VERSION="$(BN_VERSION)"' '-DBN_COMMIT="$(BN_COMMIT)"' > $@.tmp && \
-	  if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+	@printf '%s\n' '-DBN_VERSION="$(BN_VERSION)"' '-DBN_COMMIT="$(BN_COMMIT)"' > $@.tmp.$$$$ && \
+	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
 build/obj/version.o: src/version.c build/version.args build/compile.args | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(COMPILE) -DBN_VERSION='"$(BN_VERSION)"' -DBN_COMMIT='"$(BN_COMMIT)"' -MMD -MP -c $< -o $@
@@ -145,7 +145,7 @@ ifneq ($(filter-out $(NO_MK_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(BN_MK)
 endif
 $(BN_MK): build/bnlab
-	@build/bnlab list-files --make > $@.tmp && mv $@.tmp $@
+	@build/bnlab list-files --make > $@.tmp.$$$$ && mv $@.tmp.$$$$ $@
 
 # --- unit tests: plain, then under AddressSanitizer + UndefinedBehaviorSanitizer ---
 build/asan/%.o: src/%.c | $(DEPS_OK)
@@ -207,13 +207,25 @@ $(RUN)/dataset.args: FORCE | $(RUN)/config.info.tsv
 # the run's configuration and, for a training, the dataset's content) differs from the one
 # recorded in $(RUN)/.stamps/X when X last completed. bnlab itself is order-only: relinking it
 # (a new usage text, a new commit, `touch`) reruns nothing; copied run folders carry their stamps.
-BN_SHARED_SRC = $(filter-out $(BN_CLAIMED_SOURCES),$(CORE_SRC))
+# (progress.c writes only to stderr and machine.c only machine.info.tsv: neither decides a result
+# byte, so an edit of either reruns nothing)
+BN_UNSTAMPED := src/progress.c src/machine.c
+BN_SHARED_SRC = $(filter-out $(BN_CLAIMED_SOURCES) $(BN_UNSTAMPED),$(CORE_SRC))
 STAMP = BN_STAMP_FLAGS='$(BN_CFLAGS)' scripts/stamp.sh
+# One machine's cores (issue 13): a training forks JOBS workers, so trainings run one after
+# another, whatever make -j (checks, figures and pages still run beside them): each holds
+# TRAIN_LOCK, a lock file of this tree and this host (build/.train-HOST.lock: two hosts sharing the
+# tree over NFS do not wait for each other), shared by sub-makes (one per seed) and by other makes
+# in the tree. The engines' tasks, which have cores of their own, set it empty.
+ifeq ($(origin TRAIN_LOCK),undefined)
+TRAIN_LOCK := build/.train-$(shell uname -n 2>/dev/null | tr -c 'A-Za-z0-9._\n-' _).lock
+endif
+TRAIN_LOCKED = $(if $(TRAIN_LOCK),$(if $(shell command -v flock),flock $(TRAIN_LOCK) ))
 # $(call experiment_rules,X,DONE,TRAINING(y or empty),SOURCES)
 define experiment_rules
 $(RUN)/$(2): $(RUN)/.stamps/$(1).want | build/bnlab
 	@rm -f $(RUN)/.stamps/$(1)
-	$(BNLAB) $(if $(3),$$$$(cat $(RUN)/dataset.args) -j $(JOBS)) $(1)
+	$(if $(3),$(TRAIN_LOCKED))$(BNLAB) $(if $(3),$$$$(cat $(RUN)/dataset.args) -j $(JOBS)) $(1)
 	@cp $(RUN)/.stamps/$(1).want $(RUN)/.stamps/$(1).tmp && mv $(RUN)/.stamps/$(1).tmp $(RUN)/.stamps/$(1) && \
 	  touch -r $(RUN)/$(2) $(RUN)/.stamps/$(1).want
 $(RUN)/.stamps/$(1).want: FORCE | build/bnlab $(RUN)/config.info.tsv $(if $(3),$(RUN)/dataset.args)
@@ -236,6 +248,7 @@ train_files = $(foreach f,$(TRAIN_FILES),$(1)/$(notdir $(f)))
 
 $(call train_files,data/runs/seed-%): build/bnlab FORCE
 	@$(MAKE) --no-print-directory train SEED=$* RUN=data/runs/seed-$*
+	@$(if $(QUIET),:,scripts/seeds-progress.sh $(words $(filter-out $(RUN),$(SEED_RUNS))) $*)
 
 $(SEEDS_DATA): build/bnagg $(foreach r,$(SEED_RUNS),$(call train_files,$(r)))
 	build/bnagg seeds $(BNQ) --out $(SEEDS_RUN) $(SEED_RUNS)
@@ -302,6 +315,7 @@ help:
 	@echo '  SEEDS=5 | "0 3"  several seeds (report, seeds);  A=, B= for compare'
 	@echo '  BNFLAGS=         bnlab options that decide results, e.g. "--epochs 2 --points 4"'
 	@echo '  JOBS=$(JOBS)           training worker processes;  QUIET=1 silences progress'
+	@echo '  TRAIN_LOCK=      the lock that runs trainings one after another under make -j (empty: none)'
 	@echo '  CIFAR10_DIR=     the CIFAR-10 binary folder (else data/, the shared copy, a download)'
 	@echo '  CC, CFLAGS, CPPFLAGS, LDFLAGS, LDLIBS  the build, from the command line or environment;'
 	@echo '                   they cannot change a result: BN_CFLAGS ($(BN_CFLAGS)) comes last'

@@ -3,9 +3,10 @@
 # one job array on the cluster, a merge job follows them, and make renders the pages locally.
 #
 #   scripts/engine-slurm.sh submit [--out SEEDS_RUN] [--also RUN:SEED] RUN:SEED...
-#       (make, after building bnlab and bnagg) Find the units of work not yet done: one per seed
-#       (its experiments 5, 6 and 7b), or with SPLIT=points one per seed and sweep point plus one
-#       per seed for experiments 5 and 7b. Submit them as one `sbatch --array`, then the merge job
+#       (make, after building bnlab and bnagg) Find the units of work not yet done (`make plan`:
+#       the content stamps, as make decides): one per seed (`make train`: every training of the
+#       registry), or with SPLIT=points one per seed and sweep point (`bnlab --point K sweep`)
+#       plus one per seed for the other trainings (`make train-rest`). Submit them as one `sbatch --array`, then the merge job
 #       (scripts/merge.sh: sweep parts joined, the seeds aggregated into SEEDS_RUN) with
 #       --dependency=afterok on the array; follow both to the end with a progress line. A failed
 #       task is named with its seed, point and log; a rerun submits only what is still missing.
@@ -17,8 +18,9 @@
 # SLURM_POLL (seconds between looks at the queue, default 5).
 # The cluster needs this folder on a filesystem shared by every node (the same path), and the
 # dataset at the same path on every node (scripts/dataset.sh runs once, here, and its answer is
-# what every task uses). Each task runs bnlab with -j SLURM_CPUS_PER_TASK (default 1); no result
-# byte depends on it.
+# what every task uses). Each task runs make with JOBS=SLURM_CPUS_PER_TASK (default 1); no result
+# byte depends on it. A task leaves its run folder as a local make would (stamps included), and
+# the merge job records the joined sweep's stamp, so the local make afterwards retrains nothing.
 set -eu
 # a batch script runs from a copy in slurmd's spool: the tasks start in the project (--chdir)
 [ -n "${SLURM_JOB_ID:-}" ] || cd "$(dirname "$0")/.."
@@ -27,14 +29,6 @@ export OPENBLAS_NUM_THREADS=1
 
 say() { [ "${QUIET:-}" = 1 ] || echo "slurm: $*" >&2; }
 die() { echo "slurm: $*" >&2; exit 1; }
-
-# fresh FILE [DEPS...]: FILE exists and is not older than any DEP (make's rule for up to date)
-fresh() {
-  f=$1; shift
-  [ -f "$f" ] || return 1
-  for d in "$@"; do [ "$f" -ot "$d" ] && return 1; done
-  return 0
-}
 
 # -------------------------------------------------------------------------- inside the cluster
 if [ "${1:-}" = task ]; then
@@ -48,13 +42,23 @@ if [ "${1:-}" = task ]; then
   flags=$(cat "$state/bnflags") ds=$(cat "$run/dataset.args")
   j=${SLURM_CPUS_PER_TASK:-1}
   echo "bnlab task $i on $(hostname): seed $seed, unit $point, run $run"
+  # The units run as make runs them here (make train, make train-rest), so each leaves its run
+  # folder as a local make would, content stamps included. The submitting host chose the
+  # dataset (BNLAB_DATASET_ARGS keeps it) and built the programs (-o: never rebuilt here);
+  # the task has its own cores (TRAIN_LOCK=: not queued behind other tasks on the node).
+  unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES BNLAB_INVOCATION
+  export BNLAB_DATASET_ARGS="$ds"
+  mk() { ${MAKE:-make} --no-print-directory -o build/bnlab -o build/bnagg ENGINE=local TRAIN_LOCK= \
+           SEED="$seed" RUN="$run" JOBS="$j" BNFLAGS="$flags" QUIET="$(cat "$state/quiet")" "$@"; }
   # shellcheck disable=SC2086
   case "$point" in
-    all)  rm -rf "$run/parts"
-          build/bnlab $flags --seed "$seed" --out "$run" $ds -j "$j" train ;;
-    rest) build/bnlab $flags --seed "$seed" --out "$run" $ds -j "$j" deepnet
-          build/bnlab $flags --seed "$seed" --out "$run" $ds -j "$j" batchsize ;;
-    *)    build/bnlab $flags --seed "$seed" --out "$run" $ds -j "$j" --point "$point" sweep ;;
+    all)  rm -rf "$run/parts" "$run/.stamps/parts"; mk train ;;
+    rest) mk train-rest ;;
+    *)    build/bnlab $flags --seed "$seed" --out "$run" $ds -j "$j" --point "$point" sweep
+          # the part's stamp: the sweep's content stamp it was made from (a rerun keeps the part when it is today's)
+          mkdir -p "$run/.stamps/parts"
+          cp "$run/.stamps/sweep.want" "$run/.stamps/parts/$point.tmp"
+          mv "$run/.stamps/parts/$point.tmp" "$run/.stamps/parts/$point" ;;
   esac
   exit 0
 fi
@@ -83,17 +87,16 @@ split=${SPLIT:-}
 flags=${BNFLAGS:-}
 poll=${SLURM_POLL:-5}
 
-# The run configuration and the dataset, written into every run folder as the Makefile does
-# (rewritten only when they change), so the local make afterwards finds the trainings up to date.
+# What is done: `make plan` per run (scripts/engines.mk) writes the run's configuration, dataset
+# choice and content stamps as make does, and says which trainings make would rerun.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+# the dataset, chosen once here (one download attempt, one banner) for every plan and task
+ds=$(scripts/dataset.sh) || die "no dataset (scripts/dataset.sh)"
+export BNLAB_DATASET_ARGS="$ds"
 # shellcheck disable=SC2086
 build/bnlab $flags --seed 0 config >/dev/null
-ds=$(scripts/dataset.sh) || die "no dataset (scripts/dataset.sh)"
 points=$(build/bnlab $flags --seed 0 config | awk -F'\t' '$1 == "points" { print $2 }')
-replace() {   # FILE: stdin replaces FILE if different
-  cat > "$1.tmp.$$"
-  if cmp -s "$1.tmp.$$" "$1"; then rm -f "$1.tmp.$$"; else mv "$1.tmp.$$" "$1"; fi
-}
-
+split_exp=sweep   # the training bnlab splits by point (--point K); BN_SPLIT in scripts/engines.mk
 stamp=$(date +%Y%m%d-%H%M%S)
 name=$(basename "${out:-${1%:*}}")
 state=$root/data/slurm/$name.$stamp.$$
@@ -101,30 +104,38 @@ mkdir -p "$state/logs" "$state/status"
 printf '%s\n' "$flags" > "$state/bnflags"
 printf '%s\n' "${out:+--out $out} $*" > "$state/merge.args"
 : > "$state/units.tsv"
-n=0 ndone=0
+printf '%s\n' "${QUIET:-}" > "$state/quiet"
+# make plan for every run, as many at once as there are cores (about 0.5 s each); never
+# rebuilding (-o: built just before)
+mkdir -p "$state/plan"
+i=0
+for pair in "$@" $also; do printf '%d %s %s\n' $i "${pair%:*}" "${pair##*:}"; i=$((i + 1)); done |
+  MAKE=${MAKE:-make} PLANS=$state/plan FLAGS=$flags xargs -P "$(nproc 2>/dev/null || echo 1)" -L 1 sh -c '
+    mkdir -p "$2" && $MAKE -s --no-print-directory -o build/bnlab -o build/bnagg ENGINE=local \
+      RUN="$2" SEED="$3" BNFLAGS="$FLAGS" plan > "$PLANS/$1" 2>&1 ||
+      { echo "slurm: make plan RUN=$2 SEED=$3 failed:" >&2; sed "s/^/slurm:   | /" "$PLANS/$1" >&2; exit 255; }' sh ||
+  die "planning failed (see above)"
+n=0 ndone=0 i=0
 for pair in "$@" $also; do
   r=${pair%:*} s=${pair##*:}
-  mkdir -p "$r"
-  # shellcheck disable=SC2086
-  build/bnlab $flags --seed "$s" config | replace "$r/config.info.tsv"
-  echo "$ds" | replace "$r/dataset.args"
-  deps="build/bnlab $r/config.info.tsv $r/dataset.args"
-  # shellcheck disable=SC2086
+  todo=$(awk '$2 == "todo" { print $1 }' "$state/plan/$i")
+  i=$((i + 1))
   if [ "$split" = points ]; then
-    if fresh "$r/exp5_deepnet.tsv" $deps && fresh "$r/exp7_batchsize.tsv" $deps; then ndone=$((ndone + 1))
+    if [ -z "$(echo "$todo" | grep -vx "$split_exp")" ]; then ndone=$((ndone + 1))
     else printf '%d\t%s\trest\t%s\n' $n "$s" "$r" >> "$state/units.tsv"; n=$((n + 1)); fi
-    if fresh "$r/exp6_sweep.tsv" $deps; then ndone=$((ndone + points))
+    if ! echo "$todo" | grep -qx "$split_exp"; then ndone=$((ndone + points))
     else
       k=0
       while [ $k -lt "$points" ]; do
-        if fresh "$r/parts/exp6_sweep-$k/exp6_sweep.tsv" $deps; then ndone=$((ndone + 1))
+        # a part is done when it was made from the sweep's content stamp of today
+        if [ -f "$r/parts/exp6_sweep-$k/exp6_sweep.tsv" ] && cmp -s "$r/.stamps/parts/$k" "$r/.stamps/$split_exp.want"
+        then ndone=$((ndone + 1))
         else printf '%d\t%s\t%d\t%s\n' $n "$s" $k "$r" >> "$state/units.tsv"; n=$((n + 1)); fi
         k=$((k + 1))
       done
     fi
   else
-    if fresh "$r/exp5_deepnet.tsv" $deps && fresh "$r/exp6_sweep.tsv" $deps && fresh "$r/exp7_batchsize.tsv" $deps
-    then ndone=$((ndone + 1))
+    if [ -z "$todo" ]; then ndone=$((ndone + 1))
     else printf '%d\t%s\tall\t%s\n' $n "$s" "$r" >> "$state/units.tsv"; n=$((n + 1)); fi
   fi
 done
@@ -201,7 +212,7 @@ while [ $i -lt $n ]; do
     failed=$((failed + 1))
     line=$(awk -F'\t' -v i="$i" '$1 == i { print; exit }' "$state/units.tsv")
     seed=$(echo "$line" | cut -f2) point=$(echo "$line" | cut -f3)
-    case "$point" in all) what="seed $seed (experiments 5, 6, 7b)" ;; rest) what="seed $seed (experiments 5, 7b)" ;;
+    case "$point" in all) what="seed $seed (all trainings)" ;; rest) what="seed $seed (trainings but the sweep)" ;;
       *) what="seed $seed, sweep point $point" ;; esac
     case "$st" in none) why="ended without a status (killed: time limit, node failure or scancel?)" ;; *) why="exit status $st" ;; esac
     echo "slurm: task $arr"_"$i failed: $what, $why; log: ${state#"$root"/}/logs/task-$i.log" >&2

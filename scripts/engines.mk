@@ -46,3 +46,22 @@ $(if $(filter 0,$(ENGINE_RC)),,$(error ENGINE=slurm: the cluster run did not com
 endif
 endif
 endif
+
+# --- for the engines: the trainings as units of work, each leaving its run folder exactly as
+# `make train` does (content stamps included), so the local make afterwards retrains nothing.
+# BN_SPLIT is the training bnlab can split by point (`bnlab --point K sweep`); every other
+# training of the registry is in the seed's other unit, `make train-rest`.
+BN_SPLIT := sweep
+.PHONY: plan train-rest
+# make plan [RUN=..] [SEED=..]: one line per training of $(RUN), "NAME done" when its completion
+# file is there and its content stamp is the one computed now (make would not rerun it), else
+# "NAME todo". Writes the run's configuration, dataset choice and .stamps/NAME.want, as make does.
+plan: $(foreach x,$(BN_TRAININGS),$(RUN)/.stamps/$(x).want)
+	@$(foreach x,$(BN_TRAININGS),if [ -f $(RUN)/$(BN_EXP_DONE_$(x)) ] && \
+	  ! [ $(RUN)/$(BN_EXP_DONE_$(x)) -ot $(RUN)/.stamps/$(x).want ]; then echo '$(x) done'; else echo '$(x) todo'; fi;)
+train-rest: $(call done_files,$(filter-out $(BN_SPLIT),$(BN_TRAININGS)))
+# make adopt-NAME [RUN=..]: record NAME's content stamp for result files made outside its make
+# rule (the sweep's parts joined by `bnlab merge`), as the experiment rule does after bnlab.
+adopt-%: $(RUN)/.stamps/%.want
+	@[ -f $(RUN)/$(BN_EXP_DONE_$*) ] || { echo "make adopt-$*: $(RUN)/$(BN_EXP_DONE_$*) is missing" >&2; exit 1; }
+	@cp $< $(RUN)/.stamps/$*.tmp && mv $(RUN)/.stamps/$*.tmp $(RUN)/.stamps/$* && touch -r $(RUN)/$(BN_EXP_DONE_$*) $<

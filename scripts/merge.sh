@@ -2,9 +2,11 @@
 # make merge: bring together what the trainings left, without training anything.
 #   scripts/merge.sh [-q] [--out SEEDS_RUN] RUN:SEED...
 # For each run folder: if it holds sweep parts (bnlab --point K sweep) newer than its
-# exp6_sweep.tsv, join them (bnlab merge; it names any missing part). Then every run must be
-# complete (experiments 5, 6 and 7b), else this fails naming the runs that are not. With --out,
-# the runs are aggregated into SEEDS_RUN (bnagg seeds). BNFLAGS (environment) as for make.
+# exp6_sweep.tsv, join them (bnlab merge; it names any missing part) and record the sweep's
+# content stamp (make adopt-sweep), so make later finds the sweep up to date as if it had run it.
+# Then every run must be complete (the completion file of every training in the registry,
+# `bnlab list-files`), else this fails naming the runs that are not. With --out, the runs are
+# aggregated into SEEDS_RUN (bnagg seeds). BNFLAGS (environment) as for make.
 set -eu
 cd "$(dirname "$0")/.."
 q=
@@ -13,6 +15,14 @@ out=
 [ "${1:-}" = --out ] && { out=$2; shift 2; }
 [ $# -gt 0 ] || { echo "make merge: no runs given" >&2; exit 2; }
 bad=0 shown="" runs=""
+# the trainings' completion files, from the registry
+need=$(build/bnlab list-files | awk -F'\t' '$2 == "training" && $4 == "yes" { printf "%s ", $3 }')
+[ -n "$need" ] || { echo "make merge: build/bnlab list-files names no training" >&2; exit 1; }
+# make for one run folder, as the engines' tasks call it (never rebuilds, never trains here)
+mk() { ( unset MAKEFLAGS MFLAGS MAKEOVERRIDES
+         BNLAB_DATASET_ARGS=$(cat "$1/dataset.args") && export BNLAB_DATASET_ARGS &&
+         ${MAKE:-make} -s --no-print-directory -o build/bnlab -o build/bnagg ENGINE=local \
+           RUN="$1" SEED="$2" BNFLAGS="${BNFLAGS:-}" "$3" ) }
 for pair in "$@"; do
   r=${pair%:*} s=${pair##*:}
   runs="$runs $r"
@@ -20,9 +30,11 @@ for pair in "$@"; do
        find "$r/parts" -name exp6_sweep.tsv -newer "$r/exp6_sweep.tsv" | grep -q .; }; then
     # shellcheck disable=SC2086
     build/bnlab $q ${BNFLAGS:-} --seed "$s" --out "$r" merge || exit 1
+    mk "$r" "$s" adopt-sweep || { echo "make merge: $r: the sweep's content stamp could not be recorded" >&2; exit 1; }
+    rm -rf "$r/.stamps/parts"
   fi
   lack=
-  for f in exp5_deepnet.tsv exp6_sweep.tsv exp7_batchsize.tsv; do [ -f "$r/$f" ] || lack="$lack $f"; done
+  for f in $need; do [ -f "$r/$f" ] || lack="$lack $f"; done
   if [ -n "$lack" ]; then
     bad=$((bad + 1))
     [ $bad -le 5 ] && shown="$shown

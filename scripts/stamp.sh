@@ -21,13 +21,17 @@ tmp="$want.tmp.$$"
 trap 'rm -f "$tmp"' EXIT INT TERM
 
 # the headers each source includes, as the compiler listed them (-MMD), sources first
+# (one sed and one sha256sum for all files, not one per file: the engines stamp every run of a
+# thousand-seed study)
+deps=
+for c in "$@"; do
+  d=build/obj/$(basename "$c" .c).d
+  [ -f "$d" ] || { echo "bnlab: stamp: $d missing (build bnlab first)" >&2; exit 1; }
+  deps="$deps $d"
+done
 files=$( {
-  for c in "$@"; do
-    echo "$c"
-    d=build/obj/$(basename "$c" .c).d
-    [ -f "$d" ] || { echo "bnlab: stamp: $d missing (build bnlab first)" >&2; exit 1; }
-    sed -n 's/\\$//; s/^[^:]*://p; s/^ //p' "$d" | tr ' ' '\n' | grep '^src/.*\.h$' || true
-  done
+  printf '%s\n' "$@"
+  sed -n 's/\\$//; s/^[^:]*://p; s/^ //p' $deps | tr ' ' '\n' | grep '^src/.*\.h$' || true
 } | awk '!seen[$0]++' | LC_ALL=C sort)
 {
   printf 'experiment %s\n' "$exp"
@@ -40,8 +44,9 @@ files=$( {
   fi
   for f in $files; do
     [ -f "$f" ] || { echo "bnlab: stamp: $f missing" >&2; exit 1; }
-    printf 'source %s %s\n' "$f" "$(sha256sum < "$f" | cut -d' ' -f1)"
   done
+  # paths under src/ have no blanks; sha256sum keeps the (sorted) order of its arguments
+  sha256sum $files | awk '{ print "source " $2 " " $1 }'
 } > "$tmp"
 
 if [ -f "$run/$done_file" ] && cmp -s "$tmp" "$dir/$exp"; then

@@ -294,6 +294,30 @@ static void seeds_verdict(const char *dir, const char *in, const char *out)
     bn_tsv_free(&t);
 }
 
+/* machines.info.tsv: one row per OpenBLAS kernel the runs were made with (a run made on several
+ * machines is one row of its own, its kernels joined by "; "), with its CPU model(s) and how many
+ * runs; mixed is 1 on every row when the runs do not share one kernel: OpenBLAS picks its kernels
+ * by CPU and other kernels round differently, so the page says so. */
+static void machines(const char *dir, const bn_run_info *ri, int nruns)
+{
+    int *first = bn_calloc((size_t)nruns, sizeof *first), *count = bn_calloc((size_t)nruns, sizeof *count), nk = 0;
+    for (int i = 0; i < nruns; i++) {
+        int k = 0;
+        while (k < nk && strcmp(ri[first[k]].blas_core, ri[i].blas_core)) k++;
+        if (k == nk) first[nk++] = i;
+        count[k]++;
+    }
+    int mixed = nk > 1 || strchr(ri[0].blas_core, ';') != NULL;
+    bn_out f;
+    bn_out_open(&f, dir, "machines.info.tsv");
+    bn_out_printf(&f, "kernel\tblas_core\tcpu_model\truns\tmixed\n");
+    for (int k = 0; k < nk; k++)
+        bn_out_printf(&f, "%d\t%s\t%s\t%d\t%d\n", k, ri[first[k]].blas_core, ri[first[k]].cpu_model, count[k], mixed);
+    bn_out_commit(&f);
+    free(first);
+    free(count);
+}
+
 int bn_agg_seeds(const char *dir, char **runs, int nruns)
 {
     static const char *k_loss[] = {"point", "weight_scale", "iteration"};
@@ -354,18 +378,20 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns)
     snprintf(sdir, sizeof sdir, "%s/report", dir);
     if (bn_section_links(dir, "run_sections.tsv", sdir, runs, NULL, nruns, why, sizeof why)) bn_die(1, "%s", why);
 
+    machines(dir, ri, nruns);
     /* written last: its presence means the aggregation finished. `page` is each run's report
      * page relative to this folder's report page. */
     bn_out f;
     char rdir[4200], page[4400];
     snprintf(rdir, sizeof rdir, "%s/report", dir);
     bn_out_open(&f, dir, "runs.info.tsv");
-    bn_out_printf(&f, "run\tseed\tfolder\tpage\tdataset\tbnflags\n");
+    bn_out_printf(&f, "run\tseed\tfolder\tpage\tdataset\tbnflags\tblas_core\n");
     for (int i = 0; i < nruns; i++) {
         char rel[4200];
         if (bn_rel_path(rdir, runs[i], rel, sizeof rel)) bn_die(1, "%s: path too long", runs[i]);
         snprintf(page, sizeof page, "%s/report/index.html", rel);
-        bn_out_printf(&f, "%d\t%s\t%s\t%s\t%s\t%s\n", i, ri[i].seed, runs[i], page, ri[i].dataset, ri[i].bnflags);
+        bn_out_printf(&f, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", i, ri[i].seed, runs[i], page, ri[i].dataset, ri[i].bnflags,
+                      ri[i].blas_core);
     }
     bn_out_commit(&f);
     free(ri);

@@ -12,6 +12,7 @@
 
 const char *bn_progname = "bnlab";
 int bn_quiet = 0;
+int bn_verbose = 0;
 
 /* "prog: message\n" written with one write(), so lines from worker processes never interleave. */
 static void vreport(const char *prefix, const char *fmt, va_list ap)

@@ -10,6 +10,9 @@ extern const char *bn_progname;
 /* Quiet flag: when set, progress lines are suppressed (errors never are). */
 extern int bn_quiet;
 
+/* Verbose flag (-v): detail lines such as each training's per-epoch line are shown only when set. */
+extern int bn_verbose;
+
 /* Print "prog: message" on stderr, remove open temporary output files, exit with `status`. */
 void bn_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 /* Print "prog: message" on stderr (a warning; execution continues). */

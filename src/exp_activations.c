@@ -4,6 +4,7 @@
  * batchnorm divides by, compared with its eps) and of the normalised output, and the spread of
  * the output scores, which no normalisation touches. */
 #include "experiments.h"
+#include "progress.h"
 #include "common.h"
 #include "layers.h"
 #include "net.h"
@@ -102,6 +103,8 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
     int checks = bn_solver_checks(iters, iters / o->epochs);
     double *hmem = bn_malloc(sizeof(double) * (size_t)bn_history_doubles(iters, checks));
     bn_progress("activations: %d trainings (%d scales x 2 nets), one at a time", 2 * np, np);
+    bn_progress_line pl;
+    bn_progress_start(&pl, "activations", 2 * np);
     for (int k = 0; k < np; k++) {
         double ws = pow(10.0, o->points > 1 ? l0 + (l1 - l0) * pts[k] / (o->points - 1) : l0);
         bn_fmt(w, sizeof w, ws);
@@ -122,8 +125,10 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
             gsl_rng_free(ri);
             gsl_rng_free(rb);
             bn_net_free(net);
+            bn_progress_update(&pl, 2 * k + n + 1);
         }
     }
+    bn_progress_finish(&pl);
     bn_out_commit(&f);
     const char *keys[] = {"wall_seconds"};
     double vals[] = {bn_now() - t0};

@@ -3,6 +3,7 @@
 #include "common.h"
 #include "data.h"
 #include "experiments.h"
+#include "machine.h"
 #include "registry.h"
 #include "version.h"
 #include "parts.h"
@@ -54,6 +55,7 @@ static void usage(FILE *f)
         "  --point K           sweep: only point K [0, points-1], into RUN/parts/exp6_sweep-K\n"
         "  --speed-reps N      repetitions per timing round in experiment 3 [1, 100000], default 200\n"
         "  -q, --quiet         no progress output\n"
+        "  -v, --verbose       also each training's per-epoch line\n"
         "  -h, --help          this text\n"
         "  -V, --version       version and git commit\n"
         "  --                  ends the options\n");
@@ -212,8 +214,8 @@ static const struct option longopts[] = {
     {"ws-max", required_argument, NULL, O_WSMAX}, {"deep-ws", required_argument, NULL, O_DEEPWS},
     {"train-records", required_argument, NULL, O_TRAINREC}, {"val-records", required_argument, NULL, O_VALREC},
     {"test-records", required_argument, NULL, O_TESTREC}, {"speed-reps", required_argument, NULL, O_SPEEDREPS},
-    {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
-    {"make", no_argument, NULL, O_MAKE}, {"point", required_argument, NULL, O_POINT},
+    {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'}, {"make", no_argument, NULL, O_MAKE}, {"point", required_argument, NULL, O_POINT},
     {"dtype", required_argument, NULL, O_DTYPE}, {NULL, 0, NULL, 0}};
 
 /* The option as the user spelled its kind: "--name" (full name, even when given as a prefix)
@@ -268,7 +270,7 @@ int main(int argc, char **argv)
 
     opterr = 0;
     for (;;) {
-        int c = getopt_long(argc, argv, ":hqVj:", longopts, NULL);
+        int c = getopt_long(argc, argv, ":hqvVj:", longopts, NULL);
         if (c == -1) break;
         if (c == '?') refuse(argv[optind - 1], optopt);
         if (c == ':') bn_die(2, "option %s needs a value", opt_name(optopt, argv[optind - 1], name, sizeof name));
@@ -283,6 +285,7 @@ int main(int argc, char **argv)
         case 'h': usage(stdout); return finish_stdout();
         case 'V': bn_print_version("bnlab"); return finish_stdout();
         case 'q': bn_quiet = 1; break;
+        case 'v': bn_verbose = 1; break;
         case O_MAKE: as_make = 1; break;
         case O_SEED: o.seed = (unsigned long)parse_long(name, val, 0, 4294967295LL); break;
         case O_OUT: if (!*val) bn_die(2, "option --out: empty folder name"); out = val; break;
@@ -395,6 +398,7 @@ int main(int argc, char **argv)
             if (!row->training || !selected(cmd, row->command, 1)) continue;
             invalidate(o.out, row->files);
             row->train(&o, &ds);
+            bn_machine_note(o.out, row->command, NULL, NULL);   /* the kernel it was made with */
         }
         bn_dataset_free(&ds);
     }

@@ -1,6 +1,7 @@
 /* parts.c - see parts.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "parts.h"
+#include "machine.h"
 #include "common.h"
 
 #include <errno.h>
@@ -47,6 +48,15 @@ static size_t head_len(const char *s, size_t len)
 {
     const char *nl = memchr(s, '\n', len);
     return nl ? (size_t)(nl - s) + 1 : len;
+}
+
+/* list := list "; " item (bn_machine_note drops the repeats), cut at n. */
+static void append_item(char *list, size_t n, const char *item)
+{
+    size_t used = strlen(list);
+    if (used + 2 + strlen(item) >= n) return;
+    if (used) memcpy(list + used, "; ", 2), used += 2;
+    memcpy(list + used, item, strlen(item) + 1);
 }
 
 void bn_sweep_merge(const bn_opts *o)
@@ -136,9 +146,20 @@ void bn_sweep_merge(const bn_opts *o)
         }
     bn_write_timing(o, other_files[0], tk, tv, 4);
 
+    /* The kernels and CPUs the parts were made with become the sweep's (machine.h). */
+    char cores[1024] = "", cpus[2048] = "";
+    for (int k = 0; k < n; k++) {
+        char v[1024];
+        if (!bn_machine_get(dirs[k], "blas_core", v, sizeof v)) append_item(cores, sizeof cores, v);
+        if (!bn_machine_get(dirs[k], "cpu_model", v, sizeof v)) append_item(cpus, sizeof cpus, v);
+    }
+    if (*cores) bn_machine_note(o->out, "sweep", cores, *cpus ? cpus : "unknown");
+
     /* The parts are joined: remove them (their files, each folder, then parts/ if empty). */
     for (int k = 0; k < n; k++) {
         char p[4400];
+        snprintf(p, sizeof p, "%s/machine.info.tsv", dirs[k]);
+        unlink(p);
         for (int i = 0; i < NSTUDY; i++) { snprintf(p, sizeof p, "%s/%s", dirs[k], study_files[i]); unlink(p); }
         for (int i = 0; i < NINFO; i++) { snprintf(p, sizeof p, "%s/%s", dirs[k], info_files[i]); unlink(p); }
         snprintf(p, sizeof p, "%s/%s", dirs[k], other_files[0]);

@@ -58,6 +58,10 @@ void bn_run_info_get(const char *dir, bn_run_info *ri)
         snprintf(ri->commit, sizeof ri->commit, "unknown");
     if (bn_run_kv(dir, "provenance.info.tsv", "uncommitted changes", ri->dirty, sizeof ri->dirty))
         snprintf(ri->dirty, sizeof ri->dirty, "unknown");
+    if (bn_run_kv(dir, "machine.info.tsv", "blas_core", ri->blas_core, sizeof ri->blas_core))
+        snprintf(ri->blas_core, sizeof ri->blas_core, "unknown");
+    if (bn_run_kv(dir, "machine.info.tsv", "cpu_model", ri->cpu_model, sizeof ri->cpu_model))
+        snprintf(ri->cpu_model, sizeof ri->cpu_model, "unknown");
 }
 
 /* The first key whose value differs between two runs' key<TAB>value files `file` (rows with

@@ -1,6 +1,7 @@
 /* runner.c - see runner.h. */
 #define _DEFAULT_SOURCE
 #include "runner.h"
+#include "progress.h"
 #include "common.h"
 #include "guard.h"
 
@@ -16,6 +17,7 @@
 /* Shared region: a job counter, then each job's history. */
 typedef struct {
     long next;
+    long done;   /* trainings completed, for the progress line */
 } shared_head;
 
 /* Make and free the job's net (in its dtype), so that one that cannot fit in memory fails here. */
@@ -69,8 +71,11 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
         p += bn_history_doubles(iters, checks);
     }
 
+    bn_progress_line pl;
+    bn_progress_start(&pl, njobs ? jobs[0].experiment : "train", njobs);
     if (workers <= 1 || njobs <= 1) {
-        for (int i = 0; i < njobs; i++) run_one(&jobs[i], seed, d);
+        for (int i = 0; i < njobs; i++) { run_one(&jobs[i], seed, d); bn_progress_update(&pl, i + 1); }
+        bn_progress_finish(&pl);
         return shared;
     }
     if (workers > njobs) workers = njobs;
@@ -82,6 +87,7 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
      * fork: ship them back through a second small shared array. */
     double *scal = mmap(NULL, sizeof(double) * 3 * (size_t)njobs, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (scal == MAP_FAILED) bn_die(1, "cannot map shared memory: %s", strerror(errno));
+    bn_progress_ticker(1.0);   /* interrupts the wait below every second, to move the progress line */
     fflush(NULL);
     pid_t *pids = bn_calloc((size_t)workers, sizeof(pid_t));
     pid_t parent = getpid();
@@ -100,6 +106,7 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
                 scal[3 * i] = jobs[i].h.best_val;
                 scal[3 * i + 1] = (double)jobs[i].h.nonfinite;
                 scal[3 * i + 2] = jobs[i].seconds;
+                __atomic_fetch_add(&head->done, 1, __ATOMIC_SEQ_CST);
             }
             fflush(NULL);
             _exit(0);
@@ -115,7 +122,7 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
         int st;
         pid_t pid = waitpid(-1, &st, 0);
         if (pid < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR) { bn_progress_update(&pl, __atomic_load_n(&head->done, __ATOMIC_SEQ_CST)); continue; }
             bn_die(1, "waiting for worker: %s", strerror(errno));
         }
         int w = 0;
@@ -142,7 +149,9 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
             }
         }
     }
+    bn_progress_ticker(0);
     free(pids);
+    if (bad) bn_progress_stop(&pl); else bn_progress_finish(&pl);
     if (bad) {
         /* a worker died: stop the others' output from being taken as complete */
         bn_die(1, "%d training worker process(es) failed: %s%s", bad, why,

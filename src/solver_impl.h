@@ -88,8 +88,9 @@ void BN_FN(bn_solver_train)(BN_FN(bn_net) *net, const bn_solver_cfg *cfg, const 
                 memcpy(best, net->params, (size_t)net->nparams * sizeof(REAL));
                 memcpy(bstate, net->state, (size_t)nstate * sizeof(REAL));
             }
-            bn_progress("  %s: epoch %d/%d  loss %.4f  train acc %.3f  val acc %.3f  (%.1f s)",
-                        cfg->label ? cfg->label : "train", epoch, cfg->epochs, loss, tr, va, bn_now() - t0);
+            if (bn_verbose)   /* per-epoch detail only with -v; the status line counts trainings */
+                bn_progress("  %s: epoch %d/%d  loss %.4f  train acc %.3f  val acc %.3f  (%.1f s)",
+                            cfg->label ? cfg->label : "train", epoch, cfg->epochs, loss, tr, va, bn_now() - t0);
         }
     }
     /* Keep the best parameters, as the assignment's Solver does. */

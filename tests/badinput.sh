@@ -601,7 +601,7 @@ echo "== interrupted runs (no exp6_sweep.tsv and no temporary file; the next run
 # Every interruption waits for an event, never for a fixed time: a progress message that says the
 # training is under way, or the run's first bytes in a results file held open on a FIFO.
 # The sweep on 2x2 images: seconds of training, then a loss table of about 1 MB.
-KSWEEP="-j 1 --fashion-mnist $fm --train-records 1000 --val-records 100 --test-records 100 --num-train 1000 --batch-size 1 --points 2 --epochs 20"
+KSWEEP="-v -j 1 --fashion-mnist $fm --train-records 1000 --val-records 100 --test-records 100 --num-train 1000 --batch-size 1 --points 2 --epochs 20"
 # wait_for PID GLOB: poll until GLOB exists (0) or PID has ended (1).
 wait_for() {
   while kill -0 "$1" 2>/dev/null; do
@@ -618,7 +618,7 @@ wait_msg() {
   done
   grep -q "$3" "$2" 2>/dev/null
 }
-# A training's first epoch is done (its progress line): the sweep is surely training.
+# A training's first epoch is done (its progress line, printed with -v): the sweep is surely training.
 TRAINING='epoch 1/'
 # interrupt NAME SIGNAL PHASE: start the sweep, send SIGNAL once training is under way
 # (PHASE=train) or while it writes its first result file (PHASE=write), then check what was left.
@@ -681,7 +681,7 @@ gone() { i=0; while [ -n "$(alive "$@")" ] && [ $i -lt 4000 ]; do sleep 0.005; i
 
 # Parallel workers must stop with their parent, not train on as orphans.
 newdir; r=$W/r; : >"$log/err"
-"$B" -j 2 --fashion-mnist "$fm" --train-records 1000 --val-records 100 --test-records 100 --num-train 1000 \
+"$B" -v -j 2 --fashion-mnist "$fm" --train-records 1000 --val-records 100 --test-records 100 --num-train 1000 \
   --batch-size 1 --points 4 --epochs 200 --out "$r" sweep 2>"$log/err" &
 pid=$!
 if wait_msg "$pid" "$log/err" "$TRAINING" && workers=$(workers_of "$pid") && [ -n "$workers" ]; then
@@ -693,7 +693,7 @@ else kill "$pid" 2>/dev/null; wait "$pid"; pid=""; bad "workers stop with their 
 
 # A worker killed from outside: the run fails, naming the worker and its signal.
 newdir; r=$W/r; : >"$log/err"
-"$B" -j 2 --fashion-mnist "$fm" --train-records 1000 --val-records 100 --test-records 100 --num-train 1000 \
+"$B" -v -j 2 --fashion-mnist "$fm" --train-records 1000 --val-records 100 --test-records 100 --num-train 1000 \
   --batch-size 1 --points 4 --epochs 200 --out "$r" sweep 2>"$log/err" &
 pid=$!
 if wait_msg "$pid" "$log/err" "$TRAINING" && workers=$(workers_of "$pid") && [ -n "$workers" ]; then
@@ -714,7 +714,7 @@ else kill "$pid" 2>/dev/null; wait "$pid"; pid=""; bad "worker killed by a signa
 # Through make, as a user would: the whole make process group is terminated mid-sweep, then
 # the same make command is run again and must redo exactly the unfinished experiment.
 newdir; r=$W/r
-MBN="--train-records 200 --val-records 50 --test-records 50 --num-train 200 --batch-size 1 --points 2 --epochs 10"
+MBN="-v --train-records 200 --val-records 50 --test-records 50 --num-train 200 --batch-size 1 --points 2 --epochs 10"
 : >"$log/err"
 CIFAR10_DIR=$good setsid $MK "$r/exp6_sweep.tsv" RUN="$r" JOBS=1 "BNFLAGS=$MBN" >"$log/out" 2>"$log/err" &
 pid=$!

@@ -10,6 +10,9 @@
 #      impossible to create: the rerun submits only seed 3's sweep points (2 tasks), both fail and
 #      are named with seed, point and log; fixed, the next rerun submits those 2 again, the merge
 #      job joins the parts, and seed 3 is again byte-identical to the local run.
+#   After each cluster run a local make reruns no training (its output starts no bnlab training,
+#   and no result file is newer than before it): the tasks ran make's own rules (content stamps
+#   written) and the merge job recorded the joined sweep's stamp (make adopt-sweep).
 # The daemons are stopped by their pids, whatever happens (trap). Skips, saying why, where it
 # cannot run: not root, or slurm-wlm/munge missing and not installable (scripts/deps.sh cluster).
 set -eu
@@ -86,7 +89,16 @@ $MAKE -C "$tmp/slurm" --no-print-directory report SEEDS=4 ENGINE=slurm SLURM_POL
 grep -q 'submitted job array [0-9]* (4 task(s))' "$tmp/slurm.log" || { cat "$tmp/slurm.log" >&2; fail "expected one array of 4 tasks"; }
 grep -q 'merge job [0-9]* done' "$tmp/slurm.log" || fail "no merge job was followed to its end"
 grep -q '4/4 tasks done' "$tmp/slurm.log" || fail "no progress line reached 4/4"
-if grep -E '^build/bnlab .* (deepnet|sweep|batchsize)$' "$tmp/slurm.log"; then fail "make trained locally after the cluster run"; fi
+trainings=$(build/bnlab list-files | awk -F'\t' '$2 == "training" && $4 == "yes" { print $1 }' | paste -sd'|')
+if grep -E "^(flock [^ ]* )?build/bnlab .* ($trainings)\$" "$tmp/slurm.log"; then fail "make trained locally after the cluster run"; fi
+# the cluster left every run folder as a local make would (content stamps included): a local
+# make report afterwards reruns nothing (no result file rewritten, no bnlab training started)
+touch "$tmp/marker"; sleep 1
+$MAKE -C "$tmp/slurm" --no-print-directory report SEEDS=4 BNFLAGS="$flags" >"$tmp/after.log" 2>&1 ||
+  { tail -20 "$tmp/after.log" >&2; fail "the local make report after the cluster run failed"; }
+if grep -E "^(flock [^ ]* )?build/bnlab .* ($trainings)\$" "$tmp/after.log"; then fail "a local make report retrained after the cluster run"; fi
+newer=$(cd "$tmp/slurm" && find data/runs -name 'exp*.tsv' -newer "$tmp/marker" | head -3)
+[ -z "$newer" ] || fail "a local make report after the cluster run rewrote result files: $newer"
 [ -s "$tmp/slurm/data/runs/seeds-0-1-2-3/report/index.html" ] || fail "the several-seed page was not rendered"
 say "make report SEEDS=4 ENGINE=slurm: $(($(date +%s) - t0)) s (4 tasks, merge job, pages rendered locally)"
 compare "ENGINE=slurm"
@@ -110,7 +122,13 @@ $MAKE -C "$tmp/slurm" --no-print-directory seeds SEEDS=4 ENGINE=slurm SPLIT=poin
 grep -q 'submitted job array [0-9]* (2 task(s); 10 unit(s) already done)' "$tmp/rerun.log" ||
   { cat "$tmp/rerun.log" >&2; fail "the rerun did not submit only the 2 missing sweep points"; }
 [ ! -e "$r/parts" ] || fail "the merge job left seed 3's parts folder"
-say "failed tasks named, merge cancelled, rerun of only the 2 missing points: $(($(date +%s) - t0)) s"
+touch "$tmp/marker"; sleep 1
+$MAKE -C "$tmp/slurm" --no-print-directory seeds SEEDS=4 BNFLAGS="$flags" >"$tmp/after2.log" 2>&1 ||
+  { tail -20 "$tmp/after2.log" >&2; fail "the local make seeds after the SPLIT=points rerun failed"; }
+if grep -E "^(flock [^ ]* )?build/bnlab .* ($trainings)\$" "$tmp/after2.log"; then fail "a local make retrained after the merge job joined the sweep"; fi
+newer=$(cd "$tmp/slurm" && find data/runs/seed-* -name 'exp*.tsv' -newer "$tmp/marker" | head -3)
+[ -z "$newer" ] || fail "a local make after the SPLIT=points run rewrote result files: $newer"
+say "failed tasks named, merge cancelled, rerun of only the 2 missing points: $(($(date +%s) - t0)) s; no local retraining after either cluster run"
 compare "SPLIT=points rerun"
 
 t0=$(date +%s)

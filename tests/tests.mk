@@ -18,9 +18,15 @@
 #                   part of `make test`
 #   make test-slurm, test-parallel  the engines on a real single-node Slurm (root; skips saying
 #                   why elsewhere) and GNU Parallel; part of `make test`
-.PHONY: badinput sanitize valgrind fuzz reuse buildvars cli-tools test-slurm test-parallel browser-test
+.PHONY: cores kernels badinput sanitize valgrind fuzz reuse buildvars cli-tools test-slurm test-parallel browser-test
 
-test: reuse buildvars test-slurm test-parallel
+test: reuse buildvars test-slurm test-parallel cores kernels
+# runs name their OpenBLAS kernel; pages and make verify say when kernels differ (tests/kernels.sh)
+kernels: build/bnlab build/bnagg build/bnreport
+	@tests/kernels.sh
+# make -j never runs more than JOBS busy trainers (tests/cores.sh)
+cores: build/bnlab build/bnagg
+	@tests/cores.sh
 reuse: build/bnlab build/experiments.mk
 	@tests/reuse.sh
 buildvars: build/bnlab | $(DEPS_TEST)
