@@ -41,6 +41,7 @@ ifneq ($(ENGINE_GOALS),)
 ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS))),)
 ENGINE_RC := $(shell $(MAKE) --no-print-directory build/bnlab build/bnagg ENGINE=local >/dev/null && \
   BNFLAGS='$(BNFLAGS_ALL)' SPLIT='$(SPLIT)' SLURM_FLAGS='$(SLURM_FLAGS)' QUIET='$(QUIET)' \
+  $(if $(SLURM_POLL),SLURM_POLL='$(SLURM_POLL)') $(if $(CIFAR10_DIR),CIFAR10_DIR='$(CIFAR10_DIR)') \
   scripts/engine-slurm.sh submit $(if $(SEED_LIST),--out $(SEEDS_RUN) $(ENGINE_ALSO)) $(ENGINE_PAIRS) >&2; echo $$?)
 $(if $(filter 0,$(ENGINE_RC)),,$(error ENGINE=slurm: the cluster run did not complete (see above); nothing rendered))
 endif
