@@ -1,6 +1,7 @@
 # bnlab - reproducible Batch Normalization study.  `make report` and `make test` do everything;
 # `make help` lists the targets and variables.
-SHELL := /bin/sh
+# Every recipe and $(shell) runs with descriptors 0-2 open (scripts/recipe-shell.sh).
+SHELL := scripts/recipe-shell.sh
 .DEFAULT_GOAL := all
 
 # --- build variables, as GNU Make users expect: CC, CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS may be

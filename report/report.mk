@@ -37,9 +37,9 @@ build/bnreport: build/obj/main_bnreport.o build/obj/excerpt.o build/obj/render.o
 # $(call draw,SCRIPT,SVG[,FOLDERS[,LAYOUT]]): `gnuplot -c SCRIPT FOLDERS TMP [LAYOUT]` (FOLDERS:
 # $(RUN) unless given; LAYOUT: wide or narrow, for scripts that take it) writes beside the figure, and the result replaces it only when complete, so a failed
 # drawing never leaves a truncated SVG for the page to show.
-# (a closed stdout or stderr is reopened on /dev/null first, so gnuplot's figure cannot take it;
-# `true 3>&1` fails exactly when descriptor 1 is closed)
-draw = { true 3>&1 || exec >/dev/null; } && { true 3>&2 || exec 2>/dev/null; } && mkdir -p $(dir $(2)) && tmp=$(dir $(2)).$(notdir $(2)).tmp && \
+# (descriptors make was given closed are open on /dev/null: the Makefile's SHELL sees to it, so
+# gnuplot's figure cannot take one)
+draw = mkdir -p $(dir $(2)) && tmp=$(dir $(2)).$(notdir $(2)).tmp && \
 	if gnuplot -c $(1) $(or $(3),$(RUN)) $$tmp $(4) && test -s $$tmp; then mv $$tmp $(2) && echo "drew $(2)"; \
 	else rm -f $$tmp; echo "gnuplot: $(1): could not draw $(2)" >&2; exit 1; fi
 
