@@ -12,16 +12,8 @@ fail() { echo "cores: FAIL: $*" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-cores.XXXXXX") || fail "mktemp failed"
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM HUP
-if [ -n "${CIFAR10_DIR:-}" ]; then data=$(cd "$CIFAR10_DIR" && pwd)
-elif [ -f ../shared/data/cifar-10-batches-bin/data_batch_1.bin ]; then data=$(cd ../shared/data/cifar-10-batches-bin && pwd)
-else
-  data=$tmp/cifar
-  mkdir -p "$data"
-  map=$(awk 'BEGIN { for (i = 0; i < 256; i++) printf "\\%03o", i % 10 }')
-  head -c $((1300 * 3073)) /dev/urandom | tr '\000-\377' "$map" > "$data/data_batch_1.bin"
-  head -c $((100 * 3073)) /dev/urandom | tr '\000-\377' "$map" > "$data/test_batch.bin"
-fi
-export CIFAR10_DIR=$data
+. tests/test-dataset.sh
+test_dataset "$tmp"
 mkdir -p "$tmp/t"
 cp -a Makefile src scripts report tests build "$tmp/t/"
 trainings=$(build/bnlab list-files | awk -F'\t' '$2 == "training" && $4 == "yes" { print $1 }' | paste -sd'|')

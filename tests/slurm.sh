@@ -41,16 +41,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 # --- dataset: as tests/e2e_report.sh ---
-if [ -n "${CIFAR10_DIR:-}" ]; then data=$(cd "$CIFAR10_DIR" && pwd)
-elif [ -f ../shared/data/cifar-10-batches-bin/data_batch_1.bin ]; then data=$(cd ../shared/data/cifar-10-batches-bin && pwd)
-else
-  data=$tmp/cifar
-  mkdir -p "$data"
-  map=$(awk 'BEGIN { for (i = 0; i < 256; i++) printf "\\%03o", i % 10 }')
-  head -c $((1300 * 3073)) /dev/urandom | tr '\000-\377' "$map" > "$data/data_batch_1.bin"
-  head -c $((100 * 3073)) /dev/urandom | tr '\000-\377' "$map" > "$data/test_batch.bin"
-fi
-export CIFAR10_DIR=$data
+. tests/test-dataset.sh
+test_dataset "$tmp"
 flags="--epochs 1 --points 2 --num-train 100 --speed-reps 1 --train-records 1000 --val-records 200 --test-records 100"
 
 # Two copies of the tree with the built programs (times kept, so nothing is rebuilt).
