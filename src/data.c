@@ -48,14 +48,9 @@ int bn_cifar_read(bn_records *out, const char *path, char *err, size_t errlen)
     size_t len = 0;
     char e[512];
     memset(out, 0, sizeof *out);
-    /* bnlab reads at most 1,000,000 training records: a larger batch cannot be one (its size
-     * would otherwise only show as an allocation failure without the file's name) */
-    if (bn_check_regular(path, (unsigned long long)BN_CIFAR_RECORD * 1000000, "a CIFAR-10 batch", err, errlen)) return -1;
-    struct stat st;
-    char why[160];
-    if (stat(path, &st) == 0 && bn_mem_room((size_t)st.st_size, 1, why, sizeof why))
-        return bn_errf(err, errlen, "%s: out of memory reading its %lld bytes: %s", path, (long long)st.st_size, why);
-    uint8_t *buf = (uint8_t *)bn_read_file(path, &len, err, errlen);
+    /* bnlab reads at most 1,000,000 training records: a larger batch cannot be one */
+    uint8_t *buf = (uint8_t *)bn_read_file_max(path, (unsigned long long)BN_CIFAR_RECORD * 1000000, "a CIFAR-10 batch",
+                                               &len, err, errlen);
     if (!buf) return -1;
     int r = bn_cifar_parse(out, buf, len, e, sizeof e);
     free(buf);

@@ -13,15 +13,24 @@
 
 char *bn_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
-    /* a FIFO would block the reader forever; a file of gigabytes is no data file */
-    if (bn_check_regular(path, (unsigned long long)1 << 30, "a text file the tools read", err, errlen)) return NULL;
+    /* a file of gigabytes is no text file the tools read */
+    return bn_read_file_max(path, (unsigned long long)1 << 30, "a text file the tools read", len, err, errlen);
+}
+
+char *bn_read_file_max(const char *path, unsigned long long max_bytes, const char *what, size_t *len, char *err,
+                       size_t errlen)
+{
+    /* a FIFO would block the reader forever: refused before it is opened */
+    if (bn_check_regular(path, max_bytes, what, err, errlen)) return NULL;
     struct stat st;
+    char why[160];
     if (stat(path, &st) != 0) {
         bn_errf(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
-    if (!S_ISREG(st.st_mode)) {
-        bn_errf(err, errlen, "%s: not a regular file", path);
+    /* the file named, rather than an allocation failure at a line of this file */
+    if (bn_mem_room((size_t)st.st_size, 1, why, sizeof why)) {
+        bn_errf(err, errlen, "%s: out of memory reading its %lld bytes: %s", path, (long long)st.st_size, why);
         return NULL;
     }
     FILE *f = fopen(path, "rb");

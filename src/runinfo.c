@@ -17,8 +17,9 @@ int bn_run_has(const char *dir, const char *name)
     struct stat st;
     snprintf(p, sizeof p, "%s/%s", dir, name);
     /* present but not a file (a FIFO would block its reader) is an error, not absence */
-    if (stat(p, &st) == 0 && !S_ISREG(st.st_mode)) bn_die(1, "%s: not a regular file", p);
-    return bn_is_file(dir, name);
+    if (stat(p, &st) != 0) return 0;
+    if (!S_ISREG(st.st_mode)) bn_die(1, "%s: not a regular file", p);
+    return 1;
 }
 
 /* The value of `key` in the run's key<TAB>value file `file`, copied into buf; -1 if the file
