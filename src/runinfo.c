@@ -3,7 +3,6 @@
 #include "runinfo.h"
 #include "error.h"
 #include "guard.h"
-#include "readfile.h"
 #include "tsv.h"
 
 #include <stdio.h>
