@@ -25,13 +25,15 @@ pc = $(shell $(PKG_CONFIG) $(1) $(2) 2>/dev/null)
 GSL_CFLAGS  := $(call pc,--cflags,gsl)
 GSL_LIBS    := $(filter-out -lgslcblas,$(or $(call pc,--libs,gsl),-lgsl -lm))
 BLAS_LIBS   := $(or $(call pc,--libs,openblas),-lopenblas)
+# LIBXSMM (static only in Debian) before OpenBLAS: it calls BLAS for what it does not compile.
+XSMM_LIBS   := $(or $(call pc,--libs,libxsmm),-lxsmm -lpthread -lrt -ldl -lm)
 Z_LIBS      := $(or $(call pc,--libs,zlib),-lz)
 CMARK_LIBS  := $(or $(call pc,--libs,libcmark-gfm),-lcmark-gfm -lcmark-gfm-extensions)
 CMOCKA_LIBS := $(or $(call pc,--libs,cmocka),-lcmocka)
 BN_CPPFLAGS := -Isrc $(GSL_CFLAGS)
 # What each program links: the experiments need GSL, OpenBLAS and zlib; the report tools link
 # neither OpenBLAS nor (bnreport) GSL: they use only BASE_SRC and their own side.
-BNLAB_LIBS  := $(GSL_LIBS) $(BLAS_LIBS) $(Z_LIBS) -lm
+BNLAB_LIBS  := $(GSL_LIBS) $(XSMM_LIBS) $(BLAS_LIBS) $(Z_LIBS) -lm
 REPORT_LIBS := -lm
 COMPILE = $(CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(BN_CFLAGS) $(BN_WARNINGS)
 LINK    = $(CC) $(CFLAGS) $(BN_CFLAGS) $(BN_WARNINGS) $(LDFLAGS)
@@ -80,7 +82,7 @@ SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(
 # their own side.
 BASE_SRC := src/error.c src/alloc.c src/outfile.c src/readfile.c src/number.c src/timing.c \
             src/cmdline.c src/verdict.c src/guard.c
-CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/options.c src/layers.c src/net.c src/gradcheck.c src/netcheck.c \
+CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/gemm.c src/options.c src/layers.c src/net.c src/gradcheck.c src/netcheck.c \
             src/optim.c src/solver.c src/data.c src/runner.c src/progress.c src/machine.c src/exp_checks.c \
             src/exp_training.c src/exp_activations.c src/parts.c src/blas_guard.c
 REP_SRC  := src/tsv.c src/render.c src/excerpt.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c \

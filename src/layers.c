@@ -4,7 +4,7 @@
 
 #include <math.h>
 #include <string.h>
-#include <gsl/gsl_blas.h>
+#include "gemm.h"
 
 #define BN_F32 0
 #include "layers_impl.h"

@@ -5,27 +5,17 @@
 void BN_FN(bn_affine_forward)(REAL *out, const REAL *x, const REAL *w, const REAL *b, int N, int D, int M)
 {
     for (int i = 0; i < N; i++) memcpy(out + (long)i * M, b, (size_t)M * sizeof *b);
-    BN_MCVIEW X = BN_MCVIEW_ARRAY(x, N, D);
-    BN_MCVIEW W = BN_MCVIEW_ARRAY(w, D, M);
-    BN_MVIEW O = BN_MVIEW_ARRAY(out, N, M);
-    BN_GEMM(CblasNoTrans, CblasNoTrans, 1.0, &X.matrix, &W.matrix, 1.0, &O.matrix);
+    BN_FN(bn_gemm)(0, 0, N, M, D, x, w, R(1), out);   /* out += x w */
 }
 
 void BN_FN(bn_affine_backward)(REAL *dx, REAL *dw, REAL *db, const REAL *dout, const REAL *x,
                         const REAL *w, int N, int D, int M)
 {
-    BN_MCVIEW G = BN_MCVIEW_ARRAY(dout, N, M);
-    BN_MCVIEW X = BN_MCVIEW_ARRAY(x, N, D);
-    BN_MVIEW DW = BN_MVIEW_ARRAY(dw, D, M);
-    BN_GEMM(CblasTrans, CblasNoTrans, 1.0, &X.matrix, &G.matrix, 0.0, &DW.matrix);
+    BN_FN(bn_gemm)(1, 0, D, M, N, x, dout, R(0), dw);              /* dw = x^T dout */
     for (int j = 0; j < M; j++) db[j] = R(0);
     for (int i = 0; i < N; i++)
         for (int j = 0; j < M; j++) db[j] += dout[(long)i * M + j];
-    if (dx) {
-        BN_MCVIEW W = BN_MCVIEW_ARRAY(w, D, M);
-        BN_MVIEW DX = BN_MVIEW_ARRAY(dx, N, D);
-        BN_GEMM(CblasNoTrans, CblasTrans, 1.0, &G.matrix, &W.matrix, 0.0, &DX.matrix);
-    }
+    if (dx) BN_FN(bn_gemm)(0, 1, N, D, M, dout, w, R(0), dx);      /* dx = dout w^T */
 }
 
 void BN_FN(bn_relu_forward)(REAL *out, const REAL *x, long n)

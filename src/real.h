@@ -12,7 +12,8 @@
  *                 float code stays in float instead of widening to double, as NumPy float32
  *                 arrays do with Python-float constants.
  * R_SQRT, R_EXP, R_LOG                         the libm function of the type
- * BN_GEMM, BN_MVIEW(_ARRAY), BN_MCVIEW(_ARRAY) GSL's gemm and matrix views of the type */
+ * BN_GEMM, BN_MVIEW(_ARRAY), BN_MCVIEW(_ARRAY) GSL's gemm and matrix views of the type
+ * BN_XSMM_FN, BN_XSMM_DISPATCH                 LIBXSMM's kernel type and dispatch of the type */
 #undef REAL
 #undef BN_FN
 #undef R
@@ -20,6 +21,8 @@
 #undef R_EXP
 #undef R_LOG
 #undef BN_GEMM
+#undef BN_XSMM_FN
+#undef BN_XSMM_DISPATCH
 #undef BN_MVIEW
 #undef BN_MVIEW_ARRAY
 #undef BN_MCVIEW
@@ -33,6 +36,8 @@
 #define R_EXP expf
 #define R_LOG logf
 #define BN_GEMM gsl_blas_sgemm
+#define BN_XSMM_FN libxsmm_smmfunction
+#define BN_XSMM_DISPATCH libxsmm_smmdispatch
 #define BN_MVIEW gsl_matrix_float_view
 #define BN_MVIEW_ARRAY gsl_matrix_float_view_array
 #define BN_MCVIEW gsl_matrix_float_const_view
@@ -44,6 +49,8 @@
 #define R_EXP exp
 #define R_LOG log
 #define BN_GEMM gsl_blas_dgemm
+#define BN_XSMM_FN libxsmm_dmmfunction
+#define BN_XSMM_DISPATCH libxsmm_dmmdispatch
 #define BN_MVIEW gsl_matrix_view
 #define BN_MVIEW_ARRAY gsl_matrix_view_array
 #define BN_MCVIEW gsl_matrix_const_view

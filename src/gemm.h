@@ -1,0 +1,25 @@
+/* gemm.h - the layers' matrix products, row-major with packed rows:
+ *   C (M,N) = op(A) op(B) + beta C
+ * op(A) = A (M,K), or A^T when ta (A stored K x M); op(B) = B (K,N), or B^T when tb (B stored
+ * N x K); beta is 0 or 1.
+ *
+ * Products LIBXSMM can compile are JIT-compiled once per shape and run without packing either
+ * operand; the rest go to OpenBLAS through GSL. Which path a product takes and how it is blocked
+ * depend on its shape alone, so a run's bytes do not depend on anything else; the paths round
+ * differently from each other, so the kernels a run was made with are part of its provenance
+ * (bn_gemm_kernel). */
+#ifndef BN_GEMM_H
+#define BN_GEMM_H
+
+/* K is summed in blocks of at most this many terms, so a block of B stays in L2 (3072 x 100
+ * doubles do not fit 2 MB; 1024 x 100 do). */
+#define BN_GEMM_KBLOCK 1024
+
+void bn_gemm(int ta, int tb, int M, int N, int K, const double *A, const double *B, double beta, double *C);
+void bn_gemm_f32(int ta, int tb, int M, int N, int K, const float *A, const float *B, float beta, float *C);
+
+/* The kernels behind bn_gemm: the OpenBLAS core and LIBXSMM's code-generation target, as
+ * "SkylakeX, libxsmm avx512_core" ("SkylakeX" alone when LIBXSMM cannot compile here). */
+const char *bn_gemm_kernel(void);
+
+#endif
