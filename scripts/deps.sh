@@ -9,7 +9,7 @@
 # As root it runs apt-get; otherwise it prints the exact command to run and exits 1.
 set -eu
 
-build="gcc make pkg-config libc6-dev libgsl-dev libopenblas-dev zlib1g-dev"
+build="gcc make pkg-config libc6-dev libgsl-dev libopenblas-dev libxsmm-dev zlib1g-dev"
 testpk="libcmocka-dev valgrind clang libclang-rt-14-dev chromium chromium-driver python3-selenium poppler-utils"
 cluster="slurm-wlm munge parallel"
 report="gnuplot-nox libcmark-gfm-dev libcmark-gfm-extensions-dev fonts-dejavu-core nodejs katex fonts-katex source-highlight universal-ctags"

@@ -3,7 +3,7 @@
 # usage: scripts/provenance.sh RUN_FOLDER BNLAB_PROGRAM
 # Writes RUN_FOLDER/provenance.info.tsv (key<TAB>value): seed and options of the run, RNG,
 # git commit and whether the tree had uncommitted changes, compiler, GSL and OpenBLAS as the
-# program reports them, the OpenBLAS kernel and CPU the trainings ran on (RUN/machine.info.tsv), the dataset and the sha256 of each dataset file the run read, and the
+# program reports them, the GEMM kernels and CPU the trainings ran on (RUN/machine.info.tsv), the dataset and the sha256 of each dataset file the run read, and the
 # date. Also RUN_FOLDER/provenance.timing.tsv: wall seconds of each timed experiment. Each file
 # is written beside its final name and renamed, so a reader never sees half of one.
 set -eu
@@ -84,11 +84,12 @@ esac
   printf 'GSL\t%s\n' "$(field gsl_version | clean)"
   printf 'OpenBLAS\t%s\n' "$(field blas_config | clean)"
   printf 'OpenBLAS core\t%s\n' "$(field blas_core | clean)"
+  printf 'GEMM kernels\t%s\n' "$(field gemm_kernels | clean)"
   # what the trainings ran on (bnlab records it as each one completes, on the machine that ran it)
   m="$run/machine.info.tsv"
   [ -f "$m" ] && k=$(value blas_core "$m" | clean) || k=
   [ -f "$m" ] && c=$(value cpu_model "$m" | clean) || c=
-  printf 'OpenBLAS kernel of the trainings\t%s\n' "${k:-not recorded (trained before kernels were recorded)}"
+  printf 'GEMM kernels of the trainings\t%s\n' "${k:-not recorded (trained before kernels were recorded)}"
   printf 'CPU of the trainings\t%s\n' "${c:-not recorded}"
   printf 'dataset\t%s\n' "$kind"
   printf 'dataset folder\t%s\n' "$(printf '%s' "$folder" | clean)"

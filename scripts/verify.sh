@@ -61,11 +61,11 @@ n=$(tail -n +2 "$man" | wc -l)
 if [ -f "$tmp/bad" ]; then
   bad=$(wc -l < "$tmp/bad")
   echo "verify: FAILED: $bad difference(s) over $n file(s), twice checked"
-  # OpenBLAS picks its kernels by CPU, and other kernels round differently: name them
+  # OpenBLAS and LIBXSMM pick their kernels by CPU, and other kernels round differently: name them
   kv() { awk -F'\t' -v k="$1" '$1 == k { print $2; exit }' "$2" 2>/dev/null; }
   was=$(kv blas_core "$run/machine.info.tsv") now=$(kv blas_core "$tmp/run/machine.info.tsv")
   if [ -n "$now" ] && [ "$was" != "$now" ]; then
-    echo "verify: the run's trainings were made with OpenBLAS kernel ${was:-(not recorded)} (CPU $(kv cpu_model "$run/machine.info.tsv")); this machine's is $now (CPU $(kv cpu_model "$tmp/run/machine.info.tsv")): other kernels round differently, so its trainings may differ here (README: What may differ elsewhere)"
+    echo "verify: the run's trainings were made with GEMM kernels ${was:-(not recorded)} (CPU $(kv cpu_model "$run/machine.info.tsv")); this machine's is $now (CPU $(kv cpu_model "$tmp/run/machine.info.tsv")): other kernels round differently, so its trainings may differ here (README: What may differ elsewhere)"
   fi
   exit 1
 fi

@@ -294,7 +294,7 @@ static void seeds_verdict(const char *dir, const char *in, const char *out)
     bn_tsv_free(&t);
 }
 
-/* machines.info.tsv: one row per OpenBLAS kernel the runs were made with (a run made on several
+/* machines.info.tsv: one row per set of GEMM kernels the runs were made with (a run made on several
  * machines is one row of its own, its kernels joined by "; "), with its CPU model(s) and how many
  * runs; mixed is 1 on every row when the runs do not share one kernel: OpenBLAS picks its kernels
  * by CPU and other kernels round differently, so the page says so. */

@@ -1,7 +1,7 @@
 /* machine.c - see machine.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "machine.h"
-#include "blas.h"
+#include "gemm.h"
 #include "error.h"
 #include "outfile.h"
 #include "readfile.h"
@@ -86,7 +86,7 @@ static int by_key(const void *a, const void *b) { return strcmp(((const kv *)a)-
 void bn_machine_note(const char *dir, const char *exp, const char *core, const char *cpu)
 {
     char mine[256], c[256];
-    if (!core) { snprintf(c, sizeof c, "%s", bn_blas_corename()); one_cell(c); core = c; }
+    if (!core) { snprintf(c, sizeof c, "%s", bn_gemm_kernel()); one_cell(c); core = c; }
     if (!cpu) { bn_cpu_model(mine, sizeof mine); cpu = mine; }
     /* the per-experiment rows on disk, then this experiment's replaced or added */
     static kv rows[MAXKV];

@@ -1,6 +1,7 @@
-/* machine.h - which machine made a run's trainings: the OpenBLAS kernel (OpenBLAS chooses it by
- * CPU, and other kernels round differently) and the CPU model, recorded in RUN/machine.info.tsv
- * (key<TAB>value: blas_core, cpu_model) so that the pages can say when runs mix kernels. */
+/* machine.h - which machine made a run's trainings: its GEMM kernels (bn_gemm_kernel: OpenBLAS's
+ * core and LIBXSMM's target, both chosen by CPU; other kernels round differently) and the CPU
+ * model, recorded in RUN/machine.info.tsv (key<TAB>value: blas_core, cpu_model; the key keeps the
+ * name runs made before LIBXSMM have) so that the pages can say when runs mix kernels. */
 #ifndef BN_MACHINE_H
 #define BN_MACHINE_H
 

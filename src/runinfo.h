@@ -1,5 +1,5 @@
 /* runinfo.h - what a run folder says about itself: its files and its key<TAB>value *.info.tsv
- * files (seed, options, dataset, commit, OpenBLAS kernel), as the bnagg tools read them. */
+ * files (seed, options, dataset, commit, GEMM kernels), as the bnagg tools read them. */
 #ifndef BN_RUNINFO_H
 #define BN_RUNINFO_H
 
@@ -8,7 +8,7 @@
 /* What a run folder says about itself (from its *.info.tsv files; "unknown" where they are silent). */
 typedef struct {
     char seed[64], bnflags[1024], dataset[256], commit[128], dirty[32];
-    /* the OpenBLAS kernel(s) and CPU model(s) its trainings were made with (machine.info.tsv;
+    /* the GEMM kernels and CPU model(s) its trainings were made with (machine.info.tsv;
      * several joined by "; " when they were made on different machines) */
     char blas_core[256], cpu_model[512];
 } bn_run_info;

@@ -21,7 +21,7 @@
 .PHONY: cores kernels badinput sanitize valgrind fuzz reuse buildvars cli-tools test-slurm test-parallel browser-test
 
 test: reuse buildvars test-slurm test-parallel cores kernels
-# runs name their OpenBLAS kernel; pages and make verify say when kernels differ (tests/kernels.sh)
+# runs name their GEMM kernels; pages and make verify say when kernels differ (tests/kernels.sh)
 kernels: build/bnlab build/bnagg build/bnreport
 	@tests/kernels.sh
 # make -j never runs more than JOBS busy trainers (tests/cores.sh)

@@ -1,0 +1,159 @@
+/* test_gemm.c - bn_gemm, the layers' matrix products, in both dtypes and on every path it takes:
+ * LIBXSMM's kernels (plain, with A transposed, K in several blocks of BN_GEMM_KBLOCK with a short
+ * last one, beta 0 and 1) and OpenBLAS (B transposed). Each product is checked against a sum in
+ * long double, element by element, under the standard rounding bound of a K-term dot product:
+ *   |C - C_exact| <= gamma * sum_k |a_ik| |b_kj|,  gamma = K u / (1 - K u),  u = unit roundoff,
+ * plus the rounding of the one addition of beta*C; and two calls give the same bytes. */
+#include "testutil.h"
+#include "gemm.h"
+#include "blas.h"
+
+#include <float.h>
+
+typedef struct {
+    const char *what;
+    int ta, tb, M, N, K;
+} gemm_case;
+
+/* the study's shapes, and the K-blocking edge cases around BN_GEMM_KBLOCK */
+static const gemm_case cases[] = {
+    {"forward, first layer (50 x 3072 by 3072 x 50)", 0, 0, 50, 50, 3072},
+    {"accuracy check (100 x 3072 by 3072 x 100)", 0, 0, 100, 100, 3072},
+    {"weight gradient x^T dout (3072 x 50 from 50 rows)", 1, 0, 3072, 50, 50},
+    {"input gradient dout w^T (OpenBLAS)", 0, 1, 50, 50, 50},
+    {"K one term past a block", 0, 0, 7, 9, BN_GEMM_KBLOCK + 1},
+    {"K exactly one block", 0, 0, 7, 9, BN_GEMM_KBLOCK},
+    {"K two blocks and a short one", 1, 0, 5, 3, 2 * BN_GEMM_KBLOCK + 17},
+    {"one row, one column", 0, 0, 1, 1, 33},
+};
+
+/* op(A)[i][k] and op(B)[k][j] of the packed row-major operands */
+static double a_at(const gemm_case *c, const double *A, int i, int k)
+{
+    return c->ta ? A[(long)k * c->M + i] : A[(long)i * c->K + k];
+}
+static double b_at(const gemm_case *c, const double *B, int k, int j)
+{
+    return c->tb ? B[(long)j * c->K + k] : B[(long)k * c->N + j];
+}
+
+/* Worst error of C over its bound, for one case and dtype; C0 is C before the call (beta = 1). */
+static double worst_over_bound(const gemm_case *c, const double *A, const double *B, const double *C0,
+                               const double *C, double beta, double u)
+{
+    double gamma = c->K * u / (1.0 - c->K * u), worst = 0.0;
+    for (int i = 0; i < c->M; i++)
+        for (int j = 0; j < c->N; j++) {
+            long double exact = (long double)beta * C0[(long)i * c->N + j];
+            double mag = fabs(beta * C0[(long)i * c->N + j]);
+            for (int k = 0; k < c->K; k++) {
+                exact += (long double)a_at(c, A, i, k) * b_at(c, B, k, j);
+                mag += fabs(a_at(c, A, i, k) * b_at(c, B, k, j));
+            }
+            double bound = (gamma + u) * mag + DBL_MIN;
+            double err = fabs((double)((long double)C[(long)i * c->N + j] - exact));
+            worst = tu_max(worst, err / bound);
+        }
+    return worst;
+}
+
+static void run_case(const gemm_case *c, double beta, int f32)
+{
+    long na = (long)c->M * c->K, nb = (long)c->K * c->N, nc = (long)c->M * c->N;
+    double *A = tu_doubles(na), *B = tu_doubles(nb), *C0 = tu_doubles(nc), *C = tu_doubles(nc);
+    gsl_rng *r = tu_rng(1000u + (unsigned)c->K + 7u * (unsigned)c->M);
+    tu_fill_gaussian(A, na, r, 1.0, 0.25);
+    tu_fill_gaussian(B, nb, r, 1.0, -0.5);
+    tu_fill_gaussian(C0, nc, r, 1.0, 0.0);
+    char what[160];
+    snprintf(what, sizeof what, "%s %s beta %g: error / bound", f32 ? "f32" : "f64", c->what, beta);
+    if (f32) {
+        float *a = malloc(sizeof *a * (size_t)na), *b = malloc(sizeof *b * (size_t)nb);
+        float *x = malloc(sizeof *x * (size_t)nc), *y = malloc(sizeof *y * (size_t)nc);
+        assert_true(a && b && x && y);
+        /* the operands as the float code sees them: the reference uses the rounded values */
+        for (long i = 0; i < na; i++) A[i] = a[i] = (float)A[i];
+        for (long i = 0; i < nb; i++) B[i] = b[i] = (float)B[i];
+        for (long i = 0; i < nc; i++) C0[i] = x[i] = y[i] = (float)C0[i];
+        bn_gemm_f32(c->ta, c->tb, c->M, c->N, c->K, a, b, (float)beta, x);
+        bn_gemm_f32(c->ta, c->tb, c->M, c->N, c->K, a, b, (float)beta, y);
+        assert_memory_equal(x, y, sizeof *x * (size_t)nc);
+        for (long i = 0; i < nc; i++) C[i] = x[i];
+        tu_assert_below(what, worst_over_bound(c, A, B, C0, C, beta, FLT_EPSILON / 2), 1.0);
+        free(a); free(b); free(x); free(y);
+    } else {
+        double *y = tu_doubles(nc);
+        memcpy(C, C0, sizeof *C * (size_t)nc);
+        memcpy(y, C0, sizeof *y * (size_t)nc);
+        bn_gemm(c->ta, c->tb, c->M, c->N, c->K, A, B, beta, C);
+        bn_gemm(c->ta, c->tb, c->M, c->N, c->K, A, B, beta, y);
+        assert_memory_equal(C, y, sizeof *y * (size_t)nc);
+        tu_assert_below(what, worst_over_bound(c, A, B, C0, C, beta, DBL_EPSILON / 2), 1.0);
+        free(y);
+    }
+    gsl_rng_free(r);
+    free(A); free(B); free(C0); free(C);
+}
+
+static void products_within_rounding_bound_f64(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        run_case(&cases[i], 0.0, 0);
+        run_case(&cases[i], 1.0, 0);
+    }
+}
+
+static void products_within_rounding_bound_f32(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        run_case(&cases[i], 0.0, 1);
+        run_case(&cases[i], 1.0, 1);
+    }
+}
+
+/* beta 0 must not read C: NaN in C before the call may not reach the result (as BLAS promises) */
+static void beta_zero_ignores_old_values(void **state)
+{
+    (void)state;
+    const int M = 4, N = 3, K = BN_GEMM_KBLOCK + 5;
+    double *A = tu_doubles((long)M * K), *B = tu_doubles((long)K * N), C[12];
+    float *a = calloc((size_t)M * K, sizeof *a), *b = calloc((size_t)K * N, sizeof *b), c[12];
+    assert_true(a && b);
+    for (long i = 0; i < (long)M * K; i++) a[i] = (float)(A[i] = 1.0);
+    for (long i = 0; i < (long)K * N; i++) b[i] = (float)(B[i] = 0.5);
+    for (int i = 0; i < M * N; i++) { C[i] = NAN; c[i] = NAN; }
+    bn_gemm(0, 0, M, N, K, A, B, 0.0, C);
+    bn_gemm_f32(0, 0, M, N, K, a, b, 0.0f, c);
+    for (int i = 0; i < M * N; i++) {
+        assert_true(C[i] == 0.5 * K);
+        assert_true(c[i] == 0.5f * (float)K);
+    }
+    free(A); free(B); free(a); free(b);
+}
+
+/* what a run records as its kernels names OpenBLAS's core, and LIBXSMM's target when it compiles */
+static void kernel_names_openblas_core(void **state)
+{
+    (void)state;
+    const char *k = bn_gemm_kernel();
+    assert_non_null(k);
+    const char *core = bn_blas_corename();
+    assert_true(strlen(core) > 0);
+    assert_int_equal(strncmp(k, core, strlen(core)), 0);
+    assert_true(k[strlen(core)] == 0 || !strncmp(k + strlen(core), ", libxsmm ", 10));
+    assert_null(strchr(k, '\t'));
+    assert_null(strchr(k, ';'));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(products_within_rounding_bound_f64),
+        cmocka_unit_test(products_within_rounding_bound_f32),
+        cmocka_unit_test(beta_zero_ignores_old_values),
+        cmocka_unit_test(kernel_names_openblas_core),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
