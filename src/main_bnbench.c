@@ -6,6 +6,7 @@
 #include "experiments.h"
 #include "guard.h"
 #include "blas_guard.h"
+#include "gemm.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -149,9 +150,10 @@ int main(int argc, char **argv)
     double g5 = bn_exp_deepnet_gflop(&o, ds.dim, ds.classes, (int)ds.val.n);
     double g6 = bn_exp_sweep_gflop(&o, ds.dim, ds.classes, (int)ds.val.n);
 
-    printf("bnlab benchmark: %d worker process(es), OpenBLAS core %s, single-threaded BLAS per process\n", o.jobs, bn_blas_corename());
+    printf("bnlab benchmark: %d worker process(es), GEMM kernels %s, single-threaded BLAS per process\n", o.jobs,
+           bn_gemm_kernel());
     for (int k = 0; k < 2; k++)
-        printf("%s peak (1536^3): %.1f GFLOP/s in one process, %.1f GFLOP/s with %d processes at once\n", gemm[k],
+        printf("%s peak (OpenBLAS, 1536^3): %.1f GFLOP/s in one process, %.1f GFLOP/s with %d processes at once\n", gemm[k],
                peak1[k], peak[k], o.jobs);
     printf("dataset load (50k+1k records): %.2f s\n", load);
     for (int k = 0; k < 2; k++) {
