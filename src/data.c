@@ -19,9 +19,26 @@ void bn_records_free(bn_records *r)
     memset(r, 0, sizeof *r);
 }
 
-int bn_cifar_parse(bn_records *out, const uint8_t *buf, size_t len, char *err, size_t errlen)
+/* Allocate r for n records of dim values. */
+static void records_alloc(bn_records *r, long n, int dim)
 {
-    memset(out, 0, sizeof *out);
+    r->n = n;
+    r->dim = dim;
+    r->px = bn_malloc((size_t)(n ? n : 1) * dim);
+    r->labels = bn_malloc((size_t)(n ? n : 1));
+}
+
+/* Record rec (label byte, then pixels) of a CIFAR-10 file as record i of r. */
+static void put_record(bn_records *r, long i, const uint8_t *rec)
+{
+    r->labels[i] = rec[0];
+    memcpy(r->px + (size_t)i * BN_CIFAR_DIM, rec + 1, BN_CIFAR_DIM);
+}
+
+/* Records in a CIFAR-10 file's bytes: whole records, labels 0-9. -1 with the problem (without
+ * the file name) in err. */
+static long cifar_count(const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
     if (len == 0) return bn_errf(err, errlen, "empty file (a CIFAR-10 record is %d bytes)", BN_CIFAR_RECORD);
     if (len % BN_CIFAR_RECORD)
         return bn_errf(err, errlen, "size %zu bytes is not a whole number of %d-byte CIFAR-10 records (%zu left over)",
@@ -31,30 +48,53 @@ int bn_cifar_parse(bn_records *out, const uint8_t *buf, size_t len, char *err, s
         uint8_t lab = buf[(size_t)i * BN_CIFAR_RECORD];
         if (lab > 9) return bn_errf(err, errlen, "record %ld has label %u, outside 0-9", i, lab);
     }
-    out->n = n;
-    out->dim = BN_CIFAR_DIM;
-    out->px = bn_malloc((size_t)n * BN_CIFAR_DIM);
-    out->labels = bn_malloc((size_t)n);
-    for (long i = 0; i < n; i++) {
-        const uint8_t *rec = buf + (size_t)i * BN_CIFAR_RECORD;
-        out->labels[i] = rec[0];
-        memcpy(out->px + (size_t)i * BN_CIFAR_DIM, rec + 1, BN_CIFAR_DIM);
-    }
+    return n;
+}
+
+/* The n records of checked CIFAR-10 bytes, as records. */
+static void cifar_records(bn_records *out, const uint8_t *buf, long n)
+{
+    records_alloc(out, n, BN_CIFAR_DIM);
+    for (long i = 0; i < n; i++) put_record(out, i, buf + (size_t)i * BN_CIFAR_RECORD);
+}
+
+int bn_cifar_parse(bn_records *out, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    long n = cifar_count(buf, len, err, errlen);
+    if (n < 0) return -1;
+    cifar_records(out, buf, n);
     return 0;
+}
+
+/* A CIFAR-10 batch file's bytes, checked, with its record count in *n; NULL with
+ * "<path>: <problem>" in err. The dataset load takes the records it keeps straight from these
+ * bytes: parsing all of them into records first would hold the batch twice. */
+static uint8_t *cifar_file(const char *path, long *n, char *err, size_t errlen)
+{
+    size_t len = 0;
+    char e[512];
+    /* bnlab reads at most 1,000,000 training records: a larger batch cannot be one */
+    uint8_t *buf = (uint8_t *)bn_read_file_max(path, (unsigned long long)BN_CIFAR_RECORD * 1000000, "a CIFAR-10 batch",
+                                               &len, err, errlen);
+    if (!buf) return NULL;
+    *n = cifar_count(buf, len, e, sizeof e);
+    if (*n < 0) {
+        free(buf);
+        bn_errf(err, errlen, "%s: %s", path, e);
+        return NULL;
+    }
+    return buf;
 }
 
 int bn_cifar_read(bn_records *out, const char *path, char *err, size_t errlen)
 {
-    size_t len = 0;
-    char e[512];
+    long n;
     memset(out, 0, sizeof *out);
-    /* bnlab reads at most 1,000,000 training records: a larger batch cannot be one */
-    uint8_t *buf = (uint8_t *)bn_read_file_max(path, (unsigned long long)BN_CIFAR_RECORD * 1000000, "a CIFAR-10 batch",
-                                               &len, err, errlen);
+    uint8_t *buf = cifar_file(path, &n, err, errlen);
     if (!buf) return -1;
-    int r = bn_cifar_parse(out, buf, len, e, sizeof e);
+    cifar_records(out, buf, n);
     free(buf);
-    if (r) return bn_errf(err, errlen, "%s: %s", path, e);
     return 0;
 }
 
@@ -167,28 +207,6 @@ int bn_idx_read(bn_records *out, const char *images_path, const char *labels_pat
     return 0;
 }
 
-/* Allocate r for n records of dim values. */
-static void records_alloc(bn_records *r, long n, int dim)
-{
-    r->n = n;
-    r->dim = dim;
-    r->px = bn_malloc((size_t)(n ? n : 1) * dim);
-    r->labels = bn_malloc((size_t)(n ? n : 1));
-}
-
-/* Copy records of src, from *used on, into the free tail of dst (dst->n counts the filled ones
- * in *filled); advances both. */
-static void fill_from(bn_records *dst, long *filled, const bn_records *src, long *used)
-{
-    long k = src->n - *used, room = dst->n - *filled;
-    if (k > room) k = room;
-    if (k <= 0) return;
-    memcpy(dst->px + (size_t)*filled * src->dim, src->px + (size_t)*used * src->dim, (size_t)k * src->dim);
-    memcpy(dst->labels + *filled, src->labels + *used, (size_t)k);
-    *filled += k;
-    *used += k;
-}
-
 /* First n records of src starting at start, copied into dst. */
 static void take(bn_records *dst, const bn_records *src, long start, long n)
 {
@@ -197,16 +215,25 @@ static void take(bn_records *dst, const bn_records *src, long start, long n)
     memcpy(dst->labels, src->labels + start, (size_t)n);
 }
 
+/* Pixel sums into the mean image: n records summed, one division each, as bn_mean_image and the
+ * streaming CIFAR-10 load both need, so that their means are the same doubles. */
+static void mean_from_sums(double *mean, const uint64_t *sum, int dim, long n)
+{
+    for (int j = 0; j < dim; j++) mean[j] = n ? (double)sum[j] / (double)n : 0.0;
+}
+
+static void add_pixels(uint64_t *sum, const uint8_t *p, int dim)
+{
+    for (int j = 0; j < dim; j++) sum[j] += p[j];
+}
+
 void bn_mean_image(double *mean, const bn_records *r, long n)
 {
     int D = r->dim;
     /* Exact integer sums: 49,000 x 255 fits easily, and the result is independent of order. */
     uint64_t *sum = bn_calloc((size_t)D, sizeof *sum);
-    for (long i = 0; i < n; i++) {
-        const uint8_t *p = r->px + (size_t)i * D;
-        for (int j = 0; j < D; j++) sum[j] += p[j];
-    }
-    for (int j = 0; j < D; j++) mean[j] = n ? (double)sum[j] / (double)n : 0.0;
+    for (long i = 0; i < n; i++) add_pixels(sum, r->px + (size_t)i * D, D);
+    mean_from_sums(mean, sum, D, n);
     free(sum);
 }
 
@@ -227,68 +254,106 @@ static long cifar_train_available(const char *dir)
     return n;
 }
 
-void bn_dataset_load(bn_dataset *ds, bn_ds_kind kind, const char *dir, long n_train, long n_val, long n_test)
+/* Exits with the one-line error if the training files' `have` records fall short. */
+static void need_train(const char *dir, long have, long n_train, long n_val)
 {
-    char err[1024], path[4200];
-    struct stat st;
-    memset(ds, 0, sizeof *ds);
-    ds->kind = kind;
-    ds->classes = 10;
-    snprintf(ds->dir, sizeof ds->dir, "%s", dir);
-    if (stat(dir, &st) != 0) bn_die(1, "dataset folder %s: %s", dir, strerror(errno));
-    if (!S_ISDIR(st.st_mode)) bn_die(1, "dataset folder %s: not a folder", dir);
-
-    bn_records all = {0}, test = {0};
-    long have = 0;
-    if (kind == BN_DS_CIFAR10) {
-        long avail = cifar_train_available(dir);
-        if (avail >= 0 && avail < n_train + n_val)
-            bn_die(1, "dataset %s: %ld training records, need %ld (%ld training + %ld validation)",
-                   dir, avail, n_train + n_val, n_train, n_val);
-        /* Records go straight from each file into the training and validation splits. */
-        records_alloc(&ds->train, n_train, BN_CIFAR_DIM);
-        records_alloc(&ds->val, n_val, BN_CIFAR_DIM);
-        long ftr = 0, fva = 0;
-        for (int b = 1; b <= 5 && fva < n_val; b++) {
-            bn_records r;
-            long used = 0;
-            snprintf(path, sizeof path, "%s/data_batch_%d.bin", dir, b);
-            if (bn_cifar_read(&r, path, err, sizeof err)) bn_die(1, "%s", err);
-            have += r.n;
-            fill_from(&ds->train, &ftr, &r, &used);
-            fill_from(&ds->val, &fva, &r, &used);
-            bn_records_free(&r);
-        }
-        snprintf(path, sizeof path, "%s/test_batch.bin", dir);
-        if (bn_cifar_read(&test, path, err, sizeof err)) bn_die(1, "%s", err);
-    } else {
-        char lab[4200];
-        snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.gz", dir);
-        snprintf(lab, sizeof lab, "%s/train-labels-idx1-ubyte.gz", dir);
-        if (bn_idx_read(&all, path, lab, err, sizeof err)) bn_die(1, "%s", err);
-        snprintf(path, sizeof path, "%s/t10k-images-idx3-ubyte.gz", dir);
-        snprintf(lab, sizeof lab, "%s/t10k-labels-idx1-ubyte.gz", dir);
-        if (bn_idx_read(&test, path, lab, err, sizeof err)) bn_die(1, "%s", err);
-        /* One image size for all splits: rows are later read with the test split's size. */
-        if (test.dim != all.dim)
-            bn_die(1, "%s: images have %d pixels, the training images %d", path, test.dim, all.dim);
-        have = all.n;
-    }
     if (have < n_train + n_val)
         bn_die(1, "dataset %s: %ld training records, need %ld (%ld training + %ld validation)",
                dir, have, n_train + n_val, n_train, n_val);
-    if (test.n < n_test)
-        bn_die(1, "dataset %s: %ld test records, need %ld", dir, test.n, n_test);
-    ds->dim = test.dim;
-    if (kind != BN_DS_CIFAR10) {
-        take(&ds->train, &all, 0, n_train);
-        take(&ds->val, &all, n_train, n_val);
+}
+
+static void need_test(const char *dir, long have, long n_test)
+{
+    if (have < n_test) bn_die(1, "dataset %s: %ld test records, need %ld", dir, have, n_test);
+}
+
+/* CIFAR-10, one batch file in memory at a time: its training records go into the mean image's
+ * sums, the first `keep` of them and the validation records are copied out, and the file is
+ * freed before the next is read. Holding all 49,000 training records instead (150 MB) would put
+ * them in every worker process's resident memory. */
+static void load_cifar(bn_dataset *ds, const char *dir, long n_train, long keep, long n_val, long n_test)
+{
+    char err[1024], path[4200];
+    long avail = cifar_train_available(dir);
+    if (avail >= 0) need_train(dir, avail, n_train, n_val);
+    ds->dim = BN_CIFAR_DIM;
+    records_alloc(&ds->train, keep, BN_CIFAR_DIM);
+    records_alloc(&ds->val, n_val, BN_CIFAR_DIM);
+    /* Exact integer sums, as bn_mean_image's: the same mean, whatever the order of reading. */
+    uint64_t *sum = bn_calloc(BN_CIFAR_DIM, sizeof *sum);
+    long have = 0, seen = 0;   /* records of the training files read, and passed into a split */
+    for (int b = 1; b <= 5 && seen < n_train + n_val; b++) {
+        long n;
+        snprintf(path, sizeof path, "%s/data_batch_%d.bin", dir, b);
+        uint8_t *buf = cifar_file(path, &n, err, sizeof err);
+        if (!buf) bn_die(1, "%s", err);
+        have += n;
+        for (long i = 0; i < n && seen < n_train + n_val; i++, seen++) {
+            const uint8_t *rec = buf + (size_t)i * BN_CIFAR_RECORD;
+            if (seen >= n_train) {
+                put_record(&ds->val, seen - n_train, rec);
+                continue;
+            }
+            add_pixels(sum, rec + 1, BN_CIFAR_DIM);
+            if (seen < keep) put_record(&ds->train, seen, rec);
+        }
+        free(buf);
     }
+    long test_have;
+    snprintf(path, sizeof path, "%s/test_batch.bin", dir);
+    uint8_t *test = cifar_file(path, &test_have, err, sizeof err);
+    if (!test) bn_die(1, "%s", err);
+    need_train(dir, have, n_train, n_val);
+    need_test(dir, test_have, n_test);
+    records_alloc(&ds->test, n_test, BN_CIFAR_DIM);
+    for (long i = 0; i < n_test; i++) put_record(&ds->test, i, test + (size_t)i * BN_CIFAR_RECORD);
+    free(test);
+    ds->mean = bn_malloc(BN_CIFAR_DIM * sizeof(double));
+    mean_from_sums(ds->mean, sum, BN_CIFAR_DIM, n_train);
+    free(sum);
+}
+
+/* Fashion-MNIST: the training and the test files read whole (the 60,000 training images are
+ * 47 MB, freed once the splits are copied out). */
+static void load_idx(bn_dataset *ds, const char *dir, long n_train, long keep, long n_val, long n_test)
+{
+    char err[1024], path[4200], lab[4200];
+    bn_records all, test;
+    snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.gz", dir);
+    snprintf(lab, sizeof lab, "%s/train-labels-idx1-ubyte.gz", dir);
+    if (bn_idx_read(&all, path, lab, err, sizeof err)) bn_die(1, "%s", err);
+    snprintf(path, sizeof path, "%s/t10k-images-idx3-ubyte.gz", dir);
+    snprintf(lab, sizeof lab, "%s/t10k-labels-idx1-ubyte.gz", dir);
+    if (bn_idx_read(&test, path, lab, err, sizeof err)) bn_die(1, "%s", err);
+    /* One image size for all splits: rows are later read with the test split's size. */
+    if (test.dim != all.dim)
+        bn_die(1, "%s: images have %d pixels, the training images %d", path, test.dim, all.dim);
+    need_train(dir, all.n, n_train, n_val);
+    need_test(dir, test.n, n_test);
+    ds->dim = test.dim;
+    take(&ds->train, &all, 0, keep);
+    take(&ds->val, &all, n_train, n_val);
     take(&ds->test, &test, 0, n_test);
+    ds->mean = bn_malloc((size_t)ds->dim * sizeof(double));
+    bn_mean_image(ds->mean, &all, n_train);
     bn_records_free(&all);
     bn_records_free(&test);
-    ds->mean = bn_malloc((size_t)ds->dim * sizeof(double));
-    bn_mean_image(ds->mean, &ds->train, ds->train.n);
+}
+
+void bn_dataset_load(bn_dataset *ds, bn_ds_kind kind, const char *dir, long n_train, long keep, long n_val,
+                     long n_test)
+{
+    struct stat st;
+    memset(ds, 0, sizeof *ds);
+    if (keep < 0 || keep > n_train) bn_die(1, "internal: keeping %ld of %ld training records", keep, n_train);
+    ds->kind = kind;
+    ds->classes = 10;
+    ds->train_records = n_train;
+    snprintf(ds->dir, sizeof ds->dir, "%s", dir);
+    if (stat(dir, &st) != 0) bn_die(1, "dataset folder %s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) bn_die(1, "dataset folder %s: not a folder", dir);
+    if (kind == BN_DS_CIFAR10) load_cifar(ds, dir, n_train, keep, n_val, n_test);
+    else load_idx(ds, dir, n_train, keep, n_val, n_test);
 }
 
 void bn_dataset_free(bn_dataset *ds)

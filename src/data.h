@@ -38,14 +38,18 @@ typedef struct {
     bn_ds_kind kind;
     char dir[4096];
     int dim, classes;
+    long train_records;        /* the training split's size, of which train holds the first train.n */
     bn_records train, val, test;
-    double *mean;              /* (dim) mean of the training split's pixels */
+    double *mean;              /* (dim) mean of all train_records training records' pixels */
 } bn_dataset;
 
 /* Load dir as `kind`: training = first n_train records of the training files, validation =
- * the next n_val, test = the first n_test test records; then the mean training image.
- * Any fault exits with a one-line error naming the file. */
-void bn_dataset_load(bn_dataset *ds, bn_ds_kind kind, const char *dir, long n_train, long n_val, long n_test);
+ * the next n_val, test = the first n_test test records; the mean image of the n_train training
+ * records. Only the first keep (<= n_train) training records are kept in ds->train: the
+ * experiments train on the first --num-train, and the other 48,000 of CIFAR-10's would be
+ * 150 MB in every worker process. Any fault exits with a one-line error naming the file. */
+void bn_dataset_load(bn_dataset *ds, bn_ds_kind kind, const char *dir, long n_train, long keep, long n_val,
+                     long n_test);
 void bn_dataset_free(bn_dataset *ds);
 /* Mean-subtracted doubles of rows [start, start+n) of a split, in stored (C,H,W) order:
  * X (n, dim), y (n). */

@@ -63,7 +63,7 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
     double t0 = bn_now();
     int D = ds->dim;
     long ntr = o->num_train;
-    if (ntr > ds->train.n) bn_die(2, "--num-train %ld exceeds the %ld training records", ntr, ds->train.n);
+    if (ntr > ds->train_records) bn_die(2, "--num-train %ld exceeds the %ld training records", ntr, ds->train_records);
     int M = ds->val.n < ACT_ROWS ? (int)ds->val.n : ACT_ROWS;
     int nval = (int)ds->val.n;
     double *Xtr = bn_malloc(sizeof(double) * (size_t)ntr * D), *Xval = bn_malloc(sizeof(double) * (size_t)nval * D);

@@ -27,7 +27,7 @@ static void trainset_make(trainset_mem *m, const bn_opts *o, const bn_dataset *d
 {
     int D = ds->dim;
     long ntr = o->num_train, nval = ds->val.n;
-    if (ntr > ds->train.n) bn_die(2, "--num-train %ld exceeds the %ld training records", ntr, ds->train.n);
+    if (ntr > ds->train_records) bn_die(2, "--num-train %ld exceeds the %ld training records", ntr, ds->train_records);
     memset(m, 0, sizeof *m);
     m->y = bn_malloc(sizeof(int) * (size_t)(ntr + nval));
     if (o->dtype == BN_FLOAT32) {

@@ -139,7 +139,8 @@ int main(int argc, char **argv)
 
     double t0 = bn_now();
     bn_dataset ds;
-    bn_dataset_load(&ds, o.ds_kind, o.data_dir, o.train_records, o.val_records, o.test_records);
+    /* only the rows experiments 5 and 6 train on, as bnlab keeps them */
+    bn_dataset_load(&ds, o.ds_kind, o.data_dir, o.train_records, o.num_train, o.val_records, o.test_records);
     double load = bn_now() - t0;
 
     int quiet = bn_quiet;

@@ -198,7 +198,7 @@ static void write_dataset_info(const bn_opts *o, const bn_dataset *ds)
     bn_out_printf(&f, "key\tvalue\n");
     bn_out_printf(&f, "dataset\t%s\n", ds->kind == BN_DS_CIFAR10 ? "cifar-10" : "fashion-mnist");
     bn_out_printf(&f, "folder\t%s\n", ds->dir);
-    bn_out_printf(&f, "train_records\t%ld\nval_records\t%ld\ntest_records\t%ld\ndim\t%d\n", ds->train.n, ds->val.n,
+    bn_out_printf(&f, "train_records\t%ld\nval_records\t%ld\ntest_records\t%ld\ndim\t%d\n", ds->train_records, ds->val.n,
                   ds->test.n, ds->dim);
     bn_out_commit(&f);
 }
@@ -376,10 +376,12 @@ int main(int argc, char **argv)
             o.data_dir = env && *env ? env : "data/cifar-10-batches-bin";
         }
         double t0 = bn_now();
-        /* Load before creating any output, so a bad dataset leaves nothing behind. */
-        bn_dataset_load(&ds, o.ds_kind, o.data_dir, o.train_records, o.val_records, o.test_records);
+        /* Load before creating any output, so a bad dataset leaves nothing behind. The
+         * experiments train on the first --num-train training records (at most --train-records,
+         * checked above): only those are kept, the mean image is still of all of them. */
+        bn_dataset_load(&ds, o.ds_kind, o.data_dir, o.train_records, o.num_train, o.val_records, o.test_records);
         bn_progress("dataset %s (%s): %ld train, %ld val, %ld test records of %d values, loaded in %.2f s",
-                    o.data_dir, o.ds_kind == BN_DS_CIFAR10 ? "CIFAR-10" : "Fashion-MNIST", ds.train.n, ds.val.n,
+                    o.data_dir, o.ds_kind == BN_DS_CIFAR10 ? "CIFAR-10" : "Fashion-MNIST", ds.train_records, ds.val.n,
                     ds.test.n, ds.dim, bn_now() - t0);
         if (o.ds_kind == BN_DS_FASHION_MNIST)
             bn_warn("WARNING: training on Fashion-MNIST, not CIFAR-10: results are not the assignment's");

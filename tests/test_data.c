@@ -318,9 +318,10 @@ static void dataset_load_splits_records_and_computes_the_mean_image(void **state
     write_numbered_cifar(tu_path(path, sizeof path, dir, "test_batch.bin"), 1000, 6);
     /* 13 training records span batches 1-3; the 8 validation records continue in 3 and 4 */
     bn_dataset ds;
-    bn_dataset_load(&ds, BN_DS_CIFAR10, dir, 13, 8, 4);
+    bn_dataset_load(&ds, BN_DS_CIFAR10, dir, 13, 13, 8, 4);
     assert_int_equal(ds.dim, 3072);
     assert_int_equal(ds.classes, 10);
+    assert_int_equal(ds.train_records, 13);
     assert_int_equal(ds.train.n, 13);
     assert_int_equal(ds.val.n, 8);
     assert_int_equal(ds.test.n, 4);
@@ -378,7 +379,7 @@ static void dataset_load_fashion_mnist_idx_files(void **state)
     tu_write_gz(tu_path(path, sizeof path, dir, "t10k-images-idx3-ubyte.gz"), im, ni);
     tu_write_gz(tu_path(path, sizeof path, dir, "t10k-labels-idx1-ubyte.gz"), lb, nl);
     bn_dataset ds;
-    bn_dataset_load(&ds, BN_DS_FASHION_MNIST, dir, 6, 3, 2);
+    bn_dataset_load(&ds, BN_DS_FASHION_MNIST, dir, 6, 6, 3, 2);
     assert_int_equal(ds.dim, 784);
     assert_int_equal(ds.train.n, 6);
     assert_int_equal(ds.val.n, 3);
@@ -390,6 +391,102 @@ static void dataset_load_fashion_mnist_idx_files(void **state)
         for (int i = 0; i < 6; i++) s += im[16 + i * 784 + j];
         assert_true(ds.mean[j] == (double)s / 6.0);
     }
+    bn_dataset_free(&ds);
+    free(im);
+    free(lb);
+}
+
+/* The mean image of records first..first+n-1 (numbered as make_records numbers them), summed
+ * here independently of the loader. */
+static void numbered_mean(double *mean, long first, long n)
+{
+    for (int c = 0; c < 3; c++)
+        for (int h = 0; h < 32; h++)
+            for (int w = 0; w < 32; w++) {
+                long s = 0;
+                for (long i = first; i < first + n; i++) s += pixel(i, c, h, w);
+                mean[c * 1024 + h * 32 + w] = (double)s / (double)n;
+            }
+}
+
+/* Keeping only the first `keep` training records changes nothing else: the kept rows are
+ * records 0..keep-1, and the mean image is still that of all n_train training records (the
+ * same doubles as when all are kept), although the records beyond keep are not in memory. */
+static void dataset_load_keeps_the_first_rows_and_the_mean_of_all(void **state)
+{
+    const char *dir = *state;
+    char path[256];
+    for (int b = 1; b <= 5; b++) {
+        char name[32];
+        snprintf(name, sizeof name, "data_batch_%d.bin", b);
+        write_numbered_cifar(tu_path(path, sizeof path, dir, name), 6L * (b - 1), 6);
+    }
+    write_numbered_cifar(tu_path(path, sizeof path, dir, "test_batch.bin"), 1000, 6);
+    double *want = tu_doubles(3072), *first8 = tu_doubles(3072);
+    numbered_mean(want, 0, 13);
+    /* the mean of the kept rows alone differs, so a load that averaged those would fail here */
+    numbered_mean(first8, 0, 8);
+    assert_memory_not_equal(first8, want, 3072 * sizeof(double));
+    uint8_t labels[13], *px = malloc(13 * BN_CIFAR_DIM);
+    assert_non_null(px);
+    make_records(labels, px, 0, 13);
+
+    bn_dataset all;
+    bn_dataset_load(&all, BN_DS_CIFAR10, dir, 13, 13, 8, 4);
+    /* 0 and 1 keep nothing or only part of batch 1; 8 ends inside batch 2, 12 inside batch 3 */
+    const long keeps[] = {0, 1, 8, 12};
+    for (size_t k = 0; k < sizeof keeps / sizeof *keeps; k++) {
+        long keep = keeps[k];
+        bn_dataset ds;
+        bn_dataset_load(&ds, BN_DS_CIFAR10, dir, 13, keep, 8, 4);
+        assert_int_equal(ds.train_records, 13);
+        assert_int_equal(ds.train.n, keep);
+        assert_int_equal(ds.train.dim, 3072);
+        if (keep) {
+            assert_memory_equal(ds.train.labels, labels, (size_t)keep);
+            assert_memory_equal(ds.train.px, px, (size_t)keep * BN_CIFAR_DIM);
+        }
+        assert_memory_equal(ds.mean, want, 3072 * sizeof(double));
+        assert_memory_equal(ds.mean, all.mean, 3072 * sizeof(double));
+        /* validation still starts at record 13, whatever was kept before it */
+        assert_int_equal(ds.val.n, 8);
+        assert_memory_equal(ds.val.px, all.val.px, 8 * BN_CIFAR_DIM);
+        assert_memory_equal(ds.val.labels, all.val.labels, 8);
+        assert_int_equal(ds.test.n, 4);
+        assert_memory_equal(ds.test.px, all.test.px, 4 * BN_CIFAR_DIM);
+        bn_dataset_free(&ds);
+    }
+    bn_dataset_free(&all);
+    free(px);
+    free(first8);
+    free(want);
+}
+
+static void dataset_load_fashion_mnist_keeps_the_first_rows_and_the_mean_of_all(void **state)
+{
+    const char *dir = *state;
+    char path[256];
+    size_t ni, nl;
+    uint8_t *im = idx_images(10, 28, 28, &ni), *lb = idx_labels(10, &nl);
+    tu_write_gz(tu_path(path, sizeof path, dir, "train-images-idx3-ubyte.gz"), im, ni);
+    tu_write_gz(tu_path(path, sizeof path, dir, "train-labels-idx1-ubyte.gz"), lb, nl);
+    tu_write_gz(tu_path(path, sizeof path, dir, "t10k-images-idx3-ubyte.gz"), im, ni);
+    tu_write_gz(tu_path(path, sizeof path, dir, "t10k-labels-idx1-ubyte.gz"), lb, nl);
+    bn_dataset ds;
+    bn_dataset_load(&ds, BN_DS_FASHION_MNIST, dir, 6, 2, 3, 2);
+    assert_int_equal(ds.train_records, 6);
+    assert_int_equal(ds.train.n, 2);
+    assert_memory_equal(ds.train.px, im + 16, 2 * 784);
+    assert_memory_equal(ds.train.labels, lb + 8, 2);
+    assert_memory_equal(ds.val.px, im + 16 + 6 * 784, 3 * 784);
+    int differs = 0;   /* from the mean of the two kept images: the test could not fail otherwise */
+    for (int j = 0; j < 784; j++) {
+        long s = 0;
+        for (int i = 0; i < 6; i++) s += im[16 + i * 784 + j];
+        assert_true(ds.mean[j] == (double)s / 6.0);
+        differs |= ds.mean[j] != (im[16 + j] + im[16 + 784 + j]) / 2.0;
+    }
+    assert_true(differs);
     bn_dataset_free(&ds);
     free(im);
     free(lb);
@@ -410,7 +507,7 @@ static void mean_image_of_no_records_is_zero(void **state)
 /* bn_dataset_load ends the process on any fault: run it in a child and read what it printed. */
 typedef struct {
     const char *dir;
-    long n_train, n_val, n_test;
+    long n_train, keep, n_val, n_test;
 } load_args;
 
 static int count_lines(const char *s)
@@ -424,7 +521,7 @@ static void load_in_child(void *ctx)
 {
     load_args *a = ctx;
     bn_dataset ds;
-    bn_dataset_load(&ds, BN_DS_CIFAR10, a->dir, a->n_train, a->n_val, a->n_test);
+    bn_dataset_load(&ds, BN_DS_CIFAR10, a->dir, a->n_train, a->keep, a->n_val, a->n_test);
     bn_dataset_free(&ds);
 }
 
@@ -438,7 +535,7 @@ static void dataset_load_faults_exit_with_one_line_naming_the_file(void **state)
         write_numbered_cifar(tu_path(path, sizeof path, dir, name), 0, 3);
     }
     /* no test_batch.bin */
-    load_args a = {dir, 5, 2, 1};
+    load_args a = {dir, 5, 5, 2, 1};
     assert_int_equal(tu_run_child(load_in_child, &a, err, sizeof err), 1);
     tu_path(path, sizeof path, dir, "test_batch.bin");
     assert_non_null(strstr(err, path));
@@ -446,17 +543,21 @@ static void dataset_load_faults_exit_with_one_line_naming_the_file(void **state)
     assert_int_equal(count_lines(err), 1);
     /* with it, asking for more training records than the 15 there are */
     write_numbered_cifar(path, 0, 3);
-    load_args b = {dir, 14, 2, 1};
+    load_args b = {dir, 14, 14, 2, 1};
     assert_int_equal(tu_run_child(load_in_child, &b, err, sizeof err), 1);
     assert_non_null(strstr(err, dir));
     assert_non_null(strstr(err, "15 training records, need 16"));
     /* and the request that fits loads */
-    load_args c = {dir, 13, 2, 3};
+    load_args c = {dir, 13, 13, 2, 3};
     assert_int_equal(tu_run_child(load_in_child, &c, err, sizeof err), 0);
+    /* keeping more training records than the split has is a caller's error */
+    load_args e = {dir, 13, 14, 2, 3};
+    assert_int_equal(tu_run_child(load_in_child, &e, err, sizeof err), 1);
+    assert_non_null(strstr(err, "internal: keeping 14 of 13 training records"));
     /* a truncated batch file met while reading is named */
     tu_path(path, sizeof path, dir, "data_batch_2.bin");
     tu_write_file(path, "x", 1);
-    load_args d = {dir, 5, 2, 3};
+    load_args d = {dir, 5, 5, 2, 3};
     assert_int_equal(tu_run_child(load_in_child, &d, err, sizeof err), 1);
     assert_non_null(strstr(err, path));
     assert_non_null(strstr(err, "not a whole number"));
@@ -478,7 +579,7 @@ static void dataset_load_names_a_truncated_batch_file_even_when_records_fall_sho
     write_numbered_cifar(tu_path(path, sizeof path, dir, "test_batch.bin"), 0, 3);
     tu_path(path, sizeof path, dir, "data_batch_2.bin");
     tu_write_file(path, "x", 1);
-    load_args a = {dir, 13, 2, 3};
+    load_args a = {dir, 13, 13, 2, 3};
     assert_int_equal(tu_run_child(load_in_child, &a, err, sizeof err), 1);
     if (!strstr(err, path)) print_error("the error does not name %s:\n%s", path, err);
     assert_non_null(strstr(err, path));
@@ -502,6 +603,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(dataset_load_splits_records_and_computes_the_mean_image, tu_setup_dir,
                                         tu_teardown_dir),
         cmocka_unit_test_setup_teardown(dataset_load_fashion_mnist_idx_files, tu_setup_dir, tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(dataset_load_keeps_the_first_rows_and_the_mean_of_all, tu_setup_dir,
+                                        tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(dataset_load_fashion_mnist_keeps_the_first_rows_and_the_mean_of_all, tu_setup_dir,
+                                        tu_teardown_dir),
         cmocka_unit_test(mean_image_of_no_records_is_zero),
         cmocka_unit_test_setup_teardown(dataset_load_faults_exit_with_one_line_naming_the_file, tu_setup_dir,
                                         tu_teardown_dir),
