@@ -43,6 +43,79 @@ static double gemm_rate(bn_dtype t, int n, int reps)
     return best;
 }
 
+/* The study's products, one row each: what bn_gemm does with them against OpenBLAS (through GSL)
+ * on the same operands, single-threaded, best of several rounds of repeated calls (operands in
+ * cache: the rates trainings see are lower). ta/tb as in gemm.h. */
+typedef struct {
+    const char *what;
+    int ta, tb, M, N, K;
+} shape_row;
+
+static const shape_row shapes[] = {
+    {"forward, first layer, sweep", 0, 0, 50, 50, 3072},
+    {"forward, first layer, deep net", 0, 0, 50, 100, 3072},
+    {"accuracy check, first layer, sweep", 0, 0, 100, 50, 3072},
+    {"weight gradient, first layer, sweep", 1, 0, 3072, 50, 50},
+    {"forward, hidden layer, sweep", 0, 0, 50, 50, 50},
+    {"input gradient, hidden layer, sweep", 0, 1, 50, 50, 50},
+};
+
+/* seconds per call of one path (0: OpenBLAS through GSL, 1: bn_gemm) on one shape and dtype */
+static double shape_time(const shape_row *r, bn_dtype t, int path)
+{
+    long na = (long)r->M * r->K, nb = (long)r->K * r->N, nc = (long)r->M * r->N;
+    size_t el = t == BN_FLOAT32 ? sizeof(float) : sizeof(double);
+    void *a = bn_malloc(el * (size_t)na), *b = bn_malloc(el * (size_t)nb), *c = bn_malloc(el * (size_t)nc);
+    for (long i = 0; i < na || i < nb; i++) {
+        double x = (double)(i % 7) - 3.0, y = (double)(i % 5) - 2.0;
+        if (t == BN_FLOAT32) { if (i < na) ((float *)a)[i] = (float)x; if (i < nb) ((float *)b)[i] = (float)y; }
+        else { if (i < na) ((double *)a)[i] = x; if (i < nb) ((double *)b)[i] = y; }
+    }
+    int am = r->ta ? r->K : r->M, ak = r->ta ? r->M : r->K, bk = r->tb ? r->N : r->K, bn = r->tb ? r->K : r->N;
+    int reps = (int)(4e8 / (2.0 * r->M * r->N * r->K)) + 1;
+    double best = 1e30;
+    for (int round = 0; round < 5; round++) {
+        double t0 = bn_now();
+        for (int i = 0; i < reps; i++) {
+            if (t == BN_FLOAT32 && path) bn_gemm_f32(r->ta, r->tb, r->M, r->N, r->K, a, b, 0.0f, c);
+            else if (path) bn_gemm(r->ta, r->tb, r->M, r->N, r->K, a, b, 0.0, c);
+            else if (t == BN_FLOAT32) {
+                gsl_matrix_float_view A = gsl_matrix_float_view_array(a, am, ak), B = gsl_matrix_float_view_array(b, bk, bn);
+                gsl_matrix_float_view C = gsl_matrix_float_view_array(c, r->M, r->N);
+                gsl_blas_sgemm(r->ta ? CblasTrans : CblasNoTrans, r->tb ? CblasTrans : CblasNoTrans, 1.0f, &A.matrix,
+                               &B.matrix, 0.0f, &C.matrix);
+            } else {
+                gsl_matrix_view A = gsl_matrix_view_array(a, am, ak), B = gsl_matrix_view_array(b, bk, bn);
+                gsl_matrix_view C = gsl_matrix_view_array(c, r->M, r->N);
+                gsl_blas_dgemm(r->ta ? CblasTrans : CblasNoTrans, r->tb ? CblasTrans : CblasNoTrans, 1.0, &A.matrix,
+                               &B.matrix, 0.0, &C.matrix);
+            }
+        }
+        double dt = (bn_now() - t0) / reps;
+        if (dt < best) best = dt;
+    }
+    free(a); free(b); free(c);
+    return best;
+}
+
+static void print_shapes(void)
+{
+    printf("\nthe study's products, GFLOP/s in one process (operands in cache), OpenBLAS -> bn_gemm\n");
+    printf("%-38s %-20s %17s %17s\n", "product", "M x N x K", "float32", "float64");
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+        const shape_row *r = &shapes[i];
+        double f = 2.0 * r->M * r->N * r->K / 1e9;
+        char dims[64];
+        snprintf(dims, sizeof dims, "%d x %d x %d%s%s", r->M, r->N, r->K, r->ta ? " (A^T)" : "", r->tb ? " (B^T)" : "");
+        printf("%-38s %-20s", r->what, dims);
+        for (int k = 0; k < 2; k++) {
+            bn_dtype t = k ? BN_FLOAT64 : BN_FLOAT32;
+            printf(" %7.1f -> %6.1f", f / shape_time(r, t, 0), f / shape_time(r, t, 1));
+        }
+        printf("\n");
+    }
+}
+
 static void *shared_doubles(int n)
 {
     void *p = mmap(NULL, sizeof(double) * (size_t)n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -169,6 +242,7 @@ int main(int argc, char **argv)
         printf("ratio to the %s bound (target <= 1.5): %.2f\n", gemm[k], (t5 + t6) / ((g5 + g6) / p));
     }
     printf("\nfloat64 / float32 time (exp5 + exp6): %.2f\n", (secs[1][0] + secs[1][1]) / (secs[0][0] + secs[0][1]));
+    print_shapes();
 
     /* remove the scratch run folder, whatever the experiments wrote into it */
     DIR *d = opendir(tmpl);
