@@ -99,7 +99,7 @@ TESTS   := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 DEPS_OK   := build/.deps-ok
 DEPS_TEST := build/.deps-test
 
-.PHONY: all test unit unit-asan info clean run checks train bench deps help
+.PHONY: all test unit unit-asan info clean run checks train bench bench-numpy deps help
 all: build/bnlab build/bnagg
 
 # Install (as root) or name (otherwise) the missing Debian packages, once: what building and the
@@ -279,6 +279,13 @@ bench: build/bnlab build/bnbench build/bnagg
 	build/bnbench $$(scripts/dataset.sh) -j $(JOBS)
 	scripts/bench-agg.sh 1000
 
+# Experiments 5 and 6 again in NumPy (JOBS worker processes, single-threaded BLAS), timed to set
+# beside bnbench's figures; NumPy comes from the deps.sh bench group.
+bench-numpy:
+	@scripts/deps.sh bench
+	scripts/numpy-study.py --dtype float32 -j $(JOBS) $$(scripts/dataset.sh)
+	scripts/numpy-study.py --dtype float64 -j $(JOBS) $$(scripts/dataset.sh)
+
 clean:
 	rm -rf build
 
@@ -311,7 +318,7 @@ help:
 	@echo '  make verify      rerun $$(RUN) in a temporary folder and compare with its manifest'
 	@echo '  make test        unit tests (plain and ASan+UBSan), end-to-end, reuse, build flags, Slurm and Parallel,'
 	@echo '                   cores, kernels, bad input, CLI tools, the pages in headless Chromium'
-	@echo '  make bench       speed against the machine'\''s GEMM bound'
+	@echo '  make bench       speed against the machine'\''s GEMM bound;  make bench-numpy: the same trainings in NumPy'
 	@echo '  make info        build and library configuration'
 	@echo '  make data        download CIFAR-10;  make deps: install the Debian packages;  make clean'
 	@echo 'variables (make VAR=value):'
