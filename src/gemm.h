@@ -15,6 +15,12 @@
  * doubles do not fit 2 MB; 1024 x 100 do). */
 #define BN_GEMM_KBLOCK 1024
 
+/* One product of the study, as make bench and the tests list them: C (M,N) = op(A) op(B), K inner. */
+typedef struct {
+    const char *what;
+    int ta, tb, M, N, K;
+} bn_gemm_shape;
+
 void bn_gemm(int ta, int tb, int M, int N, int K, const double *A, const double *B, double beta, double *C);
 void bn_gemm_f32(int ta, int tb, int M, int N, int K, const float *A, const float *B, float beta, float *C);
 

@@ -45,13 +45,8 @@ static double gemm_rate(bn_dtype t, int n, int reps)
 
 /* The study's products, one row each: what bn_gemm does with them against OpenBLAS (through GSL)
  * on the same operands, single-threaded, best of several rounds of repeated calls (operands in
- * cache: the rates trainings see are lower). ta/tb as in gemm.h. */
-typedef struct {
-    const char *what;
-    int ta, tb, M, N, K;
-} shape_row;
-
-static const shape_row shapes[] = {
+ * cache: the rates trainings see are lower). */
+static const bn_gemm_shape shapes[] = {
     {"forward, first layer, sweep", 0, 0, 50, 50, 3072},
     {"forward, first layer, deep net", 0, 0, 50, 100, 3072},
     {"accuracy check, first layer, sweep", 0, 0, 100, 50, 3072},
@@ -61,7 +56,7 @@ static const shape_row shapes[] = {
 };
 
 /* seconds per call of one path (0: OpenBLAS through GSL, 1: bn_gemm) on one shape and dtype */
-static double shape_time(const shape_row *r, bn_dtype t, int path)
+static double shape_time(const bn_gemm_shape *r, bn_dtype t, int path)
 {
     long na = (long)r->M * r->K, nb = (long)r->K * r->N, nc = (long)r->M * r->N;
     size_t el = t == BN_FLOAT32 ? sizeof(float) : sizeof(double);
@@ -103,7 +98,7 @@ static void print_shapes(void)
     printf("\nthe study's products, GFLOP/s in one process (operands in cache), OpenBLAS -> bn_gemm\n");
     printf("%-38s %-20s %17s %17s\n", "product", "M x N x K", "float32", "float64");
     for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
-        const shape_row *r = &shapes[i];
+        const bn_gemm_shape *r = &shapes[i];
         double f = 2.0 * r->M * r->N * r->K / 1e9;
         char dims[64];
         snprintf(dims, sizeof dims, "%d x %d x %d%s%s", r->M, r->N, r->K, r->ta ? " (A^T)" : "", r->tb ? " (B^T)" : "");

@@ -305,17 +305,22 @@ static void idx_read_rejects_truncated_gzip_and_names_the_file(void **state)
 
 /* ---------- datasets ---------- */
 
-static void dataset_load_splits_records_and_computes_the_mean_image(void **state)
+/* Five training batches of 6 records numbered 0..29 and a test batch numbered 1000.., in dir. */
+static void write_numbered_batches(const char *dir)
 {
-    const char *dir = *state;
     char path[256];
-    /* five training batches of 6 records numbered 0..29, a test batch numbered 1000.. */
     for (int b = 1; b <= 5; b++) {
         char name[32];
         snprintf(name, sizeof name, "data_batch_%d.bin", b);
         write_numbered_cifar(tu_path(path, sizeof path, dir, name), 6L * (b - 1), 6);
     }
     write_numbered_cifar(tu_path(path, sizeof path, dir, "test_batch.bin"), 1000, 6);
+}
+
+static void dataset_load_splits_records_and_computes_the_mean_image(void **state)
+{
+    const char *dir = *state;
+    write_numbered_batches(dir);
     /* 13 training records span batches 1-3; the 8 validation records continue in 3 and 4 */
     bn_dataset ds;
     bn_dataset_load(&ds, BN_DS_CIFAR10, dir, 13, 13, 8, 4);
@@ -368,33 +373,53 @@ static void dataset_load_splits_records_and_computes_the_mean_image(void **state
     assert_null(ds.mean);
 }
 
-static void dataset_load_fashion_mnist_idx_files(void **state)
+/* The four Fashion-MNIST files in dir, the training and the test pair alike: 10 images of 28 x 28
+ * (idx_images) and their labels; *im and *lb get the files' bytes, headers included. */
+static void write_fashion_mnist(const char *dir, uint8_t **im, uint8_t **lb)
 {
-    const char *dir = *state;
     char path[256];
     size_t ni, nl;
-    uint8_t *im = idx_images(10, 28, 28, &ni), *lb = idx_labels(10, &nl);
-    tu_write_gz(tu_path(path, sizeof path, dir, "train-images-idx3-ubyte.gz"), im, ni);
-    tu_write_gz(tu_path(path, sizeof path, dir, "train-labels-idx1-ubyte.gz"), lb, nl);
-    tu_write_gz(tu_path(path, sizeof path, dir, "t10k-images-idx3-ubyte.gz"), im, ni);
-    tu_write_gz(tu_path(path, sizeof path, dir, "t10k-labels-idx1-ubyte.gz"), lb, nl);
+    *im = idx_images(10, 28, 28, &ni);
+    *lb = idx_labels(10, &nl);
+    tu_write_gz(tu_path(path, sizeof path, dir, "train-images-idx3-ubyte.gz"), *im, ni);
+    tu_write_gz(tu_path(path, sizeof path, dir, "train-labels-idx1-ubyte.gz"), *lb, nl);
+    tu_write_gz(tu_path(path, sizeof path, dir, "t10k-images-idx3-ubyte.gz"), *im, ni);
+    tu_write_gz(tu_path(path, sizeof path, dir, "t10k-labels-idx1-ubyte.gz"), *lb, nl);
+}
+
+/* Fashion-MNIST through the same load, keeping the first `keep` of 6 training records: the kept
+ * rows, the validation rows after all 6, and the mean image of all 6 (when fewer are kept, it is
+ * not the mean of the kept ones, so a load that averaged those would fail here). */
+static void fashion_mnist_load_keeping(const char *dir, int keep)
+{
+    uint8_t *im, *lb;
+    write_fashion_mnist(dir, &im, &lb);
     bn_dataset ds;
-    bn_dataset_load(&ds, BN_DS_FASHION_MNIST, dir, 6, 6, 3, 2);
+    bn_dataset_load(&ds, BN_DS_FASHION_MNIST, dir, 6, keep, 3, 2);
     assert_int_equal(ds.dim, 784);
-    assert_int_equal(ds.train.n, 6);
+    assert_int_equal(ds.train_records, 6);
+    assert_int_equal(ds.train.n, keep);
     assert_int_equal(ds.val.n, 3);
     assert_int_equal(ds.test.n, 2);
+    assert_memory_equal(ds.train.px, im + 16, (size_t)keep * 784);
+    assert_memory_equal(ds.train.labels, lb + 8, (size_t)keep);
     assert_memory_equal(ds.val.px, im + 16 + 6 * 784, 3 * 784);
     assert_memory_equal(ds.val.labels, lb + 8 + 6, 3);
+    int differs = 0;
     for (int j = 0; j < 784; j++) {
-        long s = 0;
+        long s = 0, kept = 0;
         for (int i = 0; i < 6; i++) s += im[16 + i * 784 + j];
+        for (int i = 0; i < keep; i++) kept += im[16 + i * 784 + j];
         assert_true(ds.mean[j] == (double)s / 6.0);
+        differs |= ds.mean[j] != (double)kept / keep;
     }
+    assert_true(keep == 6 || differs);
     bn_dataset_free(&ds);
     free(im);
     free(lb);
 }
+
+static void dataset_load_fashion_mnist_idx_files(void **state) { fashion_mnist_load_keeping(*state, 6); }
 
 /* The mean image of records first..first+n-1 (numbered as make_records numbers them), summed
  * here independently of the loader. */
@@ -415,13 +440,7 @@ static void numbered_mean(double *mean, long first, long n)
 static void dataset_load_keeps_the_first_rows_and_the_mean_of_all(void **state)
 {
     const char *dir = *state;
-    char path[256];
-    for (int b = 1; b <= 5; b++) {
-        char name[32];
-        snprintf(name, sizeof name, "data_batch_%d.bin", b);
-        write_numbered_cifar(tu_path(path, sizeof path, dir, name), 6L * (b - 1), 6);
-    }
-    write_numbered_cifar(tu_path(path, sizeof path, dir, "test_batch.bin"), 1000, 6);
+    write_numbered_batches(dir);
     double *want = tu_doubles(3072), *first8 = tu_doubles(3072);
     numbered_mean(want, 0, 13);
     /* the mean of the kept rows alone differs, so a load that averaged those would fail here */
@@ -464,32 +483,7 @@ static void dataset_load_keeps_the_first_rows_and_the_mean_of_all(void **state)
 
 static void dataset_load_fashion_mnist_keeps_the_first_rows_and_the_mean_of_all(void **state)
 {
-    const char *dir = *state;
-    char path[256];
-    size_t ni, nl;
-    uint8_t *im = idx_images(10, 28, 28, &ni), *lb = idx_labels(10, &nl);
-    tu_write_gz(tu_path(path, sizeof path, dir, "train-images-idx3-ubyte.gz"), im, ni);
-    tu_write_gz(tu_path(path, sizeof path, dir, "train-labels-idx1-ubyte.gz"), lb, nl);
-    tu_write_gz(tu_path(path, sizeof path, dir, "t10k-images-idx3-ubyte.gz"), im, ni);
-    tu_write_gz(tu_path(path, sizeof path, dir, "t10k-labels-idx1-ubyte.gz"), lb, nl);
-    bn_dataset ds;
-    bn_dataset_load(&ds, BN_DS_FASHION_MNIST, dir, 6, 2, 3, 2);
-    assert_int_equal(ds.train_records, 6);
-    assert_int_equal(ds.train.n, 2);
-    assert_memory_equal(ds.train.px, im + 16, 2 * 784);
-    assert_memory_equal(ds.train.labels, lb + 8, 2);
-    assert_memory_equal(ds.val.px, im + 16 + 6 * 784, 3 * 784);
-    int differs = 0;   /* from the mean of the two kept images: the test could not fail otherwise */
-    for (int j = 0; j < 784; j++) {
-        long s = 0;
-        for (int i = 0; i < 6; i++) s += im[16 + i * 784 + j];
-        assert_true(ds.mean[j] == (double)s / 6.0);
-        differs |= ds.mean[j] != (im[16 + j] + im[16 + 784 + j]) / 2.0;
-    }
-    assert_true(differs);
-    bn_dataset_free(&ds);
-    free(im);
-    free(lb);
+    fashion_mnist_load_keeping(*state, 2);
 }
 
 static void mean_image_of_no_records_is_zero(void **state)

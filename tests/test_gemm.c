@@ -10,13 +10,8 @@
 
 #include <float.h>
 
-typedef struct {
-    const char *what;
-    int ta, tb, M, N, K;
-} gemm_case;
-
 /* the study's shapes, and the K-blocking edge cases around BN_GEMM_KBLOCK */
-static const gemm_case cases[] = {
+static const bn_gemm_shape cases[] = {
     {"forward, first layer (50 x 3072 by 3072 x 50)", 0, 0, 50, 50, 3072},
     {"accuracy check (100 x 3072 by 3072 x 100)", 0, 0, 100, 100, 3072},
     {"weight gradient x^T dout (3072 x 50 from 50 rows)", 1, 0, 3072, 50, 50},
@@ -28,17 +23,17 @@ static const gemm_case cases[] = {
 };
 
 /* op(A)[i][k] and op(B)[k][j] of the packed row-major operands */
-static double a_at(const gemm_case *c, const double *A, int i, int k)
+static double a_at(const bn_gemm_shape *c, const double *A, int i, int k)
 {
     return c->ta ? A[(long)k * c->M + i] : A[(long)i * c->K + k];
 }
-static double b_at(const gemm_case *c, const double *B, int k, int j)
+static double b_at(const bn_gemm_shape *c, const double *B, int k, int j)
 {
     return c->tb ? B[(long)j * c->K + k] : B[(long)k * c->N + j];
 }
 
 /* Worst error of C over its bound, for one case and dtype; C0 is C before the call (beta = 1). */
-static double worst_over_bound(const gemm_case *c, const double *A, const double *B, const double *C0,
+static double worst_over_bound(const bn_gemm_shape *c, const double *A, const double *B, const double *C0,
                                const double *C, double beta, double u)
 {
     double gamma = c->K * u / (1.0 - c->K * u), worst = 0.0;
@@ -57,7 +52,7 @@ static double worst_over_bound(const gemm_case *c, const double *A, const double
     return worst;
 }
 
-static void run_case(const gemm_case *c, double beta, int f32)
+static void run_case(const bn_gemm_shape *c, double beta, int f32)
 {
     long na = (long)c->M * c->K, nb = (long)c->K * c->N, nc = (long)c->M * c->N;
     double *A = tu_doubles(na), *B = tu_doubles(nb), *C0 = tu_doubles(nc), *C = tu_doubles(nc);
