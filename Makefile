@@ -31,7 +31,7 @@ Z_LIBS      := $(or $(call pc,--libs,zlib),-lz)
 CMARK_LIBS  := $(or $(call pc,--libs,libcmark-gfm),-lcmark-gfm -lcmark-gfm-extensions)
 CMOCKA_LIBS := $(or $(call pc,--libs,cmocka),-lcmocka)
 BN_CPPFLAGS := -Isrc $(GSL_CFLAGS)
-# What each program links: the experiments need GSL, OpenBLAS and zlib; the report tools link
+# What each program links: the experiments need GSL, LIBXSMM, OpenBLAS and zlib; the report tools link
 # neither OpenBLAS nor (bnreport) GSL: they use only BASE_SRC and their own side.
 BNLAB_LIBS  := $(GSL_LIBS) $(XSMM_LIBS) $(BLAS_LIBS) $(Z_LIBS) -lm
 REPORT_LIBS := -lm

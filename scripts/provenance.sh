@@ -83,8 +83,8 @@ esac
   printf 'compiler\t%s\n' "$(field compiler | clean)"
   printf 'GSL\t%s\n' "$(field gsl_version | clean)"
   printf 'OpenBLAS\t%s\n' "$(field blas_config | clean)"
-  printf 'OpenBLAS core\t%s\n' "$(field blas_core | clean)"
-  printf 'GEMM kernels\t%s\n' "$(field gemm_kernels | clean)"
+  printf 'LIBXSMM\t%s\n' "$(field libxsmm_version | clean)"
+  printf 'GEMM kernels of this machine (the one that made the page)\t%s\n' "$(field gemm_kernels | clean)"
   # what the trainings ran on (bnlab records it as each one completes, on the machine that ran it)
   m="$run/machine.info.tsv"
   [ -f "$m" ] && k=$(value blas_core "$m" | clean) || k=

@@ -3,11 +3,13 @@
  * op(A) = A (M,K), or A^T when ta (A stored K x M); op(B) = B (K,N), or B^T when tb (B stored
  * N x K); beta is 0 or 1.
  *
- * Products LIBXSMM can compile are JIT-compiled once per shape and run without packing either
- * operand; the rest go to OpenBLAS through GSL. Which path a product takes and how it is blocked
- * depend on its shape alone, so a run's bytes do not depend on anything else; the paths round
- * differently from each other, so the kernels a run was made with are part of its provenance
- * (bn_gemm_kernel). */
+ * Products with B not transposed are JIT-compiled by LIBXSMM, once per shape, and run without
+ * packing either operand (a shape it cannot compile stops the program: falling back would round
+ * differently); the rest go to OpenBLAS through GSL. Which path a product takes and how it is
+ * blocked depend on its shape alone, so a run's bytes do not depend on anything else; the paths
+ * round differently from each other, so the kernels a run was made with are part of its
+ * provenance (bn_gemm_kernel). LIBXSMM_TARGET=generic turns LIBXSMM off: every product then goes
+ * to OpenBLAS, and the kernels recorded say so. */
 #ifndef BN_GEMM_H
 #define BN_GEMM_H
 
@@ -23,6 +25,11 @@ typedef struct {
 
 void bn_gemm(int ta, int tb, int M, int N, int K, const double *A, const double *B, double beta, double *C);
 void bn_gemm_f32(int ta, int tb, int M, int N, int K, const float *A, const float *B, float beta, float *C);
+
+/* "libxsmm" or "openblas": the path bn_gemm takes for a product with these transposes. */
+const char *bn_gemm_path(int ta, int tb);
+/* LIBXSMM's version, as its headers give it. */
+const char *bn_gemm_libxsmm_version(void);
 
 /* The kernels behind bn_gemm: the OpenBLAS core and LIBXSMM's code-generation target, as
  * "SkylakeX, libxsmm avx512_core" ("SkylakeX" alone when LIBXSMM cannot compile here). */

@@ -16,20 +16,18 @@ static BN_XSMM_FN BN_FN(xsmm_kernel)(int ta, int M, int N, int K, int kb, REAL b
 
 void BN_FN(bn_gemm)(int ta, int tb, int M, int N, int K, const REAL *A, const REAL *B, REAL beta, REAL *C)
 {
+    if (beta != R(0) && beta != R(1)) bn_die(1, "internal: bn_gemm takes beta 0 or 1, not %g", (double)beta);
     if (M <= 0 || N <= 0) return;
-    /* a transposed B would be LIBXSMM's TRANS_A, which its JIT does not do: those products (the
-     * hidden layers' input gradients) go to OpenBLAS */
-    if (!tb && K > 0 && xsmm_ready()) {
+    if (K > 0 && xsmm_takes(tb)) {
         int kb = K < BN_GEMM_KBLOCK ? K : BN_GEMM_KBLOCK, last = K % kb ? K % kb : kb;
         BN_XSMM_FN first = BN_FN(xsmm_kernel)(ta, M, N, K, kb, beta);
-        BN_XSMM_FN mid = BN_FN(xsmm_kernel)(ta, M, N, K, kb, R(1));
-        BN_XSMM_FN end = BN_FN(xsmm_kernel)(ta, M, N, K, last, K <= kb ? beta : R(1));
-        if (first && mid && end) {
-            for (int k = 0; k < K; k += kb)
-                (k + kb >= K ? end : k ? mid : first)(B + (long)k * N, ta ? A + (long)k * M : A + k, C);
-            xsmm_clean_upper();
-            return;
-        }
+        BN_XSMM_FN mid = K > kb ? BN_FN(xsmm_kernel)(ta, M, N, K, kb, R(1)) : first;
+        BN_XSMM_FN end = K > kb ? BN_FN(xsmm_kernel)(ta, M, N, K, last, R(1)) : first;
+        if (!first || !mid || !end) xsmm_refused(ta, M, N, K);
+        for (int k = 0; k < K; k += kb)
+            (k + kb >= K ? end : k ? mid : first)(B + (long)k * N, ta ? A + (long)k * M : A + k, C);
+        xsmm_clean_upper();
+        return;
     }
     BN_MCVIEW Av = ta ? BN_MCVIEW_ARRAY(A, K, M) : BN_MCVIEW_ARRAY(A, M, K);
     BN_MCVIEW Bv = tb ? BN_MCVIEW_ARRAY(B, N, K) : BN_MCVIEW_ARRAY(B, K, N);

@@ -186,6 +186,7 @@ static void print_info(void)
     printf("gsl_version\t%s\n", gsl_version);
     printf("blas_config\t%s\n", bn_blas_config());
     printf("blas_core\t%s\n", bn_blas_corename());
+    printf("libxsmm_version\t%s\n", bn_gemm_libxsmm_version());
     printf("gemm_kernels\t%s\n", bn_gemm_kernel());
     printf("blas_threads_per_process\t1\n");
     printf("rng\tgsl_rng_mt19937, one stream per (seed, experiment, point, stream)\n");

@@ -3,10 +3,15 @@
  * last one, beta 0 and 1) and OpenBLAS (B transposed). Each product is checked against a sum in
  * long double, element by element, under the standard rounding bound of a K-term dot product:
  *   |C - C_exact| <= gamma * sum_k |a_ik| |b_kj|,  gamma = K u / (1 - K u),  u = unit roundoff,
- * plus the rounding of the one addition of beta*C; and two calls give the same bytes. */
+ * plus the rounding of the one addition of beta*C; a second call on copies of the operands at
+ * other addresses gives the same bytes; and the path each product takes is the one gemm.h says
+ * (LIBXSMM for B not transposed, wherever LIBXSMM can generate code). */
 #include "testutil.h"
 #include "gemm.h"
 #include "blas.h"
+
+#include <gsl/gsl_blas.h>
+#include <libxsmm.h>
 
 #include <float.h>
 
@@ -64,27 +69,34 @@ static void run_case(const bn_gemm_shape *c, double beta, int f32)
     snprintf(what, sizeof what, "%s %s beta %g: error / bound", f32 ? "f32" : "f64", c->what, beta);
     if (f32) {
         float *a = malloc(sizeof *a * (size_t)na), *b = malloc(sizeof *b * (size_t)nb);
-        float *x = malloc(sizeof *x * (size_t)nc), *y = malloc(sizeof *y * (size_t)nc);
-        assert_true(a && b && x && y);
+        float *x = malloc(sizeof *x * (size_t)nc), *y = malloc(sizeof *y * (size_t)(nc + 3));
+        float *a2 = malloc(sizeof *a2 * (size_t)(na + 1)), *b2 = malloc(sizeof *b2 * (size_t)(nb + 2));
+        assert_true(a && b && x && y && a2 && b2);
         /* the operands as the float code sees them: the reference uses the rounded values */
         for (long i = 0; i < na; i++) A[i] = a[i] = (float)A[i];
         for (long i = 0; i < nb; i++) B[i] = b[i] = (float)B[i];
         for (long i = 0; i < nc; i++) C0[i] = x[i] = y[i] = (float)C0[i];
+        memcpy(a2 + 1, a, sizeof *a * (size_t)na);
+        memcpy(b2 + 2, b, sizeof *b * (size_t)nb);
+        memcpy(y + 3, x, sizeof *x * (size_t)nc);
         bn_gemm_f32(c->ta, c->tb, c->M, c->N, c->K, a, b, (float)beta, x);
-        bn_gemm_f32(c->ta, c->tb, c->M, c->N, c->K, a, b, (float)beta, y);
-        assert_memory_equal(x, y, sizeof *x * (size_t)nc);
+        bn_gemm_f32(c->ta, c->tb, c->M, c->N, c->K, a2 + 1, b2 + 2, (float)beta, y + 3);
+        assert_memory_equal(x, y + 3, sizeof *x * (size_t)nc);
         for (long i = 0; i < nc; i++) C[i] = x[i];
         tu_assert_below(what, worst_over_bound(c, A, B, C0, C, beta, FLT_EPSILON / 2), 1.0);
-        free(a); free(b); free(x); free(y);
+        free(a); free(b); free(x); free(y); free(a2); free(b2);
     } else {
-        double *y = tu_doubles(nc);
+        /* the second call's operands sit one, two and three doubles further on */
+        double *y = tu_doubles(nc + 3), *a2 = tu_doubles(na + 1), *b2 = tu_doubles(nb + 2);
+        memcpy(a2 + 1, A, sizeof *A * (size_t)na);
+        memcpy(b2 + 2, B, sizeof *B * (size_t)nb);
         memcpy(C, C0, sizeof *C * (size_t)nc);
-        memcpy(y, C0, sizeof *y * (size_t)nc);
+        memcpy(y + 3, C0, sizeof *y * (size_t)nc);
         bn_gemm(c->ta, c->tb, c->M, c->N, c->K, A, B, beta, C);
-        bn_gemm(c->ta, c->tb, c->M, c->N, c->K, A, B, beta, y);
-        assert_memory_equal(C, y, sizeof *y * (size_t)nc);
+        bn_gemm(c->ta, c->tb, c->M, c->N, c->K, a2 + 1, b2 + 2, beta, y + 3);
+        assert_memory_equal(C, y + 3, sizeof *y * (size_t)nc);
         tu_assert_below(what, worst_over_bound(c, A, B, C0, C, beta, DBL_EPSILON / 2), 1.0);
-        free(y);
+        free(y); free(a2); free(b2);
     }
     gsl_rng_free(r);
     free(A); free(B); free(C0); free(C);
@@ -108,7 +120,8 @@ static void products_within_rounding_bound_f32(void **state)
     }
 }
 
-/* beta 0 must not read C: NaN in C before the call may not reach the result (as BLAS promises) */
+/* beta 0 must not read C: NaN in C before the call may not reach the result (as BLAS promises),
+ * on every path: plain and A transposed (LIBXSMM), B transposed (OpenBLAS) */
 static void beta_zero_ignores_old_values(void **state)
 {
     (void)state;
@@ -118,14 +131,56 @@ static void beta_zero_ignores_old_values(void **state)
     assert_true(a && b);
     for (long i = 0; i < (long)M * K; i++) a[i] = (float)(A[i] = 1.0);
     for (long i = 0; i < (long)K * N; i++) b[i] = (float)(B[i] = 0.5);
-    for (int i = 0; i < M * N; i++) { C[i] = NAN; c[i] = NAN; }
-    bn_gemm(0, 0, M, N, K, A, B, 0.0, C);
-    bn_gemm_f32(0, 0, M, N, K, a, b, 0.0f, c);
-    for (int i = 0; i < M * N; i++) {
-        assert_true(C[i] == 0.5 * K);
-        assert_true(c[i] == 0.5f * (float)K);
+    for (int t = 0; t < 3; t++) {
+        int ta = t == 1, tb = t == 2;
+        for (int i = 0; i < M * N; i++) { C[i] = NAN; c[i] = NAN; }
+        bn_gemm(ta, tb, M, N, K, A, B, 0.0, C);
+        bn_gemm_f32(ta, tb, M, N, K, a, b, 0.0f, c);
+        for (int i = 0; i < M * N; i++) {
+            assert_true(C[i] == 0.5 * K);
+            assert_true(c[i] == 0.5f * (float)K);
+        }
     }
     free(A); free(B); free(a); free(b);
+}
+
+/* the path of each product is the one gemm.h promises, and the recorded kernels name it */
+static void paths_are_the_documented_ones(void **state)
+{
+    (void)state;
+    int xsmm = libxsmm_get_target_archid() > LIBXSMM_X86_GENERIC;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *want = !cases[i].tb && xsmm ? "libxsmm" : "openblas";
+        assert_string_equal(bn_gemm_path(cases[i].ta, cases[i].tb), want);
+    }
+    char tail[64];
+    snprintf(tail, sizeof tail, ", libxsmm %s", libxsmm_get_target_arch());
+    const char *k = bn_gemm_kernel();
+    size_t kl = strlen(k), tl = strlen(tail);
+    if (xsmm) assert_true(kl > tl && !strcmp(k + kl - tl, tail));
+    else assert_null(strstr(k, "libxsmm"));
+    assert_non_null(strstr(bn_gemm_libxsmm_version(), "1."));
+
+    /* and bn_gemm takes it: OpenBLAS's bytes exactly where it says openblas; elsewhere other
+     * bytes (LIBXSMM sums 3072 terms in another order: all 2,500 equal would be a fluke) */
+    for (int tb = 0; tb < 2; tb++) {
+        const int M = 50, N = 50, K = tb ? 50 : 3072;
+        double *A = tu_doubles((long)M * K), *B = tu_doubles((long)K * N), *C = tu_doubles((long)M * N);
+        double *R = tu_doubles((long)M * N);
+        gsl_rng *r = tu_rng(77);
+        tu_fill_gaussian(A, (long)M * K, r, 1.0, 0.0);
+        tu_fill_gaussian(B, (long)K * N, r, 1.0, 0.0);
+        bn_gemm(0, tb, M, N, K, A, B, 0.0, C);
+        gsl_matrix_view Av = gsl_matrix_view_array(A, M, K), Bv = tb ? gsl_matrix_view_array(B, N, K)
+                                                                   : gsl_matrix_view_array(B, K, N);
+        gsl_matrix_view Rv = gsl_matrix_view_array(R, M, N);
+        gsl_blas_dgemm(CblasNoTrans, tb ? CblasTrans : CblasNoTrans, 1.0, &Av.matrix, &Bv.matrix, 0.0, &Rv.matrix);
+        int same = !memcmp(C, R, sizeof *C * (size_t)(M * N));
+        if (!strcmp(bn_gemm_path(0, tb), "openblas")) assert_true(same);
+        else assert_false(same);
+        gsl_rng_free(r);
+        free(A); free(B); free(C); free(R);
+    }
 }
 
 /* what a run records as its kernels names OpenBLAS's core, and LIBXSMM's target when it compiles */
@@ -148,6 +203,7 @@ int main(void)
         cmocka_unit_test(products_within_rounding_bound_f64),
         cmocka_unit_test(products_within_rounding_bound_f32),
         cmocka_unit_test(beta_zero_ignores_old_values),
+        cmocka_unit_test(paths_are_the_documented_ones),
         cmocka_unit_test(kernel_names_openblas_core),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
