@@ -6,16 +6,10 @@
 # change, make -j2 ran two trainings at once, each with its JOBS workers.
 set -eu
 cd "$(dirname "$0")/.."
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES || true
-MAKE=${MAKE:-make}
-fail() { echo "cores: FAIL: $*" >&2; exit 1; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-cores.XXXXXX") || fail "mktemp failed"
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
-. tests/test-dataset.sh
+. tests/test-lib.sh
+test_begin cores tmp
 test_dataset "$tmp"
-mkdir -p "$tmp/t"
-cp -a Makefile src scripts report tests build "$tmp/t/"
+test_tree "$tmp/t"
 trainings=$(build/bnlab list-files | awk -F'\t' '$2 == "training" && $4 == "yes" { print $1 }' | paste -sd'|')
 flags="--epochs 2 --points 4 --num-train 500 --speed-reps 1 --train-records 1000 --val-records 200 --test-records 100"
 

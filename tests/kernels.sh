@@ -10,16 +10,10 @@
 #      names the run's kernel and this machine's.
 set -eu
 cd "$(dirname "$0")/.."
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES || true
-MAKE=${MAKE:-make}
-fail() { echo "kernels: FAIL: $*" >&2; exit 1; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-kernels.XXXXXX") || fail "mktemp failed"
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
-. tests/test-dataset.sh
+. tests/test-lib.sh
+test_begin kernels tmp
 test_dataset "$tmp"
-mkdir -p "$tmp/t"
-cp -a Makefile src scripts report tests build "$tmp/t/"
+test_tree "$tmp/t"
 cd "$tmp/t"
 flags="--epochs 1 --points 2 --num-train 100 --speed-reps 1 --train-records 1000 --val-records 200 --test-records 100"
 here=$(build/bnlab info | awk -F'\t' '$1 == "gemm_kernels" { print $2 }')

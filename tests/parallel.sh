@@ -14,26 +14,15 @@
 # Skips, saying why, when GNU parallel is missing and cannot be installed (scripts/deps.sh cluster).
 set -eu
 cd "$(dirname "$0")/.."
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES || true
-MAKE=${MAKE:-make}
-start=$(date +%s)
-say() { echo "test-parallel: $*"; }
-fail() { echo "test-parallel: FAIL: $*" >&2; exit 1; }
-skip() { echo "test-parallel: SKIPPED: $*"; exit 0; }
+. tests/test-lib.sh
+test_begin test-parallel tmp
 if ! command -v parallel >/dev/null 2>&1; then
   scripts/deps.sh cluster >&2 || skip "GNU parallel is missing and could not be installed (scripts/deps.sh cluster)"
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-parallel.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
-. tests/test-dataset.sh
 test_dataset "$tmp"
 flags="--epochs 1 --points 2 --num-train 100 --speed-reps 1 --train-records 1000 --val-records 200 --test-records 100"
-for t in local seeds points; do
-  mkdir -p "$tmp/$t"
-  cp -a Makefile src scripts report tests build "$tmp/$t/"
-done
+for t in local seeds points; do test_tree "$tmp/$t"; done
 
 $MAKE -C "$tmp/local" --no-print-directory seeds SEEDS=3 QUIET=1 JOBS=1 BNFLAGS="$flags" >"$tmp/local.log" 2>&1 ||
   { tail -20 "$tmp/local.log" >&2; fail "the local study failed"; }

@@ -17,12 +17,8 @@
 # cannot run: not root, or slurm-wlm/munge missing and not installable (scripts/deps.sh cluster).
 set -eu
 cd "$(dirname "$0")/.."
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES || true
-MAKE=${MAKE:-make}
-start=$(date +%s)
-say() { echo "test-slurm: $*"; }
-fail() { echo "test-slurm: FAIL: $*" >&2; exit 1; }
-skip() { echo "test-slurm: SKIPPED: $*"; exit 0; }
+. tests/test-lib.sh
+test_begin test-slurm
 
 [ "$(id -u)" -eq 0 ] || skip "needs root (slurmd starts the jobs as their owner); run make test-slurm as root"
 have() { command -v slurmctld && command -v slurmd && command -v munged && command -v sbatch; }
@@ -41,15 +37,11 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 # --- dataset: as tests/e2e_report.sh ---
-. tests/test-dataset.sh
 test_dataset "$tmp"
 flags="--epochs 1 --points 2 --num-train 100 --speed-reps 1 --train-records 1000 --val-records 200 --test-records 100"
 
 # Two copies of the tree with the built programs (times kept, so nothing is rebuilt).
-for t in local slurm; do
-  mkdir -p "$tmp/$t"
-  cp -a Makefile src scripts report tests build "$tmp/$t/"
-done
+for t in local slurm; do test_tree "$tmp/$t"; done
 
 t0=$(date +%s)
 $MAKE -C "$tmp/local" --no-print-directory report SEEDS=4 QUIET=1 BNFLAGS="$flags" >"$tmp/local.log" 2>&1 ||

@@ -67,6 +67,29 @@ static void put(const char *dir, const char *name, const char *text)
     tu_write_file(tu_path(p, sizeof p, dir, name), text, strlen(text));
 }
 
+/* A fresh folder dir with the run folders A and (unless B is NULL) B and the output folder out
+ * in it; each buffer holds 256 bytes. */
+static void run_folders(char *dir, char *A, char *B, char *out)
+{
+    tu_mkdtemp(dir, 64);
+    snprintf(A, 256, "%s/a", dir);
+    snprintf(out, 256, "%s/out", dir);
+    assert_int_equal(mkdir(A, 0755), 0);
+    assert_int_equal(mkdir(out, 0755), 0);
+    if (B) {
+        snprintf(B, 256, "%s/b", dir);
+        assert_int_equal(mkdir(B, 0755), 0);
+    }
+}
+
+/* compare_noise.tsv of an output folder, whole (free it) */
+static char *noise_of(const char *out)
+{
+    char p[512];
+    size_t len;
+    return (char *)tu_read_file(tu_path(p, sizeof p, out, "compare_noise.tsv"), &len);
+}
+
 /* Two runs of the deep net, validated on 1000 images and 100 training images. Batchnorm's best
  * validation accuracy moves 0.50 -> 0.60: se sqrt(.25/1000 + .24/1000) = 0.02214, z = 4.52: a
  * finding. The baseline's moves 0.30 -> 0.31: se 0.0206, z = 0.49: noise. The baseline's final
@@ -76,13 +99,7 @@ static void ranks_a_made_up_pair_of_runs(void **state)
 {
     (void)state;
     char dir[64], A[256], B[256], out[256], p[512];
-    tu_mkdtemp(dir, sizeof dir);
-    snprintf(A, sizeof A, "%s/a", dir);
-    snprintf(B, sizeof B, "%s/b", dir);
-    snprintf(out, sizeof out, "%s/out", dir);
-    assert_int_equal(mkdir(A, 0755), 0);
-    assert_int_equal(mkdir(B, 0755), 0);
-    assert_int_equal(mkdir(out, 0755), 0);
+    run_folders(dir, A, B, out);
     const char *params = "key\tvalue\nnum_val\t1000\naccuracy_train_samples\t100\nfinal_loss_window\t3\n";
     put(A, "params.info.tsv", params);
     put(B, "params.info.tsv", params);
@@ -116,8 +133,7 @@ static void ranks_a_made_up_pair_of_runs(void **state)
     /* the baseline's final loss: last three losses {2, 2, 2} in both, se 0, no change: z 0, last */
     assert_string_equal(bn_tsv_cell(&t, 5, col), "baseline_final_loss");
     bn_tsv_free(&t);
-    size_t len;
-    char *noise = (char *)tu_read_file(tu_path(p, sizeof p, out, "compare_noise.tsv"), &len);
+    char *noise = noise_of(out);
     assert_non_null(strstr(noise, "\ncompared\t6\n"));
     assert_non_null(strstr(noise, "\nexceeding\t2\n"));
     assert_non_null(strstr(noise, "\nnum_val_a\t1000\n"));
@@ -129,18 +145,13 @@ static void ranks_a_made_up_pair_of_runs(void **state)
 static void identical_runs_have_no_findings(void **state)
 {
     (void)state;
-    char dir[64], A[256], out[256], p[512], err[256];
-    tu_mkdtemp(dir, sizeof dir);
-    snprintf(A, sizeof A, "%s/a", dir);
-    snprintf(out, sizeof out, "%s/out", dir);
-    assert_int_equal(mkdir(A, 0755), 0);
-    assert_int_equal(mkdir(out, 0755), 0);
+    char dir[64], A[256], out[256], err[256];
+    run_folders(dir, A, NULL, out);
     put(A, "params.info.tsv", "key\tvalue\nnum_val\t1000\naccuracy_train_samples\t100\nfinal_loss_window\t3\n");
     put(A, "exp7_batchsize.tsv", "norm\tbatch_size\tbest_train\tbest_val\tfinal_loss\tnonfinite\n"
                                    "batchnorm\t5\t0.5\t0.4\t1.2\t0\nlayernorm\t5\t0.6\t0.45\t1.1\t0\n");
     assert_int_equal(bn_compare_rank(out, A, A, err, sizeof err), 0);
-    size_t len;
-    char *noise = (char *)tu_read_file(tu_path(p, sizeof p, out, "compare_noise.tsv"), &len);
+    char *noise = noise_of(out);
     assert_non_null(strstr(noise, "\ncompared\t6\n"));
     assert_non_null(strstr(noise, "\nexceeding\t0\n"));
     /* no loss file: the final losses have no noise model */
