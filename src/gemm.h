@@ -26,6 +26,11 @@ typedef struct {
 void bn_gemm(int ta, int tb, int M, int N, int K, const double *A, const double *B, double beta, double *C);
 void bn_gemm_f32(int ta, int tb, int M, int N, int K, const float *A, const float *B, float beta, float *C);
 
+/* The same product by OpenBLAS alone (through GSL): bn_gemm's other path, and the reference
+ * make bench and the tests hold bn_gemm against. */
+void bn_gemm_openblas(int ta, int tb, int M, int N, int K, const double *A, const double *B, double beta, double *C);
+void bn_gemm_openblas_f32(int ta, int tb, int M, int N, int K, const float *A, const float *B, float beta, float *C);
+
 /* "libxsmm" or "openblas": the path bn_gemm takes for a product with these transposes. */
 const char *bn_gemm_path(int ta, int tb);
 /* LIBXSMM's version, as its headers give it. */

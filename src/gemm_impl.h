@@ -29,6 +29,12 @@ void BN_FN(bn_gemm)(int ta, int tb, int M, int N, int K, const REAL *A, const RE
         xsmm_clean_upper();
         return;
     }
+    BN_FN(bn_gemm_openblas)(ta, tb, M, N, K, A, B, beta, C);
+}
+
+void BN_FN(bn_gemm_openblas)(int ta, int tb, int M, int N, int K, const REAL *A, const REAL *B, REAL beta, REAL *C)
+{
+    if (M <= 0 || N <= 0) return;
     BN_MCVIEW Av = ta ? BN_MCVIEW_ARRAY(A, K, M) : BN_MCVIEW_ARRAY(A, M, K);
     BN_MCVIEW Bv = tb ? BN_MCVIEW_ARRAY(B, N, K) : BN_MCVIEW_ARRAY(B, K, N);
     BN_MVIEW Cv = BN_MVIEW_ARRAY(C, M, N);

@@ -16,26 +16,32 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <gsl/gsl_blas.h>
+
+/* Operands of na and nb elements of dtype t, small integers (exact in both dtypes), and a zeroed
+ * result of nc; free all three. */
+static void operands(bn_dtype t, long na, long nb, long nc, void **a, void **b, void **c)
+{
+    size_t el = t == BN_FLOAT32 ? sizeof(float) : sizeof(double);
+    *a = bn_malloc(el * (size_t)na);
+    *b = bn_malloc(el * (size_t)nb);
+    *c = bn_calloc((size_t)nc, el);
+    for (long i = 0; i < na || i < nb; i++) {
+        double x = (double)(i % 7) - 3.0, y = (double)(i % 5) - 2.0;
+        if (t == BN_FLOAT32) { if (i < na) ((float *)*a)[i] = (float)x; if (i < nb) ((float *)*b)[i] = (float)y; }
+        else { if (i < na) ((double *)*a)[i] = x; if (i < nb) ((double *)*b)[i] = y; }
+    }
+}
 
 /* GFLOP/s of single-threaded gemm (n x n) of one dtype in one process, best of `reps` calls. */
 static double gemm_rate(bn_dtype t, int n, int reps)
 {
-    size_t el = t == BN_FLOAT32 ? sizeof(float) : sizeof(double);
-    void *a = bn_malloc(el * n * n), *b = bn_malloc(el * n * n), *c = bn_malloc(el * n * n);
-    for (long i = 0; i < (long)n * n; i++) {
-        double x = (double)(i % 7) - 3.0, y = (double)(i % 5) - 2.0;
-        if (t == BN_FLOAT32) { ((float *)a)[i] = (float)x; ((float *)b)[i] = (float)y; ((float *)c)[i] = 0.0f; }
-        else { ((double *)a)[i] = x; ((double *)b)[i] = y; ((double *)c)[i] = 0.0; }
-    }
-    gsl_matrix_view A = gsl_matrix_view_array(a, n, n), B = gsl_matrix_view_array(b, n, n), C = gsl_matrix_view_array(c, n, n);
-    gsl_matrix_float_view Af = gsl_matrix_float_view_array(a, n, n), Bf = gsl_matrix_float_view_array(b, n, n);
-    gsl_matrix_float_view Cf = gsl_matrix_float_view_array(c, n, n);
+    void *a, *b, *c;
+    operands(t, (long)n * n, (long)n * n, (long)n * n, &a, &b, &c);
     double best = 0.0;
     for (int r = 0; r < reps; r++) {
         double t0 = bn_now();
-        if (t == BN_FLOAT32) gsl_blas_sgemm(CblasNoTrans, CblasNoTrans, 1.0f, &Af.matrix, &Bf.matrix, 0.0f, &Cf.matrix);
-        else gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &A.matrix, &B.matrix, 0.0, &C.matrix);
+        if (t == BN_FLOAT32) bn_gemm_openblas_f32(0, 0, n, n, n, a, b, 0.0f, c);
+        else bn_gemm_openblas(0, 0, n, n, n, a, b, 0.0, c);
         double rate = 2.0 * n * n * (double)n / (bn_now() - t0) / 1e9;
         if (rate > best) best = rate;
     }
@@ -58,33 +64,17 @@ static const bn_gemm_shape shapes[] = {
 /* seconds per call of one path (0: OpenBLAS through GSL, 1: bn_gemm) on one shape and dtype */
 static double shape_time(const bn_gemm_shape *r, bn_dtype t, int path)
 {
-    long na = (long)r->M * r->K, nb = (long)r->K * r->N, nc = (long)r->M * r->N;
-    size_t el = t == BN_FLOAT32 ? sizeof(float) : sizeof(double);
-    void *a = bn_malloc(el * (size_t)na), *b = bn_malloc(el * (size_t)nb), *c = bn_malloc(el * (size_t)nc);
-    for (long i = 0; i < na || i < nb; i++) {
-        double x = (double)(i % 7) - 3.0, y = (double)(i % 5) - 2.0;
-        if (t == BN_FLOAT32) { if (i < na) ((float *)a)[i] = (float)x; if (i < nb) ((float *)b)[i] = (float)y; }
-        else { if (i < na) ((double *)a)[i] = x; if (i < nb) ((double *)b)[i] = y; }
-    }
-    int am = r->ta ? r->K : r->M, ak = r->ta ? r->M : r->K, bk = r->tb ? r->N : r->K, bn = r->tb ? r->K : r->N;
+    void *a, *b, *c;
+    operands(t, (long)r->M * r->K, (long)r->K * r->N, (long)r->M * r->N, &a, &b, &c);
     int reps = (int)(4e8 / (2.0 * r->M * r->N * r->K)) + 1;
     double best = 1e30;
     for (int round = 0; round < 5; round++) {
         double t0 = bn_now();
         for (int i = 0; i < reps; i++) {
-            if (t == BN_FLOAT32 && path) bn_gemm_f32(r->ta, r->tb, r->M, r->N, r->K, a, b, 0.0f, c);
-            else if (path) bn_gemm(r->ta, r->tb, r->M, r->N, r->K, a, b, 0.0, c);
-            else if (t == BN_FLOAT32) {
-                gsl_matrix_float_view A = gsl_matrix_float_view_array(a, am, ak), B = gsl_matrix_float_view_array(b, bk, bn);
-                gsl_matrix_float_view C = gsl_matrix_float_view_array(c, r->M, r->N);
-                gsl_blas_sgemm(r->ta ? CblasTrans : CblasNoTrans, r->tb ? CblasTrans : CblasNoTrans, 1.0f, &A.matrix,
-                               &B.matrix, 0.0f, &C.matrix);
-            } else {
-                gsl_matrix_view A = gsl_matrix_view_array(a, am, ak), B = gsl_matrix_view_array(b, bk, bn);
-                gsl_matrix_view C = gsl_matrix_view_array(c, r->M, r->N);
-                gsl_blas_dgemm(r->ta ? CblasTrans : CblasNoTrans, r->tb ? CblasTrans : CblasNoTrans, 1.0, &A.matrix,
-                               &B.matrix, 0.0, &C.matrix);
-            }
+            if (t == BN_FLOAT32)
+                (path ? bn_gemm_f32 : bn_gemm_openblas_f32)(r->ta, r->tb, r->M, r->N, r->K, a, b, 0.0f, c);
+            else
+                (path ? bn_gemm : bn_gemm_openblas)(r->ta, r->tb, r->M, r->N, r->K, a, b, 0.0, c);
         }
         double dt = (bn_now() - t0) / reps;
         if (dt < best) best = dt;
