@@ -99,7 +99,7 @@ TESTS   := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 DEPS_OK   := build/.deps-ok
 DEPS_TEST := build/.deps-test
 
-.PHONY: all test unit unit-asan info clean run checks train bench bench-numpy deps help
+.PHONY: all info clean run checks train bench bench-numpy deps help
 all: build/bnlab build/bnagg
 
 # Install (as root) or name (otherwise) the missing Debian packages, once: what building and the
@@ -162,15 +162,6 @@ build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) | $(DEPS_TEST)
 build/tests-asan/%: tests/%.c tests/testutil.h $(LIB_SRC:src/%.c=build/asan/%.o) | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(COMPILE) -Itests -O1 $(SANFLAGS) $(LDFLAGS) $< $(LIB_SRC:src/%.c=build/asan/%.o) -o $@ $(CMOCKA_LIBS) $(BNLAB_LIBS) $(LDLIBS)
-
-unit: $(TESTS:%=build/tests/%) build/bnlab
-	@BNLAB=build/bnlab tests/run-unit.sh plain $(TESTS:%=build/tests/%)
-
-unit-asan: $(TESTS:%=build/tests-asan/%) build/bnlab
-	@BNLAB=build/bnlab ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  tests/run-unit.sh asan+ubsan $(TESTS:%=build/tests-asan/%)
-
-test: unit unit-asan
 
 info: build/bnlab
 	@build/bnlab info
@@ -316,8 +307,10 @@ help:
 	@echo '  make seeds       the several-seed statistics (needs SEEDS)'
 	@echo '  make compare A=.. B=..  a page comparing two runs (each a seed number or a run folder)'
 	@echo '  make verify      rerun $$(RUN) in a temporary folder and compare with its manifest'
-	@echo '  make test        unit tests (plain and ASan+UBSan), end-to-end, reuse, build flags, Slurm and Parallel,'
-	@echo '                   cores, kernels, bad input, CLI tools, the pages in headless Chromium'
+	@echo '  make test        every suite in order, then their counts (tests/tests.mk lists them; make SUITE runs one):'
+	@echo '                   unit tests (plain and ASan+UBSan), end-to-end, reuse, build flags, real data (when found),'
+	@echo '                   Slurm and Parallel, cores, kernels, bad input, CLI tools, the pages in headless Chromium'
+	@echo '  make test-offline  make test in a copy of the tree with no dataset and no network reachable'
 	@echo '  make bench       speed against the machine'\''s GEMM bound;  make bench-numpy: the same trainings in NumPy'
 	@echo '  make info        build and library configuration'
 	@echo '  make data        download CIFAR-10;  make deps: install the Debian packages;  make clean'

@@ -28,7 +28,7 @@ COMPARE_ROOT ?= data/compare
 $(call bn_check_path,RUNS_ROOT,a folder of runs)
 $(call bn_check_path,COMPARE_ROOT,a folder for compare pages)
 
-.PHONY: report figures e2e-report compare quiet-run quiet-report
+.PHONY: report figures compare quiet-run quiet-report
 all: build/bnreport
 
 build/bnreport: build/obj/main_bnreport.o build/obj/excerpt.o build/obj/render.o build/obj/tsv.o build/obj/version.o $(BASE_OBJ)
@@ -163,7 +163,3 @@ figures: | $(DEPS_OK)
 	@$(if $(SEED_LIST),test -s $(SEEDS_DATA) || { echo "figures: $(SEEDS_DATA) is missing or empty: run 'make report SEEDS=...' first" >&2; exit 1; })
 	@$(if $(SEED_LIST),$(foreach f,$(SEEDS_FIGURES),$(call draw,$(REPORT_SRC)/$(basename $(notdir $(f))).gp,$(f),$(SEEDS_RUN)) &&) true)
 
-e2e-report: build/bnlab build/bnreport build/bnagg
-	@tests/e2e_report.sh
-
-test: e2e-report

@@ -22,8 +22,8 @@
 #   8. `make verify`: passes on an unchanged run (its manifest, then a fresh rerun), and fails,
 #      naming the file, when one byte of a result file is altered; refuses a manifest with no
 #      entries or without a result file the registry names.
-# Dataset: $CIFAR10_DIR, else ../shared/data/cifar-10-batches-bin beside the repository, else
-# (or with E2E_SYNTHETIC=1) a small random CIFAR-10-format folder made here.
+# Dataset: a small generated folder in CIFAR-10's format (tests/make-cifar.sh); tests/realdata.sh
+# runs the real dataset where one is found.
 set -eu
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -35,28 +35,9 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "e2e-report: FAIL: $*" >&2; exit 1; }
 say() { echo "e2e-report: $*"; }
 
-# --- dataset ---
-if [ "${E2E_SYNTHETIC:-0}" = 1 ]; then
-  data=""
-elif [ -n "${CIFAR10_DIR:-}" ]; then
-  data=$CIFAR10_DIR
-elif [ -f ../shared/data/cifar-10-batches-bin/data_batch_1.bin ]; then
-  data=$(cd ../shared/data/cifar-10-batches-bin && pwd)
-else
-  data=""
-fi
-if [ -z "$data" ]; then
-  # CIFAR-10 records are a label byte and 3072 pixel bytes; mapping every byte to 0-9 keeps the
-  # labels valid (the pixels are noise either way).
-  data=$tmp/cifar
-  mkdir -p "$data"
-  map=$(awk 'BEGIN { for (i = 0; i < 256; i++) printf "\\%03o", i % 10 }')
-  head -c $((1300 * 3073)) /dev/urandom | tr '\000-\377' "$map" > "$data/data_batch_1.bin"
-  head -c $((100 * 3073)) /dev/urandom | tr '\000-\377' "$map" > "$data/test_batch.bin"
-  say "dataset: a generated random CIFAR-10-format folder"
-else
-  say "dataset: $data"
-fi
+# --- dataset: small, generated, in CIFAR-10's format (no suite needs the real one or a network) ---
+data=$tmp/cifar
+tests/make-cifar.sh "$data" || fail "could not generate the test dataset"
 
 flags="--epochs 2 --points 4 --train-records 1000 --val-records 200 --test-records 100 --speed-reps 5"
 src=$tmp/src

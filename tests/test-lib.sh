@@ -3,11 +3,13 @@
 #   test_begin NAME [tmp]  a make of their own (no MAKEFLAGS inherited from the calling make),
 #                          $MAKE, say/fail/skip printing "NAME: ...", $start (seconds); with tmp,
 #                          also a temporary folder $tmp, removed on exit
+#   skip REASON            ends the suite as skipped: exit status 77, which tests/suites.sh
+#                          counts as a skip, never as a pass
 #   test_tree DIR          a copy of the tree (sources, scripts, templates, tests, build) in DIR
-#   test_dataset TMP       sets and exports CIFAR10_DIR to the CIFAR-10 folder they train on:
-#                          CIFAR10_DIR if set, else the shared development copy beside the
-#                          repository, else a small generated file in CIFAR-10's format (1,300
-#                          training and 100 test records, labels 0-9) in TMP
+#   test_dataset TMP       sets and exports CIFAR10_DIR to a small generated folder in CIFAR-10's
+#                          format in TMP (tests/make-cifar.sh: 1,300 training and 100 test
+#                          records): the suites need neither the real dataset nor a network
+#                          (tests/realdata.sh is the one that uses the real one, when present)
 test_begin() {
   test_name=$1
   unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES || true
@@ -21,7 +23,11 @@ test_begin() {
 }
 say() { echo "$test_name: $*"; }
 fail() { echo "$test_name: FAIL: $*" >&2; exit 1; }
-skip() { echo "$test_name: SKIPPED: $*"; exit 0; }
+skip() {
+  echo "$test_name: SKIPPED: $*"
+  [ -z "${BN_SKIP_FILE:-}" ] || printf '%s\n' "$*" > "$BN_SKIP_FILE"
+  exit 77
+}
 
 test_tree() {
   mkdir -p "$1"
@@ -29,15 +35,7 @@ test_tree() {
 }
 
 test_dataset() {
-  if [ -n "${CIFAR10_DIR:-}" ]; then data=$(cd "$CIFAR10_DIR" && pwd)
-  elif [ -f ../shared/data/cifar-10-batches-bin/data_batch_1.bin ]; then data=$(cd ../shared/data/cifar-10-batches-bin && pwd)
-  else
-    data=$1/cifar
-    mkdir -p "$data"
-    map=$(awk 'BEGIN { for (i = 0; i < 256; i++) printf "\\%03o", i % 10 }')
-    head -c $((1300 * 3073)) /dev/urandom | tr '\000-\377' "$map" > "$data/data_batch_1.bin"
-    head -c $((100 * 3073)) /dev/urandom | tr '\000-\377' "$map" > "$data/test_batch.bin"
-  fi
-  CIFAR10_DIR=$data
+  tests/make-cifar.sh "$1/cifar" || fail "could not generate the test dataset in $1/cifar"
+  CIFAR10_DIR=$1/cifar
   export CIFAR10_DIR
 }

@@ -1,59 +1,48 @@
-# tests/tests.mk - the robustness suite of issue 6; included by the Makefile.
-#   make badinput   every bad option, make variable, dataset and output fault, numerical fault and
-#                   interruption, run against build/bnlab and the Makefile (tests/badinput.sh);
-#                   part of `make test`
-#   make sanitize   one reduced end-to-end run, then the bad-input suite, against an
-#                   AddressSanitizer + UndefinedBehaviorSanitizer build (build/bnlab-asan);
-#                   part of `make test`
-#   make cli-tools  the command lines of bnagg and bnreport (tests/cli_tools.sh); part of `make test`
+# tests/tests.mk - make test and its suites; included by the Makefile.
+#   unit, unit-asan  the cmocka unit tests, plain and under AddressSanitizer + UBSan
+#   e2e-report     make report, figures, seeds, compare and verify end to end (every page number
+#                  recomputed from the data files)
+#   reuse          experiments reused by content, not by time
+#   buildvars      CFLAGS="-O3 -march=native" and CC=clang give the default build's bytes; no FMA
+#   realdata       a run on the real CIFAR-10 when a folder is found (skipped, saying so, if not)
+#   test-slurm, test-parallel  the engines on a real single-node Slurm (root) and GNU Parallel
+#   cores, kernels one machine's cores are not oversubscribed; runs name their GEMM kernels
+#   badinput       every bad option, variable, dataset, output fault and interruption
+#   sanitize       a reduced run and the bad-input suite against the ASan + UBSan build of bnlab
+#   cli-tools      the command lines of bnagg and bnreport
+#   browser-test   the three pages in headless Chromium at 1280 and 390 px and in print
+# Not part of make test:
+#   make test-offline  make test in a copy of the tree with no dataset and no network reachable
 #   make valgrind   one reduced end-to-end run and the unit tests under valgrind (tests/valgrind.sh)
 #   make fuzz       libFuzzer targets for the CIFAR-10 reader, the IDX reader and the report
 #                   renderer, FUZZ_TIME seconds each (default 60), each on a copy of its seed
 #                   corpus in tests/fuzz/corpus/; logs and any crashing input in build/fuzz/
-#   make reuse      experiments reused by content, not by time (tests/reuse.sh); part of `make test`
-#   make buildvars  CFLAGS="-O3 -march=native" and CC=clang builds give the default build's bytes,
-#                   and no FMA in layers.o (tests/buildvars.sh); part of `make test`
-#   make browser-test  the seed, several-seed and compare pages, built with small settings in a copy
-#                   of the tree, in headless Chromium at 1280 and 390 px (tests/browser_test.py);
-#                   part of `make test`
-#   make test-slurm, test-parallel  the engines on a real single-node Slurm (root; skips saying
-#                   why elsewhere) and GNU Parallel; part of `make test`
-.PHONY: cores kernels badinput sanitize valgrind fuzz reuse buildvars cli-tools test-slurm test-parallel browser-test
+# The suites of `make test`, in the order they run (tests/suites.sh runs each and ends with the
+# counts: "suites: N passed, N failed, N skipped"); `make NAME` runs one. Each suite's script says
+# at its top what it checks. None needs the real dataset or a network: realdata runs on a real
+# CIFAR-10 folder when one is found and is skipped, saying so, when none is.
+SUITES := unit unit-asan e2e-report reuse buildvars realdata test-slurm test-parallel cores kernels \
+          badinput sanitize cli-tools browser-test
+SUITE_BUILD := build/bnlab build/bnagg build/bnreport build/experiments.mk
+.PHONY: test test-offline $(SUITES) valgrind fuzz
 
-test: reuse buildvars test-slurm test-parallel cores kernels
-# runs name their GEMM kernels; pages and make verify say when kernels differ (tests/kernels.sh)
-kernels: build/bnlab build/bnagg build/bnreport
-	@tests/kernels.sh
-# make -j never runs more than JOBS busy trainers (tests/cores.sh)
-cores: build/bnlab build/bnagg
-	@tests/cores.sh
-reuse: build/bnlab build/experiments.mk
-	@tests/reuse.sh
-buildvars: build/bnlab | $(DEPS_TEST)
-	@tests/buildvars.sh
-test-slurm test-parallel: build/bnlab build/bnagg build/bnreport
-	@tests/$(@:test-%=%).sh
+test: $(SUITE_BUILD) $(TESTS:%=build/tests/%) $(TESTS:%=build/tests-asan/%) build/bnlab-asan | $(DEPS_TEST)
+	@BN_UNIT_TESTS='$(TESTS)' tests/suites.sh $(SUITES)
+unit: $(TESTS:%=build/tests/%)
+unit-asan: $(TESTS:%=build/tests-asan/%)
+sanitize: build/bnlab-asan
+$(SUITES): $(SUITE_BUILD) | $(DEPS_TEST)
+	@BN_UNIT_TESTS='$(TESTS)' tests/suites.sh $@
 
-# the sanitizer build of bnlab is part of the tests too (about 50 s)
-test: badinput sanitize cli-tools
-
-badinput: build/bnlab
-	@tests/badinput.sh
-
-cli-tools: build/bnagg build/bnreport
-	@tests/cli_tools.sh
-
-test: browser-test
-browser-test: build/bnlab build/bnagg build/bnreport | $(DEPS_TEST)
-	@tests/browser_test.py
+# make test as on a machine with no dataset and no network: in a copy of the tree with no
+# ../shared beside it, an empty dataset cache, CIFAR10_DIR unset, the download pointed at an
+# address that refuses, and (as root, where unshare works) no network at all (tests/offline.sh)
+test-offline: | $(DEPS_OK) $(DEPS_TEST)
+	@tests/offline.sh
 
 # --- AddressSanitizer + UndefinedBehaviorSanitizer build of the program (objects: Makefile's build/asan rule)
 build/bnlab-asan: $(BNLAB_OBJ:build/obj/%=build/asan/%) $(LIB_SRC:src/%.c=build/asan/%.o)
 	$(LINK) -O1 $(SANFLAGS) $^ -o $@ $(BNLAB_LIBS) $(LDLIBS)
-
-sanitize: build/bnlab-asan
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/valgrind.sh --asan build/bnlab-asan
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 BNLAB=build/bnlab-asan tests/badinput.sh
 
 valgrind: build/bnlab $(TESTS:%=build/tests/%) | $(DEPS_TEST)
 	@tests/valgrind.sh build/bnlab $(TESTS:%=build/tests/%)
