@@ -81,7 +81,7 @@ SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(
 # BASE_SRC is what every program shares and needs no GSL/BLAS; the report tools link only it and
 # their own side.
 BASE_SRC := src/error.c src/alloc.c src/outfile.c src/readfile.c src/number.c src/timing.c \
-            src/cmdline.c src/verdict.c src/guard.c
+            src/cmdline.c src/verdict.c src/guard.c src/fixedmath.c
 CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/gemm.c src/options.c src/layers.c src/net.c src/gradcheck.c src/netcheck.c \
             src/optim.c src/solver.c src/data.c src/runner.c src/progress.c src/machine.c src/exp_checks.c \
             src/exp_training.c src/exp_activations.c src/parts.c src/blas_guard.c

@@ -77,7 +77,6 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
         int p = o->points > 1 ? (int)lround((double)k * (o->points - 1) / (ACT_NSCALES - 1)) : 0;
         if (!np || pts[np - 1] != p) pts[np++] = p;
     }
-    double l0 = log10(o->ws_min), l1 = log10(o->ws_max);
 
     bn_out f;
     char w[64], v[64];
@@ -106,7 +105,7 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
     bn_progress_line pl;
     bn_progress_start(&pl, "activations", 2 * np);
     for (int k = 0; k < np; k++) {
-        double ws = pow(10.0, o->points > 1 ? l0 + (l1 - l0) * pts[k] / (o->points - 1) : l0);
+        double ws = bn_sweep_scale(o, pts[k]);
         bn_fmt(w, sizeof w, ws);
         for (int n = 0; n < 2; n++) {
             bn_net *net = bn_net_new(act_hidden, ACT_NHIDDEN, D, ds->classes, norms[n], 0.0, maxb);

@@ -2,6 +2,8 @@
  * gradient check and speed, and the gradient check of a small net with batchnorm. */
 #include "experiments.h"
 #include "common.h"
+#include "fixedmath.h"
+#include "gemm.h"
 #include "gradcheck.h"
 #include "layers.h"
 #include "net.h"
@@ -11,7 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <gsl/gsl_blas.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -30,20 +31,15 @@ void bn_write_timing(const bn_opts *o, const char *name, const char *const *keys
 
 static void fill_gaussian(double *x, long n, gsl_rng *r, double scale, double shift)
 {
-    for (long i = 0; i < n; i++) x[i] = scale * gsl_ran_gaussian(r, 1.0) + shift;
+    for (long i = 0; i < n; i++) x[i] = scale * bn_gaussian(r, 1.0) + shift;
 }
 
 /* a (N,D3) = relu(X (N,D1) . W1 (D1,D2)) . W2 (D2,D3); h is N*D2 scratch */
 static void two_layer(double *a, double *h, const double *X, const double *W1, const double *W2, int N, int D1, int D2, int D3)
 {
-    gsl_matrix_const_view x = gsl_matrix_const_view_array(X, N, D1);
-    gsl_matrix_const_view w1 = gsl_matrix_const_view_array(W1, D1, D2);
-    gsl_matrix_const_view w2 = gsl_matrix_const_view_array(W2, D2, D3);
-    gsl_matrix_view hv = gsl_matrix_view_array(h, N, D2);
-    gsl_matrix_view av = gsl_matrix_view_array(a, N, D3);
-    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &x.matrix, &w1.matrix, 0.0, &hv.matrix);
+    bn_gemm(0, 0, N, D2, D1, X, W1, 0.0, h);
     bn_relu_forward(h, h, (long)N * D2);
-    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &hv.matrix, &w2.matrix, 0.0, &av.matrix);
+    bn_gemm(0, 0, N, D3, D2, h, W2, 0.0, a);
 }
 
 /* Per-feature mean and population std of column j of a (N,D). */
@@ -383,10 +379,10 @@ void bn_exp_net_gradcheck(const bn_opts *o)
     bn_out_open(&flv, o->out, "exp4_initial_loss_verdict.tsv");
     bn_verdict_gc_header(&fv, "reg\tparam");
     bn_out_printf(&flv, "reg\tinitial_loss\texpected\ttol\tlo\thi\tverdict\n");
-    bn_fmt(ex, sizeof ex, log((double)GC));
+    bn_fmt(ex, sizeof ex, bn_log((double)GC));
     bn_fmt(tol, sizeof tol, BN_VERDICT_LOSS_TOL);
-    bn_fmt(lo, sizeof lo, log((double)GC) - BN_VERDICT_LOSS_TOL);
-    bn_fmt(hi, sizeof hi, log((double)GC) + BN_VERDICT_LOSS_TOL);
+    bn_fmt(lo, sizeof lo, bn_log((double)GC) - BN_VERDICT_LOSS_TOL);
+    bn_fmt(hi, sizeof hi, bn_log((double)GC) + BN_VERDICT_LOSS_TOL);
     bn_out_printf(&f, "reg\tparam\trel_error\tkinks\trel_error_smooth\trel_error_small_h\tmax_abs_grad\tmax_abs_num_grad\n");
     bn_out_printf(&fl, "reg\tinitial_loss\n");
     for (int k = 0; k < 2; k++) {

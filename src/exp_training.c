@@ -266,10 +266,7 @@ void bn_exp_sweep_points(const bn_opts *o, const bn_dataset *ds, int first, int 
 {
     const int *hidden = sweep_hidden;
     double *ws = bn_malloc(sizeof(double) * (size_t)o->points);
-    /* log-spaced from ws_min to ws_max inclusive, as numpy.logspace */
-    double l0 = log10(o->ws_min), l1 = log10(o->ws_max);
-    for (int i = 0; i < o->points; i++)
-        ws[i] = pow(10.0, o->points > 1 ? l0 + (l1 - l0) * i / (o->points - 1) : l0);
+    for (int i = 0; i < o->points; i++) ws[i] = bn_sweep_scale(o, i);
     run_study(o, ds, "sweep", "exp6_sweep", hidden, 7, ws, o->points, first, count);
     free(ws);
 }

@@ -26,6 +26,9 @@ typedef struct {
 } bn_opts;
 
 void bn_opts_default(bn_opts *o);
+/* The sweep's weight scale at point i of o->points: log-spaced from ws_min to ws_max inclusive
+ * (numpy.logspace), the ends exactly ws_min and ws_max, the rest exp of the interpolated logs. */
+double bn_sweep_scale(const bn_opts *o, int i);
 
 /* Experiments 1-4: numerical checks, no dataset needed. */
 void bn_exp_forward_train(const bn_opts *o);

@@ -1,9 +1,14 @@
 /* gemm.c - see gemm.h. */
 #include "gemm.h"
+#include "alloc.h"
 #include "blas.h"
 #include "error.h"
 
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
+#include <string.h>
 #include <gsl/gsl_blas.h>
 #include <libxsmm.h>
 #include <libxsmm_version.h>
@@ -32,36 +37,68 @@ static void xsmm_clean_upper(void)
 #endif
 }
 
-/* The one rule for the path: a transposed B would be LIBXSMM's TRANS_A, which its JIT does not
- * do (those products are the hidden layers' input gradients). */
-static int xsmm_takes(int tb) { return !tb && xsmm_ready(); }
-
-const char *bn_gemm_path(int ta, int tb)
-{
-    (void)ta;
-    return xsmm_takes(tb) ? "libxsmm" : "openblas";
-}
-
 const char *bn_gemm_libxsmm_version(void) { return LIBXSMM_CONFIG_VERSION; }
-
-/* A shape LIBXSMM should compile and did not: falling back to OpenBLAS would round differently
- * while the run records LIBXSMM's kernels, so stop and say how to run without it. */
-static void xsmm_refused(int ta, int M, int N, int K)
-{
-    bn_die(1, "LIBXSMM (target %s) could not compile the product %s%d x %d x %d; "
-              "LIBXSMM_TARGET=generic runs every product on OpenBLAS instead (other bytes, recorded as such)",
-           libxsmm_get_target_arch(), ta ? "transposed " : "", M, N, K);
-}
 
 const char *bn_gemm_kernel(void)
 {
     static char name[256];
-    if (xsmm_ready()) snprintf(name, sizeof name, "%s, libxsmm %s", bn_blas_corename(), libxsmm_get_target_arch());
-    else snprintf(name, sizeof name, "%s", bn_blas_corename());
+    if (xsmm_ready()) snprintf(name, sizeof name, "libxsmm %s + fixed-order C", libxsmm_get_target_arch());
+    else snprintf(name, sizeof name, "fixed-order C");
     return name;
 }
+
+/* Probe operands that tell summation orders apart: signs and binary exponents drawn at random
+ * over a wide range (so a partial sum taken in another order rounds differently in most
+ * elements); the probe (gemm_impl.h) also makes some rows of A +0 against B of both signs (the
+ * sign of a zero sum shows how a chain starts). xorshift64: the same operands on every machine. */
+static double probe_value(uint64_t *s)
+{
+    *s ^= *s << 13; *s ^= *s >> 7; *s ^= *s << 17;
+    double m = 1.0 + (double)(*s >> 11) * 0x1p-53;                 /* [1, 2) */
+    int e = (int)((*s >> 3) % 41) - 20;
+    return ((*s & 1) ? -m : m) * ldexp(1.0, e);
+}
+
+/* A transposed B, copied into B^T's rows once per call: a scratch buffer kept for the process
+ * and grown only when a larger one is asked (the first steps of a training), never per step. */
+static void *scratch(size_t bytes)
+{
+    static void *buf;
+    static size_t have;
+    if (bytes > have) {
+        free(buf);
+        buf = bn_malloc(bytes);
+        have = bytes;
+    }
+    return buf;
+}
+
+/* The builds of our kernel, best first: one row per instruction set, with the test that picks it
+ * (a build for an instruction set the CPU lacks is never run; the last row runs anywhere). */
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#define BN_GEMM_TARGETS(X) \
+    X(avx512, __attribute__((target("avx512f,avx512vl,avx2,fma")))) \
+    X(avx2, __attribute__((target("avx2,fma")))) \
+    X(plain, )
+static int gemm_cpu_has_avx512(void) { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"); }
+static int gemm_cpu_has_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+#else
+#define BN_GEMM_TARGETS(X) X(plain, )
+#endif
+static int gemm_cpu_has_plain(void) { return 1; }
 
 #define BN_F32 0
 #include "gemm_impl.h"
 #define BN_F32 1
 #include "gemm_impl.h"
+
+const char *bn_gemm_route(int f32, int ta, int tb, int M, int N, int K, int beta)
+{
+    static char name[64];
+    int nb = f32 ? route_f32(ta, M, N, K, (float)beta) : route(ta, M, N, K, (double)beta);
+    (void)tb;   /* a transposed B is transposed first: the product is then one with B plain */
+    if (!nb) return "fixed";
+    if (nb == N) return "libxsmm";
+    snprintf(name, sizeof name, "libxsmm, %d columns at a time", nb);
+    return name;
+}

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <string.h>
+#include "fixedmath.h"
 #include "gemm.h"
 
 #define BN_F32 0

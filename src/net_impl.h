@@ -153,7 +153,7 @@ void BN_FN(bn_net_init)(BN_FN(bn_net) *net, gsl_rng *r, double weight_scale)
 {
     for (int l = 0; l < net->L; l++) {
         long n = (long)net->dims[l] * net->dims[l + 1];
-        for (long i = 0; i < n; i++) net->W[l][i] = (REAL)(weight_scale * gsl_ran_gaussian(r, 1.0));
+        for (long i = 0; i < n; i++) net->W[l][i] = (REAL)(weight_scale * bn_gaussian(r, 1.0));
         memset(net->b[l], 0, (size_t)net->dims[l + 1] * sizeof(REAL));
     }
     for (int l = 0; l < net->L - 1; l++) {

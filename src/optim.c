@@ -2,6 +2,7 @@
  * double and for float. */
 #include "optim.h"
 #include "common.h"
+#include "fixedmath.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -75,7 +75,7 @@ void BN_FN(bn_optim_step)(BN_FN(bn_optim) *o, REAL *w, const REAL *dw)
     }
     case BN_ADAM: {
         o->t++;
-        double c1 = 1.0 - pow(o->beta1, (double)o->t), c2 = 1.0 - pow(o->beta2, (double)o->t);
+        double c1 = 1.0 - bn_pow(o->beta1, (double)o->t), c2 = 1.0 - bn_pow(o->beta2, (double)o->t);
         BN_FN(adam_update)(w, o->m, o->v, dw, n, R(o->beta1), R(1.0 - o->beta1), R(o->beta2), R(1.0 - o->beta2),
                            R(o->lr / c1), R(1.0 / c2), R(o->eps));
         break;

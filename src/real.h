@@ -11,7 +11,9 @@
  * R(c)            a constant of the element type: (REAL)(c). Double code is unchanged by it;
  *                 float code stays in float instead of widening to double, as NumPy float32
  *                 arrays do with Python-float constants.
- * R_SQRT, R_EXP, R_LOG                         the libm function of the type
+ * R_SQRT, R_EXP, R_LOG                         sqrt of the type (IEEE: exact everywhere), and exp and
+ *                                              log of fixedmath.h (the same bits on every CPU)
+ * R_FMA                                        fma of the type (IEEE: one rounding, exact everywhere)
  * BN_GEMM, BN_MVIEW(_ARRAY), BN_MCVIEW(_ARRAY) GSL's gemm and matrix views of the type
  * BN_XSMM_FN, BN_XSMM_DISPATCH                 LIBXSMM's kernel type and dispatch of the type */
 #undef REAL
@@ -20,6 +22,7 @@
 #undef R_SQRT
 #undef R_EXP
 #undef R_LOG
+#undef R_FMA
 #undef BN_GEMM
 #undef BN_XSMM_FN
 #undef BN_XSMM_DISPATCH
@@ -33,8 +36,9 @@
 #define REAL float
 #define BN_FN(name) name##_f32
 #define R_SQRT sqrtf
-#define R_EXP expf
-#define R_LOG logf
+#define R_EXP bn_expf
+#define R_LOG bn_logf
+#define R_FMA fmaf
 #define BN_GEMM gsl_blas_sgemm
 #define BN_XSMM_FN libxsmm_smmfunction
 #define BN_XSMM_DISPATCH libxsmm_smmdispatch
@@ -46,8 +50,9 @@
 #define REAL double
 #define BN_FN(name) name
 #define R_SQRT sqrt
-#define R_EXP exp
-#define R_LOG log
+#define R_EXP bn_exp
+#define R_LOG bn_log
+#define R_FMA fma
 #define BN_GEMM gsl_blas_dgemm
 #define BN_XSMM_FN libxsmm_dmmfunction
 #define BN_XSMM_DISPATCH libxsmm_dmmdispatch

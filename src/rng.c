@@ -1,7 +1,9 @@
 /* rng.c - see rng.h. */
 #include "rng.h"
 #include "error.h"
+#include "fixedmath.h"
 
+#include <math.h>
 #include <string.h>
 
 static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
@@ -40,4 +42,15 @@ gsl_rng *bn_rng_new(unsigned long seed, const char *experiment, long point, cons
     unsigned long s32 = (unsigned long)((k ^ (k >> 32)) & 0xffffffffUL);
     gsl_rng_set(r, s32 ? s32 : 4357UL);
     return r;
+}
+
+double bn_gaussian(gsl_rng *r, double sigma)
+{
+    double x, y, r2;
+    do {   /* a point uniform in the unit disc, not its centre */
+        x = -1 + 2 * gsl_rng_uniform_pos(r);
+        y = -1 + 2 * gsl_rng_uniform_pos(r);
+        r2 = x * x + y * y;
+    } while (r2 > 1.0 || r2 == 0);
+    return sigma * y * sqrt(-2.0 * bn_log(r2) / r2);
 }

@@ -1,5 +1,6 @@
 /* verdict.c - see verdict.h. */
 #include "verdict.h"
+#include "fixedmath.h"
 #include "number.h"
 
 #include <math.h>
@@ -71,14 +72,14 @@ int bn_verdict_test_stats(double mean, double std)
 
 int bn_verdict_loss_at_chance(double loss, int classes)
 {
-    return fabs(loss - log((double)classes)) <= BN_VERDICT_LOSS_TOL;
+    return fabs(loss - bn_log((double)classes)) <= BN_VERDICT_LOSS_TOL;
 }
 
 int bn_verdict_initial_loss(double loss, int classes) { return bn_verdict_loss_at_chance(loss, classes); }
 
 int bn_verdict_loss_explodes(double loss, int classes)
 {
-    return loss > log((double)classes) + BN_VERDICT_LOSS_TOL;
+    return loss > bn_log((double)classes) + BN_VERDICT_LOSS_TOL;
 }
 
 int bn_verdict_fails_to_learn(double best_val) { return best_val <= BN_VERDICT_CHANCE_ACC; }
@@ -99,7 +100,7 @@ void bn_verdict_write_study(const char *dir, const char *name, int first, int np
     bn_out f;
     char w[64], ca[64], le[64], lt[64];
     bn_fmt(ca, sizeof ca, BN_VERDICT_CHANCE_ACC);
-    bn_fmt(le, sizeof le, log((double)classes));
+    bn_fmt(le, sizeof le, bn_log((double)classes));
     bn_fmt(lt, sizeof lt, BN_VERDICT_LOSS_TOL);
     bn_out_open(&f, dir, name);
     bn_out_printf(&f, "point\tweight_scale");

@@ -125,10 +125,10 @@ static void net_init_draws_weights_in_order_and_resets_the_rest(void **state)
     for (long i = 0; i < 2L * (H1 + H2); i++) net->state[i] = 7.0;
     gsl_rng *r = tu_rng(42), *r2 = tu_rng(42);
     bn_net_init(net, r, 0.05);
-    /* W1, W2, W3 are consecutive draws of 0.05 * N(0,1) from the generator */
+    /* W1, W2, W3 are consecutive draws of 0.05 * N(0,1) from the generator (bn_gaussian) */
     for (int l = 0; l < 3; l++) {
         long n = (long)net->dims[l] * net->dims[l + 1];
-        for (long i = 0; i < n; i++) assert_true(net->W[l][i] == 0.05 * gsl_ran_gaussian(r2, 1.0));
+        for (long i = 0; i < n; i++) assert_true(net->W[l][i] == 0.05 * bn_gaussian(r2, 1.0));
         for (int j = 0; j < net->dims[l + 1]; j++) assert_true(net->b[l][j] == 0.0);
     }
     for (int l = 0; l < 2; l++)
