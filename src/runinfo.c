@@ -46,27 +46,30 @@ char *bn_run_kv(const char *dir, const char *file, const char *key)
     return v;
 }
 
-/* key's value, or `absent` when the file or the key is absent, allocated */
-static char *kv_or(const char *dir, const char *file, const char *key, const char *absent)
+/* key's value, or `absent` when the file or the key is absent, allocated; a value longer than
+ * `max` characters (0: any length) is more than bnlab ever writes there and is refused */
+static char *kv_or(const char *dir, const char *file, const char *key, size_t max, const char *absent)
 {
     char *v = bn_run_kv(dir, file, key);
+    if (v && max && strlen(v) > max) bn_die(1, "%s/%s: the value of %s is longer than %zu characters", dir, file, key, max);
     return v ? v : copy_str(absent);
 }
 
 void bn_run_info_get(const char *dir, bn_run_info *ri)
 {
     ri->seed = bn_run_kv(dir, "config.info.tsv", "seed");
-    if (!ri->seed) ri->seed = kv_or(dir, "params.info.tsv", "seed", "unknown");
-    ri->bnflags = kv_or(dir, "config.info.tsv", "bnflags", "unknown");
+    if (!ri->seed) ri->seed = kv_or(dir, "params.info.tsv", "seed", 0, "unknown");
+    /* bnlab writes its options into 1024 bytes (print_config) */
+    ri->bnflags = kv_or(dir, "config.info.tsv", "bnflags", 1023, "unknown");
     if (!ri->bnflags[0]) {
         free(ri->bnflags);
         ri->bnflags = copy_str("none (the defaults)");
     }
-    ri->dataset = kv_or(dir, "dataset.info.tsv", "dataset", "unknown");
-    ri->commit = kv_or(dir, "provenance.info.tsv", "git commit", "unknown");
-    ri->dirty = kv_or(dir, "provenance.info.tsv", "uncommitted changes", "unknown");
-    ri->blas_core = kv_or(dir, "machine.info.tsv", "blas_core", "unknown");
-    ri->cpu_model = kv_or(dir, "machine.info.tsv", "cpu_model", "unknown");
+    ri->dataset = kv_or(dir, "dataset.info.tsv", "dataset", 0, "unknown");
+    ri->commit = kv_or(dir, "provenance.info.tsv", "git commit", 0, "unknown");
+    ri->dirty = kv_or(dir, "provenance.info.tsv", "uncommitted changes", 0, "unknown");
+    ri->blas_core = kv_or(dir, "machine.info.tsv", "blas_core", 0, "unknown");
+    ri->cpu_model = kv_or(dir, "machine.info.tsv", "cpu_model", 0, "unknown");
 }
 
 void bn_run_info_free(bn_run_info *ri)
