@@ -73,6 +73,16 @@ static int load_tags(const char *srcdir, char *err, size_t errlen)
 {
     if (tags_text && !strcmp(tags_dir, srcdir)) return 0;
     if (!safe_path(srcdir)) { snprintf(err, errlen, "source folder '%s': letters, digits and . _ / - + only", srcdir); return -1; }
+    /* ctags and source-highlight write temporary files in TMPDIR (else /tmp): one that cannot be
+     * written there is named as such, not as a missing tool */
+    const char *td = getenv("TMPDIR");
+    int from_env = td && *td;
+    if (!from_env) td = "/tmp";
+    if (access(td, W_OK | X_OK)) {
+        snprintf(err, errlen, "code excerpts: cannot create a temporary file in %.600s (%s): %s", td,
+                 from_env ? "TMPDIR" : "TMPDIR unset", strerror(errno));
+        return -1;
+    }
     /* the layers, net, optimiser and solver are written once for both dtypes in *_impl.h, each
      * function named BN_FN(name) (real.h): ctags reads those headers as C with BN_FN(x) as x */
     char pat[2][1100];
