@@ -39,6 +39,13 @@ COMPILE = $(CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(BN_CFLAGS) $(BN_WARNINGS)
 LINK    = $(CC) $(CFLAGS) $(BN_CFLAGS) $(BN_WARNINGS) $(LDFLAGS)
 SANFLAGS:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
+# A value given on the command line or in the environment is text, never make syntax: one
+# holding $ is kept literally (`make 'RUN=$$(shell ...)'` runs nothing), and then judged by the
+# checks below like any other.
+bn_literal = $(if $(filter command line environment,$(origin $(1))),$(if $(findstring $$,$(value $(1))),$(eval override $(1) := $$(value $(1)))))
+$(foreach v,SEED SEEDS JOBS RUN BNFLAGS DTYPE QUIET A B CIFAR10_DIR TMPDIR RUNS_ROOT COMPARE_ROOT REPORT_SRC \
+            ENGINE SPLIT SLURM_FLAGS SLURM_POLL TRAIN_LOCK,$(call bn_literal,$(v)))
+
 SEED    ?= 0
 JOBS    ?= $(shell nproc 2>/dev/null || echo 1)
 RUN     ?= data/runs/seed-$(SEED)
@@ -46,6 +53,10 @@ BNFLAGS ?=
 # The trainings' dtype (experiments 5, 6, 7b): float32 (bnlab's default) or float64.
 DTYPE   ?=
 BNFLAGS_ALL = $(BNFLAGS) $(if $(DTYPE),--dtype $(DTYPE))
+# Recipes never paste the options into a command line: they reach bnlab through the environment,
+# split into words at blanks with globbing off (set -f; ... $$BN_FLAGS), so no character in them
+# is read by a shell. bnlab judges each word.
+export BN_FLAGS = $(BNFLAGS_ALL)
 # QUIET=1 silences bnlab's progress lines (it is not part of a run's configuration).
 BNQ     := $(if $(QUIET),-q)
 # BLAS inside each process is single-threaded; parallelism comes from -j JOBS worker processes.
@@ -60,12 +71,16 @@ $(if $(filter-out 0,$(JOBS)),,$(error JOBS='$(JOBS)' is not a number of jobs (ac
 # one word (make counts tabs, CR, LF, VT, FF as blanks), no quote, backslash or other control
 # character, so no recipe can be broken by it or write outside the folder it names.
 bn_ctl := $(shell printf '\001 \002 \003 \004 \005 \006 \007 \010 \016 \017 \020 \021 \022 \023 \024 \025 \026 \027 \030 \031 \032 \033 \034 \035 \036 \037 \177')
-bn_path_why = $(if $(1),$(if $(filter-out 1,$(words $(1))),has a space or a control character,$(if $(or $(findstring ',$(1)),$(findstring ",$(1)),$(findstring `,$(1)),$(findstring \,$(1))),has a quote or a backslash,$(if $(strip $(foreach c,$(bn_ctl),$(findstring $(c),$(1)))),has a control character))),is empty)
+# characters a shell or make would read in a recipe ($ ; & | < > ( ) * ? [ ] { } ~ # ! % :)
+bn_lp := (
+bn_rp := )
+bn_special := $$ ; & | < > $(bn_lp) $(bn_rp) * ? [ ] { } ~ \# ! % :
+bn_path_why = $(if $(1),$(if $(filter-out 1,$(words $(1))),has a space or a control character,$(if $(or $(findstring ',$(1)),$(findstring ",$(1)),$(findstring `,$(1)),$(findstring \,$(1))),has a quote or a backslash,$(if $(strip $(foreach c,$(bn_ctl),$(findstring $(c),$(1)))),has a control character,$(if $(strip $(foreach c,$(bn_special),$(findstring $(c),$(1)))),has one of the characters $$ ; & | < > $(bn_lp) $(bn_rp) * ? [ ] { } ~ \# ! % :,$(if $(filter -%,$(1)),starts with a dash))))),is empty)
 # a value as a message shows it: blanks as one space, other control characters as ?
 bn_subst_all = $(if $(1),$(call bn_subst_all,$(wordlist 2,99,$(1)),$(subst $(firstword $(1)),?,$(2))),$(2))
 bn_show = $(call bn_subst_all,$(bn_ctl),$(strip $(1)))
 # $(call bn_check_path,VAR,WHAT): stop with "VAR='value' is not WHAT: it REASON (accepted: ...)"
-bn_check_path = $(if $(call bn_path_why,$($(1))),$(error $(1)='$(call bn_show,$($(1)))' is not $(2): it $(call bn_path_why,$($(1))) (accepted: one folder name, not empty, without spaces, quotes or control characters)))
+bn_check_path = $(if $(call bn_path_why,$($(1))),$(error $(1)='$(call bn_show,$($(1)))' is not $(2): it $(call bn_path_why,$($(1))) (accepted: one folder name, not empty, not starting with a dash, without spaces, quotes, control characters or shell characters)))
 $(call bn_check_path,RUN,a run folder)
 $(if $(filter undefined,$(origin TMPDIR)),,$(if $(TMPDIR),$(call bn_check_path,TMPDIR,a temporary folder)))
 $(if $(filter undefined,$(origin CIFAR10_DIR)),,$(if $(CIFAR10_DIR),$(call bn_check_path,CIFAR10_DIR,a dataset folder)))
@@ -178,20 +193,30 @@ done_files = $(foreach x,$(1),$(RUN)/$(BN_EXP_DONE_$(x)))
 CHECK_FILES := $(call done_files,$(BN_CHECKS))
 TRAIN_FILES := $(call done_files,$(BN_TRAININGS))
 RESULT_FILES := $(sort $(BN_RESULT_FILES))
-BNLAB = build/bnlab $(BNQ) $(BNFLAGS_ALL) --seed $(SEED) --out $(RUN)
+BNLAB = build/bnlab $(BNQ) $$$$BN_FLAGS --seed $(SEED) --out $(RUN)
+# $(call bn_regular,FILE): stop, naming FILE, when it is there but not a regular file (cmp or
+# a reader would wait forever on a FIFO)
+bn_regular = { [ ! -e $(1) ] || [ -f $(1) ] || { echo "bnlab: $(1): not a regular file (remove it)" >&2; exit 1; }; }
+# $(call sh_q,TEXT): TEXT as one shell word, whatever it holds (for $$(shell), which sees no exported variable)
+sh_q = '$(subst ','\'',$(1))'
+# the dataset's bnlab options as two words, read from $(RUN)/dataset.args ("--data DIR": the
+# option, a space, the folder, whatever characters it has), never split further by a shell
+BN_DS_READ = $(call bn_regular,$(RUN)/dataset.args) && IFS= read -r ds < $(RUN)/dataset.args &&
 
 # The run's configuration: the options that decide the results, as bnlab spells them (so
 # --epochs=2 and --epochs 2, or -q and -j, make no difference), rewritten only when it changes.
 # bnlab checks every option first, so a bad one stops here with nothing written.
 $(RUN)/config.info.tsv: FORCE | build/bnlab
-	@build/bnlab $(BNFLAGS_ALL) -j $(JOBS) --seed $(SEED) --out $(RUN) config >/dev/null
+	@set -f; build/bnlab $$BN_FLAGS -j $(JOBS) --seed $(SEED) --out $(RUN) config >/dev/null
 	@mkdir -p $(@D)
-	@build/bnlab $(BNFLAGS_ALL) --seed $(SEED) config > $@.tmp.$$$$ && \
+	@$(call bn_regular,$@)
+	@set -f; build/bnlab $$BN_FLAGS --seed $(SEED) config > $@.tmp.$$$$ && \
 	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
 
 # Which dataset the training experiments read (scripts/dataset.sh: CIFAR10_DIR, data/, the shared
 # copy, a download, else Fashion-MNIST), rewritten only when it changes.
 $(RUN)/dataset.args: FORCE | $(RUN)/config.info.tsv
+	@$(call bn_regular,$@)
 	@scripts/dataset.sh > $@.tmp.$$$$ || { rm -f $@.tmp.$$$$; exit 1; }; \
 	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
 
@@ -214,12 +239,13 @@ STAMP = BN_STAMP_FLAGS='$(BN_CFLAGS)' scripts/stamp.sh
 ifeq ($(origin TRAIN_LOCK),undefined)
 TRAIN_LOCK := build/.train-$(shell uname -n 2>/dev/null | tr -c 'A-Za-z0-9._\n-' _).lock
 endif
+$(if $(TRAIN_LOCK),$(call bn_check_path,TRAIN_LOCK,a lock file))
 TRAIN_LOCKED = $(if $(TRAIN_LOCK),$(if $(shell command -v flock),flock $(TRAIN_LOCK) ))
 # $(call experiment_rules,X,DONE,TRAINING(y or empty),SOURCES)
 define experiment_rules
 $(RUN)/$(2): $(RUN)/.stamps/$(1).want | build/bnlab
 	@rm -f $(RUN)/.stamps/$(1)
-	$(if $(3),$(TRAIN_LOCKED))$(BNLAB) $(if $(3),$$$$(cat $(RUN)/dataset.args) -j $(JOBS)) $(1)
+	set -f; $(if $(3),$(BN_DS_READ) $(TRAIN_LOCKED))$(BNLAB) $(if $(3),"$$$${ds%% *}" "$$$${ds#* }" -j $(JOBS)) $(1)
 	@cp $(RUN)/.stamps/$(1).want $(RUN)/.stamps/$(1).tmp && mv $(RUN)/.stamps/$(1).tmp $(RUN)/.stamps/$(1) && \
 	  touch -r $(RUN)/$(2) $(RUN)/.stamps/$(1).want
 $(RUN)/.stamps/$(1).want: FORCE | build/bnlab $(RUN)/config.info.tsv $(if $(3),$(RUN)/dataset.args)
@@ -261,21 +287,21 @@ run: checks train $(RUN)/manifest.tsv
 
 # Rerun seed SEED from scratch in a temporary folder; compare file by file with its manifest.
 verify: build/bnlab
-	@scripts/verify.sh $(RUN) $(RESULT_FILES)
+	@JOBS=$(JOBS) scripts/verify.sh $(RUN) $(RESULT_FILES)
 
 data:
 	scripts/fetch-cifar10.sh
 
 bench: build/bnlab build/bnbench build/bnagg
-	build/bnbench $$(scripts/dataset.sh) -j $(JOBS)
+	ds=$$(scripts/dataset.sh) && build/bnbench "$${ds%% *}" "$${ds#* }" -j $(JOBS)
 	scripts/bench-agg.sh 1000
 
 # Experiments 5 and 6 again in NumPy (JOBS worker processes, single-threaded BLAS), timed to set
 # beside bnbench's figures; NumPy comes from the deps.sh bench group.
 bench-numpy:
 	@scripts/deps.sh bench
-	scripts/numpy-study.py --dtype float32 -j $(JOBS) $$(scripts/dataset.sh)
-	scripts/numpy-study.py --dtype float64 -j $(JOBS) $$(scripts/dataset.sh)
+	ds=$$(scripts/dataset.sh) && scripts/numpy-study.py --dtype float32 -j $(JOBS) "$${ds%% *}" "$${ds#* }"
+	ds=$$(scripts/dataset.sh) && scripts/numpy-study.py --dtype float64 -j $(JOBS) "$${ds%% *}" "$${ds#* }"
 
 clean:
 	rm -rf build
@@ -317,7 +343,7 @@ help:
 	@echo 'variables (make VAR=value):'
 	@echo '  SEED=0           the run'\''s seed;  RUN=data/runs/seed-$$(SEED) its folder'
 	@echo '  SEEDS=5 | "0 3"  several seeds (report, seeds);  A=, B= for compare'
-	@echo '  BNFLAGS=         bnlab options that decide results, e.g. "--epochs 2 --points 4"'
+	@echo '  BNFLAGS=         bnlab options that decide results, e.g. "--epochs 2 --points 4" (words split at blanks)'
 	@echo '  JOBS=$(JOBS)           training worker processes;  QUIET=1 silences progress'
 	@echo '  DTYPE=float32|float64  the trainings'\'' dtype (default float32; float64 reproduces older runs)'
 	@echo '  ENGINE=local|slurm, SPLIT=points, SLURM_FLAGS="...", SLURM_POLL=N  where the trainings run'

@@ -13,8 +13,12 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-bench-agg.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # BENCH_AGG_FLAGS: the run copied (default: small settings; "" for the study's own settings)
+# (words split at blanks, globbing off; the dataset's option and folder as two words)
+ds=$(scripts/dataset.sh)
+set -f
 # shellcheck disable=SC2086
-build/bnlab -q ${BENCH_AGG_FLAGS---epochs 1 --points 2 --num-train 100} -j 2 --seed 0 --out "$tmp/base" $(scripts/dataset.sh) train
+build/bnlab -q ${BENCH_AGG_FLAGS---epochs 1 --points 2 --num-train 100} -j 2 --seed 0 --out "$tmp/base" "${ds%% *}" "${ds#* }" train
+set +f
 mkdir -p "$tmp/runs"
 t0=$(date +%s.%N)
 # One awk per data file writes all N copies: key columns kept, value columns scaled by 1 + s*1e-6.

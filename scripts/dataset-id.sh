@@ -1,9 +1,11 @@
 #!/bin/sh
 # Identify a dataset by its content: print "KIND SHA256", the sha256 over the sha256 of each of
 # its files, in a fixed order. usage: scripts/dataset-id.sh --data DIR | --fashion-mnist DIR
-# Each file's sha256 is computed once and kept in a cache keyed by the file's path, size and
-# modification time ($XDG_CACHE_HOME/bnlab/sha256.tsv, else build/cache/sha256.tsv), so a second
-# call reads no dataset byte; a changed file (new size or time) is hashed again. Two copies of
+# Each file's sha256 is computed once and kept in a cache keyed by the file's path, size,
+# modification time, inode change time and inode number ($XDG_CACHE_HOME/bnlab/sha256.tsv, else
+# build/cache/sha256.tsv), so a second call reads no dataset byte; a changed file is hashed again.
+# (An ordinary user can set a file's modification time back after editing it in place, but not
+# its change time: every write or `touch` moves it; a file replaced by another has a new inode.) Two copies of
 # the same files give the same identity, wherever they are.
 set -eu
 [ $# -eq 2 ] || { echo "usage: scripts/dataset-id.sh --data DIR | --fashion-mnist DIR" >&2; exit 2; }
@@ -18,6 +20,8 @@ dir=$2
 if [ -n "${XDG_CACHE_HOME:-}" ]; then cache_dir=$XDG_CACHE_HOME/bnlab; else cache_dir=build/cache; fi
 cache=$cache_dir/sha256.tsv
 mkdir -p "$cache_dir" 2>/dev/null || { echo "bnlab: dataset-id: cannot create $cache_dir" >&2; exit 1; }
+# a FIFO in its place would hang the reader below
+[ ! -e "$cache" ] || [ -f "$cache" ] || { echo "bnlab: dataset-id: $cache: not a regular file (remove it)" >&2; exit 1; }
 touch "$cache" 2>/dev/null || true
 tab=$(printf '\t')
 sums=""
@@ -27,13 +31,16 @@ for n in $names; do
   # reports a dataset it cannot read
   if [ ! -f "$f" ]; then sums="$sums$n absent
 "; continue; fi
-  path=$(cd "$(dirname "$f")" && pwd -P)/$n
-  key=$(stat -L -c '%s %.9Y' "$f")
-  sum=$(awk -F '\t' -v p="$path" -v k="$key" '$1 == p && $2 == k { s = $3 } END { print s }' "$cache" 2>/dev/null || true)
+  path=$(cd -- "$(dirname -- "$f")" && pwd -P)/$n
+  key=$(stat -L -c '%s %.9Y %.9Z %i' -- "$f")
+  # (awk -v would read backslashes in the path as escapes: the values go through the environment)
+  sum=$(P=$path K=$key awk -F '\t' '$1 == ENVIRON["P"] && $2 == ENVIRON["K"] { s = $3 } END { print s }' "$cache" 2>/dev/null || true)
   if [ -z "$sum" ]; then
     sum=$(sha256sum < "$f" | cut -d' ' -f1)
     # one line per file, appended whole (short writes to a file opened for append are atomic)
-    printf '%s\t%s\t%s\n' "$path" "$key" "$sum" >> "$cache" 2>/dev/null || true
+    case $path in *"$tab"*|*"
+"*) ;;   # a path with a tab or a newline would break the cache's lines: not cached
+    *) printf '%s\t%s\t%s\n' "$path" "$key" "$sum" >> "$cache" 2>/dev/null || true ;; esac
   fi
   sums="$sums$n $sum
 "

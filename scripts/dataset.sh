@@ -11,24 +11,32 @@ cd "$(dirname "$0")/.."
 cache=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/bnlab
 
 has_cifar() { [ -f "$1/data_batch_1.bin" ] && [ -f "$1/test_batch.bin" ]; }
+# The answer is one line, "OPTION FOLDER": its readers take the option up to the first space and
+# the folder after it, whatever characters it holds, so only a newline cannot be carried.
+emit() {
+  case $2 in *"
+"*) echo "bnlab: dataset folder '$(printf '%s' "$2" | tr '\n' '?')' has a newline in its name: rename it" >&2; exit 1 ;; esac
+  printf '%s %s\n' "$1" "$2"
+  exit 0
+}
 
 # make verify reruns a run on the dataset it was made with, whatever is found today.
 if [ -n "${BNLAB_DATASET_ARGS:-}" ]; then
-  echo "$BNLAB_DATASET_ARGS"
-  exit 0
+  case $BNLAB_DATASET_ARGS in
+    "--data "?*|"--fashion-mnist "?*) emit "${BNLAB_DATASET_ARGS%% *}" "${BNLAB_DATASET_ARGS#* }" ;;
+    *) echo "bnlab: the run's dataset choice '$(printf '%s' "$BNLAB_DATASET_ARGS" | tr '\n' '?')' is not --data DIR or --fashion-mnist DIR" >&2; exit 1 ;;
+  esac
 fi
 
 if [ -n "${CIFAR10_DIR:-}" ]; then
   # An explicit choice is never silently replaced: bnlab reports what is wrong with it.
-  echo "--data $CIFAR10_DIR"
-  exit 0
+  emit --data "$CIFAR10_DIR"
 fi
 for d in data/cifar-10-batches-bin ../shared/data/cifar-10-batches-bin "$cache/cifar-10-batches-bin"; do
-  if has_cifar "$d"; then echo "--data $d"; exit 0; fi
+  if has_cifar "$d"; then emit --data "$d"; fi
 done
 if scripts/fetch-cifar10.sh >&2 && has_cifar "$cache/cifar-10-batches-bin"; then
-  echo "--data $cache/cifar-10-batches-bin"
-  exit 0
+  emit --data "$cache/cifar-10-batches-bin"
 fi
 
 # (BNLAB_FASHION_MNIST_DIR: where Debian's package puts it; the bad-input suite points it elsewhere)
@@ -46,8 +54,7 @@ fi
 # the banner once per make invocation, however many seeds ask
 announced=${BNLAB_INVOCATION:+$cache/.fallback-announced.$BNLAB_INVOCATION}
 if [ -f "$fm/train-images-idx3-ubyte.gz" ] && [ -n "$announced" ] && [ -f "$announced" ]; then
-  echo "--fashion-mnist $fm"
-  exit 0
+  emit --fashion-mnist "$fm"
 fi
 if [ -f "$fm/train-images-idx3-ubyte.gz" ]; then
   [ -z "$announced" ] || { mkdir -p "$cache" && : > "$announced"; } 2>/dev/null || true
@@ -58,8 +65,7 @@ if [ -f "$fm/train-images-idx3-ubyte.gz" ]; then
 #  Set CIFAR10_DIR to a CIFAR-10 binary folder to run the real one.  #
 #####################################################################
 MSG
-  echo "--fashion-mnist $fm"
-  exit 0
+  emit --fashion-mnist "$fm"
 fi
 echo "bnlab: no dataset: set CIFAR10_DIR to a folder holding data_batch_1.bin ... test_batch.bin" >&2
 exit 1

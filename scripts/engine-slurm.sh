@@ -13,15 +13,18 @@
 #   scripts/engine-slurm.sh task STATE      one array task (SLURM_ARRAY_TASK_ID) of STATE/units.tsv
 #   scripts/engine-slurm.sh merge STATE     the merge job
 #
-# Environment (from make): BNFLAGS, SPLIT (points or empty), SLURM_FLAGS (passed to both sbatch
-# calls, e.g. "--partition=short --time=1:00:00 --cpus-per-task=4"), QUIET (1: no progress),
+# Environment (from make): BNFLAGS (words split at blanks, each judged by bnlab), SPLIT (points or
+# empty), SLURM_FLAGS (passed to both sbatch calls, e.g. "--partition=short --time=1:00:00
+# --comment='bn nightly'": split into words as a shell splits them, quotes and backslashes
+# honoured, but nothing in it is run or expanded: scripts/words.awk), QUIET (1: no progress),
 # SLURM_POLL (seconds between looks at the queue, default 5).
 # The cluster needs this folder on a filesystem shared by every node (the same path), and the
 # dataset at the same path on every node (scripts/dataset.sh runs once, here, and its answer is
 # what every task uses). Each task runs make with JOBS=SLURM_CPUS_PER_TASK (default 1); no result
 # byte depends on it. A task leaves its run folder as a local make would (stamps included), and
 # the merge job records the joined sweep's stamp, so the local make afterwards retrains nothing.
-set -eu
+# (globbing off: the options are split into words at blanks, never matched against file names)
+set -euf
 # a batch script runs from a copy in slurmd's spool: the tasks start in the project (--chdir)
 [ -n "${SLURM_JOB_ID:-}" ] || cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -39,7 +42,8 @@ if [ "${1:-}" = task ]; then
   seed=$(echo "$line" | cut -f2) point=$(echo "$line" | cut -f3) run=$(echo "$line" | cut -f4)
   # status file last, so the follower tells a failure from a task still running
   trap 'rc=$?; echo "$rc" > "$state/status/$i"' EXIT
-  flags=$(cat "$state/bnflags") ds=$(cat "$run/dataset.args")
+  flags=$(cat "$state/bnflags")
+  IFS= read -r ds < "$run/dataset.args" || die "task $i: $run/dataset.args: missing or empty"
   j=${SLURM_CPUS_PER_TASK:-1}
   echo "bnlab task $i on $(hostname): seed $seed, unit $point, run $run"
   # The units run as make runs them here (make train, make train-rest), so each leaves its run
@@ -54,7 +58,7 @@ if [ "${1:-}" = task ]; then
   case "$point" in
     all)  rm -rf "$run/parts" "$run/.stamps/parts"; mk train ;;
     rest) mk train-rest ;;
-    *)    build/bnlab $flags --seed "$seed" --out "$run" $ds -j "$j" --point "$point" sweep
+    *)    build/bnlab $flags --seed "$seed" --out "$run" "${ds%% *}" "${ds#* }" -j "$j" --point "$point" sweep
           # the part's stamp: the sweep's content stamp it was made from (a rerun keeps the part when it is today's)
           mkdir -p "$run/.stamps/parts"
           cp "$run/.stamps/sweep.want" "$run/.stamps/parts/$point.tmp"
@@ -67,8 +71,10 @@ if [ "${1:-}" = merge ]; then
   trap 'rc=$?; echo "$rc" > "$state/status/merge"' EXIT
   BNFLAGS=$(cat "$state/bnflags")
   export BNFLAGS
-  # shellcheck disable=SC2046
-  scripts/merge.sh $(cat "$state/merge.args")
+  # merge.args: scripts/merge.sh's arguments, one per line
+  set --
+  while IFS= read -r a; do set -- "$@" "$a"; done < "$state/merge.args"
+  scripts/merge.sh "$@"
   exit 0
 fi
 
@@ -86,6 +92,20 @@ done
 split=${SPLIT:-}
 flags=${BNFLAGS:-}
 poll=${SLURM_POLL:-5}
+# SLURM_FLAGS as sbatch's words (scripts/words.awk), checked before anything is planned or submitted
+slurm_words=$(WORDS=${SLURM_FLAGS:-} awk -f scripts/words.awk) || case $? in
+  2) die "SLURM_FLAGS='${SLURM_FLAGS:-}': a quote is not closed (accepted: words as a shell splits them, e.g. --comment='bn nightly'; nothing in them is run)" ;;
+  *) die "SLURM_FLAGS: a quoted word holds a newline (accepted: words as a shell splits them, without newlines inside quotes)" ;;
+esac
+# sbatch OPTION... with SLURM_FLAGS's words after them, then this script with MODE and the state folder
+sbatch_with() {   # MODE OPTION...
+  mode=$1
+  shift
+  while IFS= read -r w; do [ -z "$w" ] || set -- "$@" "${w#w}"; done <<WORDS
+$slurm_words
+WORDS
+  sbatch "$@" "$root/scripts/engine-slurm.sh" "$mode" "$state"
+}
 
 # What is done: `make plan` per run (scripts/engines.mk) writes the run's configuration, dataset
 # choice and content stamps as make does, and says which trainings make would rerun.
@@ -102,7 +122,7 @@ name=$(basename "${out:-${1%:*}}")
 state=$root/data/slurm/$name.$stamp.$$
 mkdir -p "$state/logs" "$state/status"
 printf '%s\n' "$flags" > "$state/bnflags"
-printf '%s\n' "${out:+--out $out} $*" > "$state/merge.args"
+{ [ -z "$out" ] || printf '%s\n' --out "$out"; printf '%s\n' "$@"; } > "$state/merge.args"
 : > "$state/units.tsv"
 printf '%s\n' "${QUIET:-}" > "$state/quiet"
 # make plan for every run, as many at once as there are cores (about 0.5 s each); never
@@ -155,15 +175,12 @@ if [ -n "$max" ] && [ "$n" -ge "$max" ]; then
 fi
 
 # Submit: the array, then the merge job that runs only if every task succeeded.
-# shellcheck disable=SC2086
-arr=$(sbatch --parsable --job-name=bnlab-train --array=0-$((n - 1)) --chdir="$root" \
-        --output="$state/logs/task-%a.log" ${SLURM_FLAGS:-} "$root/scripts/engine-slurm.sh" task "$state") ||
+arr=$(sbatch_with task --parsable --job-name=bnlab-train --array=0-$((n - 1)) --chdir="$root" \
+        --output="$state/logs/task-%a.log") ||
   die "sbatch failed (array of $n tasks; SLURM_FLAGS='${SLURM_FLAGS:-}')"
 arr=${arr%%;*}
-# shellcheck disable=SC2086
-mrg=$(sbatch --parsable --job-name=bnlab-merge --dependency=afterok:$arr --kill-on-invalid-dep=yes \
-        --chdir="$root" --output="$state/logs/merge.log" ${SLURM_FLAGS:-} \
-        "$root/scripts/engine-slurm.sh" merge "$state") || { scancel "$arr"; die "sbatch of the merge job failed"; }
+mrg=$(sbatch_with merge --parsable --job-name=bnlab-merge --dependency=afterok:"$arr" --kill-on-invalid-dep=yes \
+        --chdir="$root" --output="$state/logs/merge.log") || { scancel "$arr"; die "sbatch of the merge job failed"; }
 mrg=${mrg%%;*}
 already=; [ $ndone -gt 0 ] && already="; $ndone unit(s) already done"
 say "submitted job array $arr ($n task(s)$already) and merge job $mrg; logs in ${state#"$root"/}/logs"

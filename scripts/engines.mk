@@ -5,7 +5,9 @@
 #                           (scripts/engine-slurm.sh), then render the pages here.
 #                           SPLIT=points: one task per seed and sweep point (and one per seed for
 #                           experiments 5 and 7b) instead of one per seed. SLURM_FLAGS="..." is
-#                           passed to sbatch (partition, time, --cpus-per-task, account...).
+#                           passed to sbatch (partition, time, --cpus-per-task, account...), split
+#                           into words as a shell would but never run by one (scripts/engine-slurm.sh).
+# ($(shell) gets no exported variables in make 4.3: each value goes to it quoted whole by sh_q)
 #   make merge [SEEDS=...]  join sweep parts (bnlab --point K sweep) and aggregate existing
 #                           runs; never trains; fails naming the runs that are incomplete.
 ENGINE      ?= local
@@ -26,7 +28,7 @@ ENGINE_PAIRS = $(if $(SEED_LIST),$(foreach s,$(SEED_LIST),data/runs/seed-$(s):$(
 
 .PHONY: merge
 merge: build/bnlab build/bnagg
-	@BNFLAGS='$(BNFLAGS_ALL)' scripts/merge.sh $(BNQ) $(if $(SEED_LIST),--out $(SEEDS_RUN)) $(ENGINE_PAIRS)
+	@BNFLAGS="$$BN_FLAGS" scripts/merge.sh $(BNQ) $(if $(SEED_LIST),--out $(SEEDS_RUN)) $(ENGINE_PAIRS)
 
 # ENGINE=slurm: the cluster makes every training file before make looks at any of them (make
 # reads a file's time once, when it first meets it, so the cluster's work must come first): while
@@ -40,8 +42,9 @@ ifeq ($(ENGINE)-$(MAKELEVEL),slurm-0)
 ifneq ($(ENGINE_GOALS),)
 ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS))),)
 ENGINE_RC := $(shell $(MAKE) --no-print-directory build/bnlab build/bnagg ENGINE=local >/dev/null && \
-  BNFLAGS='$(BNFLAGS_ALL)' SPLIT='$(SPLIT)' SLURM_FLAGS='$(SLURM_FLAGS)' QUIET='$(QUIET)' \
-  $(if $(SLURM_POLL),SLURM_POLL='$(SLURM_POLL)') $(if $(CIFAR10_DIR),CIFAR10_DIR='$(CIFAR10_DIR)') \
+  BNFLAGS=$(call sh_q,$(BNFLAGS_ALL)) SPLIT=$(call sh_q,$(SPLIT)) SLURM_FLAGS=$(call sh_q,$(SLURM_FLAGS)) \
+  QUIET=$(call sh_q,$(QUIET)) $(if $(SLURM_POLL),SLURM_POLL=$(call sh_q,$(SLURM_POLL))) \
+  $(if $(CIFAR10_DIR),CIFAR10_DIR=$(call sh_q,$(CIFAR10_DIR))) \
   scripts/engine-slurm.sh submit $(if $(SEED_LIST),--out $(SEEDS_RUN) $(ENGINE_ALSO)) $(ENGINE_PAIRS) >&2; echo $$?)
 $(if $(filter 0,$(ENGINE_RC)),,$(error ENGINE=slurm: the cluster run did not complete (see above); nothing rendered))
 endif

@@ -6,8 +6,9 @@
 # content stamp (make adopt-sweep), so make later finds the sweep up to date as if it had run it.
 # Then every run must be complete (the completion file of every training in the registry,
 # `bnlab list-files`), else this fails naming the runs that are not. With --out, the runs are
-# aggregated into SEEDS_RUN (bnagg seeds). BNFLAGS (environment) as for make.
-set -eu
+# aggregated into SEEDS_RUN (bnagg seeds). BNFLAGS (environment) as for make: words split at
+# blanks (globbing off: set -f), each judged by bnlab, never read by a shell.
+set -euf
 cd "$(dirname "$0")/.."
 q=
 [ "${1:-}" = -q ] && { q=-q; shift; }
@@ -20,7 +21,8 @@ need=$(build/bnlab list-files | awk -F'\t' '$2 == "training" && $4 == "yes" { pr
 [ -n "$need" ] || { echo "make merge: build/bnlab list-files names no training" >&2; exit 1; }
 # make for one run folder, as the engines' tasks call it (never rebuilds, never trains here)
 mk() { ( unset MAKEFLAGS MFLAGS MAKEOVERRIDES
-         BNLAB_DATASET_ARGS=$(cat "$1/dataset.args") && export BNLAB_DATASET_ARGS &&
+         { [ -f "$1/dataset.args" ] || { echo "make merge: $1/dataset.args: missing or not a regular file" >&2; exit 1; }; } &&
+         IFS= read -r BNLAB_DATASET_ARGS < "$1/dataset.args" && export BNLAB_DATASET_ARGS &&
          ${MAKE:-make} -s --no-print-directory -o build/bnlab -o build/bnagg ENGINE=local \
            RUN="$1" SEED="$2" BNFLAGS="${BNFLAGS:-}" "$3" ) }
 for pair in "$@"; do

@@ -19,6 +19,9 @@ mkdir -p "$dir" || { echo "bnlab: cannot create $dir" >&2; exit 1; }
 want="$dir/$exp.want"
 tmp="$want.tmp.$$"
 trap 'rm -f "$tmp"' EXIT INT TERM
+# what this reads or compares must be a regular file where it is there (a FIFO would hang it)
+regular() { [ ! -e "$1" ] || [ -f "$1" ] || { echo "bnlab: stamp: $1: not a regular file (remove it)" >&2; exit 1; }; }
+for f in "$run/config.info.tsv" "$run/dataset.args" "$dir/$exp" "$want" "$run/$done_file"; do regular "$f"; done
 
 # the headers each source includes, as the compiler listed them (-MMD), sources first
 # (one sed and one sha256sum for all files, not one per file: the engines stamp every run of a
@@ -39,7 +42,9 @@ files=$( {
   [ -f "$run/config.info.tsv" ] || { echo "bnlab: stamp: $run/config.info.tsv missing" >&2; exit 1; }
   printf 'config %s\n' "$(sha256sum < "$run/config.info.tsv" | cut -d' ' -f1)"
   if [ $dataset = yes ]; then
-    id=$(scripts/dataset-id.sh $(cat "$run/dataset.args")) || exit 1
+    # "--data DIR": the option, one space, the folder (any characters but a newline)
+    IFS= read -r ds < "$run/dataset.args" || { echo "bnlab: stamp: $run/dataset.args: empty or unreadable" >&2; exit 1; }
+    id=$(scripts/dataset-id.sh "${ds%% *}" "${ds#* }") || exit 1
     printf 'dataset %s\n' "$id"
   fi
   for f in $files; do

@@ -5,12 +5,16 @@
 # them from src/registry.c) and nothing else: a manifest with no entries, or one that misses a
 # file, proves nothing and is refused.
 # usage: scripts/verify.sh RUN FILE...   (run from the repository root; uses make run)
-set -u
+set -uf
 [ $# -ge 2 ] || { echo "usage: scripts/verify.sh RUN FILE..." >&2; exit 2; }
 run=$1
 shift
 man="$run/manifest.tsv"
 cfg="$run/config.info.tsv"
+# what is read here must be a regular file where it is there (a FIFO would hang the reader)
+for f in "$man" "$cfg" "$run/dataset.args"; do
+  [ ! -e "$f" ] || [ -f "$f" ] || { echo "bnlab: verify: $f: not a regular file" >&2; exit 1; }
+done
 [ -f "$man" ] || { echo "bnlab: $man: no manifest (run 'make report' or 'make run' first)" >&2; exit 1; }
 listed=$(tail -n +2 "$man" | cut -f1 | LC_ALL=C sort)
 expected=$(printf '%s\n' "$@" | LC_ALL=C sort -u)
@@ -26,8 +30,20 @@ extra=$(printf '%s\n' "$listed" | grep -vxF -e "$expected" | tr '\n' ' ' | sed '
 [ -z "$extra" ] || { echo "bnlab: $man: lists $extra, which no experiment writes" >&2; exit 1; }
 newer=$(printf '%s\n' "$expected" | grep -vxF -e "$listed" | wc -l)
 [ -f "$cfg" ] || { echo "bnlab: $cfg: missing, cannot tell how the run was made" >&2; exit 1; }
-seed=$(awk -F'\t' '$1=="seed"{print $2}' "$cfg")
-flags=$(awk -F'\t' '$1=="bnflags"{print $2}' "$cfg")
+seed=$(awk -F'\t' '$1=="seed"{print $2; exit}' "$cfg")
+flags=$(awk -F'\t' '$1=="bnflags"{print $2; exit}' "$cfg")
+# The rerun takes the recorded options as words (the Makefile hands them to bnlab split at
+# blanks, never through a shell); a run folder may come from anyone, so each word must be what
+# bnlab writes there, an option or a number or name, before anything runs.
+case $seed in ''|*[!0-9]*) echo "bnlab: verify: $cfg: seed '$(printf '%s' "$seed" | tr -c '[:print:]' '?')' is not a seed" >&2; exit 1 ;; esac
+for w in $flags; do
+  case $w in
+    --[a-z]*) case $w in *[!a-z-]*) bad=$w ;; *) bad= ;; esac ;;
+    *[!A-Za-z0-9._+-]*|-*|'') bad=$w ;;
+    *) bad= ;;
+  esac
+  [ -z "$bad" ] || { echo "bnlab: verify: $cfg: bnflags holds '$(printf '%s' "$bad" | tr -c '[:print:]' '?')', which is no bnlab option or value: not rerun" >&2; exit 1; }
+done
 # a run made before --dtype existed trained in float64
 grep -q "^dtype$(printf '\t')" "$cfg" || flags="$flags${flags:+ }--dtype float64"
 # without its temporary folder the rerun would go to /run and its log to /log
@@ -45,13 +61,22 @@ tail -n +2 "$man" | while IFS="$(printf '\t')" read -r f bytes sum; do
 done
 echo "verify: 2. a fresh rerun of seed $seed in $tmp/run"
 # the same dataset as the run, whatever scripts/dataset.sh would find today
-dsargs=$(cat "$run/dataset.args" 2>/dev/null || true)
+dsargs=
+[ ! -f "$run/dataset.args" ] || IFS= read -r dsargs < "$run/dataset.args" || true
+# Exactly the run's configuration, whatever make verify was given: the calling make's variables
+# (DTYPE=, BNFLAGS=, ENGINE=... in MAKEFLAGS or the environment) do not reach the rerun.
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL DTYPE BNFLAGS BN_FLAGS SEEDS A B ENGINE SPLIT
 if ! BNLAB_DATASET_ARGS="$dsargs" make -s --no-print-directory run RUN="$tmp/run" SEED="$seed" BNFLAGS="$flags" \
-     QUIET=1 >"$tmp/log" 2>&1; then
+     DTYPE= SEEDS= ENGINE=local SPLIT= QUIET=1 >"$tmp/log" 2>&1; then
   cat "$tmp/log" >&2
   echo "bnlab: verify: the rerun failed" >&2
   exit 1
 fi
+# the rerun's configuration is the run's, key by key (a run made before a key existed lacks it)
+differ=$(awk -F'\t' 'NR == FNR { if (FNR > 1) want[$1] = $2; next }
+                     FNR > 1 && ($1 in want) && want[$1] != $2 { printf "%s%s %s, not %s", sep, $1, $2, want[$1]; sep = "; " }' \
+         "$cfg" "$tmp/run/config.info.tsv")
+[ -z "$differ" ] || { echo "bnlab: verify: the rerun's configuration is not the run's ($differ): not compared" >&2; exit 1; }
 tail -n +2 "$man" | while IFS="$(printf '\t')" read -r f bytes sum; do
   if [ ! -f "$tmp/run/$f" ]; then echo "  NOT MADE   $f"; echo x >> "$tmp/bad"
   elif [ "$(sha256sum "$tmp/run/$f" | cut -d' ' -f1)" != "$sum" ]; then echo "  DIFFERENT  $f"; echo x >> "$tmp/bad"

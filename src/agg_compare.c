@@ -229,6 +229,8 @@ int bn_agg_compare(const char *dir, const char *A, const char *B)
     bn_out_printf(&f, "kernels_differ\t%d\n", strcmp(ia.blas_core, ib.blas_core) || strchr(ia.blas_core, ';') ||
                                                     strchr(ib.blas_core, ';'));
     bn_out_commit(&f);
+    bn_run_info_free(&ia);
+    bn_run_info_free(&ib);
     for (int i = 0; i < ka; i++) free(na[i]);
     for (int i = 0; i < kb; i++) free(nb[i]);
     free(na);

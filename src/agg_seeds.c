@@ -394,6 +394,7 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns)
                       ri[i].blas_core);
     }
     bn_out_commit(&f);
+    for (int i = 0; i < nruns; i++) bn_run_info_free(&ri[i]);
     free(ri);
     bn_progress("bnagg: %d runs aggregated into %s", nruns, dir);
     return 0;

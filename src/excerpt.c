@@ -6,10 +6,17 @@
 #include "tsv.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 #define FOLD_LINES 30   /* longer excerpts start folded */
 
@@ -24,17 +31,40 @@ static int safe_path(const char *s)
     return 1;
 }
 
-/* All of a command's standard output, or NULL if it could not run or exited non-zero. */
-static char *run_cmd(const char *cmd)
+/* All of a program's standard output, or NULL if it could not run or exited non-zero. argv
+ * goes to the program word by word (no shell reads it, so no path can become a command); its
+ * standard error is discarded. */
+static char *run_argv(char *const argv[])
 {
-    FILE *p = popen(cmd, "r");
-    if (!p) return NULL;
+    int fd[2];
+    if (pipe(fd)) return NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fd[0]);
+    posix_spawn_file_actions_addclose(&fa, fd[1]);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fd[1]);
+    if (rc) {
+        close(fd[0]);
+        return NULL;
+    }
     bn_buf b = {0};
     char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) bn_buf_append(&b, chunk, n);
-    int st = pclose(p);
-    if (st != 0) { bn_buf_free(&b); return NULL; }
+    ssize_t n;
+    while ((n = read(fd[0], chunk, sizeof chunk)) != 0) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) break;
+        bn_buf_append(&b, chunk, (size_t)n);
+    }
+    close(fd[0]);
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) { st = -1; break; }
+    if (n < 0 || st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) { bn_buf_free(&b); return NULL; }
     if (!b.s) bn_buf_puts(&b, "");
     return b.s;
 }
@@ -43,14 +73,38 @@ static int load_tags(const char *srcdir, char *err, size_t errlen)
 {
     if (tags_text && !strcmp(tags_dir, srcdir)) return 0;
     if (!safe_path(srcdir)) { snprintf(err, errlen, "source folder '%s': letters, digits and . _ / - + only", srcdir); return -1; }
-    char cmd[2400];
+    /* ctags and source-highlight write temporary files in TMPDIR (else /tmp): one that cannot be
+     * written there is named as such, not as a missing tool */
+    const char *td = getenv("TMPDIR");
+    int from_env = td && *td;
+    if (!from_env) td = "/tmp";
+    if (access(td, W_OK | X_OK)) {
+        snprintf(err, errlen, "code excerpts: cannot create a temporary file in %.600s (%s): %s", td,
+                 from_env ? "TMPDIR" : "TMPDIR unset", strerror(errno));
+        return -1;
+    }
     /* the layers, net, optimiser and solver are written once for both dtypes in *_impl.h, each
      * function named BN_FN(name) (real.h): ctags reads those headers as C with BN_FN(x) as x */
-    snprintf(cmd, sizeof cmd,
-             "ctags --fields=+ne --kinds-C=f --output-format=u-ctags -D 'BN_FN(x)=x' --langmap=C:+.h "
-             "-o - %s/*.c %s/*_impl.h 2>/dev/null", srcdir, srcdir);
+    char pat[2][1100];
+    snprintf(pat[0], sizeof pat[0], "%s/*.c", srcdir);
+    snprintf(pat[1], sizeof pat[1], "%s/*_impl.h", srcdir);
+    glob_t g;
+    int gc = glob(pat[0], 0, NULL, &g);
+    if (gc == 0 || gc == GLOB_NOMATCH) gc = glob(pat[1], GLOB_APPEND, NULL, &g);
     free(tags_text);
-    tags_text = run_cmd(cmd);
+    tags_text = NULL;
+    if (gc == 0 || gc == GLOB_NOMATCH) {
+        const char *head[] = {"ctags", "--fields=+ne", "--kinds-C=f", "--output-format=u-ctags", "-D", "BN_FN(x)=x",
+                              "--langmap=C:+.h", "-o", "-"};
+        size_t nh = sizeof head / sizeof *head;
+        char **argv = bn_malloc(sizeof(char *) * (nh + g.gl_pathc + 1));
+        for (size_t i = 0; i < nh; i++) argv[i] = (char *)head[i];
+        for (size_t i = 0; i < g.gl_pathc; i++) argv[nh + i] = g.gl_pathv[i];
+        argv[nh + g.gl_pathc] = NULL;
+        if (g.gl_pathc) tags_text = run_argv(argv);
+        free(argv);
+    }
+    if (gc == 0 || gc == GLOB_NOMATCH) globfree(&g);
     if (!tags_text || !*tags_text) {
         snprintf(err, errlen, "Universal Ctags found no C functions in %s (*.c, *_impl.h; is universal-ctags installed? scripts/deps.sh report)", srcdir);
         return -1;
@@ -151,16 +205,38 @@ int bn_excerpt(const char *srcdir, const char *name, const char *link_base, bn_b
     while (from > 1 && is_comment_line(ls[from - 2], (size_t)(ls[from - 1] - ls[from - 2]))) from--;
     const char *a = ls[from - 1], *b = last < k ? ls[last] : text + flen;
 
-    char tmp[] = "/tmp/bnreport-excerpt-XXXXXX";
-    int fd = mkstemp(tmp);
-    int ok = fd >= 0 && write(fd, a, (size_t)(b - a)) == (ssize_t)(b - a);
-    if (fd >= 0) close(fd);
-    char cmd[256], *html = NULL;
-    if (ok) {
-        snprintf(cmd, sizeof cmd, "source-highlight -s c -f html-css -i %s 2>/dev/null", tmp);
-        html = run_cmd(cmd);
+    /* the excerpt goes to source-highlight through a temporary file in TMPDIR (else /tmp) */
+    const char *td = getenv("TMPDIR");
+    if (!td || !*td) td = "/tmp";
+    char tmp[1200];
+    if (snprintf(tmp, sizeof tmp, "%s/bnreport-excerpt-XXXXXX", td) >= (int)sizeof tmp) {
+        free(ls);
+        free(text);
+        snprintf(err, errlen, "code(%s): TMPDIR=%.200s: path too long for a temporary file", name, td);
+        return -1;
     }
-    if (fd >= 0) unlink(tmp);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(ls);
+        free(text);
+        snprintf(err, errlen, "code(%s): cannot create a temporary file in %.600s (TMPDIR): %s", name, td, strerror(e));
+        return -1;
+    }
+    int ok = write(fd, a, (size_t)(b - a)) == (ssize_t)(b - a);
+    ok = close(fd) == 0 && ok;
+    char *html = NULL;
+    if (!ok) {
+        int e = errno;
+        unlink(tmp);
+        free(ls);
+        free(text);
+        snprintf(err, errlen, "code(%s): cannot write the temporary file %.600s: %s", name, tmp, strerror(e));
+        return -1;
+    }
+    char *argv[] = {"source-highlight", "-s", "c", "-f", "html-css", "-i", tmp, NULL};
+    html = run_argv(argv);
+    unlink(tmp);
     free(ls);
     free(text);
     char *pre = html ? strstr(html, "<pre><tt>") : NULL, *end = pre ? strstr(pre, "</tt></pre>") : NULL;

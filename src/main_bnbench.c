@@ -183,8 +183,11 @@ int main(int argc, char **argv)
         o.data_dir = env && *env ? env : "data/cifar-10-batches-bin";
     }
     bn_blas_single_thread();
-    char tmpl[] = "/tmp/bnbench.XXXXXX";
-    if (!mkdtemp(tmpl)) bn_die(1, "cannot create a temporary folder: %s", strerror(errno));
+    const char *td = getenv("TMPDIR");
+    if (!td || !*td) td = "/tmp";
+    char tmpl[1200];
+    if (snprintf(tmpl, sizeof tmpl, "%s/bnbench.XXXXXX", td) >= (int)sizeof tmpl) bn_die(2, "TMPDIR=%.200s: too long", td);
+    if (!mkdtemp(tmpl)) bn_die(1, "cannot create a temporary folder in %s (TMPDIR): %s", td, strerror(errno));
     o.out = tmpl;
 
     const bn_dtype dtypes[2] = {BN_FLOAT32, BN_FLOAT64};

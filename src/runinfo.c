@@ -1,11 +1,13 @@
 /* runinfo.c - see runinfo.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "runinfo.h"
+#include "alloc.h"
 #include "error.h"
 #include "guard.h"
 #include "tsv.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,47 +23,62 @@ int bn_run_has(const char *dir, const char *name)
     return 1;
 }
 
-/* The value of `key` in the run's key<TAB>value file `file`, copied into buf; -1 if the file
- * or the key is absent. */
-int bn_run_kv(const char *dir, const char *file, const char *key, char *buf, size_t n)
+static char *copy_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(bn_malloc(n), s, n);
+}
+
+/* The value of `key` in the run's key<TAB>value file `file`, allocated; NULL if the file or the
+ * key is absent. */
+char *bn_run_kv(const char *dir, const char *file, const char *key)
 {
     char p[4200], err[1024];
     bn_tsv t;
-    if (!bn_run_has(dir, file)) return -1;
+    if (!bn_run_has(dir, file)) return NULL;
     snprintf(p, sizeof p, "%s/%s", dir, file);
     if (bn_tsv_read(&t, p, err, sizeof err)) bn_die(1, "%s", err);
-    int ck = bn_tsv_col(&t, "key"), cv = bn_tsv_col(&t, "value"), rc = -1;
-    for (long r = 0; ck >= 0 && cv >= 0 && r < t.nrows && rc; r++)
-        if (!strcmp(bn_tsv_cell(&t, r, ck), key)) {
-            /* never cut short silently */
-            if (strlen(bn_tsv_cell(&t, r, cv)) >= n) bn_die(1, "%s: the value of %s is longer than %zu characters", p, key, n - 1);
-            snprintf(buf, n, "%s", bn_tsv_cell(&t, r, cv));
-            rc = 0;
-        }
+    int ck = bn_tsv_col(&t, "key"), cv = bn_tsv_col(&t, "value");
+    char *v = NULL;
+    for (long r = 0; ck >= 0 && cv >= 0 && r < t.nrows && !v; r++)
+        if (!strcmp(bn_tsv_cell(&t, r, ck), key)) v = copy_str(bn_tsv_cell(&t, r, cv));
     bn_tsv_free(&t);
-    return rc;
+    return v;
 }
 
+/* key's value, or `absent` when the file or the key is absent, allocated; a value longer than
+ * `max` characters (0: any length) is more than bnlab ever writes there and is refused */
+static char *kv_or(const char *dir, const char *file, const char *key, size_t max, const char *absent)
+{
+    char *v = bn_run_kv(dir, file, key);
+    if (v && max && strlen(v) > max) bn_die(1, "%s/%s: the value of %s is longer than %zu characters", dir, file, key, max);
+    return v ? v : copy_str(absent);
+}
 
 void bn_run_info_get(const char *dir, bn_run_info *ri)
 {
-    if (bn_run_kv(dir, "config.info.tsv", "seed", ri->seed, sizeof ri->seed) &&
-        bn_run_kv(dir, "params.info.tsv", "seed", ri->seed, sizeof ri->seed))
-        snprintf(ri->seed, sizeof ri->seed, "unknown");
-    if (bn_run_kv(dir, "config.info.tsv", "bnflags", ri->bnflags, sizeof ri->bnflags))
-        snprintf(ri->bnflags, sizeof ri->bnflags, "unknown");
-    else if (!ri->bnflags[0])
-        snprintf(ri->bnflags, sizeof ri->bnflags, "none (the defaults)");
-    if (bn_run_kv(dir, "dataset.info.tsv", "dataset", ri->dataset, sizeof ri->dataset))
-        snprintf(ri->dataset, sizeof ri->dataset, "unknown");
-    if (bn_run_kv(dir, "provenance.info.tsv", "git commit", ri->commit, sizeof ri->commit))
-        snprintf(ri->commit, sizeof ri->commit, "unknown");
-    if (bn_run_kv(dir, "provenance.info.tsv", "uncommitted changes", ri->dirty, sizeof ri->dirty))
-        snprintf(ri->dirty, sizeof ri->dirty, "unknown");
-    if (bn_run_kv(dir, "machine.info.tsv", "blas_core", ri->blas_core, sizeof ri->blas_core))
-        snprintf(ri->blas_core, sizeof ri->blas_core, "unknown");
-    if (bn_run_kv(dir, "machine.info.tsv", "cpu_model", ri->cpu_model, sizeof ri->cpu_model))
-        snprintf(ri->cpu_model, sizeof ri->cpu_model, "unknown");
+    ri->seed = bn_run_kv(dir, "config.info.tsv", "seed");
+    if (!ri->seed) ri->seed = kv_or(dir, "params.info.tsv", "seed", 0, "unknown");
+    /* bnlab writes its options into 1024 bytes (print_config) */
+    ri->bnflags = kv_or(dir, "config.info.tsv", "bnflags", 1023, "unknown");
+    if (!ri->bnflags[0]) {
+        free(ri->bnflags);
+        ri->bnflags = copy_str("none (the defaults)");
+    }
+    ri->dataset = kv_or(dir, "dataset.info.tsv", "dataset", 0, "unknown");
+    ri->commit = kv_or(dir, "provenance.info.tsv", "git commit", 0, "unknown");
+    ri->dirty = kv_or(dir, "provenance.info.tsv", "uncommitted changes", 0, "unknown");
+    ri->blas_core = kv_or(dir, "machine.info.tsv", "blas_core", 0, "unknown");
+    ri->cpu_model = kv_or(dir, "machine.info.tsv", "cpu_model", 0, "unknown");
+}
+
+void bn_run_info_free(bn_run_info *ri)
+{
+    char **f[] = {&ri->seed, &ri->bnflags, &ri->dataset, &ri->commit, &ri->dirty, &ri->blas_core, &ri->cpu_model};
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+        free(*f[i]);
+        *f[i] = NULL;
+    }
 }
 
 /* The first key whose value differs between two runs' key<TAB>value files `file` (rows with

@@ -5,20 +5,23 @@
 
 #include <stddef.h>
 
-/* What a run folder says about itself (from its *.info.tsv files; "unknown" where they are silent). */
+/* What a run folder says about itself (from its *.info.tsv files; "unknown" where they are
+ * silent). Each value is allocated whole, however long: what the project's own scripts write
+ * (a dirty checkout's list of changed files, a long dataset path) is never refused for its length. */
 typedef struct {
-    char seed[64], bnflags[1024], dataset[256], commit[128], dirty[32];
+    char *seed, *bnflags, *dataset, *commit, *dirty;
     /* the GEMM kernels and CPU model(s) its trainings were made with (machine.info.tsv;
      * several joined by "; " when they were made on different machines) */
-    char blas_core[256], cpu_model[512];
+    char *blas_core, *cpu_model;
 } bn_run_info;
 
 /* True if dir/name is a regular file. */
 int bn_run_has(const char *dir, const char *name);
-/* The value of `key` in the run's key<TAB>value file `file`, copied into buf; -1 if the file
- * or the key is absent (a file that cannot be parsed is a fatal error naming it). */
-int bn_run_kv(const char *dir, const char *file, const char *key, char *buf, size_t n);
+/* The value of `key` in the run's key<TAB>value file `file`, allocated (free it); NULL if the
+ * file or the key is absent (a file that cannot be parsed is a fatal error naming it). */
+char *bn_run_kv(const char *dir, const char *file, const char *key);
 void bn_run_info_get(const char *dir, bn_run_info *ri);
+void bn_run_info_free(bn_run_info *ri);
 /* The first key whose value differs between two runs' key<TAB>value files `file` (rows with
  * key `skip` aside), into why; 0 if they agree or either run lacks the file. */
 int bn_run_kv_differ(const char *a, const char *b, const char *file, const char *skip, char *why, size_t n);
