@@ -91,6 +91,8 @@ esac
   [ -f "$m" ] && c=$(value cpu_model "$m" | clean) || c=
   printf 'GEMM kernels of the trainings\t%s\n' "${k:-not recorded (trained before kernels were recorded)}"
   printf 'CPU of the trainings\t%s\n' "${c:-not recorded}"
+  [ -f "$m" ] && rep=$(value reproducible_on "$m" | clean) || rep=
+  printf 'bytes reproducible on\t%s\n' "${rep:-CPUs with the same GEMM kernels only (made before fixed-order arithmetic)}"
   printf 'dataset\t%s\n' "$kind"
   printf 'dataset folder\t%s\n' "$(printf '%s' "$folder" | clean)"
   for f in $files; do

@@ -86,13 +86,19 @@ n=$(tail -n +2 "$man" | wc -l)
 if [ -f "$tmp/bad" ]; then
   bad=$(wc -l < "$tmp/bad")
   echo "verify: FAILED: $bad difference(s) over $n file(s), twice checked"
-  # OpenBLAS and LIBXSMM pick their kernels by CPU, and other kernels round differently: name them
+  # where the run's bytes can be made again, and its kernels and this machine's
   kv() { awk -F'\t' -v k="$1" '$1 == k { print $2; exit }' "$2" 2>/dev/null; }
   was=$(kv blas_core "$run/machine.info.tsv") now=$(kv blas_core "$tmp/run/machine.info.tsv")
-  if [ -n "$now" ] && [ "$was" != "$now" ]; then
+  rep=$(kv reproducible_on "$run/machine.info.tsv")
+  case $rep in
+    "any "*) echo "verify: the run's bytes are reproducible on $rep; its kernels ($was) and this machine's ($now) cannot explain a difference: the code, the options or the data differ" ;;
+  esac
+  if [ -n "$now" ] && [ "$was" != "$now" ] && case $rep in "any "*) false ;; *) true ;; esac; then
     echo "verify: the run's trainings were made with GEMM kernels ${was:-(not recorded)} (CPU $(kv cpu_model "$run/machine.info.tsv")); this machine's is $now (CPU $(kv cpu_model "$tmp/run/machine.info.tsv")): other kernels round differently, so its trainings may differ here (README: What may differ elsewhere)"
   fi
   exit 1
 fi
 echo "verify: OK: all $n result files identical on disk and on rerun"
+rep=$(awk -F'\t' '$1 == "reproducible_on" { print $2; exit }' "$run/machine.info.tsv" 2>/dev/null)
+echo "verify: the run's bytes are reproducible on ${rep:-CPUs with the same GEMM kernels only (made before fixed-order arithmetic)}"
 [ "$newer" -eq 0 ] || echo "verify: (the run predates $newer result file(s) that bnlab now writes too: not checked)"

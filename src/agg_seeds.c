@@ -296,8 +296,8 @@ static void seeds_verdict(const char *dir, const char *in, const char *out)
 
 /* machines.info.tsv: one row per set of GEMM kernels the runs were made with (a run made on several
  * machines is one row of its own, its kernels joined by "; "), with its CPU model(s) and how many
- * runs; mixed is 1 on every row when the runs do not share one kernel: OpenBLAS picks its kernels
- * by CPU and other kernels round differently, so the page says so. */
+ * runs; mixed is 1 on every row when the runs do not share one kernel and one of them was made
+ * before fixed-order arithmetic (its kernels then rounded in their own order), so the page says so. */
 static void machines(const char *dir, const bn_run_info *ri, int nruns)
 {
     int *first = bn_calloc((size_t)nruns, sizeof *first), *count = bn_calloc((size_t)nruns, sizeof *count), nk = 0;
@@ -307,7 +307,9 @@ static void machines(const char *dir, const bn_run_info *ri, int nruns)
         if (k == nk) first[nk++] = i;
         count[k]++;
     }
-    int mixed = nk > 1 || strchr(ri[0].blas_core, ';') != NULL;
+    int any_cpu = 1;
+    for (int i = 0; i < nruns; i++) any_cpu = any_cpu && bn_run_any_cpu(&ri[i]);
+    int mixed = (nk > 1 || strchr(ri[0].blas_core, ';') != NULL) && !any_cpu;
     bn_out f;
     bn_out_open(&f, dir, "machines.info.tsv");
     bn_out_printf(&f, "kernel\tblas_core\tcpu_model\truns\tmixed\n");

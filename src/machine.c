@@ -83,6 +83,21 @@ typedef struct { char key[128], value[1024]; } kv;
 
 static int by_key(const void *a, const void *b) { return strcmp(((const kv *)a)->key, ((const kv *)b)->key); }
 
+/* Where a run's bytes can be made again: every kernel of fixed-order arithmetic (gemm.h) names
+ * itself "... fixed-order C" and gives the same bytes on any CPU; a run with a training made
+ * before it (OpenBLAS's and LIBXSMM's own orders) only with the same kernels. */
+static const char *reproducible_on(const char *kernels)
+{
+    for (const char *s = kernels; *s;) {
+        size_t l = strcspn(s, ";");
+        const char *f = strstr(s, "fixed-order");
+        if (!f || f >= s + l) return BN_REPRODUCIBLE_SAME_KERNELS;
+        s += l;
+        while (*s == ';' || *s == ' ') s++;
+    }
+    return *kernels ? BN_REPRODUCIBLE_ANY_CPU : BN_REPRODUCIBLE_SAME_KERNELS;
+}
+
 void bn_machine_note(const char *dir, const char *exp, const char *core, const char *cpu)
 {
     char mine[256], c[256];
@@ -133,7 +148,8 @@ void bn_machine_note(const char *dir, const char *exp, const char *core, const c
     size_t blen = 0;
     FILE *m = open_memstream(&buf, &blen);
     if (!m) bn_die(1, "out of memory");
-    fprintf(m, "key\tvalue\nblas_core\t%s\ncpu_model\t%s\n", all[0], all[1]);
+    fprintf(m, "key\tvalue\nblas_core\t%s\ncpu_model\t%s\nreproducible_on\t%s\n", all[0], all[1],
+            reproducible_on(all[0]));
     for (int i = 0; i < n; i++) fprintf(m, "%s\t%s\n", rows[i].key, rows[i].value);
     fclose(m);
     if (!old || strcmp(old, buf)) {   /* rewritten only when it changes */

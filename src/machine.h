@@ -1,11 +1,17 @@
-/* machine.h - which machine made a run's trainings: its GEMM kernels (bn_gemm_kernel: OpenBLAS's
- * core and LIBXSMM's target, both chosen by CPU; other kernels round differently) and the CPU
- * model, recorded in RUN/machine.info.tsv (key<TAB>value: blas_core, cpu_model; the key keeps the
- * name runs made before LIBXSMM have) so that the pages can say when runs mix kernels. */
+/* machine.h - which machine made a run's trainings: its GEMM kernels (bn_gemm_kernel: LIBXSMM's
+ * target, chosen by CPU, and ours) and the CPU model, recorded in RUN/machine.info.tsv
+ * (key<TAB>value: blas_core, cpu_model, reproducible_on; the key blas_core keeps the name older
+ * runs have). Since every kernel computes the fixed order of gemm.h, the kernels do not change a
+ * result byte; runs made before that did, so the pages still say when such runs mix kernels. */
 #ifndef BN_MACHINE_H
 #define BN_MACHINE_H
 
 #include <stddef.h>
+
+/* machine.info.tsv's reproducible_on: where the run's bytes can be made again (the pages, the
+ * provenance and make verify quote it; runs made before it was written are the second kind) */
+#define BN_REPRODUCIBLE_ANY_CPU "any x86-64 CPU, with or without AVX2 and AVX-512 (fixed-order arithmetic)"
+#define BN_REPRODUCIBLE_SAME_KERNELS "CPUs with the same GEMM kernels only (made before fixed-order arithmetic)"
 
 /* This machine's CPU model ("model name" in /proc/cpuinfo; "unknown" when it is not there). */
 void bn_cpu_model(char *buf, size_t n);

@@ -1,6 +1,7 @@
 /* runinfo.c - see runinfo.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "runinfo.h"
+#include "machine.h"
 #include "alloc.h"
 #include "error.h"
 #include "guard.h"
@@ -70,11 +71,15 @@ void bn_run_info_get(const char *dir, bn_run_info *ri)
     ri->dirty = kv_or(dir, "provenance.info.tsv", "uncommitted changes", 0, "unknown");
     ri->blas_core = kv_or(dir, "machine.info.tsv", "blas_core", 0, "unknown");
     ri->cpu_model = kv_or(dir, "machine.info.tsv", "cpu_model", 0, "unknown");
+    ri->reproducible_on = kv_or(dir, "machine.info.tsv", "reproducible_on", 0, BN_REPRODUCIBLE_SAME_KERNELS);
 }
+
+int bn_run_any_cpu(const bn_run_info *ri) { return !strncmp(ri->reproducible_on, "any ", 4); }
 
 void bn_run_info_free(bn_run_info *ri)
 {
-    char **f[] = {&ri->seed, &ri->bnflags, &ri->dataset, &ri->commit, &ri->dirty, &ri->blas_core, &ri->cpu_model};
+    char **f[] = {&ri->seed, &ri->bnflags, &ri->dataset, &ri->commit, &ri->dirty, &ri->blas_core, &ri->cpu_model,
+                  &ri->reproducible_on};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
         free(*f[i]);
         *f[i] = NULL;

@@ -13,7 +13,13 @@ typedef struct {
     /* the GEMM kernels and CPU model(s) its trainings were made with (machine.info.tsv;
      * several joined by "; " when they were made on different machines) */
     char *blas_core, *cpu_model;
+    /* where its bytes can be made again (machine.info.tsv's reproducible_on; older runs: only
+     * with the same kernels) */
+    char *reproducible_on;
 } bn_run_info;
+
+/* 1 when the run's bytes do not depend on the CPU (fixed-order arithmetic) */
+int bn_run_any_cpu(const bn_run_info *ri);
 
 /* True if dir/name is a regular file. */
 int bn_run_has(const char *dir, const char *name);

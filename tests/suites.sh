@@ -30,6 +30,7 @@ run() {
     cores)         tests/cores.sh ;;
     kernels)       tests/kernels.sh ;;
     badinput)      tests/badinput.sh ;;
+    harden-values) tests/harden_values.sh ;;
     sanitize)      env $san tests/valgrind.sh --asan build/bnlab-asan &&
                    env $san BNLAB=build/bnlab-asan tests/badinput.sh ;;
     cli-tools)     tests/cli_tools.sh ;;

@@ -8,6 +8,7 @@
 #   test-slurm, test-parallel  the engines on a real single-node Slurm (root) and GNU Parallel
 #   cores, kernels one machine's cores are not oversubscribed; runs name their GEMM kernels
 #   badinput       every bad option, variable, dataset, output fault and interruption
+#   harden-values  no value from a file, the environment or the command line reaches a shell
 #   sanitize       a reduced run and the bad-input suite against the ASan + UBSan build of bnlab
 #   cli-tools      the command lines of bnagg and bnreport
 #   browser-test   the three pages in headless Chromium at 1280 and 390 px and in print
@@ -22,7 +23,7 @@
 # at its top what it checks. None needs the real dataset or a network: realdata runs on a real
 # CIFAR-10 folder when one is found and is skipped, saying so, when none is.
 SUITES := unit unit-asan e2e-report reuse buildvars realdata test-slurm test-parallel cores kernels \
-          badinput sanitize cli-tools browser-test
+          badinput harden-values sanitize cli-tools browser-test
 SUITE_BUILD := build/bnlab build/bnagg build/bnreport build/experiments.mk
 .PHONY: test test-offline $(SUITES) valgrind fuzz
 
