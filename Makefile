@@ -191,12 +191,10 @@ BNLAB = build/bnlab $(BNQ) $(BNFLAGS_ALL) --seed $(SEED) --out $(RUN)
 
 # The run's configuration: the options that decide the results, as bnlab spells them (so
 # --epochs=2 and --epochs 2, or -q and -j, make no difference), rewritten only when it changes.
-# bnlab checks every option first, so a bad one stops here with nothing written.
+# bnlab checks every option first, so a bad one stops here with nothing written; a run folder
+# holds one configuration, so bnlab removes the results of another before recording this one.
 $(RUN)/config.info.tsv: FORCE | build/bnlab
-	@build/bnlab $(BNFLAGS_ALL) -j $(JOBS) --seed $(SEED) --out $(RUN) config >/dev/null
-	@mkdir -p $(@D)
-	@build/bnlab $(BNFLAGS_ALL) --seed $(SEED) config > $@.tmp.$$$$ && \
-	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
+	@build/bnlab $(BNFLAGS_ALL) -j $(JOBS) --seed $(SEED) --out $(RUN) configure
 
 # Which dataset the training experiments read (scripts/dataset.sh: CIFAR10_DIR, data/, the shared
 # copy, a download, else Fashion-MNIST), rewritten only when it changes.

@@ -26,6 +26,12 @@ typedef struct {
 } bn_opts;
 
 void bn_opts_default(bn_opts *o);
+/* The options that decide the results, as key<TAB>value lines in a fixed order and spelling
+ * (`bnlab config`, a run folder's config.info.tsv): `bnflags` repeats the ones that differ from
+ * the defaults, as options. Cut at n bytes. */
+void bn_config_text(const bn_opts *o, char *buf, size_t n);
+/* Such a text in one phrase for a message: "seed 0 --epochs 2". */
+void bn_config_describe(const char *text, char *buf, size_t n);
 
 /* Experiments 1-4: numerical checks, no dataset needed. */
 void bn_exp_forward_train(const bn_opts *o);
