@@ -33,6 +33,10 @@ void bn_gemm_openblas_f32(int ta, int tb, int M, int N, int K, const float *A, c
 
 /* "libxsmm" or "openblas": the path bn_gemm takes for a product with these transposes. */
 const char *bn_gemm_path(int ta, int tb);
+/* LIBXSMM_TARGET, when set, must name an instruction set LIBXSMM knows and this CPU has: LIBXSMM
+ * ignores an unknown name, and one the CPU lacks ends the run with SIGILL in the first product.
+ * Exits with status 2 and one line otherwise; called before any work. */
+void bn_gemm_check_target(void);
 /* LIBXSMM's version, as its headers give it. */
 const char *bn_gemm_libxsmm_version(void);
 

@@ -182,6 +182,7 @@ int main(int argc, char **argv)
         const char *env = getenv("CIFAR10_DIR");
         o.data_dir = env && *env ? env : "data/cifar-10-batches-bin";
     }
+    bn_gemm_check_target();
     bn_blas_single_thread();
     char tmpl[] = "/tmp/bnbench.XXXXXX";
     if (!mkdtemp(tmpl)) bn_die(1, "cannot create a temporary folder: %s", strerror(errno));

@@ -370,7 +370,7 @@ int main(int argc, char **argv)
 
     gsl_set_error_handler(gsl_fatal);
     bn_blas_single_thread();
-    if (!strcmp(cmd, "info")) { print_info(); return finish_stdout(); }
+
     if (!strcmp(cmd, "config")) {
         char text[4096];
         bn_config_text(&o, text, sizeof text);
@@ -382,6 +382,8 @@ int main(int argc, char **argv)
         else bn_registry_list_files(stdout);
         return finish_stdout();
     }
+    bn_gemm_check_target();   /* before any product: a set this CPU lacks would end it with SIGILL */
+    if (!strcmp(cmd, "info")) { print_info(); return finish_stdout(); }
     int known = 0, needs_data = 0;
     for (int i = 0; i < bn_n_experiments; i++)
         if (selected(cmd, bn_experiments[i].command, bn_experiments[i].training)) {
