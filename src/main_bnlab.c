@@ -144,20 +144,34 @@ static void invalidate(const char *dir, const char *files)
     if (unlink(path) != 0 && errno != ENOENT) bn_die(1, "cannot remove old %s: %s", path, strerror(errno));
 }
 
-/* Remove dir/NAME (its first len bytes) if it is there. */
+/* Remove dir/NAME (its first len bytes) if it is there; a folder in the way is left for the
+ * experiment that writes NAME to name. */
 static void remove_file(const char *dir, const char *name, size_t len)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%.*s", dir, (int)len, name);
-    if (unlink(path) != 0 && errno != ENOENT) bn_die(1, "cannot remove %s: %s", path, strerror(errno));
+    if (unlink(path) != 0 && errno != ENOENT && errno != EISDIR) bn_die(1, "cannot remove %s: %s", path, strerror(errno));
+}
+
+static void record_config(const bn_opts *o, const char *dir)
+{
+    char want[4096];
+    bn_config_text(o, want, sizeof want);
+    bn_mkdir_p(dir);
+    bn_out f;
+    bn_out_open(&f, dir, "config.info.tsv");
+    bn_out_printf(&f, "%s", want);
+    bn_out_commit(&f);
 }
 
 /* A run folder holds one configuration, recorded in its config.info.tsv. Before anything is
  * written into dir, a folder recorded for other options (or holding results with no record) has
  * every result of those removed, each completion file first, so that a run stopped half-way
  * leaves nothing of the other configuration that could be taken for this one's; then this
- * configuration is recorded (rewritten only when it changes). */
-static void claim_folder(const bn_opts *o, const char *dir)
+ * configuration is recorded. Returns 1 for a folder with neither record nor results: its record
+ * is written when the run succeeds (a run that fails writes nothing but its own results, which
+ * without a record any later run removes). */
+static int claim_folder(const bn_opts *o, const char *dir)
 {
     char want[4096], err[4400], path[4200];
     bn_config_text(o, want, sizeof want);
@@ -165,15 +179,15 @@ static void claim_folder(const bn_opts *o, const char *dir)
     size_t hl = 0;
     char *have = NULL;
     if (access(path, F_OK) == 0 && !(have = bn_read_file(path, &hl, err, sizeof err))) bn_die(1, "%s", err);
-    if (have && hl == strlen(want) && !memcmp(have, want, hl)) { free(have); return; }
+    if (have && hl == strlen(want) && !memcmp(have, want, hl)) { free(have); return 0; }
     int results = have != NULL;
     for (int i = 0; i < bn_n_experiments && !results; i++) {
         char first[256];
         snprintf(first, sizeof first, "%.*s", (int)strcspn(bn_experiments[i].files, " "), bn_experiments[i].files);
-        snprintf(path, sizeof path, "%s/%s", dir, first);
-        results = access(path, F_OK) == 0;
+        results = bn_is_file(dir, first);
     }
-    if (results) {
+    if (!results) return 1;
+    {
         char a[1200], b[1200];
         bn_config_describe(have ? have : "", a, sizeof a);
         bn_config_describe(want, b, sizeof b);
@@ -206,11 +220,8 @@ static void claim_folder(const bn_opts *o, const char *dir)
         if (d) closedir(d);
     }
     free(have);
-    bn_mkdir_p(dir);
-    bn_out f;
-    bn_out_open(&f, dir, "config.info.tsv");
-    bn_out_printf(&f, "%s", want);
-    bn_out_commit(&f);
+    record_config(o, dir);
+    return 0;
 }
 
 static void print_info(void)
@@ -407,7 +418,10 @@ int main(int argc, char **argv)
     if (!out) { snprintf(outbuf, sizeof outbuf, "data/runs/seed-%lu", o.seed); out = outbuf; }
     o.out = out;
     if (merge) { bn_sweep_merge(&o); return 0; }
-    if (configure) { claim_folder(&o, o.out); return 0; }
+    if (configure) {
+        if (claim_folder(&o, o.out)) record_config(&o, o.out);
+        return 0;
+    }
     /* one sweep point is a run folder of its own under RUN/parts/, joined later by `merge` */
     char partdir[4200];
     if (o.point >= 0) { bn_part_dir(partdir, sizeof partdir, out, o.point); o.out = partdir; }
@@ -428,7 +442,8 @@ int main(int argc, char **argv)
         if (o.ds_kind == BN_DS_FASHION_MNIST)
             bn_warn("WARNING: training on Fashion-MNIST, not CIFAR-10: results are not the assignment's");
     }
-    claim_folder(&o, o.out);
+    int record = claim_folder(&o, o.out);
+    bn_mkdir_p(o.out);
     bn_remove_stale_tmp(o.out);
     /* The checks, then the trainings, each in the registry's order. */
     for (int i = 0; i < bn_n_experiments; i++) {
@@ -448,5 +463,6 @@ int main(int argc, char **argv)
         }
         bn_dataset_free(&ds);
     }
+    if (record) record_config(&o, o.out);
     return 0;
 }
