@@ -8,7 +8,7 @@
 #   folders: a run folder holds one configuration: after a run of other options into it is
 #            stopped half-way, every result whose completion file is there is the new run's.
 # Self-contained: a small CIFAR-10-format dataset and a copy of the tree (for make) in a
-# temporary folder. One ok/FAIL line per case; exits non-zero if any failed.
+# temporary folder (kept with KEEP=1). One ok/FAIL line per case; exits non-zero if any failed.
 set -u
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
