@@ -57,16 +57,12 @@ BNFLAGS_ALL = $(BNFLAGS) $(if $(DTYPE),--dtype $(DTYPE))
 # split into words at blanks with globbing off (set -f; ... $$BN_FLAGS), so no character in them
 # is read by a shell. bnlab judges each word.
 export BN_FLAGS = $(BNFLAGS_ALL)
-# QUIET=1 silences bnlab's progress lines (it is not part of a run's configuration).
-BNQ     := $(if $(QUIET),-q)
+# QUIET=1 silences bnlab's progress lines (0 or empty: shown) (it is not part of a run's configuration).
+BNQ     := $(if $(filter 1,$(QUIET)),-q)
 # BLAS inside each process is single-threaded; parallelism comes from -j JOBS worker processes.
 export OPENBLAS_NUM_THREADS := 1
 
 # Make variables are checked before anything runs, so a bad value writes nothing.
-is_uint = $(shell printf '%s' '$(subst ','',$(1))' | grep -Eqx '[0-9]{1,10}' && echo y)
-$(if $(call is_uint,$(SEED)),,$(error SEED='$(SEED)' is not a seed (accepted: an integer from 0 to 4294967295)))
-$(if $(call is_uint,$(JOBS)),,$(error JOBS='$(JOBS)' is not a number of jobs (accepted: an integer from 1 to 256)))
-$(if $(filter-out 0,$(JOBS)),,$(error JOBS='$(JOBS)' is not a number of jobs (accepted: an integer from 1 to 256)))
 # --- issue 12 (harden): every variable that becomes a path is checked before use: not empty,
 # one word (make counts tabs, CR, LF, VT, FF as blanks), no quote, backslash or other control
 # character, so no recipe can be broken by it or write outside the folder it names.
@@ -81,13 +77,38 @@ bn_subst_all = $(if $(1),$(call bn_subst_all,$(wordlist 2,99,$(1)),$(subst $(fir
 bn_show = $(call bn_subst_all,$(bn_ctl),$(strip $(1)))
 # $(call bn_check_path,VAR,WHAT): stop with "VAR='value' is not WHAT: it REASON (accepted: ...)"
 bn_check_path = $(if $(call bn_path_why,$($(1))),$(error $(1)='$(call bn_show,$($(1)))' is not $(2): it $(call bn_path_why,$($(1))) (accepted: one folder name, not empty, not starting with a dash, without spaces, quotes, control characters or shell characters)))
+# --- One validator per kind of value, each stopping make with one line that names the variable,
+# shows its value and says what is accepted: integers (bn_check_int), seed lists (bn_check_seeds),
+# choices (bn_check_enum), paths (bn_check_path). Numbers are decimal without a sign or a leading
+# zero: the shell reads 010 as octal, and seed-010 would not be seed 10's folder.
+bn_comma := ,
+bn_sp := $(subst x, ,x)
+bn_digits := 0 1 2 3 4 5 6 7 8 9
+bn_drop_all = $(if $(1),$(call bn_drop_all,$(wordlist 2,99,$(1)),$(subst $(firstword $(1)),,$(2))),$(2))
+# the words of LIST that are not such numbers
+bn_not_dec = $(strip $(foreach v,$(1),$(if $(or $(call bn_drop_all,$(bn_digits),$(v)),$(filter-out 0,$(filter 0%,$(v)))),$(v))))
+# the first word of LIST (all digits: safe in a command) below MIN or above MAX, by one shell
+bn_out_of = $(if $(1),$(shell for v in $(1); do [ "$$v" -ge $(2) ] 2>/dev/null && [ "$$v" -le $(3) ] 2>/dev/null || { echo "$$v"; exit; }; done))
+is_uint = $(if $(and $(filter 1,$(words $(1))),$(if $(call bn_not_dec,$(1)),,y)),$(if $(call bn_out_of,$(1),0,4294967295),,y))
+# $(call bn_check_int,VAR,WHAT,MIN,MAX): VAR is one integer from MIN to MAX
+bn_check_int = $(if $(or $(filter-out 1,$(words $($(1)))),$(call bn_not_dec,$($(1))),$(call bn_out_of,$($(1)),$(3),$(4))),$(error $(1)='$(call bn_show,$($(1)))' is not $(2) (accepted: an integer from $(3) to $(4), in decimal without a sign or leading zero)))
+# $(call bn_check_seeds,VAR): a count N (seeds 0 to N-1, N from 1 to 10000) or a list of at most
+# 10000 different seeds
+bn_seeds_why = $(if $(call bn_not_dec,$(1)),has '$(firstword $(call bn_not_dec,$(1)))'$(bn_comma) not a number in decimal without a sign or leading zero,$(if $(word 2,$(1)),$(if $(word 10001,$(1)),lists more than 10000 seeds,$(if $(call bn_out_of,$(1),0,4294967295),has '$(call bn_out_of,$(1),0,4294967295)'$(bn_comma) out of range for a seed (0 to 4294967295),$(if $(filter-out $(words $(1)),$(words $(sort $(1)))),lists a seed more than once))),$(if $(call bn_out_of,$(1),1,10000),is out of range as a count of seeds)))
+bn_check_seeds = $(if $(call bn_seeds_why,$($(1))),$(error $(1)='$(call bn_show,$($(1)))' $(call bn_seeds_why,$($(1))) (accepted: a count of seeds from 1 to 10000 like $(1)=5$(bn_comma) or a list of at most 10000 different seeds like $(1)="0 1 2")))
+# $(call bn_check_enum,VAR,WHAT,ACCEPTED[,EMPTY]): VAR is one word of ACCEPTED, or (when EMPTY
+# says what that means) empty
+bn_check_enum = $(if $(if $(strip $($(1))),$(and $(filter 1,$(words $($(1)))),$(filter $(3),$($(1)))),$(4)),,$(error $(1)='$(call bn_show,$($(1)))' is not $(2) (accepted: $(subst $(bn_sp),$(bn_comma)$(bn_sp),$(strip $(3)))$(if $(4),$(bn_comma) or empty: $(4)))))
+$(call bn_check_int,SEED,a seed,0,4294967295)
+$(call bn_check_int,JOBS,a number of jobs,1,256)
+$(if $(SEEDS),$(call bn_check_seeds,SEEDS))
+$(call bn_check_enum,DTYPE,a dtype,float32 float64,float32)
+$(call bn_check_enum,QUIET,a QUIET setting,0 1,progress shown)
 $(call bn_check_path,RUN,a run folder)
 $(if $(filter undefined,$(origin TMPDIR)),,$(if $(TMPDIR),$(call bn_check_path,TMPDIR,a temporary folder)))
 $(if $(filter undefined,$(origin CIFAR10_DIR)),,$(if $(CIFAR10_DIR),$(call bn_check_path,CIFAR10_DIR,a dataset folder)))
-$(foreach s,$(SEEDS),$(if $(call is_uint,$(s)),,$(error SEEDS='$(call bn_show,$(SEEDS))': '$(s)' is not a seed (accepted: a count like SEEDS=5, or a list of integers like SEEDS="0 1 2"))))
-# a count is bounded before seq expands it (SEEDS=4294967295 would list 4.3 billion seeds)
-$(if $(SEEDS),$(if $(shell test $(words $(SEEDS)) -gt 1 -o $(firstword $(SEEDS)) -ge 1 -a $(firstword $(SEEDS)) -le 10000 && test $(words $(SEEDS)) -le 10000 && echo y),,$(error SEEDS='$(SEEDS)' is out of range (accepted: a count of seeds from 1 to 10000, or a list of at most 10000 seeds like SEEDS="0 1 2"))))
-# --- end of issue 12's checks
+$(if $(TRAIN_LOCK),$(call bn_check_path,TRAIN_LOCK,a lock file))
+# --- end of the checks
 # SEEDS=5 means seeds 0..4; SEEDS="3 7" means those seeds.
 SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(SEEDS) - 1)))))
 
@@ -205,13 +226,11 @@ BN_DS_READ = $(call bn_regular,$(RUN)/dataset.args) && IFS= read -r ds < $(RUN)/
 
 # The run's configuration: the options that decide the results, as bnlab spells them (so
 # --epochs=2 and --epochs 2, or -q and -j, make no difference), rewritten only when it changes.
-# bnlab checks every option first, so a bad one stops here with nothing written.
+# bnlab checks every option first, so a bad one stops here with nothing written; a run folder
+# holds one configuration, so bnlab removes the results of another before recording this one.
 $(RUN)/config.info.tsv: FORCE | build/bnlab
-	@set -f; build/bnlab $$BN_FLAGS -j $(JOBS) --seed $(SEED) --out $(RUN) config >/dev/null
-	@mkdir -p $(@D)
 	@$(call bn_regular,$@)
-	@set -f; build/bnlab $$BN_FLAGS --seed $(SEED) config > $@.tmp.$$$$ && \
-	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
+	@set -f; build/bnlab $$BN_FLAGS -j $(JOBS) --seed $(SEED) --out $(RUN) configure
 
 # Which dataset the training experiments read (scripts/dataset.sh: CIFAR10_DIR, data/, the shared
 # copy, a download, else Fashion-MNIST), rewritten only when it changes.
@@ -268,7 +287,7 @@ train_files = $(foreach f,$(TRAIN_FILES),$(1)/$(notdir $(f)))
 
 $(call train_files,data/runs/seed-%): build/bnlab FORCE
 	@$(MAKE) --no-print-directory train SEED=$* RUN=data/runs/seed-$*
-	@$(if $(QUIET),:,scripts/seeds-progress.sh $(words $(filter-out $(RUN),$(SEED_RUNS))) $*)
+	@$(if $(filter 1,$(QUIET)),:,scripts/seeds-progress.sh $(words $(filter-out $(RUN),$(SEED_RUNS))) $*)
 
 $(SEEDS_DATA): build/bnagg $(foreach r,$(SEED_RUNS),$(call train_files,$(r)))
 	build/bnagg seeds $(BNQ) --out $(SEEDS_RUN) $(SEED_RUNS)

@@ -13,8 +13,10 @@
 ENGINE      ?= local
 SPLIT       ?=
 SLURM_FLAGS ?=
-$(if $(filter-out local slurm,$(ENGINE)),$(error ENGINE='$(ENGINE)' is not an engine (accepted: local, slurm)))
-$(if $(filter-out points,$(SPLIT)),$(error SPLIT='$(SPLIT)' is not a way to split (accepted: points, or empty: one unit per seed)))
+$(call bn_check_enum,ENGINE,an engine,local slurm)
+$(call bn_check_enum,SPLIT,a way to split,points,one unit per seed)
+# before any job is submitted: a bad poll interval would stop the follower with the jobs running
+$(if $(SLURM_POLL),$(call bn_check_int,SLURM_POLL,a number of seconds between looks at the queue,1,3600))
 
 # One id for this make and all its sub-makes: a failed dataset download is tried once per
 # invocation (scripts/fetch-cifar10.sh), not once per seed.

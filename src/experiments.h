@@ -29,6 +29,12 @@ void bn_opts_default(bn_opts *o);
 /* The sweep's weight scale at point i of o->points: log-spaced from ws_min to ws_max inclusive
  * (numpy.logspace), the ends exactly ws_min and ws_max, the rest exp of the interpolated logs. */
 double bn_sweep_scale(const bn_opts *o, int i);
+/* The options that decide the results, as key<TAB>value lines in a fixed order and spelling
+ * (`bnlab config`, a run folder's config.info.tsv): `bnflags` repeats the ones that differ from
+ * the defaults, as options. Cut at n bytes. */
+void bn_config_text(const bn_opts *o, char *buf, size_t n);
+/* Such a text in one phrase for a message: "seed 0 --epochs 2". */
+void bn_config_describe(const char *text, char *buf, size_t n);
 
 /* Experiments 1-4: numerical checks, no dataset needed. */
 void bn_exp_forward_train(const bn_opts *o);

@@ -37,6 +37,32 @@ static void xsmm_clean_upper(void)
 #endif
 }
 
+void bn_gemm_check_target(void)
+{
+    /* LIBXSMM's names for its targets (libxsmm_set_target_arch), by instruction set */
+    static const struct { const char *names; int id; } arch[] = {
+        {"generic none x86 x64 sse2", LIBXSMM_X86_GENERIC}, {"sse sse3", LIBXSMM_X86_SSE3},
+        {"wsm nhm sse4 sse4_2 sse4.2", LIBXSMM_X86_SSE4}, {"snb avx", LIBXSMM_X86_AVX}, {"hsw avx2", LIBXSMM_X86_AVX2},
+        {"knl mic", LIBXSMM_X86_AVX512_MIC}, {"knm", LIBXSMM_X86_AVX512_KNM},
+        {"skx skl avx3 avx512", LIBXSMM_X86_AVX512_CORE}, {"clx", LIBXSMM_X86_AVX512_CLX}, {"cpx", LIBXSMM_X86_AVX512_CPX},
+    };
+    const char *t = getenv("LIBXSMM_TARGET");
+    if (!t || !*t) return;
+    int id = -1;
+    for (size_t i = 0; i < sizeof arch / sizeof *arch && id < 0; i++)
+        for (const char *w = arch[i].names; *w; w += strcspn(w, " "), w += strspn(w, " "))
+            if (strlen(t) == strcspn(w, " ") && !strncmp(w, t, strlen(t))) id = arch[i].id;
+    if (id < 0)
+        bn_die(2, "LIBXSMM_TARGET='%s' is not an instruction set LIBXSMM knows (accepted: generic, sse3, sse4, avx, avx2, "
+                  "knl, knm, skx, clx, cpx, or unset: this CPU's own)", t);
+    /* the CPU's own set includes every lower one, except the Xeon Phi's (knl, knm) on later cores */
+    int cpu = libxsmm_cpuid();
+    int phi = id == LIBXSMM_X86_AVX512_MIC || id == LIBXSMM_X86_AVX512_KNM;
+    if (cpu < id || (phi && cpu >= LIBXSMM_X86_AVX512_CORE))
+        bn_die(2, "LIBXSMM_TARGET='%s' needs instructions this CPU lacks (it has %s): unset it, or name a lower set "
+                  "such as generic", t, libxsmm_cpuid_name(cpu));
+}
+
 const char *bn_gemm_libxsmm_version(void) { return LIBXSMM_CONFIG_VERSION; }
 
 const char *bn_gemm_kernel(void)

@@ -49,6 +49,10 @@ void bn_gemm_openblas_f32(int ta, int tb, int M, int N, int K, const float *A, c
  * passed the order check), "libxsmm, 48 columns at a time" (it passed in narrower blocks of
  * columns) or "fixed" (ours). */
 const char *bn_gemm_route(int f32, int ta, int tb, int M, int N, int K, int beta);
+/* LIBXSMM_TARGET, when set, must name an instruction set LIBXSMM knows and this CPU has: LIBXSMM
+ * ignores an unknown name, and one the CPU lacks ends the run with SIGILL in the first product.
+ * Exits with status 2 and one line otherwise; called before any work. */
+void bn_gemm_check_target(void);
 /* LIBXSMM's version, as its headers give it. */
 const char *bn_gemm_libxsmm_version(void);
 

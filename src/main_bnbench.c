@@ -182,6 +182,7 @@ int main(int argc, char **argv)
         const char *env = getenv("CIFAR10_DIR");
         o.data_dir = env && *env ? env : "data/cifar-10-batches-bin";
     }
+    bn_gemm_check_target();
     bn_blas_single_thread();
     const char *td = getenv("TMPDIR");
     if (!td || !*td) td = "/tmp";

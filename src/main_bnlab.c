@@ -12,6 +12,7 @@
 #include "blas_guard.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -35,6 +36,8 @@ static void usage(FILE *f)
         "  merge           join experiment 6's parts (sweep --point K) into its files, then remove them\n"
         "  info            build and library configuration, as key<TAB>value lines\n"
         "  config          the options that decide the results, as key<TAB>value lines (writes nothing)\n"
+        "  configure       record them as the run folder's config.info.tsv (what every command above\n"
+        "                  does first); a folder of other options has its results removed first\n"
         "  list-files      the result files of each experiment (--make: as make variables)\n"
         "options (accepted range in brackets; a long option may be shortened to any unambiguous\n"
         "prefix, and its value given as --opt=VALUE; short options group: -qj2):\n"
@@ -120,45 +123,6 @@ static void gsl_fatal(const char *reason, const char *file, int line, int gsl_er
     bn_die(1, "internal error: GSL: %s (%s:%d, error %d)", reason, file, line, gsl_errno);
 }
 
-/* The options that decide the results, in a fixed order and spelling: make keeps this as the
- * run's configuration, so only a change of substance reruns the experiments. `bnflags` repeats
- * the ones that differ from the defaults, as options (what `make verify` reruns with). */
-static void print_config(const bn_opts *o)
-{
-    bn_opts d;
-    bn_opts_default(&d);
-    struct { const char *key, *opt; double v, dv; int is_int; } n[] = {
-        {"epochs", "--epochs", o->epochs, d.epochs, 1},
-        {"batch_size", "--batch-size", o->batch_size, d.batch_size, 1},
-        {"learning_rate", "--lr", o->lr, d.lr, 0},
-        {"num_train", "--num-train", o->num_train, d.num_train, 1},
-        {"points", "--points", o->points, d.points, 1},
-        {"ws_min", "--ws-min", o->ws_min, d.ws_min, 0},
-        {"ws_max", "--ws-max", o->ws_max, d.ws_max, 0},
-        {"deep_ws", "--deep-ws", o->deep_ws, d.deep_ws, 0},
-        {"train_records", "--train-records", (double)o->train_records, (double)d.train_records, 1},
-        {"val_records", "--val-records", (double)o->val_records, (double)d.val_records, 1},
-        {"test_records", "--test-records", (double)o->test_records, (double)d.test_records, 1},
-        {"speed_reps", "--speed-reps", o->speed_reps, d.speed_reps, 1},
-    };
-    char flags[1024] = "", v[64];
-    size_t fl = 0;
-    printf("key\tvalue\nseed\t%lu\nupdate_rule\t%s\n", o->seed, bn_rule_name(o->rule));
-    if (o->rule != d.rule)
-        fl += (size_t)snprintf(flags + fl, sizeof flags - fl, "--update-rule %s", bn_rule_name(o->rule));
-    printf("dtype\t%s\n", bn_dtype_name(o->dtype));
-    if (o->dtype != d.dtype)
-        fl += (size_t)snprintf(flags + fl, sizeof flags - fl, "%s--dtype %s", fl ? " " : "", bn_dtype_name(o->dtype));
-    for (size_t i = 0; i < sizeof n / sizeof *n; i++) {
-        if (n[i].is_int) snprintf(v, sizeof v, "%.0f", n[i].v);
-        else bn_fmt(v, sizeof v, n[i].v);
-        printf("%s\t%s\n", n[i].key, v);
-        if (n[i].v != n[i].dv && fl < sizeof flags)
-            fl += (size_t)snprintf(flags + fl, sizeof flags - fl, "%s%s %s", fl ? " " : "", n[i].opt, v);
-    }
-    printf("bnflags\t%s\n", flags);
-}
-
 /* Results go to files; stdout carries only `info` and `--help`, and a failed write there
  * (a full disk, a closed pipe) must not end with status 0. */
 static int finish_stdout(void)
@@ -178,6 +142,86 @@ static void invalidate(const char *dir, const char *files)
     snprintf(path, sizeof path, "%s/%.*s", dir, (int)len, files);
     if (unlink(path) != 0 && errno == EISDIR) bn_die(1, "cannot write %s: a folder of that name is in the way", path);
     if (unlink(path) != 0 && errno != ENOENT) bn_die(1, "cannot remove old %s: %s", path, strerror(errno));
+}
+
+/* Remove dir/NAME (its first len bytes) if it is there; a folder in the way is left for the
+ * experiment that writes NAME to name. */
+static void remove_file(const char *dir, const char *name, size_t len)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%.*s", dir, (int)len, name);
+    if (unlink(path) != 0 && errno != ENOENT && errno != EISDIR) bn_die(1, "cannot remove %s: %s", path, strerror(errno));
+}
+
+static void record_config(const bn_opts *o, const char *dir)
+{
+    char want[4096];
+    bn_config_text(o, want, sizeof want);
+    bn_mkdir_p(dir);
+    bn_out f;
+    bn_out_open(&f, dir, "config.info.tsv");
+    bn_out_printf(&f, "%s", want);
+    bn_out_commit(&f);
+}
+
+/* A run folder holds one configuration, recorded in its config.info.tsv. Before anything is
+ * written into dir, a folder recorded for other options (or holding results with no record) has
+ * every result of those removed, each completion file first, so that a run stopped half-way
+ * leaves nothing of the other configuration that could be taken for this one's; then this
+ * configuration is recorded. Returns 1 for a folder with neither record nor results: its record
+ * is written when the run succeeds (a run that fails writes nothing but its own results, which
+ * without a record any later run removes). */
+static int claim_folder(const bn_opts *o, const char *dir)
+{
+    char want[4096], err[4400], path[4200];
+    bn_config_text(o, want, sizeof want);
+    snprintf(path, sizeof path, "%s/config.info.tsv", dir);
+    size_t hl = 0;
+    char *have = NULL;
+    if (access(path, F_OK) == 0 && !(have = bn_read_file(path, &hl, err, sizeof err))) bn_die(1, "%s", err);
+    if (have && hl == strlen(want) && !memcmp(have, want, hl)) { free(have); return 0; }
+    int results = have != NULL;
+    for (int i = 0; i < bn_n_experiments && !results; i++) {
+        char first[256];
+        snprintf(first, sizeof first, "%.*s", (int)strcspn(bn_experiments[i].files, " "), bn_experiments[i].files);
+        results = bn_is_file(dir, first);
+    }
+    if (!results) return 1;
+    {
+        char a[1200], b[1200];
+        bn_config_describe(have ? have : "", a, sizeof a);
+        bn_config_describe(want, b, sizeof b);
+        bn_warn("%s holds a run of %s: its results are removed before the run of %s", dir, a, b);
+        /* the completion files first, then each experiment's other files and what the run derived */
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < bn_n_experiments; i++) {
+                const char *f = bn_experiments[i].files;
+                for (int first = 1; *f; first = 0) {
+                    size_t len = strcspn(f, " ");
+                    if (first == !pass) remove_file(dir, f, len);
+                    f += len;
+                    f += strspn(f, " ");
+                }
+                if (pass) {
+                    char stamp[300];
+                    snprintf(stamp, sizeof stamp, ".stamps/%s", bn_experiments[i].command);
+                    remove_file(dir, stamp, strlen(stamp));
+                }
+            }
+        static const char *const derived[] = {"manifest.tsv", "params.info.tsv", "dataset.info.tsv", "checks.info.tsv",
+                                              "machine.info.tsv"};
+        for (size_t i = 0; i < sizeof derived / sizeof *derived; i++) remove_file(dir, derived[i], strlen(derived[i]));
+        /* and the timing files, which belong to the runs that wrote them */
+        DIR *d = opendir(dir);
+        for (struct dirent *e; d && (e = readdir(d));) {
+            size_t l = strlen(e->d_name), tl = strlen(".timing.tsv");
+            if (l > tl && !strcmp(e->d_name + l - tl, ".timing.tsv")) remove_file(dir, e->d_name, l);
+        }
+        if (d) closedir(d);
+    }
+    free(have);
+    record_config(o, dir);
+    return 0;
 }
 
 static void print_info(void)
@@ -337,21 +381,28 @@ int main(int argc, char **argv)
 
     gsl_set_error_handler(gsl_fatal);
     bn_blas_single_thread();
-    if (!strcmp(cmd, "info")) { print_info(); return finish_stdout(); }
-    if (!strcmp(cmd, "config")) { print_config(&o); return finish_stdout(); }
+
+    if (!strcmp(cmd, "config")) {
+        char text[4096];
+        bn_config_text(&o, text, sizeof text);
+        fputs(text, stdout);
+        return finish_stdout();
+    }
     if (!strcmp(cmd, "list-files")) {
         if (as_make) bn_registry_print_make(stdout);
         else bn_registry_list_files(stdout);
         return finish_stdout();
     }
+    bn_gemm_check_target();   /* before any product: a set this CPU lacks would end it with SIGILL */
+    if (!strcmp(cmd, "info")) { print_info(); return finish_stdout(); }
     int known = 0, needs_data = 0;
     for (int i = 0; i < bn_n_experiments; i++)
         if (selected(cmd, bn_experiments[i].command, bn_experiments[i].training)) {
             known = 1;
             needs_data |= bn_experiments[i].training;
         }
-    int merge = !strcmp(cmd, "merge");
-    if (!known && !merge) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
+    int merge = !strcmp(cmd, "merge"), configure = !strcmp(cmd, "configure");
+    if (!known && !merge && !configure) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
     if (o.point >= 0 && strcmp(cmd, "sweep")) bn_die(2, "option --point applies to the sweep command only, not %s", cmd);
     if (o.point >= o.points)
         bn_die(2, "option --point %d is past the sweep's last point (--points %d: 0 to %d)", o.point, o.points, o.points - 1);
@@ -367,6 +418,10 @@ int main(int argc, char **argv)
     if (!out) { snprintf(outbuf, sizeof outbuf, "data/runs/seed-%lu", o.seed); out = outbuf; }
     o.out = out;
     if (merge) { bn_sweep_merge(&o); return 0; }
+    if (configure) {
+        if (claim_folder(&o, o.out)) record_config(&o, o.out);
+        return 0;
+    }
     /* one sweep point is a run folder of its own under RUN/parts/, joined later by `merge` */
     char partdir[4200];
     if (o.point >= 0) { bn_part_dir(partdir, sizeof partdir, out, o.point); o.out = partdir; }
@@ -387,6 +442,7 @@ int main(int argc, char **argv)
         if (o.ds_kind == BN_DS_FASHION_MNIST)
             bn_warn("WARNING: training on Fashion-MNIST, not CIFAR-10: results are not the assignment's");
     }
+    int record = claim_folder(&o, o.out);
     bn_mkdir_p(o.out);
     bn_remove_stale_tmp(o.out);
     /* The checks, then the trainings, each in the registry's order. */
@@ -407,5 +463,6 @@ int main(int argc, char **argv)
         }
         bn_dataset_free(&ds);
     }
+    if (record) record_config(&o, o.out);
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "parts.h"
 #include "machine.h"
 #include "common.h"
+#include "solver.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -59,6 +60,56 @@ static void append_item(char *list, size_t n, const char *item)
     memcpy(list + used, item, strlen(item) + 1);
 }
 
+/* The row count and point index of one part's file: every row is of point `point` (the folder's),
+ * `want` rows in all; with `counter` >= 0 that column numbers the rows from `base` on (the loss
+ * file's iterations from 1, the accuracy file's checks from 0), so a row lost in the middle or at
+ * the end is named. */
+static void check_rows(const char *dir, const char *name, const char *s, size_t len, int point, long want, int counter,
+                       long base)
+{
+    long rows = 0;
+    for (size_t at = head_len(s, len); at < len; rows++) {
+        const char *l = s + at, *nl = memchr(l, '\n', len - at);
+        size_t ll = nl ? (size_t)(nl - l) : len - at;
+        char *end;
+        long p = strtol(l, &end, 10);
+        if (end == l || *end != '\t' || p != point)
+            bn_die(1, "merge: %s/%s: row %ld is of point %.*s, not %d (the part's folder): the part is misplaced", dir, name,
+                   rows + 1, (int)strcspn(l, "\t\n"), l, point);
+        if (counter >= 0) {
+            const char *f = l;
+            for (int c = 0; c < counter && f; c++) {
+                f = memchr(f, '\t', ll - (size_t)(f - l));
+                if (f) f++;
+            }
+            if (!f || strtol(f, &end, 10) != base + rows || (*end != '\t' && *end != '\n'))
+                bn_die(1, "merge: %s/%s: row %ld is not the part's row %ld: rows are missing", dir, name, rows + 1,
+                       base + rows);
+        }
+        at += ll + 1;
+    }
+    if (rows != want)
+        bn_die(1, "merge: %s/%s: %ld rows, but these options make %ld: the file is cut short or not this sweep's", dir,
+               name, rows, want);
+}
+
+/* The configuration recorded in dir (its config.info.tsv) must be `want`, the merge's. */
+static void check_config(const char *dir, const char *want, const char *why)
+{
+    if (!bn_is_file(dir, "config.info.tsv"))
+        bn_die(1, "merge: %s/config.info.tsv is missing: the part's configuration is unknown (made by an older bnlab? "
+               "make it again with `bnlab --point K sweep`)", dir);
+    size_t l;
+    char *s = slurp(dir, "config.info.tsv", &l);
+    if (l != strlen(want) || memcmp(s, want, l)) {
+        char a[1200], b[1200];
+        bn_config_describe(s, a, sizeof a);
+        bn_config_describe(want, b, sizeof b);
+        bn_die(1, "merge: %s was made with %s, but the merge is for %s (%s)", dir, a, b, why);
+    }
+    free(s);
+}
+
 void bn_sweep_merge(const bn_opts *o)
 {
     int n = o->points;
@@ -77,14 +128,18 @@ void bn_sweep_merge(const bn_opts *o)
                "make each with `bnlab --point K sweep`)", o->out, nmiss, n, nmiss > 1 ? "s" : "", missing,
                nmiss > 8 ? ", ..." : "", o->out);
 
-    /* Every part must come from one configuration: the same parameters and dataset as part 0,
-     * for this seed and this number of points. */
+    /* Everything is checked before anything is written. Every part, and the run folder it joins,
+     * must be of the merge's configuration (config.info.tsv: seed, dtype and every option that
+     * decides a result), the parts of one dataset, each part's rows of its own point and as many
+     * as these options make. */
+    char want[4096];
+    bn_config_text(o, want, sizeof want);
+    for (int k = 0; k < n; k++) check_config(dirs[k], want, "--seed, BNFLAGS, DTYPE");
+    int run_has_config = bn_is_file(o->out, "config.info.tsv");
+    if (run_has_config) check_config(o->out, want, "the run folder's configuration");
     size_t ilen[NINFO];
     char *info[NINFO];
     for (int i = 0; i < NINFO; i++) info[i] = slurp(dirs[0], info_files[i], &ilen[i]);
-    if (kv_num(info[0], "seed") != (double)o->seed || kv_num(info[0], "sweep_points") != (double)n)
-        bn_die(1, "merge: %s/params.info.tsv: seed %g and %g points, but the merge is for seed %lu and %d points "
-               "(--seed, --points)", dirs[0], kv_num(info[0], "seed"), kv_num(info[0], "sweep_points"), o->seed, n);
     for (int k = 1; k < n; k++)
         for (int i = 0; i < NINFO; i++) {
             size_t l;
@@ -104,34 +159,58 @@ void bn_sweep_merge(const bn_opts *o)
                        o->out, info_files[i], dirs[0], info_files[i]);
             free(s);
         }
-
-    /* The whole sweep's files: part 0's header, then every part's rows in point order. */
-    for (int i = 0; i < NSTUDY; i++) {
-        bn_out f;
-        size_t l0, l;
-        char *s0 = slurp(dirs[0], study_files[i], &l0);
-        size_t h0 = head_len(s0, l0);
-        bn_out_open(&f, o->out, study_files[i]);
-        bn_out_printf(&f, "%.*s", (int)h0, s0);
-        for (int k = 0; k < n; k++) {
-            char *s = k ? slurp(dirs[k], study_files[i], &l) : s0;
-            if (!k) l = l0;
-            size_t h = head_len(s, l);
-            if (h != h0 || memcmp(s, s0, h)) bn_die(1, "merge: %s/%s: its header differs from part 0's", dirs[k], study_files[i]);
-            if (l > h && s[l - 1] != '\n') bn_die(1, "merge: %s/%s: last line is cut short", dirs[k], study_files[i]);
-            if (l > h && fwrite(s + h, 1, l - h, f.f) != l - h) bn_die(1, "cannot write %s: %s", f.path, strerror(errno));
-            if (k) free(s);
+    long iters = bn_solver_iters(o->epochs, o->num_train, o->batch_size);
+    /* rows per part of each study file, and the column that numbers them (-1: none) */
+    const long rows[NSTUDY] = {iters, bn_solver_checks(iters, iters / o->epochs), 1, 1};
+    const int counter[NSTUDY] = {2, 2, -1, -1};
+    const long base[NSTUDY] = {1, 0, 0, 0};
+    char **text = bn_malloc(sizeof *text * (size_t)n * NSTUDY);
+    size_t *tlen = bn_malloc(sizeof *tlen * (size_t)n * NSTUDY);
+    for (int k = 0; k < n; k++)
+        for (int i = 0; i < NSTUDY; i++) {
+            char **s = &text[k * NSTUDY + i];
+            size_t *l = &tlen[k * NSTUDY + i];
+            *s = slurp(dirs[k], study_files[i], l);
+            size_t h = head_len(*s, *l);
+            if (k && (h != head_len(text[i], tlen[i]) || memcmp(*s, text[i], h)))
+                bn_die(1, "merge: %s/%s: its header differs from part 0's", dirs[k], study_files[i]);
+            if (*l > h && (*s)[*l - 1] != '\n') bn_die(1, "merge: %s/%s: last line is cut short", dirs[k], study_files[i]);
+            check_rows(dirs[k], study_files[i], *s, *l, k, rows[i], counter[i], base[i]);
         }
-        free(s0);
-        if (i == NSTUDY - 1)
-            for (int j = 0; j < NINFO; j++) {
-                bn_out g;
-                bn_out_open(&g, o->out, info_files[j]);
-                bn_out_printf(&g, "%.*s", (int)ilen[j], info[j]);
-                bn_out_commit(&g);
-            }
-        bn_out_commit(&f);
+
+    /* All or nothing: the old completion file goes first, so that while the sweep's files are
+     * being replaced (or if that fails) none vouches for them; the new one is renamed into place
+     * last. */
+    char done[4400];
+    snprintf(done, sizeof done, "%s/%s", o->out, study_files[NSTUDY - 1]);
+    if (unlink(done) != 0 && errno != ENOENT) bn_die(1, "cannot remove old %s: %s", done, strerror(errno));
+    bn_out f[NSTUDY];
+    for (int i = 0; i < NSTUDY; i++) {
+        size_t h0 = head_len(text[i], tlen[i]);
+        bn_out_open(&f[i], o->out, study_files[i]);
+        bn_out_printf(&f[i], "%.*s", (int)h0, text[i]);
+        for (int k = 0; k < n; k++) {
+            const char *s = text[k * NSTUDY + i];
+            size_t l = tlen[k * NSTUDY + i], h = head_len(s, l);
+            if (l > h && fwrite(s + h, 1, l - h, f[i].f) != l - h) bn_die(1, "cannot write %s: %s", f[i].path, strerror(errno));
+        }
     }
+    for (int i = 0; i < NSTUDY - 1; i++) bn_out_commit(&f[i]);
+    for (int j = 0; j < NINFO; j++) {
+        bn_out g;
+        bn_out_open(&g, o->out, info_files[j]);
+        bn_out_printf(&g, "%.*s", (int)ilen[j], info[j]);
+        bn_out_commit(&g);
+    }
+    if (!run_has_config) {
+        bn_out g;
+        bn_out_open(&g, o->out, "config.info.tsv");
+        bn_out_printf(&g, "%s", want);
+        bn_out_commit(&g);
+    }
+    for (int i = 0; i < n * NSTUDY; i++) free(text[i]);
+    free(text);
+    free(tlen);
 
     /* Timing: the parts' sums (kept apart from results; it differs between identical runs). */
     static const char *const tk[] = {"wall_seconds", "training_seconds_sum", "jobs", "workers"};
@@ -154,6 +233,7 @@ void bn_sweep_merge(const bn_opts *o)
         if (!bn_machine_get(dirs[k], "cpu_model", v, sizeof v)) append_item(cpus, sizeof cpus, v);
     }
     if (*cores) bn_machine_note(o->out, "sweep", cores, *cpus ? cpus : "unknown");
+    bn_out_commit(&f[NSTUDY - 1]);
 
     /* The parts are joined: remove them (their files, each folder, then parts/ if empty). */
     for (int k = 0; k < n; k++) {
@@ -162,6 +242,8 @@ void bn_sweep_merge(const bn_opts *o)
         unlink(p);
         for (int i = 0; i < NSTUDY; i++) { snprintf(p, sizeof p, "%s/%s", dirs[k], study_files[i]); unlink(p); }
         for (int i = 0; i < NINFO; i++) { snprintf(p, sizeof p, "%s/%s", dirs[k], info_files[i]); unlink(p); }
+        snprintf(p, sizeof p, "%s/config.info.tsv", dirs[k]);
+        unlink(p);
         snprintf(p, sizeof p, "%s/%s", dirs[k], other_files[0]);
         unlink(p);
         rmdir(dirs[k]);

@@ -31,6 +31,7 @@ run() {
     kernels)       tests/kernels.sh ;;
     badinput)      tests/badinput.sh ;;
     harden-values) tests/harden_values.sh ;;
+    harden-inputs) tests/harden_inputs.sh ;;
     sanitize)      env $san tests/valgrind.sh --asan build/bnlab-asan &&
                    env $san BNLAB=build/bnlab-asan tests/badinput.sh ;;
     cli-tools)     tests/cli_tools.sh ;;

@@ -9,6 +9,7 @@
 #   cores, kernels one machine's cores are not oversubscribed; runs name their GEMM kernels
 #   badinput       every bad option, variable, dataset, output fault and interruption
 #   harden-values  no value from a file, the environment or the command line reaches a shell
+#   harden-inputs  merges check their parts; inputs checked before work; one configuration a run folder
 #   sanitize       a reduced run and the bad-input suite against the ASan + UBSan build of bnlab
 #   cli-tools      the command lines of bnagg and bnreport
 #   browser-test   the three pages in headless Chromium at 1280 and 390 px and in print
@@ -23,7 +24,7 @@
 # at its top what it checks. None needs the real dataset or a network: realdata runs on a real
 # CIFAR-10 folder when one is found and is skipped, saying so, when none is.
 SUITES := unit unit-asan e2e-report reuse buildvars realdata test-slurm test-parallel cores kernels \
-          badinput harden-values sanitize cli-tools browser-test
+          badinput harden-values harden-inputs sanitize cli-tools browser-test
 SUITE_BUILD := build/bnlab build/bnagg build/bnreport build/experiments.mk
 .PHONY: test test-offline $(SUITES) valgrind fuzz
 
@@ -51,6 +52,7 @@ valgrind: build/bnlab $(TESTS:%=build/tests/%) | $(DEPS_TEST)
 # --- libFuzzer: clang, instrumented, built straight from the library sources they exercise
 FUZZ_CC     ?= clang
 FUZZ_TIME   ?= 60
+$(call bn_check_int,FUZZ_TIME,a number of seconds,1,86400)
 FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=undefined -Wall -Wextra
 FUZZ_TARGETS := cifar idx render
