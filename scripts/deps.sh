@@ -1,12 +1,13 @@
 #!/bin/sh
 # Install the Debian 12 packages bnlab needs, if any are missing.
-# usage: scripts/deps.sh build|report|test|cluster|bench|all
+# usage: scripts/deps.sh build|report|test|cluster|bench|portability|all
 #   build: compile bnlab; report: build + gnuplot, cmark-gfm, fonts, and for the literate page
 #   KaTeX (nodejs, katex, fonts-katex), GNU source-highlight and Universal Ctags (make report);
 #   test: what the tests add (cmocka, valgrind, clang for the fuzzers, headless Chromium with
 #   Selenium and pdftotext for the browser test);
 #   cluster: Slurm, munge and GNU parallel (make test-slurm, test-parallel); bench: NumPy for the
-#   NumPy side of make bench-numpy (scripts/numpy-study.py); all: everything
+#   NumPy side of make bench-numpy (scripts/numpy-study.py); portability: QEMU's user-mode
+#   emulation, to run bnlab as other CPUs (make portability); all: everything
 # As root it runs apt-get; otherwise it prints the exact command to run and exits 1.
 set -eu
 
@@ -14,6 +15,7 @@ build="gcc make pkg-config libc6-dev libgsl-dev libopenblas-dev libxsmm-dev zlib
 testpk="libcmocka-dev valgrind clang libclang-rt-14-dev chromium chromium-driver python3-selenium poppler-utils"
 cluster="slurm-wlm munge parallel"
 bench="python3-numpy"
+portability="qemu-user"
 report="gnuplot-nox libcmark-gfm-dev libcmark-gfm-extensions-dev fonts-dejavu-core nodejs katex fonts-katex source-highlight universal-ctags"
 
 case "${1:-all}" in
@@ -22,8 +24,9 @@ case "${1:-all}" in
   report) want="$build $report" ;;
   cluster) want="$cluster" ;;
   bench)  want="$bench" ;;
-  all)    want="$build $testpk $report $cluster $bench" ;;
-  *) echo "scripts/deps.sh: unknown group '$1' (accepted: build, test, report, cluster, bench, all)" >&2; exit 2 ;;
+  portability) want="$portability" ;;
+  all)    want="$build $testpk $report $cluster $bench $portability" ;;
+  *) echo "scripts/deps.sh: unknown group '$1' (accepted: build, test, report, cluster, bench, portability, all)" >&2; exit 2 ;;
 esac
 
 missing=""

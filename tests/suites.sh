@@ -29,6 +29,7 @@ run() {
     test-parallel) tests/parallel.sh ;;
     cores)         tests/cores.sh ;;
     kernels)       tests/kernels.sh ;;
+    portability)   tests/portability.sh ;;
     badinput)      tests/badinput.sh ;;
     harden-values) tests/harden_values.sh ;;
     harden-inputs) tests/harden_inputs.sh ;;
