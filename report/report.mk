@@ -137,7 +137,10 @@ $(CMP_SEED_DIRS:%=%/manifest.tsv): %/manifest.tsv: FORCE
 $(foreach d,$(filter $(SEED_RUNS),$(CMP_SEED_DIRS)),$(eval $(d)/manifest.tsv: | $(call train_files,$(d)) $(filter $(d)/report/index.html,$(SEED_PAGES))))
 endif
 
-$(CMP_DATA): build/bnagg $(call cmp_deps,$(strip $(A))) $(call cmp_deps,$(strip $(B)))
+# bnagg takes the seed-to-seed noise from a several-seed study beside A (seeds-*): a new or
+# redone study redoes the comparison
+$(CMP_DATA): build/bnagg $(call cmp_deps,$(strip $(A))) $(call cmp_deps,$(strip $(B))) \
+             $(wildcard $(dir $(CMP_A))seeds-*/runs.info.tsv)
 	build/bnagg compare $(BNQ) --out $(CMP_OUT) $(CMP_A) $(CMP_B)
 
 $(CMP_OUT)/%.svg: $(REPORT_SRC)/%.gp $(CMP_DATA) | $(DEPS_OK)
