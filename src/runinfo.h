@@ -7,7 +7,7 @@
 
 /* What a run folder says about itself (from its *.info.tsv files; "unknown" where they are silent). */
 typedef struct {
-    char seed[64], bnflags[1024], dataset[256], commit[128], dirty[32];
+    char seed[64], bnflags[1024], dataset[256], commit[128], dirty[4096];
     /* the GEMM kernels and CPU model(s) its trainings were made with (machine.info.tsv;
      * several joined by "; " when they were made on different machines) */
     char blas_core[256], cpu_model[512];
