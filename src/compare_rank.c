@@ -442,9 +442,12 @@ int bn_compare_rank(const char *dir, const char *A, const char *B, const char *s
                       "min_study_seeds\t%d\n",
                   have_study, have_study ? st.dir : "", have_study ? st.n : 0, have_study ? st.n - 1 : 0,
                   have_study ? st.has_a : 0, have_study ? st.has_b : 0, BN_NOISE_MIN_SEEDS);
+    /* how far a metric must move to be flagged at all: |t| at Holm's first step, alpha / tested */
+    char first[64];
+    bn_fmt(first, sizeof first, tested ? bn_noise_quantile(BN_NOISE_ALPHA / (double)tested, have_study ? (double)(st.n - 1) : INFINITY) : NAN);
     bn_out_printf(&f, "compared\t%ld\ntested\t%ld\nwith_seed_noise\t%ld\nbeyond_uncorrected\t%ld\nexpected_by_chance\t%s\n"
-                      "flagged\t%ld\n",
-                  nrows, tested, with_seed, beyond, chance, flagged);
+                      "flagged\t%ld\nholm_first_t\t%s\n",
+                  nrows, tested, with_seed, beyond, chance, flagged, first);
     bn_out_commit(&f);
     free(rows);
     return 0;
