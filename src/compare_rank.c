@@ -342,6 +342,20 @@ static void parent_of(const char *A, char *out, size_t n)
     else *slash = '\0';
 }
 
+int bn_find_study(const char *root, const char *A, char *dir, size_t dirlen, int *n, int *has_a)
+{
+    study st;
+    char r[4200];
+    if (root) snprintf(r, sizeof r, "%s", root);
+    else parent_of(A, r, sizeof r);
+    *n = *has_a = 0;
+    if (!find_study(r, A, A, &st)) return 0;
+    snprintf(dir, dirlen, "%s", st.dir);
+    *n = st.n;
+    *has_a = st.has_a;
+    return 1;
+}
+
 int bn_compare_rank(const char *dir, const char *A, const char *B, const char *studies, char *err, size_t errlen)
 {
     side sa, sb;

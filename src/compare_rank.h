@@ -15,6 +15,11 @@
  * for the folder A is in. -1 with the problem in err. */
 int bn_compare_rank(const char *dir, const char *A, const char *B, const char *studies, char *err, size_t errlen);
 
+/* The several-seed study of run A's configuration (see compare_rank.c) in folder root (NULL:
+ * the folder A is in): its folder into dir, its number of runs into *n, whether it holds a run
+ * of A's seed into *has_a. 0 if there is none. */
+int bn_find_study(const char *root, const char *A, char *dir, size_t dirlen, int *n, int *has_a);
+
 /* Write dir/out: one row per run (label, then for each seed-page section id - sec-checks,
  * sec-deepnet, sec-sweep, sec-batchsize, sec-layernorm - a link from folder `from` to that
  * section of the run's page run/report/index.html). -1 with the problem in err. */

@@ -41,12 +41,31 @@ double bn_noise_quantile(double alpha, double df)
     return isinf(df) ? gsl_cdf_ugaussian_Qinv(alpha / 2) : gsl_cdf_tdist_Qinv(alpha / 2, df);
 }
 
-void bn_noise_test_of(bn_noise_test *r, double a, double b, double se_a, double se_b, double sd_seed, int n_seed)
+/* d against zero with within-run SE w and, when seed, the seed-to-seed variance v_seed */
+static void judge(bn_noise_test *r, double d, double w, double v_seed)
 {
-    r->diff = b - a;
+    double var = w * w + (r->seed ? v_seed : 0.0);
+    if (isnan(var)) return;
+    r->se = sqrt(var);
+    double q = bn_noise_quantile(BN_NOISE_ALPHA, r->df);
+    r->lo = d - q * r->se;
+    r->hi = d + q * r->se;
+    if (r->se > 0.0) r->t = d / r->se;
+    else r->t = d == 0.0 ? 0.0 : d > 0 ? INFINITY : -INFINITY;
+    r->p = bn_noise_p(r->t, r->df);
+}
+
+static void start(bn_noise_test *r, double diff, double sd_seed, int n_seed)
+{
+    r->diff = diff;
     r->se = r->lo = r->hi = r->t = r->p = NAN;
     r->seed = n_seed >= 2 && isfinite(sd_seed) && sd_seed >= 0;
     r->df = r->seed ? (double)(n_seed - 1) : INFINITY;
+}
+
+void bn_noise_test_of(bn_noise_test *r, double a, double b, double se_a, double se_b, double sd_seed, int n_seed)
+{
+    start(r, b - a, sd_seed, n_seed);
     if (isfinite(a) != isfinite(b)) {
         r->t = isfinite(b) ? -INFINITY : INFINITY;
         r->p = 0.0;
@@ -55,15 +74,14 @@ void bn_noise_test_of(bn_noise_test *r, double a, double b, double se_a, double 
     if (!isfinite(a)) return;
     /* a within-run part that is unknown counts as none when the seed-to-seed SD is known */
     double wa = r->seed && isnan(se_a) ? 0.0 : se_a, wb = r->seed && isnan(se_b) ? 0.0 : se_b;
-    double var = wa * wa + wb * wb + (r->seed ? 2.0 * sd_seed * sd_seed : 0.0);
-    if (isnan(var)) return;
-    r->se = sqrt(var);
-    double q = bn_noise_quantile(BN_NOISE_ALPHA, r->df);
-    r->lo = r->diff - q * r->se;
-    r->hi = r->diff + q * r->se;
-    if (r->se > 0.0) r->t = r->diff / r->se;
-    else r->t = r->diff == 0.0 ? 0.0 : r->diff > 0 ? INFINITY : -INFINITY;
-    r->p = bn_noise_p(r->t, r->df);
+    judge(r, r->diff, sqrt(wa * wa + wb * wb), 2.0 * sd_seed * sd_seed);
+}
+
+void bn_noise_single(bn_noise_test *r, double d, double se_within, double sd_seed, int n_seed)
+{
+    start(r, d, sd_seed, n_seed);
+    if (!isfinite(d)) return;
+    judge(r, d, r->seed && isnan(se_within) ? 0.0 : se_within, sd_seed * sd_seed);
 }
 
 static const double *holm_p;

@@ -50,6 +50,12 @@ typedef struct {
 } bn_noise_test;
 void bn_noise_test_of(bn_noise_test *r, double a, double b, double se_a, double se_b, double sd_seed, int n_seed);
 
+/* One run's own difference d (e.g. batchnorm - baseline on one seed) judged against zero: the
+ * same model for one value, SE = sqrt(sd_seed^2 + se_within^2) with sd_seed the seed-to-seed SD
+ * of d over n_seed seeds (t on n_seed - 1 degrees of freedom), or SE = se_within alone (normal)
+ * without a study. r->diff = d; lo, hi, t, p as for bn_noise_test_of. */
+void bn_noise_single(bn_noise_test *r, double d, double se_within, double sd_seed, int n_seed);
+
 /* Holm's step-down procedure over the p-values p[0..n) (NaN ones are not tests and are left
  * out of the count m): adj[i] = the Holm-adjusted p-value (NaN for a NaN p), and the number
  * returned is how many have adj <= alpha. With p sorted, p_(1) <= ... <= p_(m):

@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include "agg_tools.h"
 #include "compare_rank.h"
 #include "tsv.h"
 
@@ -172,6 +173,58 @@ static void judges_against_the_study_of_a(void **state)
     tu_rm_rf(dir);
 }
 
+/* bnagg noise: a run (seed 0, 1000 validation images) whose sweep has batchnorm - baseline = 0.2
+ * at point 0 and 0.02 at point 1, beside a study of 5 seeds whose SD of that difference is 0.05
+ * and 0.01. Point 0: SE = sqrt(0.05^2 + (0.5 * 0.5 + 0.3 * 0.7) / 1000) = sqrt(0.00296), threshold
+ * 2.776 * 0.0544 = 0.151 < 0.2: batchnorm. Point 1: SE = sqrt(0.01^2 + (0.25 + 0.48 * 0.52) /
+ * 1000) = 0.0245, threshold 0.068 > 0.02: within. Without the study: the binomial SEs alone and
+ * the normal quantile, and the model says it covers sampling only. */
+static void run_noise_from_its_study(void **state)
+{
+    (void)state;
+    char dir[64], A[256], out[256], p[512], err[256], buf[512], sx[300];
+    run_folders(dir, A, NULL, out);
+    put(A, "params.info.tsv", "key\tvalue\nseed\t0\nnum_val\t1000\n");
+    put(A, "exp6_sweep.tsv", "point\tweight_scale\tbatchnorm_best_val\tbaseline_best_val\n0\t0.01\t0.5\t0.3\n1\t0.1\t0.5\t0.48\n");
+    snprintf(sx, sizeof sx, "%s/seeds-x", dir);
+    assert_int_equal(mkdir(sx, 0755), 0);
+    snprintf(buf, sizeof buf, "run\tseed\tfolder\n0\t0\t%s\n1\t1\tb\n2\t2\tc\n3\t3\td\n4\t4\te\n", A);
+    put(sx, "runs.info.tsv", buf);
+    put(sx, "exp6_sweep_seeds.tsv", "point\tweight_scale\tbest_val_diff_sd\tbest_val_n\n0\t0.01\t0.05\t5\n1\t0.1\t0.01\t5\n");
+    assert_int_equal(bn_agg_noise(out, A), 0);
+    bn_tsv t;
+    double v;
+    assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, out, "noise.tsv"), err, sizeof err), 0);
+    int cv = bn_tsv_col(&t, "verdict"), cs = bn_tsv_col(&t, "se"), ct = bn_tsv_col(&t, "threshold");
+    assert_int_equal(t.nrows, 2);
+    assert_string_equal(bn_tsv_cell(&t, 0, cv), "batchnorm");
+    assert_string_equal(bn_tsv_cell(&t, 1, cv), "within");
+    assert_int_equal(bn_tsv_num(&t, 0, cs, &v), 0);
+    tu_assert_near(v, sqrt(0.0025 + 0.46 / 1000), 1e-12);
+    assert_int_equal(bn_tsv_num(&t, 1, ct, &v), 0);
+    tu_assert_near(v, 2.7764451051977987 * sqrt(0.0001 + (0.25 + 0.48 * 0.52) / 1000), 1e-9);
+    bn_tsv_free(&t);
+    size_t len;
+    char *model = (char *)tu_read_file(tu_path(p, sizeof p, out, "noise_model.tsv"), &len);
+    assert_non_null(strstr(model, "\nstudy\t1\n"));
+    assert_non_null(strstr(model, "\nstudy_has_run\t1\n"));
+    free(model);
+    /* no study: sampling noise only */
+    tu_rm_rf(sx);
+    assert_int_equal(bn_agg_noise(out, A), 0);
+    assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, out, "noise.tsv"), err, sizeof err), 0);
+    assert_string_equal(bn_tsv_cell(&t, 0, cv), "batchnorm");
+    assert_string_equal(bn_tsv_cell(&t, 1, cv), "within");
+    assert_int_equal(bn_tsv_num(&t, 1, ct, &v), 0);
+    tu_assert_near(v, 1.959963984540054 * sqrt((0.25 + 0.48 * 0.52) / 1000), 1e-9);
+    bn_tsv_free(&t);
+    model = (char *)tu_read_file(tu_path(p, sizeof p, out, "noise_model.tsv"), &len);
+    assert_non_null(strstr(model, "\nstudy\t0\n"));
+    assert_non_null(strstr(model, "\ncovers\tonly the sampling"));
+    free(model);
+    tu_rm_rf(dir);
+}
+
 /* Links from data/runs/seeds-0-1/report to data/runs/seed-0's page sections. */
 static void section_links_are_relative(void **state)
 {
@@ -198,6 +251,7 @@ int main(void)
         cmocka_unit_test(ranks_a_made_up_pair_of_runs),
         cmocka_unit_test(identical_runs_have_no_findings),
         cmocka_unit_test(judges_against_the_study_of_a),
+        cmocka_unit_test(run_noise_from_its_study),
         cmocka_unit_test(section_links_are_relative),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

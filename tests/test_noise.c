@@ -81,6 +81,25 @@ static void test_by_hand(void **state)
     tu_assert_near(r.se, sqrt(2 * 0.0025), 1e-15);
 }
 
+/* One run's own difference 0.1 with within-run SE 0.03 and a seed SD of 0.04 over 5 seeds: SE =
+ * 0.05, t = 2 on 4 degrees of freedom, p = 0.116: within the noise. Without the study: SE 0.03,
+ * z = 3.33, p = 0.00086: beyond sampling noise. */
+static void single_by_hand(void **state)
+{
+    (void)state;
+    bn_noise_test r;
+    bn_noise_single(&r, 0.1, 0.03, 0.04, 5);
+    tu_assert_near(r.se, 0.05, 1e-15);
+    tu_assert_near(r.t, 2.0, 1e-12);
+    tu_assert_near(r.p, bn_noise_p(2.0, 4), 1e-15);
+    assert_true(r.p > 0.1 && r.p < 0.13 && r.lo < 0);
+    bn_noise_single(&r, 0.1, 0.03, NAN, 0);
+    tu_assert_near(r.se, 0.03, 1e-15);
+    assert_true(r.p < 0.001 && r.lo > 0);
+    bn_noise_single(&r, NAN, 0.03, 0.04, 5);
+    assert_true(isnan(r.p));
+}
+
 /* p = {0.01, 0.04, 0.03, 0.005, NaN}: m = 4 tests; sorted 0.005, 0.01, 0.03, 0.04 give
  * 4 * 0.005 = 0.02, 3 * 0.01 = 0.03, 2 * 0.03 = 0.06, max(0.06, 1 * 0.04) = 0.06: two at 0.05. */
 static void holm_by_hand(void **state)
@@ -214,6 +233,7 @@ int main(void)
         cmocka_unit_test(p_and_quantile_by_hand),
         cmocka_unit_test(within_run_parts_by_hand),
         cmocka_unit_test(test_by_hand),
+        cmocka_unit_test(single_by_hand),
         cmocka_unit_test(holm_by_hand),
         cmocka_unit_test(mean_interval_by_hand),
         cmocka_unit_test(null_flags_at_the_nominal_rate),
