@@ -84,36 +84,38 @@ void bn_noise_single(bn_noise_test *r, double d, double se_within, double sd_see
     judge(r, d, r->seed && isnan(se_within) ? 0.0 : se_within, sd_seed * sd_seed);
 }
 
-static const double *holm_p;
+typedef struct {
+    double p;
+    long i;
+} p_at;
 
 /* ascending p, NaN last, equal ones in index order (qsort is not stable) */
 static int by_p(const void *x, const void *y)
 {
-    long i = *(const long *)x, j = *(const long *)y;
-    double a = holm_p[i], b = holm_p[j];
-    if (isnan(a) != isnan(b)) return isnan(a) ? 1 : -1;
-    if (!isnan(a) && a != b) return a < b ? -1 : 1;
-    return i < j ? -1 : i > j;
+    const p_at *a = x, *b = y;
+    if (isnan(a->p) != isnan(b->p)) return isnan(a->p) ? 1 : -1;
+    if (!isnan(a->p) && a->p != b->p) return a->p < b->p ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
 }
 
 long bn_holm(const double *p, long n, double alpha, double *adj)
 {
-    long *ix = bn_malloc(sizeof(long) * (size_t)(n ? n : 1)), m = 0, flagged = 0;
+    p_at *s = bn_malloc(sizeof *s * (size_t)(n ? n : 1));
+    long m = 0, flagged = 0;
     for (long i = 0; i < n; i++) {
-        ix[i] = i;
+        s[i].p = p[i];
+        s[i].i = i;
         m += !isnan(p[i]);
     }
-    holm_p = p;
-    if (n > 1) qsort(ix, (size_t)n, sizeof *ix, by_p);
+    if (n > 1) qsort(s, (size_t)n, sizeof *s, by_p);
     double run = 0.0;
     for (long k = 0; k < n; k++) {
-        double v = p[ix[k]];
-        if (isnan(v)) { adj[ix[k]] = NAN; continue; }
-        run = fmax(run, fmin(1.0, (double)(m - k) * v));
-        adj[ix[k]] = run;
+        if (isnan(s[k].p)) { adj[s[k].i] = NAN; continue; }
+        run = fmax(run, fmin(1.0, (double)(m - k) * s[k].p));
+        adj[s[k].i] = run;
         flagged += run <= alpha;
     }
-    free(ix);
+    free(s);
     return flagged;
 }
 
