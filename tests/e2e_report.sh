@@ -547,6 +547,24 @@ awk -F '\t' '
   }
   END { if (bad || rows == 0) exit 1 }' "$sr/exp6_sweep_seeds.tsv" "$sr/exp6_sweep_seeds_verdict.tsv" ||
   fail "bnagg seeds: the per-scale p-values differ from those recomputed"
+# "Does batchnorm depend more on the batch size?": per seed, each net's sample SD of its best
+# validation accuracy across its batch sizes; the paired difference over the two seeds.
+awk -F '\t' '
+  function near(x, y) { d = x - y; if (d < 0) d = -d; return d <= 1e-9 * (x < 0 ? -x : x) + 1e-12 }
+  function sd(k,    i, m, ss) { m = 0; for (i = 1; i <= n[k]; i++) m += v[k, i]; m /= n[k]
+    ss = 0; for (i = 1; i <= n[k]; i++) ss += (v[k, i] - m) ^ 2; return sqrt(ss / (n[k] - 1)) }
+  FNR == 1 { f++; for (i = 1; i <= NF; i++) c[f, $i] = i; next }
+  f < 3 && ($c[f, "norm"] == "batchnorm" || $c[f, "norm"] == "layernorm") { k = f SUBSEP $c[f, "norm"]; v[k, ++n[k]] = $c[f, "best_val"]; next }
+  f == 3 {
+    b1 = sd(1 SUBSEP "batchnorm"); b2 = sd(2 SUBSEP "batchnorm"); l1 = sd(1 SUBSEP "layernorm"); l2 = sd(2 SUBSEP "layernorm")
+    dm = ((b1 - l1) + (b2 - l2)) / 2; w = (b1 > l1) + (b2 > l2)
+    if (!near($c[3, "batchnorm_mean"], (b1 + b2) / 2) || !near($c[3, "diff_mean"], dm) || $c[3, "wins"] != w) {
+      printf "e2e-report: FAIL: exp7_dependence_seeds.tsv: %s %s %s, recomputed %.17g %.17g %d\n", $c[3, "batchnorm_mean"],
+        $c[3, "diff_mean"], $c[3, "wins"], (b1 + b2) / 2, dm, w > "/dev/stderr"; bad = 1 }
+    rows++
+  }
+  END { if (bad || rows != 1) exit 1 }' "$runs/seed-0/exp7_batchsize.tsv" "$runs/seed-1/exp7_batchsize.tsv" "$sr/exp7_dependence_seeds.tsv" ||
+  fail "bnagg seeds: the batch-size dependence test differs from the one recomputed"
 say "the statistics over the seeds match those recomputed from the two runs"
 
 stamp "$tree/data" > "$tmp/t1"
