@@ -35,10 +35,13 @@ base_bs = sizes("none")
 if (words(base_bs) != 1) { print "exp7_batchsize.gp: expected one baseline batch size in ", acc; exit status 1 }
 
 # Each row of panels shares its accuracy axis, so that batchnorm and layernorm compare at a glance:
-# the range of the bands of value C over the whole file, or an empty panel if it has none.
-row_range = 'set yrange [*:*]; undefine STATS_records; stats acc using (lo(C)):(hi(C)) nooutput; \
+# the range of the means and bands of value C over the whole file (one seed has means but no
+# band), or an empty panel if it has no finite mean.
+row_range = 'set yrange [*:*]; undefine STATS_records; stats acc using (fin(column(C . "_mean"))) nooutput; \
   nfin = exists("STATS_records") ? STATS_records : 0; \
-  if (nfin > 0) { pad = (STATS_max_y - STATS_min_x) * 0.05 + 0.005; set yrange [STATS_min_x - pad : STATS_max_y + pad]; unset label 1 } \
+  if (nfin > 0) { ylo = STATS_min; yhi = STATS_max; undefine STATS_records; stats acc using (lo(C)):(hi(C)) nooutput; \
+    if (exists("STATS_records") && STATS_records > 0) { ylo = (STATS_min_x < ylo) ? STATS_min_x : ylo; yhi = (STATS_max_y > yhi) ? STATS_max_y : yhi }; \
+    pad = (yhi - ylo) * 0.05 + 0.005; set yrange [ylo - pad : yhi + pad]; unset label 1 } \
   else { set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888" }'
 # panel k = 2 r + c (0 top), one column of four, the x label under the last only
 place = 'k = 2 * r + c; set lmargin at screen 0.12; set rmargin at screen 0.97; \
