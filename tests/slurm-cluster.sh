@@ -44,12 +44,12 @@ free_port() {   # a TCP port nobody listens on, from a range away from the usual
   done
 }
 
-wait_for() {   # SECONDS WHAT CMD...: until CMD succeeds
+wait_for() {   # SECONDS WHAT CMD...: until CMD succeeds, at most SECONDS by the clock (a CMD that
+  # hangs, as sinfo does while no slurmctld answers, counts its own time too)
   t=$1 what=$2; shift 2
-  i=0
-  until "$@" >/dev/null 2>&1; do
-    i=$((i + 1))
-    if [ $i -gt $((t * 10)) ]; then echo "slurm-cluster: $what did not come up in $t s (logs in $dir)" >&2; return 1; fi
+  end=$(($(date +%s) + t))
+  until timeout 5 "$@" >/dev/null 2>&1; do
+    if [ "$(date +%s)" -ge "$end" ]; then echo "slurm-cluster: $what did not come up in $t s (logs in $dir)" >&2; return 1; fi
     sleep 0.1
   done
 }
