@@ -311,9 +311,14 @@ verify: build/bnlab
 data:
 	scripts/fetch-cifar10.sh
 
-bench: build/bnlab build/bnbench build/bnagg
+# make bench: the trainings against the GEMM bound (bnbench), the several-seed aggregation
+# (bench-agg.sh), and the whole report's time budget by experiment and phase (bench-report.sh,
+# make -j2 report from nothing under perf; perf comes from the deps.sh bench group)
+bench: build/bnlab build/bnbench build/bnagg build/bnreport
+	@scripts/deps.sh bench
 	ds=$$(scripts/dataset.sh) && build/bnbench "$${ds%% *}" "$${ds#* }" -j $(JOBS)
 	scripts/bench-agg.sh 1000
+	scripts/bench-report.sh 2
 
 # Experiments 5 and 6 again in NumPy (JOBS worker processes, single-threaded BLAS), timed to set
 # beside bnbench's figures; NumPy comes from the deps.sh bench group.

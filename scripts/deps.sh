@@ -6,7 +6,8 @@
 #   test: what the tests add (cmocka, valgrind, clang for the fuzzers, headless Chromium with
 #   Selenium and pdftotext for the browser test);
 #   cluster: Slurm, munge and GNU parallel (make test-slurm, test-parallel); bench: NumPy for the
-#   NumPy side of make bench-numpy (scripts/numpy-study.py); portability: QEMU's user-mode
+#   NumPy side of make bench-numpy (scripts/numpy-study.py) and perf for make bench's time
+#   budget (scripts/bench-report.sh); portability: QEMU's user-mode
 #   emulation, to run bnlab as other CPUs (make portability); all: everything
 # As root it runs apt-get; otherwise it prints the exact command to run and exits 1.
 set -eu
@@ -14,7 +15,7 @@ set -eu
 build="gcc make pkg-config libc6-dev libgsl-dev libopenblas-dev libxsmm-dev zlib1g-dev"
 testpk="libcmocka-dev valgrind clang libclang-rt-14-dev chromium chromium-driver python3-selenium poppler-utils"
 cluster="slurm-wlm munge parallel"
-bench="python3-numpy"
+bench="python3-numpy linux-perf"
 portability="qemu-user"
 report="gnuplot-nox libcmark-gfm-dev libcmark-gfm-extensions-dev fonts-dejavu-core nodejs katex fonts-katex source-highlight universal-ctags"
 
