@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <gsl/gsl_blas.h>
+#ifndef BN_NO_LIBXSMM
 #include <libxsmm.h>
 #include <libxsmm_version.h>
 
@@ -37,6 +38,15 @@ static void xsmm_clean_upper(void)
 #endif
 }
 
+#else
+/* built without LIBXSMM (BN_NO_LIBXSMM: architectures Debian ships no LIBXSMM for): our kernel
+ * computes every product */
+void bn_gemm_check_target(void) {}
+const char *bn_gemm_libxsmm_version(void) { return "none (built without LIBXSMM)"; }
+const char *bn_gemm_kernel(void) { return "fixed-order C"; }
+#endif
+
+#ifndef BN_NO_LIBXSMM
 void bn_gemm_check_target(void)
 {
     /* LIBXSMM's names for its targets (libxsmm_set_target_arch), by instruction set */
@@ -72,7 +82,9 @@ const char *bn_gemm_kernel(void)
     else snprintf(name, sizeof name, "fixed-order C");
     return name;
 }
+#endif
 
+#ifndef BN_NO_LIBXSMM
 /* Probe operands that tell summation orders apart: signs and binary exponents drawn at random
  * over a wide range (so a partial sum taken in another order rounds differently in most
  * elements); the probe (gemm_impl.h) also makes some rows of A +0 against B of both signs (the
@@ -84,6 +96,8 @@ static double probe_value(uint64_t *s)
     int e = (int)((*s >> 3) % 41) - 20;
     return ((*s & 1) ? -m : m) * ldexp(1.0, e);
 }
+
+#endif
 
 /* A transposed B, copied into B^T's rows once per call: a scratch buffer kept for the process
  * and grown only when a larger one is asked (the first steps of a training), never per step. */

@@ -64,6 +64,7 @@ static const REAL *BN_FN(transposed)(const REAL *B, int N, int K)
     return t;
 }
 
+#ifndef BN_NO_LIBXSMM
 /* LIBXSMM's kernel for one K-block of nb columns of C^T (N,M) = B^T op(A)^T, the column-major
  * view of the row-major product: B is its first operand (nb x kb, leading dimension N) and A its
  * second (kb x M with leading dimension K, or transposed, M x kb with leading dimension M). */
@@ -114,10 +115,19 @@ static int BN_FN(probe)(int ta, int M, int N, int nb, int K, REAL beta)
     return same;
 }
 
+#endif
+
 /* How this product runs here: LIBXSMM in blocks of this many columns (its kernel passed the
  * probe: the whole width first, then narrower blocks, since some kernels keep several partial
  * sums only at some widths), or 0: ours. Decided once per shape, at its first call (the first
  * step of a training). */
+#ifdef BN_NO_LIBXSMM
+static int BN_FN(route)(int ta, int M, int N, int K, REAL beta)
+{
+    (void)ta; (void)M; (void)N; (void)K; (void)beta;
+    return 0;
+}
+#else
 static int BN_FN(route)(int ta, int M, int N, int K, REAL beta)
 {
     enum { CAP = 512 };
@@ -147,6 +157,7 @@ static int BN_FN(route)(int ta, int M, int N, int K, REAL beta)
     }
     return nb;
 }
+#endif
 
 static void BN_FN(check_beta)(REAL beta)
 {
@@ -158,8 +169,10 @@ void BN_FN(bn_gemm)(int ta, int tb, int M, int N, int K, const REAL *A, const RE
     BN_FN(check_beta)(beta);
     if (M <= 0 || N <= 0) return;
     if (tb) B = BN_FN(transposed)(B, N, K);
+#ifndef BN_NO_LIBXSMM
     int nb = BN_FN(route)(ta, M, N, K, beta);
     if (nb && BN_FN(xsmm_gemm)(ta, M, N, nb, K, A, B, beta, C)) return;
+#endif
     BN_FN(fixed_kernel)(ta, M, N, K, A, B, beta, C);
 }
 

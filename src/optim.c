@@ -4,6 +4,14 @@
 #include "common.h"
 #include "fixedmath.h"
 
+/* x86-64 builds of the Adam update for AVX-512 and AVX2 beside the baseline one, picked when the
+ * program starts (no effect elsewhere) */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define BN_X86_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define BN_X86_CLONES
+#endif
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -36,7 +36,7 @@ void BN_FN(bn_optim_free)(BN_FN(bn_optim) *o)
  * The AVX-512 clone matters where the baseline's gradients vanish: g*g and the decaying second
  * moment fall below FLT_MIN, and each instruction on such subnormal values costs a microcode
  * assist; there it was 1.7 times faster than the AVX2 one (10 against 17 ns per element). */
-__attribute__((target_clones("avx512f", "avx2", "default")))
+BN_X86_CLONES
 static void BN_FN(adam_update)(REAL *restrict w, REAL *restrict m, REAL *restrict v, const REAL *restrict dw, long n,
                                REAL beta1, REAL one_m_beta1, REAL beta2, REAL one_m_beta2, REAL step, REAL inv_c2,
                                REAL eps)

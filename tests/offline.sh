@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 . tests/test-lib.sh
 test_begin offline tmp
 scripts/deps.sh cluster >&2 || say "slurm-wlm, munge or parallel could not be installed: their suites will skip"
+here=$(pwd)
 clone=$tmp/nowhere/bnlab
 mkdir -p "$clone"
 # the tree as it is now, committed or not (what git would commit: tracked and new, not ignored)
@@ -47,7 +48,14 @@ say "no dataset reachable: none in data/, ../shared or the cache; the download f
 # 2. make test
 if inside ${MAKE:-make} --no-print-directory test > "$tmp/test.log" 2>&1; then rc=0; else rc=$?; fi
 sed -n '/^=== summary/,$p' "$tmp/test.log"
-[ $rc -eq 0 ] || { tail -n 60 "$tmp/test.log"; fail "make test failed with no dataset and no network (exit status $rc)"; }
+if [ $rc -ne 0 ]; then
+  # the whole log where make test-offline was started, and each failed suite's own lines here
+  cp "$tmp/test.log" "$here/build/test-offline.log" 2>/dev/null && say "the whole log: build/test-offline.log"
+  for s in $(awk '/^=== summary/ { on = 1; next } on && $3 == "s" && $4 == "FAILED" { print $1 }' "$tmp/test.log"); do
+    awk -v s="=== $s" '$0 == s { on = 1; print; next } /^=== / { on = 0 } on' "$tmp/test.log" | tail -n 40
+  done
+  fail "make test failed with no dataset and no network (exit status $rc)"
+fi
 grep -q '^  realdata .*SKIPPED' "$tmp/test.log" || fail "the realdata suite was not skipped: did it find a dataset?"
 if grep -q 'FALLING BACK TO FASHION-MNIST\|download failed: ' "$tmp/test.log"; then
   grep -n 'FALLING BACK TO FASHION-MNIST\|download failed: ' "$tmp/test.log" | head -5
