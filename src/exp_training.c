@@ -66,7 +66,7 @@ static void job_setup(bn_job *j, const bn_opts *o, const char *exp, long point, 
     j->nhidden = nhidden;
     j->norm = variants[v];
     j->weight_scale = ws;
-    j->cfg = (bn_solver_cfg){o->rule, o->lr, 1.0, o->epochs, o->batch_size, 1000, NULL};
+    j->cfg = (bn_solver_cfg){o->rule, o->lr, 1.0, o->epochs, o->batch_size, 1000, NULL, NULL, NULL};
 }
 
 static double hmax(const double *v, int n)
@@ -302,7 +302,7 @@ void bn_exp_batchsize(const bn_opts *o, const bn_dataset *ds)
         j->nhidden = 5;
         j->norm = bs_variants[v].norm;
         j->weight_scale = o->deep_ws;
-        j->cfg = (bn_solver_cfg){o->rule, o->bs_lr, 1.0, o->epochs, bs_variants[v].batch_size, 1000, NULL};
+        j->cfg = (bn_solver_cfg){o->rule, o->bs_lr, 1.0, o->epochs, bs_variants[v].batch_size, 1000, NULL, NULL, NULL};
     }
     bn_progress("batchsize: %d trainings, %d at a time", NBS, o->jobs);
     double t0 = bn_now();

@@ -60,6 +60,7 @@ void BN_FN(bn_solver_train)(BN_FN(bn_net) *net, const bn_solver_cfg *cfg, const 
         BN_FN(bn_optim_step)(&opt, net->params, net->grads);
 
         int epoch_end = (t + 1) % ipe == 0;
+        if (cfg->after_step) cfg->after_step(cfg->step_ctx, t, epoch_end);
         if (epoch_end) {
             epoch++;
             opt.lr *= cfg->lr_decay;
