@@ -242,7 +242,7 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
             bn_history_bind(&h, hmem, iters, checks);
             char label[96];
             snprintf(label, sizeof label, "activations ws %.3g %s", ws, bn_norm_name(norms[n]));
-            bn_solver_cfg cfg = {o->rule, o->lr, 1.0, o->epochs, o->batch_size, 1000, label, watch_step, &wt};
+            bn_solver_cfg cfg = {o->rule, o->lr, 1.0, o->epochs, o->batch_size, 1000, label, watch_step, &wt, 0, 0};
             bn_solver_train(net, &cfg, Xtr, ytr, (int)ntr, Xval, yval, nval, rb, &h);
             measure(&f, net, Xval, yval, M, pts[k], w, "trained");
             gsl_rng_free(ri);

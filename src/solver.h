@@ -19,6 +19,9 @@ typedef struct {
      * watch the weights change (experiment 8); NULL for none. */
     void (*after_step)(void *ctx, long t, int epoch_end);
     void *step_ctx;
+    /* Ablations (experiment 9), 0 for none: the normalisation's eps during this training, and the
+     * output layer's weight scale in place of the others' (bn_solver_train_new only). */
+    double eps, out_scale;
 } bn_solver_cfg;
 
 /* Everything a training records. Sized by bn_history_alloc before training starts. */
