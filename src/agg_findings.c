@@ -4,7 +4,11 @@
  *                  reference_notebook.tsv) beside this run's value, with a verdict
  *   ablations.tsv  experiment 9's trainings against the sweep's batchnorm training at the same
  *                  point, per metric, beyond or within sampling noise
- *   claims.tsv     the batch-size comparisons of experiment 7 (batchnorm, layer norm)
+ *   claims.tsv     the batch-size comparisons of experiment 7 (batchnorm, layer norm), and
+ *                  experiment 8's rescaling: the loss, and the gradient times the factor, with
+ *                  one weight matrix multiplied by 10, against factor 1 (unchanged within
+ *                  BN_VERDICT_INVARIANT_REL: the loss does not depend on the matrix's size, and
+ *                  its gradient scales as 1 / size)
  * Accuracies are judged against the sampling noise of their difference: q sqrt(se_a^2 + se_b^2),
  * the binomial SEs on the images they were measured on, q the normal quantile of the noise model
  * (noise.h); one seed cannot show the spread from seed to seed, and the page says so. */
@@ -167,6 +171,33 @@ static void ablations(const char *dir, const char *run, tables *t)
     bn_out_commit(&f);
 }
 
+/* Experiment 8's rescaling rows: per net, point and layer, factor 10 against factor 1. */
+static void rescale(bn_out *f, tables *t)
+{
+    char err[1200], v[4][64];
+    const bn_tsv *rs = load(t, "exp8_rescale.tsv", err, sizeof err);
+    if (!rs) return;
+    static const struct { const char *claim, *col; } metrics[] = {
+        {"rescaled_loss", "loss"}, {"rescaled_grad_times_factor", "grad_norm_times_factor"}};
+    for (long r = 0; r < rs->nrows; r++) {
+        if (num(rs, r, "factor") != 1.0) continue;
+        for (long k = 0; k < rs->nrows; k++) {
+            if (num(rs, k, "factor") != 10.0 || strcmp(cell(rs, k, "norm"), cell(rs, r, "norm")) ||
+                strcmp(cell(rs, k, "point"), cell(rs, r, "point")) || strcmp(cell(rs, k, "layer"), cell(rs, r, "layer")))
+                continue;
+            for (int m = 0; m < 2; m++) {
+                double a = num(rs, r, metrics[m].col), b = num(rs, k, metrics[m].col);
+                double thr = BN_VERDICT_INVARIANT_REL * fabs(a);
+                const double x[4] = {a, b, b - a, thr};
+                for (int i = 0; i < 4; i++) bn_fmt(v[i], sizeof v[i], x[i]);
+                bn_out_printf(f, "%s\t%s\t%s\tlayer%s\t1\t10\t%s\t%s\t%s\t%s\t%s\n", metrics[m].claim,
+                              cell(rs, r, "norm"), cell(rs, r, "weight_scale"), cell(rs, r, "layer"), v[0], v[1], v[2],
+                              v[3], bn_verdict_compare(b - a, thr));
+            }
+        }
+    }
+}
+
 /* Experiment 7's comparisons: per normalisation, the largest batch against the smallest; and
  * layer norm against batchnorm at the smallest and at the largest batch. */
 static void claims(const char *dir, const char *run, tables *t)
@@ -190,7 +221,7 @@ static void claims(const char *dir, const char *run, tables *t)
     bn_out f;
     char v[4][64];
     bn_out_open(&f, dir, "claims.tsv");
-    bn_out_printf(&f, "claim\tnorm\tmetric\tbatch_a\tbatch_b\ta\tb\tdiff\tthreshold\tverdict\n");
+    bn_out_printf(&f, "claim\tnorm\tweight_scale\tmetric\tat_a\tat_b\ta\tb\tdiff\tthreshold\tverdict\n");
     for (size_t m = 0; m < sizeof metrics / sizeof *metrics; m++) {
         long n_items = run_count(run, metrics[m].n_key);
         /* b - a, for: each norm, largest batch - smallest; layernorm - batchnorm at each end */
@@ -205,11 +236,13 @@ static void claims(const char *dir, const char *run, tables *t)
             double thr = acc_threshold(a, b, n_items);
             const double x[4] = {a, b, b - a, thr};
             for (int k = 0; k < 4; k++) bn_fmt(v[k], sizeof v[k], x[k]);
-            bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", pairs[p].claim, pairs[p].norm,
+            bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", pairs[p].claim, pairs[p].norm,
+                          "",
                           metrics[m].metric, cell(bs, pairs[p].ra, "batch_size"), cell(bs, pairs[p].rb, "batch_size"),
                           v[0], v[1], v[2], v[3], bn_verdict_compare(b - a, thr));
         }
     }
+    rescale(&f, t);
     bn_out_commit(&f);
 }
 

@@ -85,8 +85,8 @@ static void watch_step(void *ctx, long t, int epoch_end)
 /* Per layer at initialisation: fan-in, the root mean square of its input over the measured batch
  * (mean-subtracted pixels for layer 1, the previous ReLU's output after), the weight scale that
  * would give its pre-activations unit variance, 1 / (rms * sqrt(fan-in)) (since Var z = fan-in *
- * scale^2 * E[x^2] for weights of mean 0), and ||W||. Needs a forward pass over X just done. */
-static void layer_rows(bn_out *f, const bn_net *net, const double *X, int N, const char *prefix)
+ * scale^2 * E[x^2] for weights of mean 0), ||W||, and whether this is the largest scale measured. Needs a forward pass over X just done. */
+static void layer_rows(bn_out *f, const bn_net *net, const double *X, int N, const char *prefix, int largest)
 {
     char a[64], b[64], c[64];
     for (int l = 0; l < net->L; l++) {
@@ -98,7 +98,8 @@ static void layer_rows(bn_out *f, const bn_net *net, const double *X, int N, con
         bn_fmt(a, sizeof a, sqrt(ms));
         bn_fmt(b, sizeof b, 1.0 / sqrt(ms * D));
         bn_fmt(c, sizeof c, norm2(net->W[l], wsize(net, l)));
-        bn_out_printf(f, "%s\t%d\t%s\t%d\t%s\t%s\t%s\n", prefix, l + 1, l == net->L - 1 ? "scores" : "hidden", D, a, b, c);
+        bn_out_printf(f, "%s\t%d\t%s\t%d\t%s\t%s\t%s\t%d\n", prefix, l + 1, l == net->L - 1 ? "scores" : "hidden", D, a, b, c,
+                      largest);
     }
 }
 
@@ -206,7 +207,7 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
     bn_out_open(&fu, o->out, "exp8_updates.tsv");
     bn_out_printf(&fu, "norm\tpoint\tweight_scale\tlayer\tfan_in\twhen\tstep\tw_norm\trel_update\n");
     bn_out_open(&fl, o->out, "exp8_layers.tsv");
-    bn_out_printf(&fl, "norm\tpoint\tweight_scale\tlayer\tkind\tfan_in\tin_rms\tunit_scale\tw_norm\n");
+    bn_out_printf(&fl, "norm\tpoint\tweight_scale\tlayer\tkind\tfan_in\tin_rms\tunit_scale\tw_norm\tlargest\n");
     bn_out_open(&fs, o->out, "exp8_rescale.tsv");
     bn_out_printf(&fs, "norm\tpoint\tweight_scale\tlayer\tfactor\tloss\tgrad_norm\tgrad_norm_times_factor\n");
     bn_out_open(&f, o->out, "exp8_activations.tsv");
@@ -234,7 +235,7 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
             scale_rows(&fs, net, Xval, yval, M, 1, prefix);
             scale_rows(&fs, net, Xval, yval, M, net->L - 1, prefix);
             measure(&f, net, Xval, yval, M, pts[k], w, "init");
-            layer_rows(&fl, net, Xval, M, prefix);
+            layer_rows(&fl, net, Xval, M, prefix, k == np - 1);
             double *prev = bn_malloc(sizeof(double) * (size_t)net->nparams);
             memcpy(prev, net->params, sizeof(double) * (size_t)net->nparams);
             watch wt = {.net = net, .f = &fu, .prefix = prefix, .prev = prev};

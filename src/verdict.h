@@ -35,6 +35,8 @@
 /* A loss within this of ln C (C classes: a uniform guess) is "at chance"; above ln C + this it is
  * worse than a uniform guess (scores that explode). */
 #define BN_VERDICT_LOSS_TOL 0.1
+/* A loss or a gradient norm within this fraction of another is unchanged (scale invariance). */
+#define BN_VERDICT_INVARIANT_REL 1e-2
 /* A best validation accuracy at or below this is no better than answering one class (10 classes). */
 #define BN_VERDICT_CHANCE_ACC 0.12
 
