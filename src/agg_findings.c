@@ -4,8 +4,8 @@
  *                  reference_notebook.tsv) beside this run's value, with a verdict
  *   ablations.tsv  experiment 9's trainings against the sweep's batchnorm training at the same
  *                  point, per metric, beyond or within sampling noise
- *   claims.tsv     the batch-size comparisons of experiment 7 (batchnorm, layer norm), and
- *                  experiment 8's rescaling: the loss, and the gradient times the factor, with
+ *   claims.tsv     the batch-size comparisons of experiment 7 (batchnorm, layer norm)
+ *   rescale.tsv    experiment 8's rescaling (the same columns): the loss, and the gradient times the factor, with
  *                  one weight matrix multiplied by 10, against factor 1 (unchanged within
  *                  BN_VERDICT_INVARIANT_REL: the loss does not depend on the matrix's size, and
  *                  its gradient scales as 1 / size)
@@ -242,6 +242,9 @@ static void claims(const char *dir, const char *run, tables *t)
                           v[0], v[1], v[2], v[3], bn_verdict_compare(b - a, thr));
         }
     }
+    bn_out_commit(&f);
+    bn_out_open(&f, dir, "rescale.tsv");
+    bn_out_printf(&f, "claim\tnorm\tweight_scale\tmetric\tat_a\tat_b\ta\tb\tdiff\tthreshold\tverdict\n");
     rescale(&f, t);
     bn_out_commit(&f);
 }

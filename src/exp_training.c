@@ -362,7 +362,7 @@ typedef struct {
 
 #define ABL_EPS 1e-12                    /* far below any pre-activation variance measured */
 static const ablation ablations[] = {
-    {"eps", 0, 0, BN_ADAM, ABL_EPS, 0},   /* smallest scale: does eps hold it back? */
+    {"tiny_eps", 0, 0, BN_ADAM, ABL_EPS, 0},   /* smallest scale: does eps hold it back? */
     {"sgd", 0, 0, BN_SGD, 0, 0},          /* SGD's steps scale with the gradient, Adam's do not */
     {"sgd", 0, -1, BN_SGD, 0, 0},         /* the middle of the sweep (offset -1: points / 2) */
     {"sgd", 1, 0, BN_SGD, 0, 0},
