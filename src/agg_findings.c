@@ -1,7 +1,8 @@
 /* agg_findings.c - `bnagg findings`: the claims of a run's page that compare results, each
  * judged by a tested verdict function (verdict.h), written as data files beside the page:
  *   ledger.tsv     every number the reference notebook printed (REFERENCE, report/
- *                  reference_notebook.tsv) beside this run's value, with a verdict
+ *                  reference_notebook.tsv) beside this run's value, with a verdict ("absent"
+ *                  where a run with other settings, such as fewer epochs, has no such number)
  *   ablations.tsv  experiment 9's trainings against the sweep's batchnorm training at the same
  *                  point, per metric, beyond or within sampling noise
  *   claims.tsv     the batch-size comparisons of experiment 7 (batchnorm, layer norm)
@@ -63,15 +64,23 @@ static const bn_tsv *load(void *ctx, const char *name, char *err, size_t errlen)
     return tab;
 }
 
-/* The number a template query gives (render.h), e.g. "exp4_initial_loss.tsv:initial_loss:reg=0". */
-static double query(tables *t, const char *q, const char *what)
+/* The number a template query gives (render.h), e.g. "exp4_initial_loss.tsv:initial_loss:reg=0";
+ * *absent set (and NaN returned) when the query selects no row: a run with other settings (fewer
+ * epochs) has no such number. */
+static double query(tables *t, const char *q, const char *what, int *absent)
 {
     char tmpl[600], err[1200];
     if (strlen(q) > 500 || strstr(q, "}}")) bn_die(1, "%s: query too long or malformed: %s", what, q);
     snprintf(tmpl, sizeof tmpl, "{{%s|%%.17g}}", q);
     bn_lookup lk = {load, t, NULL, NULL, 0, 0};
     bn_buf out = {0};
-    if (bn_render(tmpl, strlen(tmpl), &lk, &out, err, sizeof err)) bn_die(1, "%s: %s", what, err);
+    *absent = 0;
+    if (bn_render(tmpl, strlen(tmpl), &lk, &out, err, sizeof err)) {
+        if (!strstr(err, ": selects 0 rows of ")) bn_die(1, "%s: %s", what, err);
+        *absent = 1;
+        bn_buf_free(&out);
+        return NAN;
+    }
     double v;
     if (!out.s || !bn_parse_num(out.s, &v)) v = NAN;
     bn_buf_free(&out);
@@ -121,14 +130,16 @@ static void ledger(const char *dir, const char *run, const char *reference, tabl
         const char *rule = cell(&ref, r, "rule"), *nkey = cell(&ref, r, "noise_n");
         char what[300];
         snprintf(what, sizeof what, "%s row %ld", reference, r + 1);
-        double a = num(&ref, r, "reference"), b = query(t, cell(&ref, r, "query"), what);
+        int absent;
+        double a = num(&ref, r, "reference"), b = query(t, cell(&ref, r, "query"), what, &absent);
         double tol = num(&ref, r, "tol"), expected = num(&ref, r, "expected");
         if (*nkey) tol = acc_threshold(a, b, run_count(run, nkey));
         const char *verdict = bn_verdict_ledger(rule, a, b, tol, expected);
         if (!verdict) bn_die(1, "%s: unknown rule '%s'", what, rule);
+        if (absent) verdict = "absent";
         const double x[5] = {a, b, b - a, tol, expected};
         for (int k = 0; k < 5; k++) bn_fmt(v[k], sizeof v[k], x[k]);
-        int explained = strcmp(verdict, "equal") && strcmp(verdict, "within_noise");
+        int explained = strcmp(verdict, "equal") && strcmp(verdict, "within_noise") && strcmp(verdict, "absent");
         bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(&ref, r, "id"), cell(&ref, r, "cell"),
                       cell(&ref, r, "quantity"), cell(&ref, r, "reference"), v[1], v[2], rule,
                       isfinite(tol) ? v[3] : "", isfinite(expected) ? v[4] : "", verdict,
