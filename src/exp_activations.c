@@ -47,12 +47,13 @@ typedef struct {
     double *prev;
     double sum[BN_MAX_LAYERS];
     long steps;
-    int epoch;
+    int epoch, epochs;
 } watch;
 
 static long wsize(const bn_net *net, int l) { return (long)net->dims[l] * net->dims[l + 1]; }
 
-/* After update t: ||W|| before it and ||W_after - W_before|| / ||W_before||, per layer. */
+/* After update t: ||W|| before it and ||W_after - W_before|| / ||W_before||, per layer; `last` marks
+ * the rows of the final epoch. */
 static void watch_step(void *ctx, long t, int epoch_end)
 {
     watch *w = ctx;
@@ -65,7 +66,7 @@ static void watch_step(void *ctx, long t, int epoch_end)
         if (t < ACT_WATCH_ITERS) {
             bn_fmt(a, sizeof a, before);
             bn_fmt(b, sizeof b, rel);
-            bn_out_printf(w->f, "%s\t%d\t%d\titer\t%ld\t%s\t%s\n", w->prefix, l + 1, net->dims[l], t + 1, a, b);
+            bn_out_printf(w->f, "%s\t%d\t%d\titer\t%ld\t%s\t%s\t0\n", w->prefix, l + 1, net->dims[l], t + 1, a, b);
         }
     }
     w->steps++;
@@ -74,7 +75,8 @@ static void watch_step(void *ctx, long t, int epoch_end)
         for (int l = 0; l < net->L; l++) {
             bn_fmt(a, sizeof a, norm2(net->W[l], wsize(net, l)));
             bn_fmt(b, sizeof b, w->sum[l] / (double)w->steps);
-            bn_out_printf(w->f, "%s\t%d\t%d\tepoch\t%d\t%s\t%s\n", w->prefix, l + 1, net->dims[l], w->epoch, a, b);
+            bn_out_printf(w->f, "%s\t%d\t%d\tepoch\t%d\t%s\t%s\t%d\n", w->prefix, l + 1, net->dims[l], w->epoch, a, b,
+                          w->epoch == w->epochs);
             w->sum[l] = 0.0;
         }
         w->steps = 0;
@@ -205,7 +207,7 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
 
     bn_out fu, fl, fs;
     bn_out_open(&fu, o->out, "exp8_updates.tsv");
-    bn_out_printf(&fu, "norm\tpoint\tweight_scale\tlayer\tfan_in\twhen\tstep\tw_norm\trel_update\n");
+    bn_out_printf(&fu, "norm\tpoint\tweight_scale\tlayer\tfan_in\twhen\tstep\tw_norm\trel_update\tlast\n");
     bn_out_open(&fl, o->out, "exp8_layers.tsv");
     bn_out_printf(&fl, "norm\tpoint\tweight_scale\tlayer\tkind\tfan_in\tin_rms\tunit_scale\tw_norm\tlargest\n");
     bn_out_open(&fs, o->out, "exp8_rescale.tsv");
@@ -238,7 +240,7 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
             layer_rows(&fl, net, Xval, M, prefix, k == np - 1);
             double *prev = bn_malloc(sizeof(double) * (size_t)net->nparams);
             memcpy(prev, net->params, sizeof(double) * (size_t)net->nparams);
-            watch wt = {.net = net, .f = &fu, .prefix = prefix, .prev = prev};
+            watch wt = {.net = net, .f = &fu, .prefix = prefix, .prev = prev, .epochs = o->epochs};
             bn_history h;
             bn_history_bind(&h, hmem, iters, checks);
             char label[96];
