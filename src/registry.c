@@ -51,7 +51,7 @@ const bn_experiment bn_experiments[] = {
      .report = "exp8_activations.tsv exp8_activations.info.tsv exp8_updates.tsv exp8_layers.tsv exp8_rescale.tsv", .compared = "exp8_activations.tsv"},
     {.command = "ablations", .help = "experiment 9: the sweep's batchnorm training with eps, Adam or the output scale changed",
      .training = 1, .train = bn_exp_ablations, .files = "exp9_ablations.tsv exp9_ablations_acc.tsv",
-     .sources = "src/exp_training.c src/solver.c src/optim.c src/runner.c src/data.c src/layers.c",
+     .sources = "src/exp_training.c src/solver.c src/optim.c src/runner.c src/data.c",
      .report = "exp9_ablations.tsv", .compared = "exp9_ablations.tsv"},
 };
 const int bn_n_experiments = (int)(sizeof bn_experiments / sizeof *bn_experiments);
