@@ -24,6 +24,7 @@
 static const int act_hidden[] = {50, 50, 50, 50, 50, 50, 50};   /* the sweep's net */
 #define ACT_NHIDDEN 7
 #define ACT_WATCH_ITERS 10   /* iterations recorded one by one at the start of training */
+#define ACT_RESCALE_ROWS 100 /* validation images of the rescaling measurement (a cheaper batch) */
 
 static double norm2(const double *a, long n)
 {
@@ -195,7 +196,8 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
     bn_out_open(&f, o->out, "exp8_activations.info.tsv");
     bn_out_printf(&f, "key\tvalue\n");
     bn_fmt(v, sizeof v, BN_EPS);
-    bn_out_printf(&f, "eps\t%s\nmeasured_rows\t%d\nhidden\t50x7\n", v, M);
+    bn_out_printf(&f, "eps\t%s\nmeasured_rows\t%d\nrescale_rows\t%d\nhidden\t50x7\n", v, M,
+                  M < ACT_RESCALE_ROWS ? M : ACT_RESCALE_ROWS);
     /* the standard error of one accuracy on nval images, sqrt(p(1-p)/n), is largest at p = 1/2 */
     bn_fmt(v, sizeof v, 0.5 / sqrt((double)nval));
     bn_out_printf(&f, "val_images\t%d\nval_acc_se_max\t%s\n", nval, v);
@@ -234,8 +236,9 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
             bn_net_init(net, ri, ws);
             char prefix[128];
             snprintf(prefix, sizeof prefix, "%s\t%d\t%s", bn_norm_name(norms[n]), pts[k], w);
-            scale_rows(&fs, net, Xval, yval, M, 1, prefix);
-            scale_rows(&fs, net, Xval, yval, M, net->L - 1, prefix);
+            int mr = M < ACT_RESCALE_ROWS ? M : ACT_RESCALE_ROWS;
+            scale_rows(&fs, net, Xval, yval, mr, 1, prefix);
+            scale_rows(&fs, net, Xval, yval, mr, net->L - 1, prefix);
             measure(&f, net, Xval, yval, M, pts[k], w, "init");
             layer_rows(&fl, net, Xval, M, prefix, k == np - 1);
             double *prev = bn_malloc(sizeof(double) * (size_t)net->nparams);
