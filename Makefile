@@ -122,7 +122,7 @@ CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/gemm.c src/options.c src/layers
             src/optim.c src/solver.c src/data.c src/runner.c src/progress.c src/machine.c src/exp_checks.c \
             src/exp_training.c src/exp_activations.c src/parts.c src/blas_guard.c
 REP_SRC  := src/tsv.c src/render.c src/excerpt.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c \
-            src/compare_rank.c src/noise.c src/agg_noise.c
+            src/compare_rank.c src/noise.c src/agg_noise.c src/agg_findings.c
 BASE_OBJ := $(BASE_SRC:src/%.c=build/obj/%.o)
 LIB_SRC  := $(CORE_SRC) $(REP_SRC)
 CORE_OBJ := $(CORE_SRC:src/%.c=build/obj/%.o)

@@ -75,9 +75,15 @@ NOISE := $(REPORT_OUT)/noise_model.tsv
 $(NOISE): build/bnagg $(TRAIN_FILES) $(wildcard $(dir $(RUN))seeds-*/runs.info.tsv)
 	build/bnagg noise $(BNQ) --out $(REPORT_OUT) $(RUN)
 
+# The page's comparisons (bnagg findings), each judged by a verdict function: the reference
+# notebook's numbers (report/reference_notebook.tsv, the only numbers on the page the run did not
+# write) against the run's, the ablations against the sweep, the batch sizes against each other.
+FINDINGS := $(REPORT_OUT)/ledger.tsv
+$(FINDINGS): build/bnagg $(REPORT_SRC)/reference_notebook.tsv $(TRAIN_FILES) $(CHECK_FILES)
+	build/bnagg findings $(BNQ) --out $(REPORT_OUT) $(RUN) $(REPORT_SRC)/reference_notebook.tsv
 # The page: bnreport fills the template (excerpts of src/*.c included), then scripts/katex.js
 # renders its equations to HTML and copies KaTeX's stylesheet and fonts beside it.
-$(HTML): build/bnreport $(REPORT_SRC)/report.md $(REPORT_SRC)/style.css $(PROVENANCE) $(NOISE) \
+$(HTML): build/bnreport $(REPORT_SRC)/report.md $(REPORT_SRC)/style.css $(PROVENANCE) $(NOISE) $(FINDINGS) \
          $(CHECK_FILES) $(TRAIN_FILES) $(FIGURES) $(wildcard src/*.c src/*_impl.h) scripts/katex.js
 	build/bnreport --run $(RUN) --template $(REPORT_SRC)/report.md --style $(REPORT_SRC)/style.css \
 	  --src src --src-url "$(SRC_URL)" --out $@

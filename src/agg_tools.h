@@ -11,4 +11,8 @@ int bn_agg_compare(const char *dir, const char *A, const char *B);
  * noise.tsv (per deep net and sweep scale) and noise_model.tsv (the model and its study). */
 int bn_agg_noise(const char *dir, const char *run);
 
+/* The page's comparisons (verdict.h) into folder dir: ledger.tsv (the reference notebook's
+ * numbers, from the file `reference`, against RUN's), ablations.tsv and claims.tsv. */
+int bn_agg_findings(const char *dir, const char *run, const char *reference);
+
 #endif

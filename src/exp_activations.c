@@ -2,7 +2,11 @@
  * the sweep's weight scales, the sweep's net with and without batchnorm is measured at
  * initialisation and after training: per hidden layer the spread of the pre-activations (what
  * batchnorm divides by, compared with its eps) and of the normalised output, and the spread of
- * the output scores, which no normalisation touches. */
+ * the output scores, which no normalisation touches. During training, per layer, the weight
+ * norm ||W|| and the relative size of each update ||dW|| / ||W|| (the effective learning rate),
+ * over the first iterations and per epoch; at initialisation each layer's fan-in and the size
+ * of its input; and the loss and gradient when one weight matrix is multiplied by a factor (a
+ * matrix feeding batchnorm leaves the loss unchanged and divides its gradient by the factor). */
 #include "experiments.h"
 #include "progress.h"
 #include "common.h"
@@ -19,6 +23,115 @@
 
 static const int act_hidden[] = {50, 50, 50, 50, 50, 50, 50};   /* the sweep's net */
 #define ACT_NHIDDEN 7
+#define ACT_WATCH_ITERS 10   /* iterations recorded one by one at the start of training */
+#define ACT_RESCALE_ROWS 100 /* validation images of the rescaling measurement (a cheaper batch) */
+
+static double norm2(const double *a, long n)
+{
+    double s = 0.0;
+    for (long i = 0; i < n; i++) s += a[i] * a[i];
+    return sqrt(s);
+}
+
+static double diff_norm2(const double *a, const double *b, long n)
+{
+    double s = 0.0;
+    for (long i = 0; i < n; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+    return sqrt(s);
+}
+
+/* The weights before the last update, and each layer's sum of ||dW|| / ||W|| over the epoch. */
+typedef struct {
+    bn_net *net;
+    bn_out *f;
+    const char *prefix;       /* "norm\tpoint\tweight_scale" of the rows */
+    double *prev;
+    double sum[BN_MAX_LAYERS];
+    long steps;
+    int epoch, epochs;
+} watch;
+
+static long wsize(const bn_net *net, int l) { return (long)net->dims[l] * net->dims[l + 1]; }
+
+/* After update t: ||W|| before it and ||W_after - W_before|| / ||W_before||, per layer; `last` marks
+ * the rows of the final epoch. */
+static void watch_step(void *ctx, long t, int epoch_end)
+{
+    watch *w = ctx;
+    bn_net *net = w->net;
+    char a[64], b[64];
+    for (int l = 0; l < net->L; l++) {
+        const double *W = net->W[l], *P = w->prev + (net->W[l] - net->params);
+        double before = norm2(P, wsize(net, l)), rel = diff_norm2(W, P, wsize(net, l)) / before;
+        w->sum[l] += rel;
+        if (t < ACT_WATCH_ITERS) {
+            bn_fmt(a, sizeof a, before);
+            bn_fmt(b, sizeof b, rel);
+            bn_out_printf(w->f, "%s\t%d\t%d\titer\t%ld\t%s\t%s\t0\n", w->prefix, l + 1, net->dims[l], t + 1, a, b);
+        }
+    }
+    w->steps++;
+    if (epoch_end) {
+        w->epoch++;
+        for (int l = 0; l < net->L; l++) {
+            bn_fmt(a, sizeof a, norm2(net->W[l], wsize(net, l)));
+            bn_fmt(b, sizeof b, w->sum[l] / (double)w->steps);
+            bn_out_printf(w->f, "%s\t%d\t%d\tepoch\t%d\t%s\t%s\t%d\n", w->prefix, l + 1, net->dims[l], w->epoch, a, b,
+                          w->epoch == w->epochs);
+            w->sum[l] = 0.0;
+        }
+        w->steps = 0;
+    }
+    memcpy(w->prev, net->params, (size_t)net->nparams * sizeof(double));
+}
+
+/* Per layer at initialisation: fan-in, the root mean square of its input over the measured batch
+ * (mean-subtracted pixels for layer 1, the previous ReLU's output after), the weight scale that
+ * would give its pre-activations unit variance, 1 / (rms * sqrt(fan-in)) (since Var z = fan-in *
+ * scale^2 * E[x^2] for weights of mean 0), ||W||, and whether this is the largest scale measured. Needs a forward pass over X just done. */
+static void layer_rows(bn_out *f, const bn_net *net, const double *X, int N, const char *prefix, int largest)
+{
+    char a[64], b[64], c[64];
+    for (int l = 0; l < net->L; l++) {
+        int D = net->dims[l];
+        const double *in = l ? net->a[l - 1] : X;
+        double ms = 0.0;
+        for (long i = 0; i < (long)N * D; i++) ms += in[i] * in[i];
+        ms /= (double)N * D;
+        bn_fmt(a, sizeof a, sqrt(ms));
+        bn_fmt(b, sizeof b, 1.0 / sqrt(ms * D));
+        bn_fmt(c, sizeof c, norm2(net->W[l], wsize(net, l)));
+        bn_out_printf(f, "%s\t%d\t%s\t%d\t%s\t%s\t%s\t%d\n", prefix, l + 1, l == net->L - 1 ? "scores" : "hidden", D, a, b, c,
+                      largest);
+    }
+}
+
+/* Loss and ||dL/dW_l|| with W_l multiplied by each factor (l: 0-based layer). The weights and the
+ * running statistics (which a train-mode pass updates) are restored afterwards, so the training
+ * that follows starts where it would have without this. */
+static void scale_rows(bn_out *f, bn_net *net, const double *X, const int *y, int N, int l, const char *prefix)
+{
+    static const double factors[] = {0.1, 1.0, 10.0};
+    char a[64], b[64], c[64], d[64];
+    long n = wsize(net, l), nstate = 0;
+    for (int k = 0; k < net->L - 1; k++) nstate += 2L * net->dims[k + 1];
+    double *W0 = bn_malloc(sizeof(double) * (size_t)n), *S0 = bn_malloc(sizeof(double) * (size_t)(nstate ? nstate : 1));
+    memcpy(W0, net->W[l], sizeof(double) * (size_t)n);
+    memcpy(S0, net->state, sizeof(double) * (size_t)nstate);
+    for (int k = 0; k < 3; k++) {
+        for (long i = 0; i < n; i++) net->W[l][i] = W0[i] * factors[k];
+        double loss = bn_net_loss(net, X, y, N), g = norm2(net->dW[l], n);
+        memcpy(net->W[l], W0, sizeof(double) * (size_t)n);
+        memcpy(net->state, S0, sizeof(double) * (size_t)nstate);
+        bn_fmt(a, sizeof a, factors[k]);
+        bn_fmt(b, sizeof b, loss);
+        bn_fmt(c, sizeof c, g);
+        bn_fmt(d, sizeof d, g * factors[k]);
+        bn_out_printf(f, "%s\t%d\t%s\t%s\t%s\t%s\n", prefix, l + 1, a, b, c, d);
+    }
+    free(W0);
+    free(S0);
+}
 
 /* sqrt of the mean over columns of each column's variance over the N rows (divided by N, as
  * batchnorm computes it): the typical spread of one unit across the batch. */
@@ -83,7 +196,8 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
     bn_out_open(&f, o->out, "exp8_activations.info.tsv");
     bn_out_printf(&f, "key\tvalue\n");
     bn_fmt(v, sizeof v, BN_EPS);
-    bn_out_printf(&f, "eps\t%s\nmeasured_rows\t%d\nhidden\t50x7\n", v, M);
+    bn_out_printf(&f, "eps\t%s\nmeasured_rows\t%d\nrescale_rows\t%d\nhidden\t50x7\n", v, M,
+                  M < ACT_RESCALE_ROWS ? M : ACT_RESCALE_ROWS);
     /* the standard error of one accuracy on nval images, sqrt(p(1-p)/n), is largest at p = 1/2 */
     bn_fmt(v, sizeof v, 0.5 / sqrt((double)nval));
     bn_out_printf(&f, "val_images\t%d\nval_acc_se_max\t%s\n", nval, v);
@@ -93,6 +207,13 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
     bn_out_printf(&f, "val_acc_diff_noise\t%s\n", v);
     bn_out_commit(&f);
 
+    bn_out fu, fl, fs;
+    bn_out_open(&fu, o->out, "exp8_updates.tsv");
+    bn_out_printf(&fu, "norm\tpoint\tweight_scale\tlayer\tfan_in\twhen\tstep\tw_norm\trel_update\tlast\n");
+    bn_out_open(&fl, o->out, "exp8_layers.tsv");
+    bn_out_printf(&fl, "norm\tpoint\tweight_scale\tlayer\tkind\tfan_in\tin_rms\tunit_scale\tw_norm\tlargest\n");
+    bn_out_open(&fs, o->out, "exp8_rescale.tsv");
+    bn_out_printf(&fs, "norm\tpoint\tweight_scale\tlayer\tfactor\tloss\tgrad_norm\tgrad_norm_times_factor\n");
     bn_out_open(&f, o->out, "exp8_activations.tsv");
     bn_out_printf(&f, "norm\tpoint\tweight_scale\tstage\tlayer\tkind\tpre_sd\tpost_sd\tpre_var_over_eps\tloss\n");
     static const bn_norm norms[] = {BN_NORM_BATCH, BN_NORM_NONE};
@@ -113,21 +234,34 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
             gsl_rng *ri = bn_rng_new(o->seed, "activations", pts[k], "init");
             gsl_rng *rb = bn_rng_new(o->seed, "activations", pts[k], "batch");
             bn_net_init(net, ri, ws);
+            char prefix[128];
+            snprintf(prefix, sizeof prefix, "%s\t%d\t%s", bn_norm_name(norms[n]), pts[k], w);
+            int mr = M < ACT_RESCALE_ROWS ? M : ACT_RESCALE_ROWS;
+            scale_rows(&fs, net, Xval, yval, mr, 1, prefix);
+            scale_rows(&fs, net, Xval, yval, mr, net->L - 1, prefix);
             measure(&f, net, Xval, yval, M, pts[k], w, "init");
+            layer_rows(&fl, net, Xval, M, prefix, k == np - 1);
+            double *prev = bn_malloc(sizeof(double) * (size_t)net->nparams);
+            memcpy(prev, net->params, sizeof(double) * (size_t)net->nparams);
+            watch wt = {.net = net, .f = &fu, .prefix = prefix, .prev = prev, .epochs = o->epochs};
             bn_history h;
             bn_history_bind(&h, hmem, iters, checks);
             char label[96];
             snprintf(label, sizeof label, "activations ws %.3g %s", ws, bn_norm_name(norms[n]));
-            bn_solver_cfg cfg = {o->rule, o->lr, 1.0, o->epochs, o->batch_size, 1000, label};
+            bn_solver_cfg cfg = {o->rule, o->lr, 1.0, o->epochs, o->batch_size, 1000, label, watch_step, &wt, 0, 0};
             bn_solver_train(net, &cfg, Xtr, ytr, (int)ntr, Xval, yval, nval, rb, &h);
             measure(&f, net, Xval, yval, M, pts[k], w, "trained");
             gsl_rng_free(ri);
             gsl_rng_free(rb);
+            free(prev);
             bn_net_free(net);
             bn_progress_update(&pl, 2 * k + n + 1);
         }
     }
     bn_progress_finish(&pl);
+    bn_out_commit(&fu);
+    bn_out_commit(&fl);
+    bn_out_commit(&fs);
     bn_out_commit(&f);
     const char *keys[] = {"wall_seconds"};
     double vals[] = {bn_now() - t0};

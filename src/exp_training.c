@@ -2,6 +2,7 @@
  * sweep) and 7b (batch size with batchnorm, layernorm and no normalisation). */
 #include "experiments.h"
 #include "common.h"
+#include "layers.h"
 #include "runner.h"
 #include "verdict.h"
 
@@ -66,7 +67,7 @@ static void job_setup(bn_job *j, const bn_opts *o, const char *exp, long point, 
     j->nhidden = nhidden;
     j->norm = variants[v];
     j->weight_scale = ws;
-    j->cfg = (bn_solver_cfg){o->rule, o->lr, 1.0, o->epochs, o->batch_size, 1000, NULL};
+    j->cfg = (bn_solver_cfg){o->rule, o->lr, 1.0, o->epochs, o->batch_size, 1000, NULL, NULL, NULL, 0, 0};
 }
 
 static double hmax(const double *v, int n)
@@ -302,7 +303,7 @@ void bn_exp_batchsize(const bn_opts *o, const bn_dataset *ds)
         j->nhidden = 5;
         j->norm = bs_variants[v].norm;
         j->weight_scale = o->deep_ws;
-        j->cfg = (bn_solver_cfg){o->rule, o->bs_lr, 1.0, o->epochs, bs_variants[v].batch_size, 1000, NULL};
+        j->cfg = (bn_solver_cfg){o->rule, o->bs_lr, 1.0, o->epochs, bs_variants[v].batch_size, 1000, NULL, NULL, NULL, 0, 0};
     }
     bn_progress("batchsize: %d trainings, %d at a time", NBS, o->jobs);
     double t0 = bn_now();
@@ -344,6 +345,89 @@ void bn_exp_batchsize(const bn_opts *o, const bn_dataset *ds)
     bn_out_commit(&f);
     write_study_timing(o, "exp7_batchsize", jobs, NBS, wall);
     bn_progress("batchsize: done in %.1f s", wall);
+    bn_shared_release(&sh);
+    trainset_free(&m);
+}
+
+/* Experiment 9: ablations. Each training is the sweep's batchnorm training at one point (the same
+ * initial weights and minibatches: the sweep's streams) with one mechanism the findings name
+ * switched off or changed; the page compares it with the sweep's own result at that point. */
+typedef struct {
+    const char *name;     /* what is changed */
+    int at_end;           /* point counted from the largest scale (1) or from the smallest (0) */
+    int offset;
+    bn_rule rule;         /* BN_ADAM: the sweep's own rule */
+    double eps, out_scale;
+} ablation;
+
+#define ABL_EPS 1e-12                    /* far below any pre-activation variance measured */
+static const ablation ablations[] = {
+    {"tiny_eps", 0, 0, BN_ADAM, ABL_EPS, 0},   /* smallest scale: does eps hold it back? */
+    {"sgd", 0, 0, BN_SGD, 0, 0},          /* SGD's steps scale with the gradient, Adam's do not */
+    {"sgd", 0, -1, BN_SGD, 0, 0},         /* the middle of the sweep (offset -1: points / 2) */
+    {"sgd", 1, 0, BN_SGD, 0, 0},
+    {"output", 1, 0, BN_ADAM, 0, -1},     /* output layer at sqrt(2 / fan-in) (out_scale -1) */
+};
+#define NABL ((int)(sizeof ablations / sizeof *ablations))
+
+void bn_exp_ablations(const bn_opts *o, const bn_dataset *ds)
+{
+    trainset_mem m;
+    trainset_make(&m, o, ds);
+    write_params(o, ds);
+    bn_job jobs[NABL];
+    int pts[NABL];
+    for (int k = 0; k < NABL; k++) {
+        const ablation *a = &ablations[k];
+        int p = a->offset < 0 ? o->points / 2 : a->at_end ? o->points - 1 - a->offset : a->offset;
+        if (p < 0) p = 0;
+        if (p > o->points - 1) p = o->points - 1;
+        pts[k] = p;
+        double ws = bn_sweep_scale(o, p);
+        bn_job *j = &jobs[k];
+        job_setup(j, o, "sweep", p, o->points, sweep_hidden, 7, 0, ws);
+        snprintf(j->label, sizeof j->label, "ablation %s ws %.3g", a->name, ws);
+        j->cfg.rule = a->rule;
+        j->cfg.eps = a->eps;
+        j->cfg.out_scale = a->out_scale < 0 ? sqrt(2.0 / sweep_hidden[6]) : a->out_scale;
+    }
+    bn_progress("ablations: %d trainings, %d at a time", NABL, o->jobs);
+    double t0 = bn_now();
+    bn_shared sh = bn_run_jobs(jobs, NABL, o->jobs, o->seed, &m.ts);
+    double wall = bn_now() - t0;
+
+    bn_out f;
+    char a[64], b[64], c[64], w[64], e[64], s[64];
+    bn_out_open(&f, o->out, "exp9_ablations_acc.tsv");
+    bn_out_printf(&f, "ablation\tpoint\tweight_scale\tcheck\titeration\tepoch\ttrain\tval\n");
+    for (int k = 0; k < NABL; k++) {
+        const bn_history *h = &jobs[k].h;
+        bn_fmt(w, sizeof w, jobs[k].weight_scale);
+        for (int i = 0; i < h->checks; i++) {
+            bn_fmt(a, sizeof a, h->train_acc[i]);
+            bn_fmt(b, sizeof b, h->val_acc[i]);
+            bn_out_printf(&f, "%s\t%d\t%s\t%d\t%ld\t%d\t%s\t%s\n", ablations[k].name, pts[k], w, i, h->check_iter[i],
+                          h->check_epoch[i], a, b);
+        }
+    }
+    bn_out_commit(&f);
+
+    bn_out_open(&f, o->out, "exp9_ablations.tsv");
+    bn_out_printf(&f, "ablation\tpoint\tweight_scale\tupdate_rule\teps\tout_scale\tbest_train\tbest_val\tfinal_loss\tnonfinite\n");
+    for (int k = 0; k < NABL; k++) {
+        const bn_history *h = &jobs[k].h;
+        bn_fmt(w, sizeof w, jobs[k].weight_scale);
+        bn_fmt(e, sizeof e, jobs[k].cfg.eps > 0 ? jobs[k].cfg.eps : BN_EPS);
+        bn_fmt(s, sizeof s, jobs[k].cfg.out_scale > 0 ? jobs[k].cfg.out_scale : jobs[k].weight_scale);
+        bn_fmt(a, sizeof a, hmax(h->train_acc, h->checks));
+        bn_fmt(b, sizeof b, hmax(h->val_acc, h->checks));
+        bn_fmt(c, sizeof c, final_loss(h));
+        bn_out_printf(&f, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%ld\n", ablations[k].name, pts[k], w,
+                      bn_rule_name(jobs[k].cfg.rule), e, s, a, b, c, h->nonfinite);
+    }
+    bn_out_commit(&f);
+    write_study_timing(o, "exp9_ablations", jobs, NABL, wall);
+    bn_progress("ablations: done in %.1f s", wall);
     bn_shared_release(&sh);
     trainset_free(&m);
 }

@@ -54,6 +54,9 @@ void bn_exp_layernorm_checks(const bn_opts *o);
 /* Experiment 8: pre-activation spread per layer at initialisation and after training, for a few
  * of the sweep's weight scales, with and without batchnorm (why the sweep looks as it does). */
 void bn_exp_activations(const bn_opts *o, const bn_dataset *ds);
+/* Experiment 9: the sweep's batchnorm training at a few points with one mechanism switched off
+ * (a tiny eps, SGD instead of Adam, the output layer at a unit-variance scale). */
+void bn_exp_ablations(const bn_opts *o, const bn_dataset *ds);
 
 /* Floating-point operations (GFLOP) of the matrix products of experiments 5 and 6 as configured:
  * forward, weight gradients, input gradients except the first layer's, and the accuracy checks. */

@@ -8,6 +8,8 @@
 #include "gemm.h"
 
 #define BN_F32 0
+double bn_eps = BN_EPS;
+
 #include "layers_impl.h"
 #define BN_F32 1
 #include "layers_impl.h"

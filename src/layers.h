@@ -7,6 +7,8 @@
 #define BN_LAYERS_H
 
 #define BN_EPS 1e-5       /* added to the variance before the square root */
+/* The eps the normalisation layers use: BN_EPS, except during experiment 9's ablation of it. */
+extern double bn_eps;
 #define BN_MOMENTUM 0.9   /* running = momentum*running + (1-momentum)*batch statistic */
 
 /* Size of a batchnorm cache for an N x D input: xhat (N*D), mean (D), rstd (D). */

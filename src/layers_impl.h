@@ -79,7 +79,7 @@ void BN_FN(bn_forward)(REAL *out, REAL *cache, REAL *run_mean, REAL *run_var, co
             run_mean[j] = R(BN_MOMENTUM) * run_mean[j] + R(1.0 - BN_MOMENTUM) * mean[j];
             run_var[j] = R(BN_MOMENTUM) * run_var[j] + R(1.0 - BN_MOMENTUM) * rstd[j];
         }
-    for (int j = 0; j < D; j++) rstd[j] = R(1) / R_SQRT(rstd[j] + R(BN_EPS));
+    for (int j = 0; j < D; j++) rstd[j] = R(1) / R_SQRT(rstd[j] + R(bn_eps));
     for (int i = 0; i < N; i++)
         for (int j = 0; j < D; j++) {
             long k = (long)i * D + j;
@@ -93,7 +93,7 @@ void BN_FN(bn_forward_test)(REAL *out, const REAL *x, const REAL *gamma, const R
 {
     /* feature-major: one square root per feature, not per element */
     for (int j = 0; j < D; j++) {
-        REAL scale = gamma[j] / R_SQRT(run_var[j] + R(BN_EPS)), m = run_mean[j], b = beta[j];
+        REAL scale = gamma[j] / R_SQRT(run_var[j] + R(bn_eps)), m = run_mean[j], b = beta[j];
         for (int i = 0; i < N; i++) {
             long k = (long)i * D + j;
             out[k] = scale * (x[k] - m) + b;
@@ -166,7 +166,7 @@ void BN_FN(bn_layernorm_forward)(REAL *out, REAL *cache, const REAL *x, const RE
         for (int j = 0; j < D; j++) v += (xi[j] - m) * (xi[j] - m);
         v /= D;
         mean[i] = m;
-        rstd[i] = R(1) / R_SQRT(v + R(BN_EPS));
+        rstd[i] = R(1) / R_SQRT(v + R(bn_eps));
         for (int j = 0; j < D; j++) {
             long k = (long)i * D + j;
             xhat[k] = (xi[j] - m) * rstd[i];

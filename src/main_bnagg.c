@@ -14,10 +14,14 @@ static const char usage_text[] =
     "usage: bnagg seeds [-q] --out DIR RUN...\n"
     "       bnagg compare [-q] --out DIR RUN_A RUN_B\n"
     "       bnagg noise [-q] --out DIR RUN\n"
+    "       bnagg findings [-q] --out DIR RUN REFERENCE.tsv\n"
     "  seeds            statistics across the seeded runs RUN... (one configuration, different seeds)\n"
     "  compare          which result files of RUN_A and RUN_B differ, and every numeric cell of both\n"
     "  noise            the noise RUN's own page judges batchnorm - baseline by (a study of its\n"
     "                   configuration beside it, seeds-*, or sampling noise only)\n"
+    "  findings         the comparisons RUN's page states, each judged by a verdict function: the\n"
+    "                   reference notebook's numbers (REFERENCE.tsv) against RUN's, the ablations\n"
+    "                   against the sweep, the batch sizes against each other\n"
     "  -o, --out DIR    folder for the data files (created if needed)\n"
     "  -q, --quiet      no progress line\n"
     "  -h, --help       this text\n"
@@ -41,7 +45,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) { fputs(usage_text, stdout); return 0; }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) { bn_print_version("bnagg"); return 0; }
-    if (strcmp(cmd, "seeds") && strcmp(cmd, "compare") && strcmp(cmd, "noise")) usage_die();
+    if (strcmp(cmd, "seeds") && strcmp(cmd, "compare") && strcmp(cmd, "noise") && strcmp(cmd, "findings")) usage_die();
 
     /* getopt_long over the words after the tool's name */
     const char *out = NULL;
@@ -63,6 +67,14 @@ int main(int argc, char **argv)
     }
     char **runs = argv + 1 + optind;
     int nruns = argc - 1 - optind;
+    /* findings: the last word is the reference file, not a run folder */
+    const char *reference = NULL;
+    if (!strcmp(cmd, "findings") && nruns == 2) {
+        struct stat st;
+        reference = runs[1];
+        if (stat(reference, &st) != 0 || !S_ISREG(st.st_mode)) bn_die(1, "reference file %s: no such file", reference);
+        nruns = 1;
+    }
     for (int i = 0; i < nruns; i++) {
         struct stat st;
         if (stat(runs[i], &st) != 0 || !S_ISDIR(st.st_mode)) bn_die(1, "run folder %s: no such folder", runs[i]);
@@ -75,6 +87,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "noise")) {
         if (nruns != 1) bn_die(2, "noise needs exactly one run folder, got %d", nruns);
         return bn_agg_noise(out, runs[0]);
+    }
+    if (!strcmp(cmd, "findings")) {
+        if (!reference || nruns != 1) bn_die(2, "findings needs one run folder and the reference file");
+        return bn_agg_findings(out, runs[0], reference);
     }
     if (nruns != 2) bn_die(2, "compare needs exactly two run folders, got %d", nruns);
     return bn_agg_compare(out, runs[0], runs[1]);

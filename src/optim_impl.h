@@ -30,12 +30,18 @@ void BN_FN(bn_optim_free)(BN_FN(bn_optim) *o)
     o->m = o->v = NULL;
 }
 
-/* Adam's elementwise update, the hottest loop outside BLAS. restrict and local scalars let the
- * compiler vectorise it; the AVX-512 or AVX2 clone is picked at run time where the CPU has it.
- * IEEE sqrt and division are exact in every vector width, so every clone gives the same bits.
- * The AVX-512 clone matters where the baseline's gradients vanish: g*g and the decaying second
- * moment fall below FLT_MIN, and each instruction on such subnormal values costs a microcode
- * assist; there it was 1.7 times faster than the AVX2 one (10 against 17 ns per element). */
+/* Machine notes on adam_update (kept apart from the comment the page shows with it): it is the
+ * hottest loop outside BLAS. restrict and local scalars let the compiler vectorise it; the
+ * AVX-512 or AVX2 clone is picked at run time where the CPU has it. IEEE sqrt and division are
+ * exact in every vector width, so every clone gives the same bits. The AVX-512 clone matters
+ * where the baseline's gradients vanish: g*g and the decaying second moment fall below FLT_MIN,
+ * and each instruction on such subnormal values costs a microcode assist; there it was 1.7 times
+ * faster than the AVX2 one (10 against 17 ns per element). */
+
+/* Adam's update of each element: m and v are running averages of the gradient g and of g^2, and
+ * the step is lr * m_hat / (sqrt(v_hat) + eps) with the bias-corrected m_hat = m / (1 - beta1^t),
+ * v_hat = v / (1 - beta2^t). m_hat / sqrt(v_hat) is about +-1 when the gradient keeps its sign,
+ * whatever its size: each weight moves by about lr per step. */
 BN_X86_CLONES
 static void BN_FN(adam_update)(REAL *restrict w, REAL *restrict m, REAL *restrict v, const REAL *restrict dw, long n,
                                REAL beta1, REAL one_m_beta1, REAL beta2, REAL one_m_beta2, REAL step, REAL inv_c2,

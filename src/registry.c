@@ -44,10 +44,15 @@ const bn_experiment bn_experiments[] = {
      .report = "exp7_batchsize.tsv exp7_batchsize_acc.tsv", .seeds = "exp7_batchsize_seeds.tsv exp7_gap_seeds.tsv exp7_gap_seeds_verdict.tsv exp7_dependence_seeds.tsv",
      .compared = "exp7_batchsize.tsv"},
     {.command = "activations", .help = "experiment 8: per-layer activation spread, init vs trained, for sweep scales",
-     .training = 1, .train = bn_exp_activations, .files = "exp8_activations.tsv exp8_activations.info.tsv",
+     .training = 1, .train = bn_exp_activations,
+     .files = "exp8_activations.tsv exp8_activations.info.tsv exp8_updates.tsv exp8_layers.tsv exp8_rescale.tsv",
      .sources = "src/exp_activations.c src/solver.c src/optim.c src/data.c", .figure = "exp8_activations",
      .seeds_figure = "seeds_activations", .seeds = "exp8_activations_seeds.tsv",
-     .report = "exp8_activations.tsv exp8_activations.info.tsv", .compared = "exp8_activations.tsv"},
+     .report = "exp8_activations.tsv exp8_activations.info.tsv exp8_updates.tsv exp8_layers.tsv exp8_rescale.tsv", .compared = "exp8_activations.tsv"},
+    {.command = "ablations", .help = "experiment 9: the sweep's batchnorm training with eps, Adam or the output scale changed",
+     .training = 1, .train = bn_exp_ablations, .files = "exp9_ablations.tsv exp9_ablations_acc.tsv",
+     .sources = "src/exp_training.c src/solver.c src/optim.c src/runner.c src/data.c",
+     .report = "exp9_ablations.tsv", .compared = "exp9_ablations.tsv"},
 };
 const int bn_n_experiments = (int)(sizeof bn_experiments / sizeof *bn_experiments);
 

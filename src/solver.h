@@ -15,6 +15,13 @@ typedef struct {
     int epochs, batch_size;
     int num_train_samples;   /* accuracy checks on at most this many training samples */
     const char *label;       /* progress prefix, e.g. "deepnet batchnorm" */
+    /* Called after every update (t: 0-based iteration; epoch_end: 1 at an epoch's last one), to
+     * watch the weights change (experiment 8); NULL for none. */
+    void (*after_step)(void *ctx, long t, int epoch_end);
+    void *step_ctx;
+    /* Ablations (experiment 9), 0 for none: the normalisation's eps during this training, and the
+     * output layer's weight scale in place of the others' (bn_solver_train_new only). */
+    double eps, out_scale;
 } bn_solver_cfg;
 
 /* Everything a training records. Sized by bn_history_alloc before training starts. */

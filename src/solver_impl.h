@@ -44,6 +44,8 @@ void BN_FN(bn_solver_train)(BN_FN(bn_net) *net, const bn_solver_cfg *cfg, const 
     BN_FN(bn_optim) opt;
     BN_FN(bn_optim_init)(&opt, cfg->rule, cfg->lr, net->nparams);
 
+    double eps_saved = bn_eps;
+    if (cfg->eps > 0) bn_eps = cfg->eps;
     h->best_val = -1.0;
     h->nonfinite = 0;
     int epoch = 0, c = 0;
@@ -60,6 +62,7 @@ void BN_FN(bn_solver_train)(BN_FN(bn_net) *net, const bn_solver_cfg *cfg, const 
         BN_FN(bn_optim_step)(&opt, net->params, net->grads);
 
         int epoch_end = (t + 1) % ipe == 0;
+        if (cfg->after_step) cfg->after_step(cfg->step_ctx, t, epoch_end);
         if (epoch_end) {
             epoch++;
             opt.lr *= cfg->lr_decay;
@@ -97,6 +100,7 @@ void BN_FN(bn_solver_train)(BN_FN(bn_net) *net, const bn_solver_cfg *cfg, const 
     memcpy(net->params, best, (size_t)net->nparams * sizeof(REAL));
     memcpy(net->state, bstate, (size_t)nstate * sizeof(REAL));
 
+    bn_eps = eps_saved;
     BN_FN(bn_optim_free)(&opt);
     free(Xb); free(yb); free(pred); free(best); free(bstate); free(Xsub); free(ysub);
 }
@@ -109,6 +113,11 @@ void BN_FN(bn_solver_train_new)(const int *hidden, int nhidden, bn_norm norm, do
     int maxb = cfg->batch_size > BN_PREDICT_BATCH ? cfg->batch_size : BN_PREDICT_BATCH;
     BN_FN(bn_net) *net = BN_FN(bn_net_new)(hidden, nhidden, dim, classes, norm, 0.0, maxb);
     BN_FN(bn_net_init)(net, ri, weight_scale);
+    if (cfg->out_scale > 0) {   /* the same draws, the output layer's at another scale */
+        int l = net->L - 1;
+        long n = (long)net->dims[l] * net->dims[l + 1];
+        for (long i = 0; i < n; i++) net->W[l][i] = (REAL)(net->W[l][i] * (cfg->out_scale / weight_scale));
+    }
     BN_FN(bn_solver_train)(net, cfg, Xtr, ytr, Ntr, Xval, yval, Nval, rb, h);
     BN_FN(bn_net_free)(net);
 }

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static int zero(double g) { return g < BN_VERDICT_ZERO_GRAD; }
 
@@ -128,4 +129,30 @@ const char *bn_verdict_interval(double lo, double hi, const char *first, const c
     if (lo > 0) return first;
     if (hi < 0) return second;
     return "undecided";
+}
+
+const char *bn_verdict_compare(double diff, double threshold)
+{
+    if (!isfinite(diff) || !isfinite(threshold)) return "unknown";
+    if (diff > threshold) return "higher";
+    if (diff < -threshold) return "lower";
+    return "within";
+}
+
+const char *bn_verdict_ledger(const char *rule, double reference, double run, double tol, double expected)
+{
+    if (!strcmp(rule, "draw")) return "another_draw";
+    int known = !strcmp(rule, "expect") || !strcmp(rule, "below") || !strcmp(rule, "noise");
+    if (!known) return NULL;
+    if (!isfinite(reference) || !isfinite(run) || !isfinite(tol)) return "differs";
+    if (!strcmp(rule, "noise")) return fabs(run - reference) <= tol ? "within_noise" : "differs";
+    int ok_run, ok_ref;
+    if (!strcmp(rule, "expect")) {
+        ok_run = fabs(run - expected) <= tol;
+        ok_ref = fabs(reference - expected) <= tol;
+    } else {
+        ok_run = run <= tol;
+        ok_ref = reference <= tol;
+    }
+    return !ok_run ? "differs" : ok_ref ? "equal" : "reference_fails";
 }

@@ -35,6 +35,8 @@
 /* A loss within this of ln C (C classes: a uniform guess) is "at chance"; above ln C + this it is
  * worse than a uniform guess (scores that explode). */
 #define BN_VERDICT_LOSS_TOL 0.1
+/* A loss or a gradient norm within this fraction of another is unchanged (scale invariance). */
+#define BN_VERDICT_INVARIANT_REL 1e-2
 /* A best validation accuracy at or below this is no better than answering one class (10 classes). */
 #define BN_VERDICT_CHANCE_ACC 0.12
 
@@ -115,5 +117,22 @@ void bn_verdict_write_study(const char *dir, const char *name, int first, int np
  * A 95% interval of a paired difference (first net - second): "first" if it lies above zero,
  * "second" below zero, "undecided" if it contains zero (or is NaN: fewer than two seeds). */
 const char *bn_verdict_interval(double lo, double hi, const char *first, const char *second);
+
+/* ---- claims of the findings, ablations and the reproduction ledger (bnagg findings) ----
+ * A difference (b - a) judged against a threshold: "higher" if it is above +threshold, "lower"
+ * if below -threshold, "within" otherwise; "unknown" if either is not a finite number. */
+const char *bn_verdict_compare(double diff, double threshold);
+
+/* One number the reference notebook printed against this run's value of it. rule:
+ *   "expect"  both should be within tol of `expected` (a value the mathematics fixes: 0, 1, beta,
+ *             gamma, ln 10): "equal" if both are; "reference_fails" if only this run is;
+ *             "differs" if this run is not
+ *   "below"   both should be at most tol (a relative error against a pass threshold): "equal" if
+ *             both are, "reference_fails" if only this run is, "differs" if this run is not
+ *   "noise"   |run - reference| at most tol (the sampling noise of the difference, computed by the
+ *             caller): "within_noise", else "differs"
+ *   "draw"    a statistic of random numbers the notebook drew without a seed: "another_draw"
+ * NULL for an unknown rule; "differs" when a value is not a finite number. */
+const char *bn_verdict_ledger(const char *rule, double reference, double run, double tol, double expected);
 
 #endif

@@ -42,7 +42,7 @@ tests/make-cifar.sh "$data" || fail "could not generate the test dataset"
 flags="--epochs 2 --points 4 --train-records 1000 --val-records 200 --test-records 100 --speed-reps 5"
 src=$tmp/src
 mkdir -p "$src"
-cp report/*.md report/style.css report/*.gp "$src/"
+cp report/*.md report/*.tsv report/style.css report/*.gp "$src/"
 # mk RUN_FOLDER TARGET...: make on the reduced configuration, with the copied report sources
 mk() {
   r=$1; shift

@@ -35,7 +35,7 @@ static void history_make(history *hm, int epochs, int N, int batch)
 
 static bn_solver_cfg config(bn_rule rule, double lr, int epochs, int batch, int num_train_samples)
 {
-    bn_solver_cfg c = {rule, lr, 1.0, epochs, batch, num_train_samples, "test"};
+    bn_solver_cfg c = {rule, lr, 1.0, epochs, batch, num_train_samples, "test", NULL, NULL, 0, 0};
     return c;
 }
 

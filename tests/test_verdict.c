@@ -510,6 +510,40 @@ static void sweep_writes_the_verdicts_of_its_summary(void **state)
     bn_tsv_free(&v);
 }
 
+/* A difference is called only beyond its threshold, in either direction. */
+static void compare_goes_both_ways(void **state)
+{
+    (void)state;
+    assert_string_equal(bn_verdict_compare(0.05, 0.04), "higher");
+    assert_string_equal(bn_verdict_compare(-0.05, 0.04), "lower");
+    assert_string_equal(bn_verdict_compare(0.03, 0.04), "within");
+    assert_string_equal(bn_verdict_compare(-0.04, 0.04), "within");   /* at the threshold: not beyond */
+    assert_string_equal(bn_verdict_compare(NAN, 0.04), "unknown");
+    assert_string_equal(bn_verdict_compare(0.5, NAN), "unknown");
+}
+
+/* Each ledger rule with data that makes it pass and fail. */
+static void ledger_rules_go_every_way(void **state)
+{
+    (void)state;
+    /* expect: means of a normalised batch against 0 */
+    assert_string_equal(bn_verdict_ledger("expect", 2e-17, -3e-17, 1e-9, 0.0), "equal");
+    /* the reference's test-mode means near 5694: it fails, this run does not */
+    assert_string_equal(bn_verdict_ledger("expect", 5694.4, -0.01, 0.5, 0.0), "reference_fails");
+    assert_string_equal(bn_verdict_ledger("expect", 0.01, 3.0, 0.5, 0.0), "differs");
+    assert_string_equal(bn_verdict_ledger("expect", 5694.4, 3.0, 0.5, 0.0), "differs");
+    /* below: relative errors against a pass threshold */
+    assert_string_equal(bn_verdict_ledger("below", 1.77e-9, 2.92e-9, 1e-5, 0), "equal");
+    assert_string_equal(bn_verdict_ledger("below", 2e-3, 2e-4, 1e-3, 0), "reference_fails");
+    assert_string_equal(bn_verdict_ledger("below", 1e-9, 2e-3, 1e-3, 0), "differs");
+    /* noise: accuracies against the noise of their difference */
+    assert_string_equal(bn_verdict_ledger("noise", 0.808, 0.801, 0.04, 0), "within_noise");
+    assert_string_equal(bn_verdict_ledger("noise", 0.808, 0.701, 0.04, 0), "differs");
+    assert_string_equal(bn_verdict_ledger("noise", 0.808, NAN, 0.04, 0), "differs");
+    assert_string_equal(bn_verdict_ledger("draw", -28.8, -21.8, 0, 0), "another_draw");
+    assert_null(bn_verdict_ledger("nonsense", 1, 1, 1, 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -522,6 +556,8 @@ int main(void)
         cmocka_unit_test(forward_checks),
         cmocka_unit_test(initial_loss_around_ln_C),
         cmocka_unit_test(study_verdicts),
+        cmocka_unit_test(compare_goes_both_ways),
+        cmocka_unit_test(ledger_rules_go_every_way),
         cmocka_unit_test_setup_teardown(study_file_columns, tu_setup_dir, tu_teardown_dir),
         cmocka_unit_test_setup_teardown(gradcheck_file_columns, tu_setup_dir, tu_teardown_dir),
         cmocka_unit_test_setup_teardown(checks_write_verdicts_of_their_results, tu_setup_dir, tu_teardown_dir),

@@ -1,0 +1,276 @@
+/* agg_findings.c - `bnagg findings`: the claims of a run's page that compare results, each
+ * judged by a tested verdict function (verdict.h), written as data files beside the page:
+ *   ledger.tsv     every number the reference notebook printed (REFERENCE, report/
+ *                  reference_notebook.tsv) beside this run's value, with a verdict ("absent"
+ *                  where a run with other settings, such as fewer epochs, has no such number)
+ *   ablations.tsv  experiment 9's trainings against the sweep's batchnorm training at the same
+ *                  point, per metric, beyond or within sampling noise
+ *   claims.tsv     the batch-size comparisons of experiment 7 (batchnorm, layer norm)
+ *   rescale.tsv    experiment 8's rescaling (the same columns): the loss, and the gradient times the factor, with
+ *                  one weight matrix multiplied by 10, against factor 1 (unchanged within
+ *                  BN_VERDICT_INVARIANT_REL: the loss does not depend on the matrix's size, and
+ *                  its gradient scales as 1 / size)
+ * Accuracies are judged against the sampling noise of their difference: q sqrt(se_a^2 + se_b^2),
+ * the binomial SEs on the images they were measured on, q the normal quantile of the noise model
+ * (noise.h); one seed cannot show the spread from seed to seed, and the page says so. */
+#include "agg_tools.h"
+#include "alloc.h"
+#include "error.h"
+#include "noise.h"
+#include "number.h"
+#include "outfile.h"
+#include "readfile.h"
+#include "render.h"
+#include "runinfo.h"
+#include "tsv.h"
+#include "verdict.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TABLES 32
+
+typedef struct {
+    const char *dir;
+    bn_tsv *tabs[MAX_TABLES];
+    int n;
+} tables;
+
+/* A data file of the run folder by its plain name, read once. */
+static const bn_tsv *load(void *ctx, const char *name, char *err, size_t errlen)
+{
+    tables *t = ctx;
+    for (int i = 0; i < t->n; i++)
+        if (!strcmp(t->tabs[i]->name, name)) return t->tabs[i];
+    size_t L = strlen(name);
+    int ok = L > 4 && L < 200 && name[0] != '.' && !strcmp(name + L - 4, ".tsv") && t->n < MAX_TABLES;
+    for (const char *p = name; ok && *p; p++) ok = isalnum((unsigned char)*p) || strchr("._-", *p);
+    if (!ok) {
+        snprintf(err, errlen, "'%s' is not a data file name of the run folder", name);
+        return NULL;
+    }
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", t->dir, name);
+    bn_tsv *tab = bn_malloc(sizeof *tab);
+    if (bn_tsv_read(tab, path, err, errlen)) {
+        free(tab);
+        return NULL;
+    }
+    snprintf(tab->name, sizeof tab->name, "%s", name);
+    t->tabs[t->n++] = tab;
+    return tab;
+}
+
+/* The number a template query gives (render.h), e.g. "exp4_initial_loss.tsv:initial_loss:reg=0";
+ * *absent set (and NaN returned) when the query selects no row: a run with other settings (fewer
+ * epochs) has no such number. */
+static double query(tables *t, const char *q, const char *what, int *absent)
+{
+    char tmpl[600], err[1200];
+    if (strlen(q) > 500 || strstr(q, "}}")) bn_die(1, "%s: query too long or malformed: %s", what, q);
+    snprintf(tmpl, sizeof tmpl, "{{%s|%%.17g}}", q);
+    bn_lookup lk = {load, t, NULL, NULL, 0, 0};
+    bn_buf out = {0};
+    *absent = 0;
+    if (bn_render(tmpl, strlen(tmpl), &lk, &out, err, sizeof err)) {
+        if (!strstr(err, ": selects 0 rows of ")) bn_die(1, "%s: %s", what, err);
+        *absent = 1;
+        bn_buf_free(&out);
+        return NAN;
+    }
+    double v;
+    if (!out.s || !bn_parse_num(out.s, &v)) v = NAN;
+    bn_buf_free(&out);
+    return v;
+}
+
+static const char *cell(const bn_tsv *t, long r, const char *col)
+{
+    int c = bn_tsv_col(t, col);
+    if (c < 0) bn_die(1, "%s: no column %s", t->name, col);
+    return bn_tsv_cell(t, r, c);
+}
+
+static double num(const bn_tsv *t, long r, const char *col)
+{
+    double v;
+    int c = bn_tsv_col(t, col);
+    if (c < 0) bn_die(1, "%s: no column %s", t->name, col);
+    return bn_tsv_num(t, r, c, &v) ? NAN : v;
+}
+
+/* The sampling noise of the difference of two accuracies measured on n items each. */
+static double acc_threshold(double a, double b, long n)
+{
+    double sa = bn_binomial_se(a, n), sb = bn_binomial_se(b, n);
+    return bn_noise_quantile(BN_NOISE_ALPHA, INFINITY) * sqrt(sa * sa + sb * sb);
+}
+
+static long run_count(const char *run, const char *key)
+{
+    char *v = bn_run_kv(run, "params.info.tsv", key);
+    long n = v ? atol(v) : -1;
+    free(v);
+    if (n < 1) bn_die(1, "%s/params.info.tsv: no positive %s", run, key);
+    return n;
+}
+
+static void ledger(const char *dir, const char *run, const char *reference, tables *t)
+{
+    bn_tsv ref;
+    char err[1200], v[5][64];
+    if (bn_tsv_read(&ref, reference, err, sizeof err)) bn_die(1, "%s", err);
+    bn_out f;
+    bn_out_open(&f, dir, "ledger.tsv");
+    bn_out_printf(&f, "id\tcell\tquantity\treference\trun\tdiff\trule\ttol\texpected\tverdict\twhy\n");
+    for (long r = 0; r < ref.nrows; r++) {
+        const char *rule = cell(&ref, r, "rule"), *nkey = cell(&ref, r, "noise_n");
+        char what[300];
+        snprintf(what, sizeof what, "%s row %ld", reference, r + 1);
+        int absent;
+        double a = num(&ref, r, "reference"), b = query(t, cell(&ref, r, "query"), what, &absent);
+        double tol = num(&ref, r, "tol"), expected = num(&ref, r, "expected");
+        if (*nkey) tol = acc_threshold(a, b, run_count(run, nkey));
+        const char *verdict = bn_verdict_ledger(rule, a, b, tol, expected);
+        if (!verdict) bn_die(1, "%s: unknown rule '%s'", what, rule);
+        if (absent) verdict = "absent";
+        const double x[5] = {a, b, b - a, tol, expected};
+        for (int k = 0; k < 5; k++) bn_fmt(v[k], sizeof v[k], x[k]);
+        int explained = strcmp(verdict, "equal") && strcmp(verdict, "within_noise") && strcmp(verdict, "absent");
+        bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(&ref, r, "id"), cell(&ref, r, "cell"),
+                      cell(&ref, r, "quantity"), cell(&ref, r, "reference"), v[1], v[2], rule,
+                      isfinite(tol) ? v[3] : "", isfinite(expected) ? v[4] : "", verdict,
+                      explained ? cell(&ref, r, "why") : "");
+    }
+    bn_out_commit(&f);
+    bn_tsv_free(&ref);
+}
+
+/* Each ablation against the sweep's batchnorm training at its point. */
+static void ablations(const char *dir, const char *run, tables *t)
+{
+    char err[1200];
+    const bn_tsv *ab = load(t, "exp9_ablations.tsv", err, sizeof err), *sw = load(t, "exp6_sweep.tsv", err, sizeof err);
+    if (!ab || !sw) return;
+    static const struct { const char *metric, *sweep_col, *n_key; } metrics[] = {
+        {"best_val", "batchnorm_best_val", "num_val"},
+        {"best_train", "batchnorm_best_train", "accuracy_train_samples"},
+    };
+    bn_out f;
+    char v[5][64];
+    bn_out_open(&f, dir, "ablations.tsv");
+    bn_out_printf(&f, "ablation\tpoint\tweight_scale\tmetric\tablated\tsweep\tdiff\tthreshold\tverdict\n");
+    for (long r = 0; r < ab->nrows; r++) {
+        const char *point = cell(ab, r, "point");
+        long s = -1;
+        for (long k = 0; k < sw->nrows; k++)
+            if (!strcmp(cell(sw, k, "point"), point)) s = k;
+        if (s < 0) bn_die(1, "exp6_sweep.tsv has no point %s, which exp9_ablations.tsv names", point);
+        for (size_t m = 0; m < sizeof metrics / sizeof *metrics; m++) {
+            double a = num(ab, r, metrics[m].metric), b = num(sw, s, metrics[m].sweep_col);
+            double thr = acc_threshold(a, b, run_count(run, metrics[m].n_key));
+            const double x[5] = {a, b, a - b, thr};
+            for (int k = 0; k < 4; k++) bn_fmt(v[k], sizeof v[k], x[k]);
+            bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(ab, r, "ablation"), point,
+                          cell(ab, r, "weight_scale"), metrics[m].metric, v[0], v[1], v[2], v[3],
+                          bn_verdict_compare(a - b, thr));
+        }
+    }
+    bn_out_commit(&f);
+}
+
+/* Experiment 8's rescaling rows: per net, point and layer, factor 10 against factor 1. */
+static void rescale(bn_out *f, tables *t)
+{
+    char err[1200], v[4][64];
+    const bn_tsv *rs = load(t, "exp8_rescale.tsv", err, sizeof err);
+    if (!rs) return;
+    static const struct { const char *claim, *col; } metrics[] = {
+        {"rescaled_loss", "loss"}, {"rescaled_grad_times_factor", "grad_norm_times_factor"}};
+    for (long r = 0; r < rs->nrows; r++) {
+        if (num(rs, r, "factor") != 1.0) continue;
+        for (long k = 0; k < rs->nrows; k++) {
+            if (num(rs, k, "factor") != 10.0 || strcmp(cell(rs, k, "norm"), cell(rs, r, "norm")) ||
+                strcmp(cell(rs, k, "point"), cell(rs, r, "point")) || strcmp(cell(rs, k, "layer"), cell(rs, r, "layer")))
+                continue;
+            for (int m = 0; m < 2; m++) {
+                double a = num(rs, r, metrics[m].col), b = num(rs, k, metrics[m].col);
+                double thr = BN_VERDICT_INVARIANT_REL * fabs(a);
+                const double x[4] = {a, b, b - a, thr};
+                for (int i = 0; i < 4; i++) bn_fmt(v[i], sizeof v[i], x[i]);
+                bn_out_printf(f, "%s\t%s\t%s\tlayer%s\t1\t10\t%s\t%s\t%s\t%s\t%s\n", metrics[m].claim,
+                              cell(rs, r, "norm"), cell(rs, r, "weight_scale"), cell(rs, r, "layer"), v[0], v[1], v[2],
+                              v[3], bn_verdict_compare(b - a, thr));
+            }
+        }
+    }
+}
+
+/* Experiment 7's comparisons: per normalisation, the largest batch against the smallest; and
+ * layer norm against batchnorm at the smallest and at the largest batch. */
+static void claims(const char *dir, const char *run, tables *t)
+{
+    char err[1200];
+    const bn_tsv *bs = load(t, "exp7_batchsize.tsv", err, sizeof err);
+    if (!bs) return;
+    static const char *const norms[] = {"batchnorm", "layernorm"};
+    static const struct { const char *metric, *n_key; } metrics[] = {
+        {"best_train", "accuracy_train_samples"}, {"best_val", "num_val"}};
+    /* rows of the smallest and largest batch size of each normalisation */
+    long lo[2] = {-1, -1}, hi[2] = {-1, -1};
+    for (long r = 0; r < bs->nrows; r++)
+        for (int n = 0; n < 2; n++) {
+            if (strcmp(cell(bs, r, "norm"), norms[n])) continue;
+            double b = num(bs, r, "batch_size");
+            if (lo[n] < 0 || b < num(bs, lo[n], "batch_size")) lo[n] = r;
+            if (hi[n] < 0 || b > num(bs, hi[n], "batch_size")) hi[n] = r;
+        }
+    if (lo[0] < 0 || lo[1] < 0) bn_die(1, "exp7_batchsize.tsv: no batchnorm or layernorm rows");
+    bn_out f;
+    char v[4][64];
+    bn_out_open(&f, dir, "claims.tsv");
+    bn_out_printf(&f, "claim\tnorm\tweight_scale\tmetric\tat_a\tat_b\ta\tb\tdiff\tthreshold\tverdict\n");
+    for (size_t m = 0; m < sizeof metrics / sizeof *metrics; m++) {
+        long n_items = run_count(run, metrics[m].n_key);
+        /* b - a, for: each norm, largest batch - smallest; layernorm - batchnorm at each end */
+        const struct { const char *claim, *norm; long ra, rb; } pairs[] = {
+            {"largest_minus_smallest_batch", "batchnorm", lo[0], hi[0]},
+            {"largest_minus_smallest_batch", "layernorm", lo[1], hi[1]},
+            {"layernorm_minus_batchnorm_smallest", "both", lo[0], lo[1]},
+            {"layernorm_minus_batchnorm_largest", "both", hi[0], hi[1]},
+        };
+        for (size_t p = 0; p < sizeof pairs / sizeof *pairs; p++) {
+            double a = num(bs, pairs[p].ra, metrics[m].metric), b = num(bs, pairs[p].rb, metrics[m].metric);
+            double thr = acc_threshold(a, b, n_items);
+            const double x[4] = {a, b, b - a, thr};
+            for (int k = 0; k < 4; k++) bn_fmt(v[k], sizeof v[k], x[k]);
+            bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", pairs[p].claim, pairs[p].norm,
+                          "",
+                          metrics[m].metric, cell(bs, pairs[p].ra, "batch_size"), cell(bs, pairs[p].rb, "batch_size"),
+                          v[0], v[1], v[2], v[3], bn_verdict_compare(b - a, thr));
+        }
+    }
+    bn_out_commit(&f);
+    bn_out_open(&f, dir, "rescale.tsv");
+    bn_out_printf(&f, "claim\tnorm\tweight_scale\tmetric\tat_a\tat_b\ta\tb\tdiff\tthreshold\tverdict\n");
+    rescale(&f, t);
+    bn_out_commit(&f);
+}
+
+int bn_agg_findings(const char *dir, const char *run, const char *reference)
+{
+    tables t = {.dir = run};
+    bn_mkdir_p(dir);
+    ledger(dir, run, reference, &t);
+    ablations(dir, run, &t);
+    claims(dir, run, &t);
+    for (int i = 0; i < t.n; i++) {
+        bn_tsv_free(t.tabs[i]);
+        free(t.tabs[i]);
+    }
+    bn_progress("bnagg: %s: findings of %s against %s", dir, run, reference);
+    return 0;
+}
