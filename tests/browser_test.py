@@ -170,6 +170,41 @@ for (const t of svg.querySelectorAll('text')) {
 return [min === Infinity ? 0 : min, which];
 """
 
+# Every text of a drawing inside its canvas with a margin, and no two texts overprinting each
+# other: each <text>'s box on screen, in the SVG's own units (its viewBox), opened on its own.
+SVG_LAYOUT_JS = r"""
+const M = arguments[0], svg = document.documentElement;
+if (!svg || svg.tagName.toLowerCase() !== 'svg') return ['not an SVG document'];
+const vb = svg.viewBox && svg.viewBox.baseVal;
+const w0 = vb && vb.width ? vb.width : svg.width.baseVal.value;
+const h0 = vb && vb.height ? vb.height : svg.height.baseVal.value;
+const root = svg.getBoundingClientRect(), k = w0 / root.width;
+const boxes = [], bad = [];
+for (const t of svg.querySelectorAll('text')) {
+  const s = t.textContent.trim();
+  if (!s) continue;
+  const cs = getComputedStyle(t);
+  if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+  const r = t.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) continue;
+  const b = {s: s, x0: (r.left - root.left) * k, y0: (r.top - root.top) * k,
+             x1: (r.right - root.left) * k, y1: (r.bottom - root.top) * k};
+  if (b.x0 < M || b.y0 < M || b.x1 > w0 - M || b.y1 > h0 - M)
+    bad.push(`"${s.slice(0, 30)}" at ${b.x0.toFixed(1)},${b.y0.toFixed(1)}-${b.x1.toFixed(1)},${b.y1.toFixed(1)} is not ${M} px inside the ${w0}x${h0} drawing`);
+  boxes.push(b);
+}
+// a text box is its font's full height: neighbours overlap a little by design (a legend's rows, a
+// rotated label's ascent); overprinting is an overlap of more than a quarter of the smaller box
+for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+  const a = boxes[i], b = boxes[j];
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0), h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  const small = Math.min((a.x1 - a.x0) * (a.y1 - a.y0), (b.x1 - b.x0) * (b.y1 - b.y0));
+  if (w > 0 && h > 0 && w * h > 0.25 * small)
+    bad.push(`"${a.s.slice(0, 20)}" and "${b.s.slice(0, 20)}" overprint`);
+}
+return bad;
+"""
+
 RAW_TEX_JS = r"""
 const c = document.body.cloneNode(true);
 for (const e of c.querySelectorAll('code, pre, script, style, .katex-mathml, annotation, math')) e.remove();
