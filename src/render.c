@@ -384,7 +384,9 @@ static void emit(ctx *c, bn_buf *out, const char *query, const char *fmt, const 
             bn_buf_puts(out, "\" data-f=\"");
             put_attr(out, fmt);
         }
-        bn_buf_puts(out, "\">");
+        /* focusable, so that a tap (or the keyboard) shows the provenance: style.css draws the
+         * title beside a focused value */
+        bn_buf_puts(out, "\" tabindex=\"0\">");
     }
     if (is_link(fmt)) {
         /* text is a checked relative path: [TEXT](path) */

@@ -237,7 +237,7 @@ function check(q, fmt, shown,    i, n, parts, href, label) {
 }
 {
   line = $0
-  while (match(line, /<span class="v" title="[^"]*"( data-f="[^"]*")?>(<a href="[^"]*">[^<]*<\/a>|[^<]*)<\/span>/)) {
+  while (match(line, /<span class="v" title="[^"]*"( data-f="[^"]*")?( tabindex="0")?>(<a href="[^"]*">[^<]*<\/a>|[^<]*)<\/span>/)) {
     s = substr(line, RSTART, RLENGTH); line = substr(line, RSTART + RLENGTH)
     title = s; sub(/^<span class="v" title="/, "", title); sub(/".*$/, "", title)
     fmt = ""
