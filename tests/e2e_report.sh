@@ -237,9 +237,9 @@ function check(q, fmt, shown,    i, n, parts, href, label) {
 }
 {
   line = $0
-  while (match(line, /<span class="v" title="[^"]*"( data-f="[^"]*")?( tabindex="0")?>(<a href="[^"]*">[^<]*<\/a>|[^<]*)<\/span>/)) {
+  while (match(line, /<span class="v( wrap)?" title="[^"]*"( data-f="[^"]*")?( tabindex="0")?>(<a href="[^"]*">[^<]*<\/a>|[^<]*)<\/span>/)) {
     s = substr(line, RSTART, RLENGTH); line = substr(line, RSTART + RLENGTH)
-    title = s; sub(/^<span class="v" title="/, "", title); sub(/".*$/, "", title)
+    title = s; sub(/^<span class="v( wrap)?" title="/, "", title); sub(/".*$/, "", title)
     fmt = ""
     if (index(s, "data-f=\"")) { fmt = s; sub(/^.*data-f="/, "", fmt); sub(/".*$/, "", fmt) }
     text = s; sub(/^[^>]*>/, "", text); sub(/<\/span>$/, "", text)
@@ -372,7 +372,7 @@ for f in "$a"/*.tsv "$a"/report/*.svg; do
   n=$((n + 1))
 done
 # values read from timing files are the only ones allowed to differ
-mask() { sed 's|<span class="v" title="[^"]*\.timing\.tsv[^"]*"[^>]*>[^<]*</span>|TIMING|g' "$1"; }
+mask() { sed 's|<span class="v[^"]*" title="[^"]*\.timing\.tsv[^"]*"[^>]*>[^<]*</span>|TIMING|g' "$1"; }
 mask "$a/report/index.html" > "$tmp/a.html"
 mask "$b/report/index.html" > "$tmp/b.html"
 cmp -s "$tmp/a.html" "$tmp/b.html" || { diff "$tmp/a.html" "$tmp/b.html" | head || true; fail "the page differs between two runs with the same seed"; }

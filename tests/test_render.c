@@ -13,7 +13,7 @@ static const char sweep_tsv[] =
     "0\t0.0001\t0.25\t0.119\t2.3\talpha\n"
     "1\t0.01\t0.31\t0.2\tnan\tbeta\n"
     "2\t1\t0.16\t0.15\tinf\tgamma\n";
-static const char kv_tsv[] = "key\tvalue\nseed\t7\ndataset\tcifar-10\nodd\ta<b|c*d_e\n";
+static const char kv_tsv[] = "key\tvalue\nseed\t7\ndataset\tcifar-10\nodd\ta<b|c*d_e\nnote\tshort of the line\nhash\t0123456789abcdef0123456789abcdef\n";
 
 typedef struct {
     bn_tsv tabs[2];
@@ -281,6 +281,11 @@ static void annotation_names_the_source_and_escapes(void **state)
     expect(f, "{{kv.tsv:value:key=odd}}", "<span class=\"v\" title=\"kv.tsv:value:key=odd\" tabindex=\"0\">a\\<b\\|c\\*d\\_e</span>");
     expect(f, "{{table(kv.tsv:value:key=seed)}}",
            "| value |\n| ---: |\n| <span class=\"v\" title=\"kv.tsv:value:#0\" tabindex=\"0\">7</span> |");
+    /* a number or a short word never breaks inside; a phrase or a long token may wrap */
+    expect(f, "{{kv.tsv:value:key=note}}", "<span class=\"v wrap\" title=\"kv.tsv:value:key=note\" tabindex=\"0\">short of the line</span>");
+    expect(f, "{{kv.tsv:value:key=hash}}",
+           "<span class=\"v wrap\" title=\"kv.tsv:value:key=hash\" tabindex=\"0\">0123456789abcdef0123456789abcdef</span>");
+    expect(f, "{{kv.tsv:value:key=dataset}}", "<span class=\"v\" title=\"kv.tsv:value:key=dataset\" tabindex=\"0\">cifar-10</span>");
     f->lk.annotate = 0;
 }
 
