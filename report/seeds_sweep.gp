@@ -10,7 +10,7 @@ if (ARGC != 2) { print "usage: gnuplot -c seeds_sweep.gp SEEDS_FOLDER OUTPUT.svg
 sweep = ARG1 . "/exp6_sweep_seeds.tsv"
 
 load system("dirname '" . ARG0 . "'") . "/style.gp"
-eval style_term(720, 1260)
+eval style_term(720, 1320)
 set output ARG2
 set datafile separator "\t"
 set datafile columnheaders
@@ -31,7 +31,8 @@ set style line 3 lc rgb c_batchnorm lw 1.5 pt 7 ps 0.9
 set style line 4 lc rgb c_baseline lw 1.5 pt 5 ps 0.8
 set style line 5 lc rgb c_batchnorm pt 1 ps 0.7
 set style line 6 lc rgb c_baseline pt 1 ps 0.7
-# one legend, above the panels (beside them it would take a third of a phone's width)
+# one legend, above the panels (beside them it would take a third of a phone's width); its four
+# rows stand one under another, so the panels start 252 px down, below it and the first title
 set key at screen 0.5, 0.985 center top horizontal maxcols 3 Left reverse samplen 2 width -2
 
 finite_count = 'nfin = 0; do for [c in cols] { undefine STATS_records; \
@@ -45,7 +46,7 @@ set format x "1e%L"
 stats sweep using "weight_scale" nooutput
 set xrange [STATS_min / 10 ** 0.1 : STATS_max * 10 ** 0.15]
 set xlabel "Weight initialisation scale"
-set multiplot layout 3,1 margins 0.12, 0.95, 0.08, 0.83 spacing 0, 0.125
+set multiplot layout 3,1 margins 0.12, 0.95, 0.08, 1 - 252.0 / 1320 spacing 0, 0.125
 
 # 1. and 2. best validation and training accuracy: bars the interval of the mean, mean line
 f(v) = fin(v); ylo = 0; yhi = 1
