@@ -23,8 +23,8 @@ is(N) = strcol("norm") eq N
 
 set style line 1 lc rgb c_layernorm lw 2 pt 7 ps 1.0
 set style line 3 lc rgb c_layernorm lw 2 dt 2 pt 6 ps 1.1
-set style line 2 lc rgb c_none lw 2 pt 5 ps 1.0
-set style line 4 lc rgb c_none lw 2 dt 2 pt 4 ps 1.2
+set style line 2 lc rgb c_baseline lw 2 pt 5 ps 1.0
+set style line 4 lc rgb c_baseline lw 2 dt 2 pt 4 ps 1.2
 unset key
 
 set logscale x 2

@@ -38,6 +38,13 @@ panel = 'if (nfin == 0) { set yrange [0:1]; set label 1 "no finite values" at gr
   else { set yrange [*:*]; unset label 1 }; \
   set label 2 missing(name) at graph 0.02, 0.95 left tc rgb "#aa0000"'
 nets = "batchnorm baseline"
+# each run's 95% sampling band of an accuracy p measured on n images: p +- 1.96 sqrt(p (1 - p) / n),
+# n from the comparison's compare_noise.tsv beside the figure (no band when it is absent)
+noise = system("dirname '" . ARG3 . "'") . "/compare_noise.tsv"
+nval(k) = real(system(sprintf("awk -F '\\t' '$1 == \"%s\" { v = $2 } END { print v + 0 }' '%s' 2>/dev/null", k, noise)))
+n_of(R, C) = nval((C eq "train" ? "train_samples_" : "num_val_") . (R eq "A" ? "a" : "b"))
+band(p, n) = (n > 0 && fin(p) == fin(p)) ? 1.96 * sqrt(p * (1 - p) / n) : NaN
+set style fill transparent solid 0.15 noborder
 
 set multiplot layout 3,1 margins 0.12, 0.97, 0.05, 0.89 spacing 0, 0.125
 
@@ -64,7 +71,9 @@ do for [C in "train val"] {
   @finite_count
   @panel
   set title (C eq "train" ? "Training" : "Validation") . " accuracy"
-  plot for [R in rs] for [N in nets] file(R, name) using "epoch":(fin(column(N . "_" . C))) with linespoints ls ls_of(R, N) \
+  plot for [R in rs] for [N in nets] file(R, name) using "epoch":(fin(column(N . "_" . C)) - band(column(N . "_" . C), n_of(R, C))):(fin(column(N . "_" . C)) + band(column(N . "_" . C), n_of(R, C))) \
+         with filledcurves lc rgb (N eq "batchnorm" ? c_batchnorm : c_baseline) notitle, \
+       for [R in rs] for [N in nets] file(R, name) using "epoch":(fin(column(N . "_" . C))) with linespoints ls ls_of(R, N) \
          title sprintf("%s: %s", R, N), \
        NaN notitle
 }

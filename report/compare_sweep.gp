@@ -38,16 +38,20 @@ panel = 'if (nfin == 0) { set yrange [ylo:yhi]; set label 1 "no finite values" a
 set logscale x 10
 set format x "1e%L"
 set xlabel "Weight initialisation scale"
-set multiplot layout 3,1 margins 0.12, 0.97, 0.05, 0.89 spacing 0, 0.125
+set multiplot layout 3,1 margins 0.12, 0.95, 0.08, 0.87 spacing 0, 0.125
 
+loss_top = 4.0
 f(v) = fin(v); ylo = 0; yhi = 1
 do for [M in "best_val best_train final_loss"] {
-  if (M eq "final_loss") { f(v) = pos(v); ylo = 1; yhi = 10; set logscale y 10; set format y "1e%L" }
+  if (M eq "final_loss") { f(v) = fin(v); ylo = 0; yhi = loss_top; set arrow 1 from graph 0, first log(10) to graph 1, first log(10) nohead ls 20 front; set label 2 "ln 10 = 2.303: uniform guess" at graph 0.02, first log(10) offset 0, -0.9 left tc rgb c_ref front }
   @finite_count
   @panel
-  set title (M eq "best_val" ? "Best validation accuracy" : M eq "best_train" ? "Best training accuracy" : "Final training loss")
+  set title (M eq "best_val" ? "Best validation accuracy" : M eq "best_train" ? "Best training accuracy" : sprintf("Final training loss (above %g: a triangle on the top edge)", loss_top))
+  if (M eq "final_loss" && nfin > 0) { set yrange [0:loss_top] }
   plot for [R in rs] for [N in nets] file(R) using "weight_scale":(f(column(N . "_" . M))) with linespoints ls ls_of(R, N) \
          title sprintf("%s: %s", R, N), \
+       for [R in rs] for [N in nets] file(R) using "weight_scale":(M eq "final_loss" && f(column(N . "_" . M)) > loss_top ? loss_top : NaN) \
+         with points lc rgb (N eq "batchnorm" ? c_batchnorm : c_baseline) pt (R eq "A" ? 9 : 8) ps 1.6 notitle, \
        NaN notitle
   unset key
 }

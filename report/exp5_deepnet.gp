@@ -23,14 +23,13 @@ finite_count = 'nfin = 0; ymin = 1e300; ymax = -1e300; \
 empty_panel = 'set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888"'
 full_panel = 'set yrange [*:*]; unset label 1'
 
-set multiplot layout 3,1 margins mp_left, mp_right, 0.05, 0.96 spacing 0, 0.11
+set multiplot layout 3,1 margins mp_left, mp_right, mp_bottom, mp_top spacing 0, (narrow ? 0.115 : 0.1)
 
 # 1. training loss, every iteration; a log axis only when the loss spans two decades or more
 file = loss; cols = "batchnorm baseline"
 @finite_count
 if (nfin == 0) { @empty_panel } else { @full_panel }
 if (nfin > 0 && ymin > 0 && ymax / ymin > 100) { set logscale y } else { unset logscale y }
-if (narrow) { set key inside top right }
 set title "Training loss"
 set xlabel "Iteration"
 set ylabel "Loss"
@@ -38,7 +37,6 @@ plot loss using "iteration":(fin(column("batchnorm"))) with points ls 31 title "
      ""   using "iteration":(fin(column("baseline"))) with points ls 32 title "baseline"
 unset logscale y
 
-if (narrow) { @key_narrow }
 # 2. training accuracy at each check (first iteration, then every epoch's end)
 file = acc; cols = "batchnorm_train baseline_train"
 @finite_count

@@ -24,15 +24,15 @@ full_panel = 'set yrange [*:*]; unset label 1'
 set logscale x 10
 set format x "%g"
 set xlabel "Weight initialisation scale"
-set multiplot layout 3,1 margins mp_left, mp_right, 0.05, 0.96 spacing 0, 0.11
+set multiplot layout 3,1 margins mp_left, mp_right, mp_bottom, mp_top spacing 0, (narrow ? 0.115 : 0.1)
 
 # 1. best validation accuracy over the checks of each training
 f(v) = fin(v); ylo = 0; yhi = 1
 cols = "batchnorm_best_val baseline_best_val"
 @finite_count
 if (nfin == 0) { @empty_panel } else { @full_panel }
-set title "Best validation accuracy vs weight initialisation scale"
-set ylabel "Best val. accuracy"
+set title "Best validation accuracy"
+set ylabel "Accuracy"
 plot sweep using "weight_scale":(fin(column("batchnorm_best_val"))) with linespoints ls 1 title "batchnorm", \
      ""    using "weight_scale":(fin(column("baseline_best_val"))) with linespoints ls 2 title "baseline"
 
@@ -40,8 +40,8 @@ plot sweep using "weight_scale":(fin(column("batchnorm_best_val"))) with linespo
 cols = "batchnorm_best_train baseline_best_train"
 @finite_count
 if (nfin == 0) { @empty_panel } else { @full_panel }
-set title "Best training accuracy vs weight initialisation scale"
-set ylabel "Best train accuracy"
+set title "Best training accuracy"
+set ylabel "Accuracy"
 plot sweep using "weight_scale":(fin(column("batchnorm_best_train"))) with linespoints ls 1 title "batchnorm", \
      ""    using "weight_scale":(fin(column("baseline_best_train"))) with linespoints ls 2 title "baseline"
 
@@ -54,15 +54,14 @@ cols = "batchnorm_final_loss baseline_final_loss"
 @finite_count
 if (nfin == 0) { @empty_panel } else { @full_panel }
 if (nfin > 0) { set yrange [0:loss_top] }
-if (narrow) { set key inside top center }
-set title sprintf("Final training loss (values above %g drawn on the top edge)", loss_top)
-set ylabel "Final training loss"
+set title sprintf("Final training loss (above %g: on the top edge)", loss_top)
+set ylabel "Loss"
 set arrow 1 from graph 0, first log(10) to graph 1, first log(10) nohead ls 20 front
-set label 2 "ln 10 = 2.303: uniform guess" at graph 0.02, first log(10) offset 0, 0.7 left tc rgb "#555555" front
+set label 2 "ln 10 = 2.303: uniform guess" at graph 0.02, first log(10) offset 0, -0.9 left tc rgb c_ref front
 plot sweep using "weight_scale":(low(column("batchnorm_final_loss"))) with linespoints ls 1 title "batchnorm", \
      ""    using "weight_scale":(low(column("baseline_final_loss"))) with linespoints ls 2 title "baseline", \
-     ""    using "weight_scale":(top(column("batchnorm_final_loss"))) with points lc rgb "#0072B2" pt 8 ps 1.6 title sprintf("batchnorm > %g", loss_top), \
-     ""    using "weight_scale":(top(column("baseline_final_loss"))) with points lc rgb "#D55E00" pt 8 ps 1.6 title sprintf("baseline > %g", loss_top)
+     ""    using "weight_scale":(top(column("batchnorm_final_loss"))) with points lc rgb c_batchnorm pt 8 ps 1.6 title sprintf("batchnorm > %g", loss_top), \
+     ""    using "weight_scale":(top(column("baseline_final_loss"))) with points lc rgb c_baseline pt 8 ps 1.6 title sprintf("baseline > %g", loss_top)
 unset arrow 1; unset label 2
 
 unset multiplot

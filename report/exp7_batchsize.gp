@@ -27,13 +27,15 @@ row_range = 'set yrange [*:*]; undefine STATS_records; stats acc using (fin(colu
   else { set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888" }'
 # panel row r (0 top), column c (0 left), placed by its margins on the screen
 place_wide = 'set lmargin at screen 0.09 + c * 0.49; set rmargin at screen 0.48 + c * 0.49; \
-  set tmargin at screen 0.95 - r * 0.46; set bmargin at screen 0.62 - r * 0.46'
+  set tmargin at screen mp_top - r * 0.45; set bmargin at screen mp_top - 0.33 - r * 0.45; \
+  if (r == 1) { set xlabel "Epoch" } else { unset xlabel }'
 # narrow: the four panels stacked, batchnorm over layernorm within each row
-place_narrow = 'k = r * 2 + c; set lmargin at screen 0.16; set rmargin at screen 0.96; \
-  set tmargin at screen 0.965 - k * 0.225; set bmargin at screen 0.815 - k * 0.225'
+place_narrow = 'k = r * 2 + c; set lmargin at screen mp_left; set rmargin at screen 0.96; \
+  set tmargin at screen mp_top - k * 0.222; set bmargin at screen mp_top - 0.145 - k * 0.222'
 place = narrow ? place_narrow : place_wide
 
 set xlabel "Epoch"
+set title offset 0, 0
 set ylabel "Accuracy"
 unset key
 set multiplot
@@ -56,12 +58,12 @@ do for [C in "train val"] {
 
 # one legend for the four panels, under them: a colour means the same batch size everywhere
 bsl = sizes("batchnorm")
-set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen (narrow ? 0.065 : 0.05); set bmargin at screen 0.0
+set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen (narrow ? 0.06 : 0.1); set bmargin at screen 0.01
 unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid; unset label 1
 set xrange [0:1]; set yrange [0:1]
 set key default
 set key center center horizontal maxrows (narrow ? 2 : 1) Left reverse samplen 2 width 1
 plot for [i = 1:words(bsl)] NaN with linespoints ls (10 + i) title sprintf("batch %s", word(bsl, i)), \
-     NaN with linespoints ls 9 title sprintf("baseline (none), batch %s", base_bs)
+     NaN with linespoints ls 9 title sprintf("baseline, batch %s", base_bs)
 
 unset multiplot

@@ -10,7 +10,7 @@
 # usage: gnuplot -c report/exp8_activations.gp RUN_FOLDER OUTPUT.svg [wide|narrow]
 if (ARGC < 2 || ARGC > 3) { print "usage: gnuplot -c exp8_activations.gp RUN_FOLDER OUTPUT.svg [wide|narrow]"; exit status 2 }
 if (ARGC >= 3) { layout = ARG3 }
-fig_w = 1000; fig_h = 900; fig_h_narrow = 1800
+fig_w = 1000; fig_h = 960; fig_h_narrow = 1800
 load system("dirname '" . ARG0 . "'") . "/style.gp"
 set output ARG2
 act = ARG1 . "/exp8_activations.tsv"
@@ -26,11 +26,12 @@ is(N, P, S) = strcol("norm") eq N && column("point") == P && strcol("stage") eq 
 pos_or_nan(v) = (v == v && v > 0 && v < 1e300) ? v : NaN
 
 place_wide = 'set lmargin at screen 0.1 + c * 0.5; set rmargin at screen 0.47 + c * 0.5; \
-  set tmargin at screen 0.95 - r * 0.45; set bmargin at screen 0.63 - r * 0.45'
-place_narrow = 'k = r * 2 + c; set lmargin at screen 0.16; set rmargin at screen 0.96; \
-  set tmargin at screen 0.97 - k * 0.222; set bmargin at screen 0.82 - k * 0.222'
+  set tmargin at screen mp_top - r * 0.45; set bmargin at screen mp_top - 0.29 - r * 0.45'
+place_narrow = 'k = r * 2 + c; set lmargin at screen 0.19; set rmargin at screen 0.96; \
+  set tmargin at screen mp_top - k * 0.225; set bmargin at screen mp_top - 0.14 - k * 0.225'
 place = narrow ? place_narrow : place_wide
 unset key
+set title offset 0, 0
 set logscale y 10
 set format y "1e%T"
 set xtics ("1" 1, "2" 2, "3" 3, "4" 4, "5" 5, "6" 6, "7" 7, "out" 8)
@@ -41,19 +42,18 @@ r = 0; c = 0; @place
 set title "No normalisation, at initialisation"
 set xlabel "Layer (hidden 1-7, out = scores)"
 set ylabel "Spread of pre-activations"
-plot for [i = 1:words(points)] act using "layer":(is("none", word(points, i) + 0, "init") ? pos_or_nan(column("pre_sd")) : NaN) with linespoints ls (10 + i)
+plot for [i = 1:words(points)] act using "layer":(is("none", word(points, i) + 0, "init") ? pos_or_nan(column("pre_sd")) : NaN) with linespoints ls (40 + i)
 
 r = 0; c = 1; @place
 set title "Batchnorm, at initialisation: before normalising"
 set arrow 1 from graph 0, first sqrt(eps) to graph 1, first sqrt(eps) nohead ls 20 front
-set label 2 sprintf("sqrt(eps), eps = %g", eps) at graph 0.98, first sqrt(eps) offset 0, -0.8 right tc rgb "#555555" front
-plot for [i = 1:words(points)] act using "layer":(is("batchnorm", word(points, i) + 0, "init") ? pos_or_nan(column("pre_sd")) : NaN) with linespoints ls (10 + i)
-unset arrow 1; unset label 2
+plot for [i = 1:words(points)] act using "layer":(is("batchnorm", word(points, i) + 0, "init") ? pos_or_nan(column("pre_sd")) : NaN) with linespoints ls (40 + i)
+unset arrow 1
 
 r = 1; c = 0; @place
 set title "Batchnorm, at initialisation: after normalising"
 set ylabel "Spread after normalising"
-plot for [i = 1:words(points)] act using "layer":(is("batchnorm", word(points, i) + 0, "init") ? pos_or_nan(column("post_sd")) : NaN) with linespoints ls (10 + i)
+plot for [i = 1:words(points)] act using "layer":(is("batchnorm", word(points, i) + 0, "init") ? pos_or_nan(column("post_sd")) : NaN) with linespoints ls (40 + i)
 
 r = 1; c = 1; @place
 set title "Output scores (not normalised)"
@@ -67,7 +67,7 @@ set xtics auto
 set xrange [*:*]
 set xlabel "Weight initialisation scale"
 set ylabel "Spread of the scores"
-set key inside bottom right vertical Left reverse samplen 2 opaque box lc rgb "#cccccc"
+unset key
 plot act using "weight_scale":(strcol("norm") eq "batchnorm" && strcol("stage") eq "init" && strcol("kind") eq "scores" ? pos_or_nan(column("pre_sd")) : NaN) every (4*nl)::(1*nl-1) smooth unique with linespoints ls 1 title "batchnorm, init", \
      act using "weight_scale":(strcol("norm") eq "batchnorm" && strcol("stage") eq "trained" && strcol("kind") eq "scores" ? pos_or_nan(column("pre_sd")) : NaN) every (4*nl)::(2*nl-1) smooth unique with linespoints ls 1 dt 2 pt 6 title "batchnorm, trained", \
      act using "weight_scale":(strcol("norm") eq "none" && strcol("stage") eq "init" && strcol("kind") eq "scores" ? pos_or_nan(column("pre_sd")) : NaN) every (4*nl)::(3*nl-1) smooth unique with linespoints ls 2 title "baseline, init", \
@@ -76,10 +76,13 @@ unset logscale x
 unset key
 
 # one legend for panels 1-3 under them: a colour is one weight scale everywhere
-set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen (narrow ? 0.08 : 0.07); set bmargin at screen 0.0
+set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen (narrow ? 0.095 : 0.12); set bmargin at screen (narrow ? 0.01 : 0.02)
 unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid; unset logscale y
 set xrange [0:1]; set yrange [0:1]
 set key default
-set key center center horizontal maxrows (narrow ? 2 : 1) Left reverse samplen 2 width 1 title "Panels 1-3, weight scale:"
-plot for [i = 1:words(points)] NaN with linespoints ls (10 + i) title scale(word(points, i))
+set key center center horizontal maxrows (narrow ? 5 : 3) Left reverse samplen 2 width 1
+plot for [i = 1:words(points)] NaN with linespoints ls (40 + i) title "scale " . scale(word(points, i)), \
+     NaN with lines ls 20 title sprintf("sqrt(eps) = %.2g (panel 2)", sqrt(eps)), \
+     NaN with linespoints ls 1 title "batchnorm, init", NaN with linespoints ls 1 dt 2 pt 6 title "batchnorm, trained", \
+     NaN with linespoints ls 2 title "baseline, init", NaN with linespoints ls 2 dt 2 pt 4 title "baseline, trained"
 unset multiplot

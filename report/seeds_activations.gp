@@ -27,14 +27,15 @@ set style line 1 lc rgb c_batchnorm lw 2 pt 7 ps 0.9
 set style line 2 lc rgb c_baseline lw 2 pt 5 ps 0.8
 set style line 3 lc rgb c_batchnorm lw 1.5 dt 2 pt 6 ps 0.9
 set style line 4 lc rgb c_baseline lw 1.5 dt 2 pt 4 ps 0.8
-set key at screen 0.5, 0.995 center top horizontal maxcols 2 Left reverse samplen 2 width -2
-# what the bars are, in the legend too
+set key at screen 0.5, 0.985 center top horizontal maxcols 2 Left reverse samplen 2 width -2
+# what the bars are, in the legend too; its five rows stand above the panels, which start at 0.72
+# of the height, below it and the first title (left margin for labels like "2.5e+09")
 bars_entry = 'keyentry with yerrorbars lc rgb "#777777" pt 7 ps 0.6 title "bars: 95% interval of the mean"' 
 
 set logscale x 10
 set format x "1e%L"
 set xlabel "Weight initialisation scale"
-set multiplot layout 2,1 margins 0.14, 0.97, 0.07, 0.83 spacing 0, 0.14
+set multiplot layout 2,1 margins 0.17, 0.93, 0.07, 0.72 spacing 0, 0.16
 
 do for [V in "pre_sd loss"] {
   set title (V eq "pre_sd" ? "Spread (sd) of the output scores" : "Loss")

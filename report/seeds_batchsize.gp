@@ -11,7 +11,7 @@ if (ARGC != 2) { print "usage: gnuplot -c seeds_batchsize.gp SEEDS_FOLDER OUTPUT
 acc = ARG1 . "/exp7_batchsize_acc_seeds.tsv"
 
 load system("dirname '" . ARG0 . "'") . "/style.gp"
-eval style_term(720, 1560)
+eval style_term(720, 1000)
 set output ARG2
 set datafile separator "\t"
 set datafile columnheaders
@@ -23,13 +23,7 @@ is(N, B) = strcol("norm") eq N && column("batch_size") == B
 lo(C) = fin(column(C . "_mean_lo"))
 hi(C) = fin(column(C . "_mean_hi"))
 
-# Okabe-Ito colours, one per batch size (in increasing order), the baseline in black, dashed
-set style line 11 lc rgb "#E69F00" lw 2 pt 7 ps 0.7
-set style line 12 lc rgb "#56B4E9" lw 2 pt 5 ps 0.7
-set style line 13 lc rgb "#009E73" lw 2 pt 9 ps 0.8
-set style line 14 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
-set style line 15 lc rgb "#0072B2" lw 2 pt 13 ps 0.8
-set style line 9 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.7
+# colours from style.gp: one per batch size (purples, light to dark), the baseline dashed vermilion
 set style fill transparent solid 0.15 noborder
 base_bs = sizes("none")
 if (words(base_bs) != 1) { print "exp7_batchsize.gp: expected one baseline batch size in ", acc; exit status 1 }
@@ -44,11 +38,13 @@ row_range = 'set yrange [*:*]; undefine STATS_records; stats acc using (fin(colu
     pad = (yhi - ylo) * 0.05 + 0.005; set yrange [ylo - pad : yhi + pad]; unset label 1 } \
   else { set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888" }'
 # panel k = 2 r + c (0 top), one column of four, the x label under the last only
-place = 'k = 2 * r + c; set lmargin at screen 0.12; set rmargin at screen 0.97; \
-  set tmargin at screen 0.89 - k * 0.22; set bmargin at screen 0.745 - k * 0.22; \
-  if (k == 3) { set xlabel "Epoch" } else { unset xlabel }'
+place = 'set lmargin at screen 0.17 + c * 0.43; set rmargin at screen 0.52 + c * 0.43; \
+  set tmargin at screen 0.79 - r * 0.40; set bmargin at screen 0.51 - r * 0.40; \
+  if (r == 1) { set xlabel "Epoch" } else { unset xlabel }; \
+  if (c == 0) { set ylabel "Accuracy" } else { unset ylabel }'
 
 unset key
+set title offset 0, 0
 set multiplot
 
 r = 0
@@ -58,10 +54,10 @@ do for [C in "train val"] {
   do for [N in "batchnorm layernorm"] {
     @place
     bsl = sizes(N)
-    set title sprintf("%s: %s accuracy", N, C eq "train" ? "training" : "validation")
+    set title sprintf("%s: %s", N, C eq "train" ? "training" : "validation")
     plot for [i = 1:words(bsl)] acc using "epoch":(is(N, word(bsl, i) + 0) ? lo(C) : NaN):(hi(C)) \
            with filledcurves ls (10 + i), \
-         acc using "epoch":(is("none", base_bs + 0) ? lo(C) : NaN):(hi(C)) with filledcurves lc rgb "#000000" fs transparent solid 0.08, \
+         acc using "epoch":(is("none", base_bs + 0) ? lo(C) : NaN):(hi(C)) with filledcurves ls 9 fs transparent solid 0.12, \
          for [i = 1:words(bsl)] acc using "epoch":(is(N, word(bsl, i) + 0) ? fin(column(C . "_mean")) : NaN) \
            with linespoints ls (10 + i), \
          acc using "epoch":(is("none", base_bs + 0) ? fin(column(C . "_mean")) : NaN) with linespoints ls 9
@@ -72,10 +68,11 @@ do for [C in "train val"] {
 
 # one legend for the four panels, above them: a colour means the same batch size everywhere
 bsl = sizes("batchnorm")
-set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen 1.0; set bmargin at screen 0.92
+set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen 0.965; set bmargin at screen 0.865
 unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid; unset label 1
 set xrange [0:1]; set yrange [0:1]
-set key center center horizontal maxcols 3 Left reverse samplen 2 width -2
+set key default
+set key center center horizontal maxrows 2 Left reverse samplen 2 width 0
 plot for [i = 1:words(bsl)] NaN with linespoints ls (10 + i) title sprintf("batch %s", word(bsl, i)), \
      NaN with linespoints ls 9 title sprintf("baseline, batch %s", base_bs), \
      keyentry with filledcurves lc rgb "#999999" title "95% interval of the mean"

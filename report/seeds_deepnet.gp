@@ -15,7 +15,7 @@ iloss = ARG1 . "/exp5_deepnet_loss_seeds.tsv"
 acc = ARG1 . "/exp5_deepnet_acc_seeds.tsv"
 
 load system("dirname '" . ARG0 . "'") . "/style.gp"
-eval style_term(720, 1260)
+eval style_term(720, 1320)
 set output ARG2
 set datafile separator "\t"
 set datafile columnheaders
@@ -46,7 +46,7 @@ finite_count = 'nfin = 0; ymin = 1e300; ymax = -1e300; \
 empty_panel = 'set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888"'
 full_panel = 'set yrange [*:*]; unset label 1'
 
-set multiplot layout 3,1 margins 0.12, 0.97, 0.05, 0.88 spacing 0, 0.125
+set multiplot layout 3,1 margins 0.12, 0.97, 0.05, 1 - 250.0 / 1320 spacing 0, 0.125
 
 # 1. training loss: per-epoch means, mean and range over the seeds; per-iteration means as dots
 file = eloss; cols = "batchnorm_mean baseline_mean"
@@ -83,12 +83,14 @@ do for [C in "train val"] {
        ""  using "epoch":(fin(column("baseline_" . C . "_mean"))) with linespoints ls 2 title "baseline"
 }
 
-# one legend for the three panels, above them, in two columns (beside the panels it would take a
-# third of a phone's width)
-set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen 1.0; set bmargin at screen 0.93
+# one legend for the three panels, above them (beside the panels it would take a third of a
+# phone's width); its entries are too wide for two columns, so its five rows take the top 190 px,
+# and the panels start 250 px down, below it and the first title
+set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen 0.99; set bmargin at screen 1 - 190.0 / 1320
 unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid; unset label 1
 set xrange [0:1]; set yrange [0:1]
-set key center center horizontal maxcols 3 Left reverse samplen 2 width -2
+set key default
+set key center center horizontal maxrows 2 Left reverse samplen 2 width 0
 plot NaN with linespoints ls 1 title "batchnorm", NaN with linespoints ls 2 title "baseline", \
      keyentry with filledcurves lc rgb "#999999" title "95% interval of the mean", \
      keyentry with lines lc rgb "#777777" lw 0.8 dt 2 title "middle 80% of seeds", \

@@ -10,7 +10,7 @@ if (ARGC != 2) { print "usage: gnuplot -c seeds_sweep.gp SEEDS_FOLDER OUTPUT.svg
 sweep = ARG1 . "/exp6_sweep_seeds.tsv"
 
 load system("dirname '" . ARG0 . "'") . "/style.gp"
-eval style_term(720, 1260)
+eval style_term(720, 1320)
 set output ARG2
 set datafile separator "\t"
 set datafile columnheaders
@@ -31,8 +31,9 @@ set style line 3 lc rgb c_batchnorm lw 1.5 pt 7 ps 0.9
 set style line 4 lc rgb c_baseline lw 1.5 pt 5 ps 0.8
 set style line 5 lc rgb c_batchnorm pt 1 ps 0.7
 set style line 6 lc rgb c_baseline pt 1 ps 0.7
-# one legend, above the panels (beside them it would take a third of a phone's width)
-set key at screen 0.5, 0.995 center top horizontal maxcols 3 Left reverse samplen 2 width -2
+# one legend, above the panels (beside them it would take a third of a phone's width); its four
+# rows stand one under another, so the panels start 252 px down, below it and the first title
+set key at screen 0.5, 0.985 center top horizontal maxcols 3 Left reverse samplen 2 width -2
 
 finite_count = 'nfin = 0; do for [c in cols] { undefine STATS_records; \
   stats sweep using (f(column(c))) nooutput; if (exists("STATS_records")) { nfin = nfin + STATS_records } }'
@@ -45,7 +46,7 @@ set format x "1e%L"
 stats sweep using "weight_scale" nooutput
 set xrange [STATS_min / 10 ** 0.1 : STATS_max * 10 ** 0.15]
 set xlabel "Weight initialisation scale"
-set multiplot layout 3,1 margins 0.12, 0.97, 0.05, 0.89 spacing 0, 0.125
+set multiplot layout 3,1 margins 0.12, 0.95, 0.08, 1 - 252.0 / 1320 spacing 0, 0.125
 
 # 1. and 2. best validation and training accuracy: bars the interval of the mean, mean line
 f(v) = fin(v); ylo = 0; yhi = 1
@@ -68,13 +69,15 @@ do for [M in "best_val best_train"] {
 }
 
 # 3. final training loss (mean of the last 100 iterations): mean, bars the interval of the mean, log axis
-f(v) = pos(v); ylo = 1; yhi = 10
+loss_top = 4.0
+f(v) = fin(v); ylo = 0; yhi = loss_top
 cols = "batchnorm_final_loss_mean baseline_final_loss_mean"
 @finite_count
 if (nfin == 0) { @empty_panel } else { @full_panel }
-set logscale y 10
-set format y "1e%L"
-set title "Final training loss"
+if (nfin > 0) { set yrange [0:loss_top] }
+set title sprintf("Final training loss (above %g: a triangle on the top edge)", loss_top)
+set arrow 1 from graph 0, first log(10) to graph 1, first log(10) nohead ls 20 front
+set label 2 "ln 10 = 2.303: uniform guess" at graph 0.02, first log(10) offset 0, -0.9 left tc rgb c_ref front
 B = "batchnorm_final_loss"; R = "baseline_final_loss"
 plot sweep using "weight_scale":(m(B)):(mn(B)):(mx(B)) with yerrorbars ls 3 notitle, \
      ""    using (column("weight_scale") * shift):(m(R)):(mn(R)):(mx(R)) with yerrorbars ls 4 notitle, \
@@ -82,6 +85,9 @@ plot sweep using "weight_scale":(m(B)):(mn(B)):(mx(B)) with yerrorbars ls 3 noti
      ""    using (column("weight_scale") * shift):(m(R)) with linespoints ls 2 title "baseline", \
      ""    using "weight_scale":(q1(B)) with points ls 5 notitle, "" using "weight_scale":(q9(B)) with points ls 5 notitle, \
      ""    using (column("weight_scale") * shift):(q1(R)) with points ls 6 notitle, \
-     ""    using (column("weight_scale") * shift):(q9(R)) with points ls 6 notitle
+     ""    using (column("weight_scale") * shift):(q9(R)) with points ls 6 notitle, \
+     ""    using "weight_scale":(m(B) > loss_top ? loss_top : NaN) with points lc rgb c_batchnorm pt 8 ps 1.6 notitle, \
+     ""    using (column("weight_scale") * shift):(m(R) > loss_top ? loss_top : NaN) with points lc rgb c_baseline pt 8 ps 1.6 notitle
+unset arrow 1; unset label 2
 
 unset multiplot

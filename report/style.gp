@@ -30,34 +30,41 @@ set datafile columnheaders
 fin(v) = (v == v && abs(v) < 1e300) ? v : NaN
 pos(v) = (v == v && v > 0 && v < 1e300) ? v : NaN
 
-# Okabe-Ito colours, distinguishable in colour-blind vision and in grey. One meaning each:
-# 1 batchnorm, 2 baseline (no normalisation), 3 layernorm; 11.. per batch size (increasing);
-# 9 the baseline where colours mean batch sizes (or scales, 11..16); 31/32 small points for
-# per-iteration curves (batchnorm, baseline);
-# 20 a reference line (ln 10); 21 the second run of a comparison.
-c_batchnorm = "#0072B2"; c_baseline = "#D55E00"; c_layernorm = "#009E73"; c_none = "#000000"
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.9
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
-set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.9
-set style line 9 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8
-set style line 11 lc rgb "#E69F00" lw 2 pt 7 ps 0.8
-set style line 12 lc rgb "#56B4E9" lw 2 pt 5 ps 0.8
-set style line 13 lc rgb "#009E73" lw 2 pt 9 ps 0.9
-set style line 14 lc rgb "#CC79A7" lw 2 pt 11 ps 0.9
-set style line 15 lc rgb "#0072B2" lw 2 pt 13 ps 0.9
-set style line 16 lc rgb "#D55E00" lw 2 pt 15 ps 0.9
-set style line 31 lc rgb "#0072B2" pt 7 ps 0.35
-set style line 32 lc rgb "#D55E00" pt 5 ps 0.3
-set style line 20 lc rgb "#555555" lw 1.5 dt 3
-set style line 21 lc rgb "#555555" lw 2 dt 2 pt 6 ps 0.8
+# The one palette of every figure on every page: one colour per concept, defined here only.
+# Okabe-Ito for the three nets (distinguishable in colour-blind vision and in grey): batchnorm
+# blue, baseline (no normalisation) vermilion, layer norm bluish green. Settings that take many
+# values are drawn on sequential palettes of hues no net uses, light to dark as the value grows:
+# batch sizes in purples (line styles 11..16), weight scales in magentas (41..46). Line styles:
+# 1 batchnorm, 2 baseline, 3 layernorm; 9 the baseline where colours mean batch sizes (dashed
+# vermilion); 31/32 small points for per-iteration curves (batchnorm, baseline); 20 a reference
+# line (ln 10, sqrt(eps)).
+c_batchnorm = "#0072B2"; c_baseline = "#D55E00"; c_layernorm = "#009E73"; c_ref = "#555555"
+c_batch(i) = word("#9E9AC8 #807DBA #6A51A3 #54278F #3F007D #26004D", i)
+c_scale(i) = word("#F768A1 #DD3497 #AE017E #7A0177 #49006A #2D0042", i)
+set style line 1 lc rgb c_batchnorm lw 2 pt 7 ps 0.9
+set style line 2 lc rgb c_baseline lw 2 pt 5 ps 0.8
+set style line 3 lc rgb c_layernorm lw 2 pt 9 ps 0.9
+set style line 9 lc rgb c_baseline lw 2 dt 2 pt 4 ps 0.8
+do for [i = 1:6] {
+    eval sprintf('set style line %d lc rgb "%s" lw 2 pt %d ps 0.8', 10 + i, c_batch(i), word("7 5 9 11 13 15", i) + 0)
+    eval sprintf('set style line %d lc rgb "%s" lw 2 pt %d ps 0.8', 40 + i, c_scale(i), word("7 5 9 11 13 15", i) + 0)
+}
+set style line 31 lc rgb c_batchnorm pt 7 ps 0.35
+set style line 32 lc rgb c_baseline pt 5 ps 0.3
+set style line 20 lc rgb c_ref lw 1.5 dt 3
 set grid lc rgb "#dddddd" lw 1
 set border lc rgb "#444444"
 set format x "%g"
 set format y "%g"
 
-# Where panels and legends go: right of each panel when wide, above it when narrow.
-mp_left = narrow ? 0.16 : 0.1
-mp_right = narrow ? 0.96 : 0.80
+# Every text inside the drawing with a margin: the top margin leaves room for a panel's title
+# (and, when narrow, its legend above it), the bottom one for the last x label below its tick
+# labels, the left one for the y label beside tick labels like "0.125".
+mp_left = narrow ? 0.19 : 0.12
+mp_right = narrow ? 0.96 : 0.78
+if (exists("svg_h")) { mp_top = 1 - (narrow ? 62.0 : 58.0) / svg_h; mp_bottom = (narrow ? 100.0 : 90.0) / svg_h }
+# Where legends go: right of each panel when wide, above it when narrow (never over the data);
+# a narrow panel's title moves up a line to make room.
 key_wide = 'set key at graph 1.02, 0.5 left center vertical Left reverse samplen 2 spacing 1.3'
-key_narrow = 'set key inside top left vertical Left reverse samplen 2 opaque box lc rgb "#cccccc"'
+key_narrow = 'set key at graph 0, 1.0 left bottom horizontal maxrows 2 Left reverse samplen 2 spacing 1.1 width 1; set title offset 0, 1.3'
 if (narrow) { @key_narrow } else { @key_wide }

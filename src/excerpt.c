@@ -257,7 +257,7 @@ int bn_excerpt(const char *srcdir, const char *name, const char *link_base, bn_b
     bn_buf_puts(out, "/");
     put_esc(out, file);
     snprintf(head, sizeof head, "#L%ld\">%s:%ld</a> <span class=\"lines\">(%ld lines%s)</span></summary>\n", first, file, first, n,
-             n > FOLD_LINES ? ", click to unfold" : "");
+             n > FOLD_LINES ? "<span class=\"hint\">, click to unfold</span>" : "");
     bn_buf_puts(out, head);
     bn_buf_puts(out, "<pre class=\"code\"><code>");
     bn_buf_puts(out, pre);

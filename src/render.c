@@ -378,13 +378,19 @@ static int format_val(ctx *c, const val *v, const char *fmt, char *buf, size_t n
 static void emit(ctx *c, bn_buf *out, const char *query, const char *fmt, const char *text)
 {
     if (c->lk->annotate) {
-        bn_buf_puts(out, "<span class=\"v\" title=\"");
+        /* a number (any short token) never breaks inside ("9.9e-" / "25"); a phrase or a long
+         * token (a path, a hash) wraps like the text around it */
+        const char *shown = is_link(fmt) && fmt[4] == ':' ? fmt + 5 : text;
+        int wrap = strchr(shown, ' ') || strlen(shown) > 24;
+        bn_buf_puts(out, wrap ? "<span class=\"v wrap\" title=\"" : "<span class=\"v\" title=\"");
         put_attr(out, query);
         if (fmt && *fmt) {
             bn_buf_puts(out, "\" data-f=\"");
             put_attr(out, fmt);
         }
-        bn_buf_puts(out, "\">");
+        /* focusable, so that a tap (or the keyboard) shows the provenance: style.css draws the
+         * title beside a focused value */
+        bn_buf_puts(out, "\" tabindex=\"0\">");
     }
     if (is_link(fmt)) {
         /* text is a checked relative path: [TEXT](path) */

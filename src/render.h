@@ -17,8 +17,9 @@ typedef struct {
     const char *const *names;
     const char *const *values;
     int nvalues;
-    /* Wrap every filled value in <span class="v" title="QUERY" data-f="FORMAT">, so a reader
-     * (and the end-to-end test) can see where each number came from. */
+    /* Wrap every filled value in <span class="v" title="QUERY" data-f="FORMAT" tabindex="0">
+     * (class "v wrap" for a phrase or a token longer than 24 bytes, which may wrap), so a
+     * reader (and the end-to-end test) can see where each number came from. */
     int annotate;
 } bn_lookup;
 

@@ -18,6 +18,12 @@ page, the several-seed page and the compare page at 1280 and 390 CSS px wide and
   - (seed page) code excerpts (.code-excerpt) and rendered equations (.katex or <math>) are
     present, and in print (the page as Chromium's print-to-PDF lays it out on A4) no table is
     clipped: each table's last column header is inside the page and appears in the PDF's text.
+  - every text of every figure inside its drawing (4 px margin) and no two texts overprinting;
+  - (390) no equation wider than its column unless it sits in a box that scrolls sideways;
+  - a tap (click) on a number shows its provenance (the focused value's ::after carries its
+    title); in dark mode every figure is on a light ground on a dark page;
+  - in print, no interaction hint ("click to unfold", "hover over", "tap, or") on any page, and
+    every code excerpt of the seed page is in the PDF's text.
 
 How the text size of a figure is measured: an SVG shown by <img> is a separate document, so its
 <text> is not in the page's DOM. The test reads the image's rendered width W in the page, then
@@ -170,6 +176,82 @@ for (const t of svg.querySelectorAll('text')) {
 return [min === Infinity ? 0 : min, which];
 """
 
+# Every text of a drawing inside its canvas with a margin, and no two texts overprinting each
+# other: each <text>'s box on screen, in the SVG's own units (its viewBox), opened on its own.
+SVG_LAYOUT_JS = r"""
+const M = arguments[0], svg = document.documentElement;
+if (!svg || svg.tagName.toLowerCase() !== 'svg') return ['not an SVG document'];
+const vb = svg.viewBox && svg.viewBox.baseVal;
+const w0 = vb && vb.width ? vb.width : svg.width.baseVal.value;
+const h0 = vb && vb.height ? vb.height : svg.height.baseVal.value;
+const root = svg.getBoundingClientRect(), k = w0 / root.width;
+const boxes = [], bad = [];
+for (const t of svg.querySelectorAll('text')) {
+  const s = t.textContent.trim();
+  if (!s) continue;
+  const cs = getComputedStyle(t);
+  if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+  const r = t.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) continue;
+  const b = {s: s, x0: (r.left - root.left) * k, y0: (r.top - root.top) * k,
+             x1: (r.right - root.left) * k, y1: (r.bottom - root.top) * k};
+  if (b.x0 < M || b.y0 < M || b.x1 > w0 - M || b.y1 > h0 - M)
+    bad.push(`"${s.slice(0, 30)}" at ${b.x0.toFixed(1)},${b.y0.toFixed(1)}-${b.x1.toFixed(1)},${b.y1.toFixed(1)} is not ${M} px inside the ${w0}x${h0} drawing`);
+  boxes.push(b);
+}
+// a text box is its font's full height: neighbours overlap a little by design (a legend's rows, a
+// rotated label's ascent); overprinting is an overlap of more than a quarter of the smaller box
+for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+  const a = boxes[i], b = boxes[j];
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0), h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  const small = Math.min((a.x1 - a.x0) * (a.y1 - a.y0), (b.x1 - b.x0) * (b.y1 - b.y0));
+  if (w > 0 && h > 0 && w * h > 0.25 * small)
+    bad.push(`"${a.s.slice(0, 20)}" and "${b.s.slice(0, 20)}" overprint`);
+}
+return bad;
+"""
+
+# An equation wider than its column must sit in a box that scrolls sideways.
+WIDE_MATH_JS = r"""
+const bad = [];
+for (const k of document.querySelectorAll('.katex-display, .katex')) {
+  if (k.parentElement && k.parentElement.closest('.katex')) continue;
+  const w = k.scrollWidth;
+  let box = null;
+  for (let p = k.parentElement; p && p !== document.body; p = p.parentElement) {
+    const s = getComputedStyle(p);
+    if (s.overflowX === 'auto' || s.overflowX === 'scroll') { box = p; break; }
+  }
+  const col = (k.closest('main') || document.body).clientWidth;
+  if (w > col + 1 && !(box && box.clientWidth <= col + 1)) bad.push(`${w} px wide in a ${col} px column`);
+}
+return bad;
+"""
+
+# A tap on a number shows its provenance: the focused value's ::after carries its title.
+TAP_JS = r"""
+const v = document.querySelector('span.v[title]');
+if (!v) return ['no span.v'];
+v.scrollIntoView({block: 'center'});
+const r = v.getBoundingClientRect();
+return [v.getAttribute('title'), r.left + r.width / 2, r.top + r.height / 2];
+"""
+TAP_SHOWN_JS = r"""
+const v = document.activeElement;
+if (!v || !v.matches('span.v')) return ['', 0, 0];
+const a = getComputedStyle(v, '::after');
+return [a.content, parseFloat(a.width) || 0, a.display];
+"""
+
+# In dark mode each figure is drawn on a light ground: the image's background, or the SVG's own.
+DARK_JS = r"""
+const lum = c => { const m = c.match(/[\d.]+/g); if (!m) return -1; if (m.length > 3 && +m[3] === 0) return -1;
+  return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255; };
+const out = [], page = lum(getComputedStyle(document.body).backgroundColor);
+for (const img of document.querySelectorAll('figure img')) out.push(lum(getComputedStyle(img).backgroundColor));
+return [page, out];
+"""
+
 RAW_TEX_JS = r"""
 const c = document.body.cloneNode(true);
 for (const e of c.querySelectorAll('code, pre, script, style, .katex-mathml, annotation, math')) e.remove();
@@ -229,7 +311,7 @@ def figure_checks(t, d, name, page, width):
     t.check(f"{name}@{width}: every figure has a visible numbered caption and opens full size",
             figs and not bad, f"{len(figs)} figure(s)" + ("; " + "; ".join(bad[:4]) if bad else ""))
     # text size: each SVG opened on its own, scaled to the width it has on the page
-    need, worst = WIDTHS[width], (float("inf"), "", "")
+    need, worst, layout = WIDTHS[width], (float("inf"), "", ""), []
     for f in figs:
         if f["width"] <= 0:
             worst = min(worst, (0.0, f["src"], "not rendered"))
@@ -238,13 +320,45 @@ def figure_checks(t, d, name, page, width):
         d.get(f["cur"])
         px, text = d.execute_script(SVG_TEXT_JS, f["width"])
         worst = min(worst, (px, f["cur"].rsplit("/", 1)[-1], text))
+        for b in d.execute_script(SVG_LAYOUT_JS, 4):
+            layout.append(f"{f['cur'].rsplit('/', 1)[-1]}: {b}")
     d.get(url(page))
+    t.check(f"{name}@{width}: every figure's text is inside its drawing and overprints no other text",
+            figs and not layout, "; ".join(layout[:4]) + (f" (and {len(layout) - 4} more)" if len(layout) > 4 else ""))
     t.check(f"{name}@{width}: figure text is at least {need:g} px",
             figs and worst[0] >= need,
             f"smallest {worst[0]:.1f} px ('{worst[2][:20]}' in {worst[1]})" if figs else "no figure")
 
 
-def print_checks(t, d, page, tmp):
+def tap_check(t, d, name):
+    """A click (a tap) on a number shows its provenance, without hover."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    title, x, y = (d.execute_script(TAP_JS) + [0, 0])[:3]
+    if not x:
+        t.check(f"{name}: a tap on a number shows its provenance", False, str(title))
+        return
+    v = d.find_element("css selector", "span.v[title]")
+    ActionChains(d).move_to_element(v).click().perform()
+    d.execute_script("document.dispatchEvent(new MouseEvent('mousemove'))")
+    content, w, disp = d.execute_script(TAP_SHOWN_JS)
+    ok = title and title in content and w > 0 and disp != "none"
+    t.check(f"{name}: a tap on a number shows its provenance", ok, f"title {title!r}, shown {content[:60]!r}")
+
+
+def dark_check(t, d, name, page):
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    d.get(url(page))
+    bg, figs = d.execute_script(DARK_JS)
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": ""}]})
+    d.get(url(page))
+    ok = bg >= 0 and bg < 0.3 and figs and all(x > 0.8 for x in figs)
+    t.check(f"{name}: in dark mode every figure is on a light ground", ok,
+            f"page luminance {bg:.2f}, figure grounds {', '.join(f'{x:.2f}' for x in figs[:6])}")
+
+
+def print_checks(t, d, name, page, tmp):
+    """The page printed to PDF (A4): no interaction hint on paper; on the seed page also every
+    code excerpt present and no table clipped."""
     d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     # A4 (8.27 in) at 96 px per inch less Chromium's default 0.4 in margins: 718 CSS px
     d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
@@ -254,7 +368,7 @@ def print_checks(t, d, page, tmp):
     clipped = [f"table {x['index'] + 1} ({x['width']} px, last column '{x['last'][:20]}')" for x in tables if x["clipped"]]
     pdf = d.execute_cdp_cmd("Page.printToPDF", {"printBackground": True, "paperWidth": 8.27, "paperHeight": 11.69})
     import base64
-    pdf_path = os.path.join(tmp, "seed-page.pdf")
+    pdf_path = os.path.join(tmp, f"{name}-page.pdf")
     with open(pdf_path, "wb") as f:
         f.write(base64.b64decode(pdf["data"]))
     missing = []
@@ -267,6 +381,22 @@ def print_checks(t, d, page, tmp):
                 missing.append(f"table {x['index'] + 1}'s last column '{x['last'][:20]}' is not in the PDF")
     else:
         missing.append("pdftotext not found (Debian poppler-utils): the PDF's text is not checked")
+    codes = d.execute_script("return Array.from(document.querySelectorAll('.code-excerpt pre')).map(p => p.textContent)")
+    hints = []
+    if shutil.which("pdftotext"):
+        nospace = re.sub(r"\s+", "", text)
+        lost = [i + 1 for i, c in enumerate(codes) if re.sub(r"\s+", "", c)[:200] not in nospace]
+        for h in ("click to unfold", "hover over", "tap, or"):
+            if h in flat:
+                hints.append(h)
+        if name == "seed":
+            t.check("seed: print-to-PDF holds every code excerpt and no interaction hint", codes and not lost and not hints,
+                    f"{len(codes)} excerpt(s)" + (f"; missing from the PDF: {lost[:6]}" if lost else "") + (f"; printed: {hints}" if hints else ""))
+        else:
+            t.check(f"{name}: print-to-PDF holds no interaction hint", not hints, f"printed: {hints}" if hints else "")
+    if name != "seed":
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        return
     t.check("seed: print-to-PDF clips no table", tables and not clipped and not missing,
             f"{len(tables)} table(s) at {W} px (A4 print width)" + ("; " + "; ".join((clipped + missing)[:4]) if clipped or missing else ""))
     d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
@@ -307,6 +437,8 @@ def main():
                             f"{n} link(s)" + (f"; unresolved: {' '.join(bad[:5])}" if bad else ""))
                     tex = d.execute_script(RAW_TEX_JS)
                     t.check(f"{name}: no raw TeX left", not tex, ("found " + " ".join(tex)) if tex else "")
+                    tap_check(t, d, name)
+                    dark_check(t, d, name, page)
                     if name == "seed":
                         n = d.execute_script("return document.querySelectorAll('.code-excerpt').length")
                         t.check("seed: code excerpts are present", n > 0, f"{n} .code-excerpt element(s)")
@@ -315,8 +447,11 @@ def main():
                 else:
                     sw, cw = d.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
                     t.check(f"{name}@{width}: no horizontal overflow", sw <= cw, f"scroll width {sw} px, window {cw} px")
+                    bad = d.execute_script(WIDE_MATH_JS)
+                    t.check(f"{name}@{width}: no equation wider than its column outside a scroll box", not bad, "; ".join(bad[:3]))
                 figure_checks(t, d, name, page, width)
-        print_checks(t, d, pages["seed"], tmp)
+        for name, page in pages.items():
+            print_checks(t, d, name, page, tmp)
         print(f"browser-test: {t.passed} passed, {t.failed} failed"
               + (f" ({t.xfailed} expected failure(s))" if t.xfailed else ""), flush=True)
         return 1 if t.failed else 0

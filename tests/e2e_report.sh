@@ -237,9 +237,9 @@ function check(q, fmt, shown,    i, n, parts, href, label) {
 }
 {
   line = $0
-  while (match(line, /<span class="v" title="[^"]*"( data-f="[^"]*")?>(<a href="[^"]*">[^<]*<\/a>|[^<]*)<\/span>/)) {
+  while (match(line, /<span class="v( wrap)?" title="[^"]*"( data-f="[^"]*")?( tabindex="0")?>(<a href="[^"]*">[^<]*<\/a>|[^<]*)<\/span>/)) {
     s = substr(line, RSTART, RLENGTH); line = substr(line, RSTART + RLENGTH)
-    title = s; sub(/^<span class="v" title="/, "", title); sub(/".*$/, "", title)
+    title = s; sub(/^<span class="v( wrap)?" title="/, "", title); sub(/".*$/, "", title)
     fmt = ""
     if (index(s, "data-f=\"")) { fmt = s; sub(/^.*data-f="/, "", fmt); sub(/".*$/, "", fmt) }
     text = s; sub(/^[^>]*>/, "", text); sub(/<\/span>$/, "", text)
@@ -304,7 +304,31 @@ check_html() {
     grep -q "<li><a href=\"#$id\">" "$page" || fail "$page: no contents entry for section $id"
     grep -q "id=\"$id\"" "$page" || fail "$page: no section $id"
   done
-  say "$page: $n values match the data files; figures present"
+  # every table has a numbered caption that links its data file
+  nt=$(grep -o '<table' "$page" | wc -l)
+  nc=$(grep -o '<p class="tab-cap" id="[^"]*">\(<strong>\)\{0,1\}Table [0-9][0-9.]*[ (][^<]*\(<[^a][^>]*>[^<]*\)*[Dd]ata: <a href="[^"]*\.tsv"' "$page" | wc -l)
+  [ "$nt" -le "$nc" ] || fail "$page: $nt tables but only $nc numbered captions with a data link"
+  say "$page: $n values match the data files; figures present; $nt tables, each captioned"
+}
+
+# title_names_runs PAGE: a compare page's title names A and B (their folders, as
+# compare_runs.info.tsv beside it records them)
+title_names_runs() {
+  want=$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $c["item"] == "folder" { printf "Comparing %s (A) with %s (B)", $c["a"], $c["b"] }' "$(dirname "$1")/compare_runs.info.tsv")
+  got=$(sed -n 's/.*<h1>\(.*\)<\/h1>.*/\1/p' "$1" | sed 's/<[^>]*>//g')
+  [ -n "$want" ] && [ "$got" = "$want" ] || fail "$1: the title is '$got', not '$want'"
+}
+
+# in_order PAGE ID...: the sections come in this order (the answer first)
+in_order() {
+  page=$1; shift; last=-1
+  for id in "$@"; do
+    at=$(grep -bo "id=\"$id\"" "$page" | head -n 1 | cut -d: -f1)
+    [ -n "$at" ] || fail "$page: no section $id"
+    [ "$at" -gt "$last" ] || fail "$page: section $id is not in its place (expected order: $*)"
+    last=$at
+  done
 }
 
 # check_page RUN_FOLDER MIN_VALUES: the single-run page, every section of it
@@ -372,7 +396,7 @@ for f in "$a"/*.tsv "$a"/report/*.svg; do
   n=$((n + 1))
 done
 # values read from timing files are the only ones allowed to differ
-mask() { sed 's|<span class="v" title="[^"]*\.timing\.tsv[^"]*"[^>]*>[^<]*</span>|TIMING|g' "$1"; }
+mask() { sed 's|<span class="v[^"]*" title="[^"]*\.timing\.tsv[^"]*"[^>]*>[^<]*</span>|TIMING|g' "$1"; }
 mask "$a/report/index.html" > "$tmp/a.html"
 mask "$b/report/index.html" > "$tmp/b.html"
 cmp -s "$tmp/a.html" "$tmp/b.html" || { diff "$tmp/a.html" "$tmp/b.html" | head || true; fail "the page differs between two runs with the same seed"; }
@@ -468,7 +492,10 @@ say "make report SEEDS=2 (reduced configuration, two seeds): $(( $(date +%s) - t
 sr=$runs/seeds-0-1
 check_html "$sr/report/index.html" "$sr" 200 "$SEEDS_FIGS" "runs.info.tsv $SEEDS_FILES" \
   "the-runs a-deep-net-with-and-without-batchnorm sweep-of-the-weight-initialisation-scale
-   batch-size-and-normalization findings provenance"
+   batch-size-and-normalization findings provenance references"
+# the findings first, then how they are judged, the runs, the experiments
+in_order "$sr/report/index.html" findings how-the-seeds-are-combined the-runs a-deep-net-with-and-without-batchnorm \
+  sweep-of-the-weight-initialisation-scale batch-size-and-normalization the-signal-inside-the-nets provenance references
 for s in 0 1; do
   check_page "$runs/seed-$s" 150
   grep -q "href=\"../../seed-$s/report/index.html\"" "$sr/report/index.html" || fail "the seeds' page does not link to seed $s's page"
@@ -573,10 +600,14 @@ say "bnagg seeds: refuses one seed twice, and runs of two configurations"
 t=$(date +%s)
 mkt compare A=0 B=1 > "$tmp/cmp.log" 2>&1 || { cat "$tmp/cmp.log"; fail "make compare A=0 B=1 failed"; }
 say "make compare A=0 B=1: $(( $(date +%s) - t )) s"
-cmpids="the-runs what-changed both-runs-overlaid every-value-cell-by-cell"
+cmpids="the-answer how-the-differences-are-judged the-runs what-changed both-runs-overlaid every-value-cell-by-cell references"
 cmpfiles="compare.info.tsv compare_files.tsv compare_values.tsv compare_runs.info.tsv"
 cd01=$tree/data/compare/seed-0-vs-seed-1
 check_html "$cd01/index.html" "$cd01" 300 "$COMPARE_FIGS" "$cmpfiles" "$cmpids"
+title_names_runs "$cd01/index.html"
+# what differs beyond noise first, then how it is judged, then the runs, the figures, every value
+in_order "$cd01/index.html" the-answer how-the-differences-are-judged what-changed the-runs both-runs-overlaid \
+  every-value-cell-by-cell references
 grep -q "exp6_sweep.tsv</span>: different" "$cd01/index.html" || grep -q "exp6_sweep.tsv</code>: different" "$cd01/index.html" ||
   fail "$cd01/index.html: the sweep of two seeds is not marked different"
 stamp "$tree/data" > "$tmp/t3"
@@ -591,6 +622,8 @@ cp -a "$runs/seed-1" "$tmp/same"
 mkt compare A=1 B="$tmp/same" > "$tmp/cmp3.log" 2>&1 || { cat "$tmp/cmp3.log"; fail "make compare of a run with its copy failed"; }
 cds=$tree/data/compare/seed-1-vs-$(printf '%s' "$tmp/same" | tr -c 'A-Za-z0-9._-' '_' | sed 's/^[._]*//')
 check_html "$cds/index.html" "$cds" 20 none "compare.info.tsv compare_runs.info.tsv" "the-runs what-changed"
+title_names_runs "$cds/index.html"
+in_order "$cds/index.html" the-answer what-changed the-runs
 awk -F '\t' 'NR > 1 && $2 != "identical" { exit 1 }' "$cds/compare_files.tsv" || fail "a run and its copy: not every file is identical"
 grep -q "The two runs gave identical results" "$cds/index.html" || fail "$cds/index.html does not say the runs are identical"
 if grep -q "exp6_sweep.tsv" "$cds/index.html"; then fail "$cds/index.html lists files of identical runs (one line is enough)"; fi

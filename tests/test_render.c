@@ -13,7 +13,7 @@ static const char sweep_tsv[] =
     "0\t0.0001\t0.25\t0.119\t2.3\talpha\n"
     "1\t0.01\t0.31\t0.2\tnan\tbeta\n"
     "2\t1\t0.16\t0.15\tinf\tgamma\n";
-static const char kv_tsv[] = "key\tvalue\nseed\t7\ndataset\tcifar-10\nodd\ta<b|c*d_e\n";
+static const char kv_tsv[] = "key\tvalue\nseed\t7\ndataset\tcifar-10\nodd\ta<b|c*d_e\nnote\tshort of the line\nhash\t0123456789abcdef0123456789abcdef\n";
 
 typedef struct {
     bn_tsv tabs[2];
@@ -261,7 +261,7 @@ static void links_are_relative_paths(void **state)
            "| Seed | Page |\n| ---: | :--- |\n| 0 | [open](../../seed-0/report/index.html) |");
     f->lk.annotate = 1;
     expect(f, "{{pages.tsv:page:seed=0|link:open}}",
-           "<span class=\"v\" title=\"pages.tsv:page:seed=0\" data-f=\"link:open\">[open](../../seed-0/report/index.html)</span>");
+           "<span class=\"v\" title=\"pages.tsv:page:seed=0\" data-f=\"link:open\" tabindex=\"0\">[open](../../seed-0/report/index.html)</span>");
     f->lk.annotate = 0;
     expect_error(f, "{{pages.tsv:page:seed=1|link}}", "not a relative link", NULL);
     expect_error(f, "{{pages.tsv:page:seed=2|link}}", "not a relative link", NULL);
@@ -276,11 +276,16 @@ static void annotation_names_the_source_and_escapes(void **state)
     fixture *f = *state;
     f->lk.annotate = 1;
     expect(f, "{{sweep.tsv:bn:ws<0.001|%.2f}}",
-           "<span class=\"v\" title=\"sweep.tsv:bn:ws&lt;0.001\" data-f=\"%.2f\">0.25</span>");
+           "<span class=\"v\" title=\"sweep.tsv:bn:ws&lt;0.001\" data-f=\"%.2f\" tabindex=\"0\">0.25</span>");
     /* Markdown punctuation in values is backslashed; table cells name their row */
-    expect(f, "{{kv.tsv:value:key=odd}}", "<span class=\"v\" title=\"kv.tsv:value:key=odd\">a\\<b\\|c\\*d\\_e</span>");
+    expect(f, "{{kv.tsv:value:key=odd}}", "<span class=\"v\" title=\"kv.tsv:value:key=odd\" tabindex=\"0\">a\\<b\\|c\\*d\\_e</span>");
     expect(f, "{{table(kv.tsv:value:key=seed)}}",
-           "| value |\n| ---: |\n| <span class=\"v\" title=\"kv.tsv:value:#0\">7</span> |");
+           "| value |\n| ---: |\n| <span class=\"v\" title=\"kv.tsv:value:#0\" tabindex=\"0\">7</span> |");
+    /* a number or a short word never breaks inside; a phrase or a long token may wrap */
+    expect(f, "{{kv.tsv:value:key=note}}", "<span class=\"v wrap\" title=\"kv.tsv:value:key=note\" tabindex=\"0\">short of the line</span>");
+    expect(f, "{{kv.tsv:value:key=hash}}",
+           "<span class=\"v wrap\" title=\"kv.tsv:value:key=hash\" tabindex=\"0\">0123456789abcdef0123456789abcdef</span>");
+    expect(f, "{{kv.tsv:value:key=dataset}}", "<span class=\"v\" title=\"kv.tsv:value:key=dataset\" tabindex=\"0\">cifar-10</span>");
     f->lk.annotate = 0;
 }
 
