@@ -49,6 +49,7 @@ typedef struct {
     double sum[BN_MAX_LAYERS];
     long steps;
     int epoch, epochs;
+    long watched;   /* how many first iterations get a row each: ACT_WATCH_ITERS, or all of a short training */
 } watch;
 
 static long wsize(const bn_net *net, int l) { return (long)net->dims[l] * net->dims[l + 1]; }
@@ -67,7 +68,9 @@ static void watch_step(void *ctx, long t, int epoch_end)
         if (t < ACT_WATCH_ITERS) {
             bn_fmt(a, sizeof a, before);
             bn_fmt(b, sizeof b, rel);
-            bn_out_printf(w->f, "%s\t%d\t%d\titer\t%ld\t%s\t%s\t0\n", w->prefix, l + 1, net->dims[l], t + 1, a, b);
+            /* last: the last iteration watched (fewer than ACT_WATCH_ITERS when the training is short) */
+            bn_out_printf(w->f, "%s\t%d\t%d\titer\t%ld\t%s\t%s\t%d\n", w->prefix, l + 1, net->dims[l], t + 1, a, b,
+                          t + 1 == w->watched);
         }
     }
     w->steps++;
@@ -243,7 +246,8 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
             layer_rows(&fl, net, Xval, M, prefix, k == np - 1);
             double *prev = bn_malloc(sizeof(double) * (size_t)net->nparams);
             memcpy(prev, net->params, sizeof(double) * (size_t)net->nparams);
-            watch wt = {.net = net, .f = &fu, .prefix = prefix, .prev = prev, .epochs = o->epochs};
+            watch wt = {.net = net, .f = &fu, .prefix = prefix, .prev = prev, .epochs = o->epochs,
+                        .watched = iters < ACT_WATCH_ITERS ? iters : ACT_WATCH_ITERS};
             bn_history h;
             bn_history_bind(&h, hmem, iters, checks);
             char label[96];

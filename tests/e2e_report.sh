@@ -306,7 +306,7 @@ check_html() {
   done
   # every table has a numbered caption that links its data file
   nt=$(grep -o '<table' "$page" | wc -l)
-  nc=$(grep -o '<p class="tab-cap" id="[^"]*">\(<strong>\)\{0,1\}Table [0-9][0-9.]*[ (][^<]*\(<[^a][^>]*>[^<]*\)*[Dd]ata: <a href="[^"]*\.tsv"' "$page" | wc -l)
+  nc=$(grep -o '<p class="tab-cap" id="[^"]*">\(<strong>\)\{0,1\}Table [0-9][0-9.]*[ (][^<]*\(<[^a][^>]*>[^<]*\|<a href="#[^"]*">[^<]*</a>[^<]*\)*[Dd]ata: <a href="[^"]*\.tsv"' "$page" | wc -l)
   [ "$nt" -le "$nc" ] || fail "$page: $nt tables but only $nc numbered captions with a data link"
   say "$page: $n values match the data files; figures present; $nt tables, each captioned"
 }
