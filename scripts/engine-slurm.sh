@@ -258,14 +258,16 @@ if [ "${1:-}" = plan ]; then
     END { if (NR) for (k = 0; k <= m; k++) printf "%d\t%s\n", k, u[k] }' "$state/units.tsv" > "$state/tasks.tsv"
   nt=$(wc -l < "$state/tasks.tsv")
   echo "$n unit(s) to do in $nt task(s), $ndone already done"
-  printf '%s\t%s\t%s\n' "$n" "$nt" "$ndone" > "$state/planned"
+  # (planned last: the follower then finds the arrays' ids in jobs)
   if [ "$n" -eq 0 ]; then
     echo 0 > "$state/attempt"
+    printf '%s\t%s\t%s\n' "$n" "$nt" "$ndone" > "$state/planned"
     finish
     exit 0
   fi
   cut -f1 "$state/tasks.tsv" > "$state/tasks-1.list"
   submit_tasks 1
+  printf '%s\t%s\t%s\n' "$n" "$nt" "$ndone" > "$state/planned"
   exit 0
 fi
 
@@ -377,7 +379,7 @@ describe() {   # QUEUE
 follow() {
   t0=$(date +%s)
   tty=0; [ -t 2 ] && tty=1
-  shown=0 last="" lastt=0 gone=0 qfail=0
+  shown=0 last="" lastt=0 gone=0 announced=0
   # interrupted: the jobs are ours, cancel them (by their ids)
   trap 'ids=$(awk "{ print \$2 }" "$state/jobs" | paste -sd" " -); scancel $ids 2>/dev/null; rm -rf "$state"; echo >&2; die "interrupted: cancelled jobs $ids"' INT TERM HUP
   while :; do
@@ -388,6 +390,15 @@ follow() {
         tail -n +"$((shown + 1))" "$state/messages" | head -n "$((n - shown))" >&2
         shown=$n last=
       fi
+    fi
+    if [ $announced = 0 ] && [ -f "$state/planned" ]; then
+      announced=1
+      set -- $(cat "$state/planned")
+      arrays=$(awk '$1 == "train" && $3 == 1 { print $2 }' "$state/jobs" | paste -sd' ' -)
+      if [ "$1" -eq 0 ]; then msg="nothing to train ($3 unit(s) up to date): merging and the make goals in the plan job"
+      else msg="$1 unit(s) to do in $2 task(s) (job array(s) ${arrays:-?}), $3 already done"; fi
+      [ $tty = 1 ] && [ -n "$last" ] && printf '\r\033[K' >&2
+      say "planned: $msg"; last=
     fi
     [ -f "$state/result" ] && break
     # make killed (SIGKILL reaches no trap): stop following, the lock goes with this process
