@@ -51,15 +51,15 @@ note() { printf '%s\n' "$*" >> "$state/messages"; }   # for the follower, from t
 rel() { echo "${1#"$root"/}"; }
 
 # sbatch KIND MODE [MAP] OPTION...: a job of this script; SLURM_FLAGS's words, then the resources of
-# KIND (train: the array tasks; page: the plan and collect jobs), RTIME/RMEM when a retry sets them
+# KIND (train: the array tasks; page: the plan and collect jobs)
 sbatch_job() {
   kind=$1 mode=$2 map=$3
   shift 3
   while IFS= read -r w; do [ -z "$w" ] || set -- "$@" "${w#w}"; done < "$state/sbatch.words"
   v=$(get partition); [ -z "$v" ] || set -- "$@" --partition="$v"
   v=$(get account);   [ -z "$v" ] || set -- "$@" --account="$v"
-  v=${RMEM:-$(get mem)}; [ -z "$v" ] || set -- "$@" --mem="$v"
-  v=${RTIME:-$(get "time_$kind")}; [ -z "$v" ] || set -- "$@" --time="$v"
+  v=$(get mem);       [ -z "$v" ] || set -- "$@" --mem="$v"
+  v=$(get "time_$kind"); [ -z "$v" ] || set -- "$@" --time="$v"
   set -- "$@" --chdir="$root" "$root/scripts/engine-slurm.sh" "$mode" "$state"
   [ -z "$map" ] || set -- "$@" "$map"
   sbatch "$@"
@@ -184,10 +184,15 @@ finish() {
   set --
   while IFS= read -r w; do set -- "$@" "$w"; done < "$state/merge.args"
   q=; [ "$(get quiet)" = 1 ] && q=-q
-  if ! BNFLAGS=$flags scripts/merge.sh $q "$@"; then
+  # RUN beside the seeds (--also): its parts joined too, never aggregated
+  also=$(get also)
+  if [ -n "$also" ] && ! BNFLAGS=$flags scripts/merge.sh $q "$also" || ! BNFLAGS=$flags scripts/merge.sh $q "$@"; then
     note "slurm: the merge failed; log: $(rel "$state")/logs/collect-$(cat "$state/attempt" 2>/dev/null || echo 0).log"
     echo failed > "$state/result"; exit 1
   fi
+  # train and seeds are done with the units and the merge (its bnagg is make seeds' rule); the
+  # other goals' own work (checks, pages) is make's
+  if [ -z "$(grep -vx 'train\|seeds\|[A-Z_]*=.*' "$state/make.args")" ]; then echo ok > "$state/result"; return 0; fi
   set --
   while IFS= read -r w; do set -- "$@" "$w"; done < "$state/make.args"
   if ! ( unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES BNLAB_INVOCATION
@@ -223,10 +228,17 @@ if [ "${1:-}" = plan ]; then
   # shellcheck disable=SC2086
   points=$(build/bnlab $flags --seed 0 config | awk -F'\t' '$1 == "points" { print $2 }')
   # make plan for every run, as many at once as the job has cores (about 0.4 s each); it writes
-  # each run's configuration, dataset choice and content stamps as make does
+  # each run's configuration, dataset choice and content stamps as make does. A run folder not
+  # there yet has everything to do (and its unit makes it all): no plan, unless split by point
+  # (a point's task reads the stamps the plan writes)
   mkdir -p "$state/plan"
-  awk -F'\t' '{ printf "%d %s %s\n", NR - 1, $1, $2 }' "$state/pairs.tsv" |
-    MAKE=${MAKE:-make} PLANS=$state/plan FLAGS=$flags xargs -P "$j" -L 1 sh -c '
+  i=0
+  while IFS="$(printf '\t')" read -r r s g; do
+    if [ "$split" != points ] && [ ! -e "$r" ]; then echo "all todo" > "$state/plan/$i"
+    else printf '%d %s %s\n' $i "$r" "$s"; fi
+    i=$((i + 1))
+  done < "$state/pairs.tsv" |
+    MAKE=${MAKE:-make} PLANS=$state/plan FLAGS=$flags xargs -r -P "$j" -L 1 sh -c '
       mkdir -p "$2" && $MAKE -s --no-print-directory -o build/bnlab -o build/bnagg ENGINE=local \
         RUN="$2" SEED="$3" BNFLAGS="$FLAGS" plan > "$PLANS/$1" 2>&1 ||
         { echo "make plan RUN=$2 SEED=$3 failed:" >&2; sed "s/^/  | /" "$PLANS/$1" >&2; exit 255; }' sh
@@ -316,8 +328,7 @@ if [ "${1:-}" = collect ]; then
       [ -z "$RTIME" ] || why=", --time=$RTIME (was $cur)"
     fi
     if [ $oom = 1 ] && [ -n "$(get mem)" ]; then RMEM=$(mem2 "$(get mem)"); why="$why, --mem=$RMEM"; fi
-    export RTIME RMEM
-    # later retries keep the raised limits
+    # the raised limits, for this retry and the later ones
     [ -z "$RTIME" ] || { awk -F'\t' -v v="$RTIME" 'BEGIN { OFS = "\t" } $1 == "time_train" { $2 = v } { print }' "$state/settings" > "$state/settings.tmp" && mv "$state/settings.tmp" "$state/settings"; }
     [ -z "$RMEM" ] || { awk -F'\t' -v v="$RMEM" 'BEGIN { OFS = "\t" } $1 == "mem" { $2 = v } { print }' "$state/settings" > "$state/settings.tmp" && mv "$state/settings.tmp" "$state/settings"; }
     note "slurm: retrying $nfail task(s) (retry $a of $retries$why)"
@@ -429,7 +440,7 @@ follow() {
   if [ "$(cat "$state/result")" = ok ]; then
     n=$(cut -f2 "$state/planned" 2>/dev/null || echo 0)
     say "study $name done: $n task(s), the merge and the pages in jobs; total $(hms $(($(date +%s) - t0)))"
-    rm -rf "$state" "$state.owner"
+    rm -rf "$state" "$state.owner" "$state.failed"
     return 0
   fi
   rm -rf "$state.failed"; mv "$state" "$state.failed"
@@ -450,8 +461,8 @@ if [ "${1:-}" = status ]; then
       [ "$(cat "$state/result")" != ok ] || what="$what; the same make command collects it"
       case $d in *.failed) what="$what; logs in data/slurm/$d/logs" ;; esac
     else
-      q=$(queued) || q=
-      what=$(describe "$q")
+      if q=$(queued); then what=$(describe "$q")
+      else what="squeue failed 3 times ($qerr): progress unknown"; fi
     fi
     owner=; [ -f "$state.owner" ] && owner=$(cat "$state.owner")
     if [ -n "$owner" ] && command -v flock >/dev/null 2>&1 && ! flock -n "$state.lock" true 2>/dev/null; then
@@ -498,8 +509,8 @@ if [ -f "$state/study" ]; then
   q=$(queued) || die "squeue failed 3 times ($qerr): cannot tell whether study $name's jobs still run; try again"
   if [ -f "$state/result" ] && [ "$(cat "$state/result")" = ok ] && [ "$(cat "$state/study")" = "$study" ]; then
     say "study $name: finished in the cluster since the last look; collected"
-    [ -f "$state/messages" ] && cat "$state/messages" >&2
-    rm -rf "$state"
+    [ ! -f "$state/messages" ] || cat "$state/messages" >&2
+    rm -rf "$state" "$state.owner" "$state.failed"
     exit 0
   elif [ -n "$q" ] && [ ! -f "$state/result" ]; then
     ids=$(echo "$q" | awk '{ print $1 }' | sort -u | paste -sd' ' -)
@@ -540,6 +551,7 @@ tab=$(printf '\t')
   printf 'mem\t%s\n' "${SLURM_MEM:-}"
   printf 'time_train\t%s\n' "${SLURM_TIME_TRAIN:-}"
   printf 'time_page\t%s\n' "${SLURM_TIME_PAGE:-}"
+  printf 'also\t%s\n' "$also"
 } > "$state/settings"
 printf '%s\n' "$slurm_words" > "$state/sbatch.words"
 { [ -z "$out" ] || printf '%s\n' --out "$out"; printf '%s\n' "$@"; } > "$state/merge.args"

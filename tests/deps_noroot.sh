@@ -1,5 +1,5 @@
 #!/bin/sh
-# make deps-noroot: the build on a machine without dpkg and apt where a library comes from a
+# tests/deps_noroot.sh: the build on a machine without dpkg and apt where a library comes from a
 # prefix of the user's (a cluster's module, ~/.local), not from the system's folders.
 # The machine is simulated: a compiler whose system root (--sysroot) is this one's without GSL
 # (symbolic links to every header and library folder entry but GSL's), GSL's headers and
