@@ -499,7 +499,7 @@ state=$root/data/slurm/$name
 if command -v flock >/dev/null 2>&1; then
   exec 9>> "$state.lock"
   flock -n 9 || die "study $name is followed by another make ($(cat "$state.owner" 2>/dev/null || echo "pid unknown")): make status shows its progress"
-  echo "pid $$ on $(uname -n)" > "$state.owner"
+  echo "pid ${BN_MAKE_PID:-$$} on $(uname -n)" > "$state.owner"
 fi
 
 # what defines this call of the study: a rerun of the same call reattaches to its jobs

@@ -144,7 +144,9 @@ compare "SPLIT=points rerun" data/runs/seed-0 data/runs/seed-1 data/runs/seed-2 
 # --- 4. 200 seeds packed, the lock, SIGKILL and reattach, a TIMEOUT retried
 t0=$(date +%s)
 st=$tmp/slurm/data/slurm/seeds-0-199-n200
-BN_TEST_HANG_SEED=25 sl seeds SEEDS=200 SEEDS_PER_TASK=20 SLURM_TIME_TRAIN=1 QUIET= >"$tmp/s200.log" 2>&1 &
+# (make itself in the background, so $! is its pid)
+BN_TEST_HANG_SEED=25 $MAKE -C "$tmp/slurm" --no-print-directory ENGINE=slurm SLURM_POLL=1 BNFLAGS="$flags" \
+  seeds SEEDS=200 SEEDS_PER_TASK=20 SLURM_TIME_TRAIN=1 QUIET= >"$tmp/s200.log" 2>&1 &
 bg=$!
 i=0
 until grep -q 'planned:' "$tmp/s200.log"; do
@@ -188,11 +190,14 @@ for s in 25 137 199; do
 done
 compare "200 seeds (seeds 25, 137, 199)" data/runs/seed-25 data/runs/seed-137 data/runs/seed-199
 runs=$(seq 0 199 | sed 's|^|data/runs/seed-|' | paste -sd' ' -)
+# (into the same folder name: the files name their folder's place; the collect job's moved aside)
+agg=$tmp/slurm/data/runs/seeds-0-199-n200
+mv "$agg" "$tmp/agg.jobs"
 # shellcheck disable=SC2086
-(cd "$tmp/slurm" && build/bnagg seeds -q --out "$tmp/agg" $runs) || fail "bnagg over the cluster's 200 runs failed"
+(cd "$tmp/slurm" && build/bnagg seeds -q --out data/runs/seeds-0-199-n200 $runs) || fail "bnagg over the cluster's 200 runs failed"
 n=0
-for f in $(cd "$tmp/agg" && find . -name '*.tsv' ! -name '*.timing.tsv' ! -name provenance.info.tsv); do
-  cmp "$tmp/agg/$f" "$tmp/slurm/data/runs/seeds-0-199-n200/$f" >&2 || fail "the collect job's $f is not bnagg's over the same runs"
+for f in $(cd "$agg" && find . -name '*.tsv' ! -name '*.timing.tsv' ! -name provenance.info.tsv); do
+  cmp "$agg/$f" "$tmp/agg.jobs/$f" >&2 || fail "the collect job's $f is not bnagg's over the same runs"
   n=$((n + 1))
 done
 [ $n -gt 0 ] || fail "bnagg wrote no statistics"
