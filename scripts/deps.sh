@@ -104,7 +104,7 @@ found() {   # KIND A B C
     deb)  [ $have_dpkg = no ] || deb_installed "$pkg" ;;
   esac
 }
-missing= shown=
+missing='' shown=''
 while IFS='|' read -r pkg kind a b c; do
   [ -n "$pkg" ] || continue
   if found "$kind" "$a" "$b" "$c" >/dev/null 2>&1; then continue; fi

@@ -138,6 +138,7 @@ if [ "${1:-}" = task ]; then
   units=$(awk -F'\t' -v t="$t" '$1 == t { print $2; exit }' "$state/tasks.tsv")
   exec >> "$state/logs/task-$t.log" 2>&1
   rm -f "$state/status/$t"
+  for u in $units; do rm -f "$state/ustatus/$u"; done
   # status file last, so the collect job tells a failure from a task killed without one
   trap 'rc=$?; echo "$rc" > "$state/status/$t"' EXIT
   trap 'exit 143' TERM
@@ -294,7 +295,7 @@ if [ "${1:-}" = collect ]; then
   if [ -z "$failed" ]; then finish; exit 0; fi
   retries=$(get retries)
   if query sacct -n -X -j "${SLURM_JOB_ID:-1}" -o State >/dev/null; then have_sacct=yes; fi
-  nfail=0 timeout=0 oom=0
+  nfail=0 timeout=0 oom=0 cancelled=0
   for t in $failed; do
     nfail=$((nfail + 1))
     # the task's array job and index in this attempt
@@ -304,22 +305,33 @@ if [ "${1:-}" = collect ]; then
     st=$(task_state "${jid}_$2")
     case "$st" in TIMEOUT*) timeout=1 ;; OUT_OF_MEMORY*) oom=1 ;;
       unknown) st="state unknown: accounting unavailable" ;; esac
+    # a task cancelled (scancel) means the study is not wanted: no retry
+    case "$st" in CANCELLED*) cancelled=1 ;; esac
     code=$(cat "$state/status/$t" 2>/dev/null || echo "none")
     [ "$code" = none ] && code="no exit status" || code="exit status $code"
+    # each unit that failed, and the one running when the task was killed; the units after it
+    # were not reached
+    stopped=0 unreached=0
     for u in $(awk -F'\t' -v t="$t" '$1 == t { print $2; exit }' "$state/tasks.tsv"); do
-      [ "$(cat "$state/ustatus/$u" 2>/dev/null)" != 0 ] || continue
+      us=$(cat "$state/ustatus/$u" 2>/dev/null || true)
+      [ "$us" != 0 ] || continue
+      if [ -z "$us" ]; then
+        [ $stopped = 0 ] || { unreached=$((unreached + 1)); continue; }
+        stopped=1
+      fi
       line=$(awk -F'\t' -v u="$u" '$1 == u { print; exit }' "$state/units.tsv")
       seed=$(echo "$line" | cut -f2) point=$(echo "$line" | cut -f3)
       case "$point" in all) what="seed $seed" ;; rest) what="seed $seed (trainings but the sweep)" ;;
         *) what="seed $seed, sweep point $point" ;; esac
       note "slurm: $what failed: $st ($code; task $t, job ${jid}_$2, attempt $a); log: $(rel "$state")/logs/task-$t.log"
     done
+    [ $unreached -eq 0 ] || note "slurm:   (task $t did not reach its $unreached unit(s) after that)"
     [ $nfail -le 3 ] && tail -n 3 "$state/logs/task-$t.log" 2>/dev/null | sed 's/^/slurm:   | /' >> "$state/messages"
   done
-  if [ "$a" -le "$retries" ]; then
+  if [ "$a" -le "$retries" ] && [ $cancelled = 0 ]; then
     b=$((a + 1))
     for t in $failed; do echo "$t"; done > "$state/tasks-$b.list"
-    RTIME= RMEM=
+    RTIME='' RMEM=''
     why=
     if [ $timeout = 1 ]; then
       cur=$(get time_train)
@@ -331,10 +343,11 @@ if [ "${1:-}" = collect ]; then
     # the raised limits, for this retry and the later ones
     [ -z "$RTIME" ] || { awk -F'\t' -v v="$RTIME" 'BEGIN { OFS = "\t" } $1 == "time_train" { $2 = v } { print }' "$state/settings" > "$state/settings.tmp" && mv "$state/settings.tmp" "$state/settings"; }
     [ -z "$RMEM" ] || { awk -F'\t' -v v="$RMEM" 'BEGIN { OFS = "\t" } $1 == "mem" { $2 = v } { print }' "$state/settings" > "$state/settings.tmp" && mv "$state/settings.tmp" "$state/settings"; }
-    note "slurm: retrying $nfail task(s) (retry $a of $retries$why)"
+    note "slurm: retrying $(wc -l < "$state/tasks-$b.list") task(s) (retry $a of $retries$why)"
     submit_tasks "$b"
     exit 0
   fi
+  [ $cancelled = 0 ] || note "slurm: a task was cancelled: no retry"
   note "slurm: $nfail task(s) failed after $((a - 1)) retr$( [ $((a - 1)) = 1 ] && echo y || echo ies); nothing merged. Run the same make command again to submit only what is missing."
   echo failed > "$state/result"
   exit 1

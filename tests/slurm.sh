@@ -183,6 +183,7 @@ grep -q 'study seeds-0-199-n200 done' "$tmp/s200b.log" || fail "the 200-seed stu
 [ "$njobs" -eq 4 ] || fail "the first submission made $njobs jobs, not plan + 2 arrays + collect"
 [ -s "$tmp/slurm/data/runs/seeds-0-199-n200/runs.info.tsv" ] || fail "no statistics over the 200 seeds"
 say "200 seeds in 10 tasks (2 arrays), second make refused, SIGKILL + reattach, TIMEOUT retried: $(($(date +%s) - t0)) s"
+grep 'reattached\|TIMEOUT\|not reach\|retrying' "$tmp/s200b.log" | sed 's/^/  /' 
 # the same seeds trained here, and the statistics bnagg gives from the cluster's runs
 for s in 25 137 199; do
   $MAKE -C "$tmp/local" --no-print-directory train SEED=$s QUIET=1 BNFLAGS="$flags" >"$tmp/local-$s.log" 2>&1 ||
