@@ -123,7 +123,7 @@ CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/gemm.c src/options.c src/layers
             src/optim.c src/solver.c src/data.c src/runner.c src/progress.c src/machine.c src/exp_checks.c \
             src/exp_training.c src/exp_activations.c src/parts.c src/blas_guard.c
 REP_SRC  := src/tsv.c src/render.c src/excerpt.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c \
-            src/compare_rank.c
+            src/compare_rank.c src/noise.c src/agg_noise.c
 BASE_OBJ := $(BASE_SRC:src/%.c=build/obj/%.o)
 LIB_SRC  := $(CORE_SRC) $(REP_SRC)
 CORE_OBJ := $(CORE_SRC:src/%.c=build/obj/%.o)
@@ -312,9 +312,14 @@ verify: build/bnlab
 data:
 	scripts/fetch-cifar10.sh
 
-bench: build/bnlab build/bnbench build/bnagg
+# make bench: the trainings against the GEMM bound (bnbench), the several-seed aggregation
+# (bench-agg.sh), and the whole report's time budget by experiment and phase (bench-report.sh,
+# make -j2 report from nothing under perf; perf comes from the deps.sh bench group)
+bench: build/bnlab build/bnbench build/bnagg build/bnreport
+	@scripts/deps.sh bench
 	ds=$$(scripts/dataset.sh) && build/bnbench "$${ds%% *}" "$${ds#* }" -j $(JOBS)
 	scripts/bench-agg.sh 1000
+	scripts/bench-report.sh 2
 
 # Experiments 5 and 6 again in NumPy (JOBS worker processes, single-threaded BLAS), timed to set
 # beside bnbench's figures; NumPy comes from the deps.sh bench group.

@@ -68,9 +68,16 @@ SRC_URL = $$(scripts/source-url.sh $(REPORT_OUT))
 $(PROVENANCE): scripts/provenance.sh build/bnlab $(CHECK_FILES) $(TRAIN_FILES) $(wildcard src/*.c src/*.h)
 	scripts/provenance.sh $(RUN) build/bnlab
 
+# The noise the page judges batchnorm - baseline by (bnagg noise): the seed-to-seed SD from a
+# several-seed study of this run's configuration beside it (seeds-*), or sampling noise only;
+# redone when a study appears or is redone.
+NOISE := $(REPORT_OUT)/noise_model.tsv
+$(NOISE): build/bnagg $(TRAIN_FILES) $(wildcard $(dir $(RUN))seeds-*/runs.info.tsv)
+	build/bnagg noise $(BNQ) --out $(REPORT_OUT) $(RUN)
+
 # The page: bnreport fills the template (excerpts of src/*.c included), then scripts/katex.js
 # renders its equations to HTML and copies KaTeX's stylesheet and fonts beside it.
-$(HTML): build/bnreport $(REPORT_SRC)/report.md $(REPORT_SRC)/style.css $(PROVENANCE) \
+$(HTML): build/bnreport $(REPORT_SRC)/report.md $(REPORT_SRC)/style.css $(PROVENANCE) $(NOISE) \
          $(CHECK_FILES) $(TRAIN_FILES) $(FIGURES) $(wildcard src/*.c src/*_impl.h) scripts/katex.js
 	build/bnreport --run $(RUN) --template $(REPORT_SRC)/report.md --style $(REPORT_SRC)/style.css \
 	  --src src --src-url "$(SRC_URL)" --out $@
@@ -92,7 +99,8 @@ ifneq ($(SEED_LIST),)
 # FORCE: the sub-make decides what is out of date (experiments 1-4, figures, page), and the
 # page's time stamp changes only if it did something.
 ifneq ($(SEED_PAGES),)
-$(SEED_PAGES): %/report/index.html: $(call train_files,%) FORCE
+# after the study: each page judges its own differences by the study's seed-to-seed noise
+$(SEED_PAGES): %/report/index.html: $(call train_files,%) $(SEEDS_DATA) FORCE
 	@$(MAKE) --no-print-directory quiet-report SEED=$(patsubst seed-%,%,$(notdir $*)) RUN=$* SEEDS=
 endif
 
@@ -104,6 +112,8 @@ $(SEEDS_HTML): build/bnreport $(REPORT_SRC)/seeds.md $(REPORT_SRC)/style.css $(S
 	build/bnreport --run $(SEEDS_RUN) --template $(REPORT_SRC)/seeds.md --style $(REPORT_SRC)/style.css --out $@
 
 report: $(SEEDS_HTML)
+# this make's own run, when it is one of the seeds, likewise
+$(if $(filter $(RUN),$(SEED_RUNS)),$(eval $(NOISE): $(SEEDS_DATA)))
 endif
 
 # ---------------------------------------------------------------- make compare A=... B=...
@@ -137,7 +147,10 @@ $(CMP_SEED_DIRS:%=%/manifest.tsv): %/manifest.tsv: FORCE
 $(foreach d,$(filter $(SEED_RUNS),$(CMP_SEED_DIRS)),$(eval $(d)/manifest.tsv: | $(call train_files,$(d)) $(filter $(d)/report/index.html,$(SEED_PAGES))))
 endif
 
-$(CMP_DATA): build/bnagg $(call cmp_deps,$(strip $(A))) $(call cmp_deps,$(strip $(B)))
+# bnagg takes the seed-to-seed noise from a several-seed study beside A (seeds-*): a new or
+# redone study redoes the comparison
+$(CMP_DATA): build/bnagg $(call cmp_deps,$(strip $(A))) $(call cmp_deps,$(strip $(B))) \
+             $(wildcard $(dir $(CMP_A))seeds-*/runs.info.tsv)
 	build/bnagg compare $(BNQ) --out $(CMP_OUT) $(CMP_A) $(CMP_B)
 
 $(CMP_OUT)/%.svg: $(REPORT_SRC)/%.gp $(CMP_DATA) | $(DEPS_OK)

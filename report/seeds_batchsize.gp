@@ -1,8 +1,9 @@
 # seeds_batchsize.gp - the batch-size study over several seeds, four panels in one column (so a
 # phone shows each at full width): training accuracy of the batchnorm and the layernorm nets, then
 # their validation accuracy, the baseline in every panel; each curve the mean over the seeds with a
-# band spanning the observed range (lowest to highest seed; +-1 sd would reach below the lowest
-# seed with 3 seeds).
+# band, the 95% interval of that mean (Student's t; it narrows as seeds are added). The middle 80%
+# of the seeds (10% and 90% quantiles) is in the data file; drawn for five batch sizes at once it
+# would hide the curves.
 # usage: gnuplot -c report/seeds_batchsize.gp SEEDS_FOLDER OUTPUT.svg
 # Reads SEEDS_FOLDER/exp7_batchsize_acc_seeds.tsv (written by bnagg seeds) by column name.
 # Non-finite values become gaps; a panel with no finite value at all is drawn empty and says so.
@@ -19,8 +20,8 @@ fin(v) = (v == v && abs(v) < 1e300) ? v : NaN
 # the batch sizes of normalisation N in the file, increasing, as words
 sizes(N) = system(sprintf("awk -F '\\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c[\"norm\"] == \"%s\" { print $c[\"batch_size\"] }' '%s' | sort -nu | tr '\\n' ' '", N, acc))
 is(N, B) = strcol("norm") eq N && column("batch_size") == B
-lo(C) = fin(column(C . "_min"))
-hi(C) = fin(column(C . "_max"))
+lo(C) = fin(column(C . "_mean_lo"))
+hi(C) = fin(column(C . "_mean_hi"))
 
 # Okabe-Ito colours, one per batch size (in increasing order), the baseline in black, dashed
 set style line 11 lc rgb "#E69F00" lw 2 pt 7 ps 0.7
@@ -34,10 +35,13 @@ base_bs = sizes("none")
 if (words(base_bs) != 1) { print "exp7_batchsize.gp: expected one baseline batch size in ", acc; exit status 1 }
 
 # Each row of panels shares its accuracy axis, so that batchnorm and layernorm compare at a glance:
-# the range of the bands of value C over the whole file, or an empty panel if it has none.
-row_range = 'set yrange [*:*]; undefine STATS_records; stats acc using (lo(C)):(hi(C)) nooutput; \
+# the range of the means and bands of value C over the whole file (one seed has means but no
+# band), or an empty panel if it has no finite mean.
+row_range = 'set yrange [*:*]; undefine STATS_records; stats acc using (fin(column(C . "_mean"))) nooutput; \
   nfin = exists("STATS_records") ? STATS_records : 0; \
-  if (nfin > 0) { pad = (STATS_max_y - STATS_min_x) * 0.05 + 0.005; set yrange [STATS_min_x - pad : STATS_max_y + pad]; unset label 1 } \
+  if (nfin > 0) { ylo = STATS_min; yhi = STATS_max; undefine STATS_records; stats acc using (lo(C)):(hi(C)) nooutput; \
+    if (exists("STATS_records") && STATS_records > 0) { ylo = (STATS_min_x < ylo) ? STATS_min_x : ylo; yhi = (STATS_max_y > yhi) ? STATS_max_y : yhi }; \
+    pad = (yhi - ylo) * 0.05 + 0.005; set yrange [ylo - pad : yhi + pad]; unset label 1 } \
   else { set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888" }'
 # panel k = 2 r + c (0 top), one column of four, the x label under the last only
 place = 'k = 2 * r + c; set lmargin at screen 0.12; set rmargin at screen 0.97; \
@@ -74,6 +78,6 @@ set xrange [0:1]; set yrange [0:1]
 set key center center horizontal maxcols 3 Left reverse samplen 2 width -2
 plot for [i = 1:words(bsl)] NaN with linespoints ls (10 + i) title sprintf("batch %s", word(bsl, i)), \
      NaN with linespoints ls 9 title sprintf("baseline, batch %s", base_bs), \
-     keyentry with filledcurves lc rgb "#999999" title "seed range"
+     keyentry with filledcurves lc rgb "#999999" title "95% interval of the mean"
 
 unset multiplot

@@ -1,6 +1,7 @@
 # seeds_deepnet.gp - the deep net with and without batchnorm over several seeds, three stacked
-# panels, each curve the mean over the seeds with a band spanning the observed range (lowest to
-# highest seed; a band of +-1 sd would reach below the lowest seed with 3 seeds): training loss
+# panels, each curve the mean over the seeds with a band, the 95% interval of that mean
+# (Student's t: it narrows as seeds are added), and thin dashed lines at the 10% and 90%
+# quantiles of the seeds (the middle 80% of seeds: it keeps its width): training loss
 # (averaged over each epoch's iterations, drawn at the middle of the epoch, with the
 # per-iteration mean over the seeds as faint dots), training accuracy and validation accuracy
 # per epoch; one legend above them.
@@ -21,15 +22,19 @@ set datafile columnheaders
 
 fin(v) = (v == v && abs(v) < 1e300) ? v : NaN
 pos(v) = (v == v && v > 0 && v < 1e300) ? v : NaN
-# the band of column prefix P: the lowest and the highest seed's value
-lo(P) = fin(column(P . "_min"))
-hi(P) = fin(column(P . "_max"))
+# the band of column prefix P: the 95% interval of the mean; the middle 80% of the seeds
+lo(P) = fin(column(P . "_mean_lo"))
+hi(P) = fin(column(P . "_mean_hi"))
+q1(P) = fin(column(P . "_q10"))
+q9(P) = fin(column(P . "_q90"))
 
 # Okabe-Ito colours, as in the single-seed figures: batchnorm blue, baseline vermilion
 set style line 1 lc rgb c_batchnorm lw 2 pt 7 ps 0.9
 set style line 2 lc rgb c_baseline lw 2 pt 5 ps 0.8
 set style line 11 lc rgb c_batchnorm pt 7 ps 0.3
 set style line 12 lc rgb c_baseline pt 5 ps 0.25
+set style line 21 lc rgb c_batchnorm lw 0.8 dt 2
+set style line 22 lc rgb c_baseline lw 0.8 dt 2
 set style fill transparent solid 0.2 noborder
 unset key
 
@@ -47,13 +52,15 @@ set multiplot layout 3,1 margins 0.12, 0.97, 0.05, 0.88 spacing 0, 0.125
 file = eloss; cols = "batchnorm_mean baseline_mean"
 @finite_count
 if (nfin == 0) { @empty_panel } else { @full_panel }
-if (nfin > 0 && ymin > 0 && ymax / ymin > 100) { set logscale y; mid(v) = pos(v); lo_l(P) = pos(lo(P)) } \
-else { unset logscale y; mid(v) = fin(v); lo_l(P) = lo(P) }
+if (nfin > 0 && ymin > 0 && ymax / ymin > 100) { set logscale y; mid(v) = pos(v); lo_l(P) = pos(lo(P)); q1_l(P) = pos(q1(P)) } \
+else { unset logscale y; mid(v) = fin(v); lo_l(P) = lo(P); q1_l(P) = q1(P) }
 set title "Training loss, per epoch"
 set xlabel "Iteration"
 x_mid = '(0.5 * (column("first_iteration") + column("last_iteration")))'
 plot eloss using @x_mid:(lo_l("batchnorm")):(hi("batchnorm")) with filledcurves ls 1 notitle, \
      ""    using @x_mid:(lo_l("baseline")):(hi("baseline")) with filledcurves ls 2 notitle, \
+     ""    using @x_mid:(q1_l("batchnorm")) with lines ls 21 notitle, ""    using @x_mid:(q9("batchnorm")) with lines ls 21 notitle, \
+     ""    using @x_mid:(q1_l("baseline")) with lines ls 22 notitle, ""    using @x_mid:(q9("baseline")) with lines ls 22 notitle, \
      iloss using "iteration":(mid(column("batchnorm_mean"))) with points ls 11 notitle, \
      ""    using "iteration":(mid(column("baseline_mean"))) with points ls 12 notitle, \
      eloss using @x_mid:(mid(column("batchnorm_mean"))) with linespoints ls 1 title "batchnorm", \
@@ -70,6 +77,8 @@ do for [C in "train val"] {
   set title sprintf("%s accuracy", C eq "train" ? "Training" : "Validation")
   plot acc using "epoch":(lo("batchnorm_" . C)):(hi("batchnorm_" . C)) with filledcurves ls 1 notitle, \
        ""  using "epoch":(lo("baseline_" . C)):(hi("baseline_" . C)) with filledcurves ls 2 notitle, \
+       ""  using "epoch":(q1("batchnorm_" . C)) with lines ls 21 notitle, "" using "epoch":(q9("batchnorm_" . C)) with lines ls 21 notitle, \
+       ""  using "epoch":(q1("baseline_" . C)) with lines ls 22 notitle, "" using "epoch":(q9("baseline_" . C)) with lines ls 22 notitle, \
        ""  using "epoch":(fin(column("batchnorm_" . C . "_mean"))) with linespoints ls 1 title "batchnorm", \
        ""  using "epoch":(fin(column("baseline_" . C . "_mean"))) with linespoints ls 2 title "baseline"
 }
@@ -79,9 +88,10 @@ do for [C in "train val"] {
 set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen 1.0; set bmargin at screen 0.93
 unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid; unset label 1
 set xrange [0:1]; set yrange [0:1]
-set key center center horizontal maxcols 2 Left reverse samplen 2 width -2
+set key center center horizontal maxcols 3 Left reverse samplen 2 width -2
 plot NaN with linespoints ls 1 title "batchnorm", NaN with linespoints ls 2 title "baseline", \
-     keyentry with filledcurves lc rgb "#999999" title "seed range", \
+     keyentry with filledcurves lc rgb "#999999" title "95% interval of the mean", \
+     keyentry with lines lc rgb "#777777" lw 0.8 dt 2 title "middle 80% of seeds", \
      keyentry with points pt 7 ps 0.4 lc rgb "#777777" title "per iteration"
 
 unset multiplot

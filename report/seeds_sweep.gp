@@ -1,8 +1,8 @@
 # seeds_sweep.gp - experiment 6 over several seeds: the weight-scale sweep, three stacked panels
 # against the weight initialisation scale (log axis): best validation accuracy, best training
 # accuracy and final training loss, batchnorm vs baseline. Each point is the mean over the seeds;
-# its bar spans the lowest to the highest seed (no +-1 sd band: with 3 seeds it reaches below the
-# lowest seed). The baseline is drawn a little to the right of batchnorm so that the bars stay apart.
+# its bar is the 95% interval of that mean (Student's t, narrowing as seeds are added); a small
+# open mark at each end of the middle 80% of the seeds (10% and 90% quantiles). The baseline is drawn a little to the right of batchnorm so that the bars stay apart.
 # usage: gnuplot -c report/seeds_sweep.gp SEEDS_FOLDER OUTPUT.svg
 # Reads SEEDS_FOLDER/exp6_sweep_seeds.tsv (written by bnagg seeds) by column name. Non-finite
 # values become gaps; the final loss is drawn on a log axis because the baseline's explodes.
@@ -18,8 +18,10 @@ set datafile columnheaders
 fin(v) = (v == v && abs(v) < 1e300) ? v : NaN
 pos(v) = (v == v && v > 0 && v < 1e300) ? v : NaN
 m(P) = f(column(P . "_mean"))
-mn(P) = f(column(P . "_min"))
-mx(P) = f(column(P . "_max"))
+mn(P) = f(column(P . "_mean_lo"))
+mx(P) = f(column(P . "_mean_hi"))
+q1(P) = f(column(P . "_q10"))
+q9(P) = f(column(P . "_q90"))
 # the baseline's x, a twentieth of a decade to the right
 shift = 10 ** 0.05
 
@@ -27,6 +29,8 @@ set style line 1 lc rgb c_batchnorm lw 2 pt 7 ps 0.9   # batchnorm
 set style line 2 lc rgb c_baseline lw 2 pt 5 ps 0.8    # baseline
 set style line 3 lc rgb c_batchnorm lw 1.5 pt 7 ps 0.9
 set style line 4 lc rgb c_baseline lw 1.5 pt 5 ps 0.8
+set style line 5 lc rgb c_batchnorm pt 1 ps 0.7
+set style line 6 lc rgb c_baseline pt 1 ps 0.7
 # one legend, above the panels (beside them it would take a third of a phone's width)
 set key at screen 0.5, 0.995 center top horizontal maxcols 3 Left reverse samplen 2 width -2
 
@@ -43,7 +47,7 @@ set xrange [STATS_min / 10 ** 0.1 : STATS_max * 10 ** 0.15]
 set xlabel "Weight initialisation scale"
 set multiplot layout 3,1 margins 0.12, 0.97, 0.05, 0.89 spacing 0, 0.125
 
-# 1. and 2. best validation and training accuracy: bars min-max, mean line
+# 1. and 2. best validation and training accuracy: bars the interval of the mean, mean line
 f(v) = fin(v); ylo = 0; yhi = 1
 do for [M in "best_val best_train"] {
   cols = sprintf("batchnorm_%s_mean baseline_%s_mean", M, M)
@@ -55,11 +59,15 @@ do for [M in "best_val best_train"] {
        ""    using (column("weight_scale") * shift):(m(R)):(mn(R)):(mx(R)) with yerrorbars ls 4 notitle, \
        ""    using "weight_scale":(m(B)) with linespoints ls 1 title "batchnorm", \
        ""    using (column("weight_scale") * shift):(m(R)) with linespoints ls 2 title "baseline", \
-       keyentry with yerrorbars lc rgb "#777777" pt 7 ps 0.6 title "seed range"
+       ""    using "weight_scale":(q1(B)) with points ls 5 notitle, "" using "weight_scale":(q9(B)) with points ls 5 notitle, \
+       ""    using (column("weight_scale") * shift):(q1(R)) with points ls 6 notitle, \
+       ""    using (column("weight_scale") * shift):(q9(R)) with points ls 6 notitle, \
+       keyentry with yerrorbars lc rgb "#777777" pt 7 ps 0.6 title "95% interval of the mean", \
+       keyentry with points lc rgb "#777777" pt 1 ps 0.7 title "middle 80% of seeds"
   unset key
 }
 
-# 3. final training loss (mean of the last 100 iterations): mean, bars min-max, log axis
+# 3. final training loss (mean of the last 100 iterations): mean, bars the interval of the mean, log axis
 f(v) = pos(v); ylo = 1; yhi = 10
 cols = "batchnorm_final_loss_mean baseline_final_loss_mean"
 @finite_count
@@ -71,6 +79,9 @@ B = "batchnorm_final_loss"; R = "baseline_final_loss"
 plot sweep using "weight_scale":(m(B)):(mn(B)):(mx(B)) with yerrorbars ls 3 notitle, \
      ""    using (column("weight_scale") * shift):(m(R)):(mn(R)):(mx(R)) with yerrorbars ls 4 notitle, \
      ""    using "weight_scale":(m(B)) with linespoints ls 1 title "batchnorm", \
-     ""    using (column("weight_scale") * shift):(m(R)) with linespoints ls 2 title "baseline"
+     ""    using (column("weight_scale") * shift):(m(R)) with linespoints ls 2 title "baseline", \
+     ""    using "weight_scale":(q1(B)) with points ls 5 notitle, "" using "weight_scale":(q9(B)) with points ls 5 notitle, \
+     ""    using (column("weight_scale") * shift):(q1(R)) with points ls 6 notitle, \
+     ""    using (column("weight_scale") * shift):(q9(R)) with points ls 6 notitle
 
 unset multiplot

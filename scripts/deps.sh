@@ -7,8 +7,9 @@
 #   test: what the tests add (cmocka, valgrind, clang for the fuzzers, headless Chromium with
 #   Selenium and pdftotext for the browser test);
 #   cluster: Slurm, munge and GNU parallel (make test-slurm, test-parallel); bench: NumPy for the
-#   NumPy side of make bench-numpy (scripts/numpy-study.py); portability: QEMU's user-mode
-#   emulation, to run bnlab as other CPUs (make portability); all: everything
+#   NumPy side of make bench-numpy (scripts/numpy-study.py) and perf for make bench's time
+#   budget (scripts/bench-report.sh); portability: QEMU's user-mode emulation, to run bnlab as
+#   other CPUs (make portability); all: everything
 # Each need is looked for where it is used, not in a package database: a library by pkg-config,
 # else by compiling and linking a one-line program against its header and library with $CC and
 # the environment's CPPFLAGS, CFLAGS, LDFLAGS, CPATH and LIBRARY_PATH (modules, a user prefix);
@@ -63,7 +64,7 @@ munge|cmd|munged
 parallel|cmd|parallel
 EOF
   ;;
-  bench) echo 'python3-numpy|py|numpy' ;;
+  bench) printf '%s\n' 'python3-numpy|py|numpy' 'linux-perf|cmd|perf' ;;
   portability) echo 'qemu-user|cmd|qemu-x86_64' ;;
   all) for g in report test cluster bench portability; do needs $g; done ;;
   *) echo "scripts/deps.sh: unknown group '$1' (accepted: build, test, report, cluster, bench, portability, all)" >&2; exit 2 ;;

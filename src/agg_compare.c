@@ -220,7 +220,7 @@ int bn_agg_compare(const char *dir, const char *A, const char *B)
 
     char err[1200], *ab[] = {(char *)A, (char *)B};
     const char *labels[] = {"A", "B"};
-    if (bn_compare_rank(dir, A, B, err, sizeof err) || bn_section_links(dir, "compare_sections.tsv", dir, ab, labels, 2, err, sizeof err))
+    if (bn_compare_rank(dir, A, B, NULL, err, sizeof err) || bn_section_links(dir, "compare_sections.tsv", dir, ab, labels, 2, err, sizeof err))
         bn_die(1, "%s", err);
     /* written last: its presence means the comparison finished */
     bn_out_open(&f, dir, "compare.info.tsv");

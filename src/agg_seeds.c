@@ -4,6 +4,7 @@
 #include "agg_tools.h"
 #include "aggregate.h"
 #include "compare_rank.h"
+#include "noise.h"
 #include "alloc.h"
 #include "error.h"
 #include "guard.h"
@@ -134,18 +135,16 @@ static void agg_epoch_loss(const char *dir, char **runs, int nruns)
         }
     }
     bn_out f;
-    char b[4][64];
     bn_out_open(&f, dir, "exp5_deepnet_epoch_loss_seeds.tsv");
     bn_out_printf(&f, "epoch\tfirst_iteration\tlast_iteration");
-    for (int k = 0; k < 2; k++) bn_out_printf(&f, "\t%s_mean\t%s_sd\t%s_min\t%s_max\t%s_n", nets[k], nets[k], nets[k], nets[k], nets[k]);
+    for (int k = 0; k < 2; k++) bn_stat_header(&f, nets[k]);
     bn_out_printf(&f, "\n");
     for (long e = 1; e <= nep; e++) {
         bn_out_printf(&f, "%ld\t%ld\t%ld", e, end[e - 1] + 1, end[e]);
         for (int k = 0; k < 2; k++) {
             bn_stat st;
             bn_stat_of(&st, &v[((size_t)e * 2 + (size_t)k) * (size_t)nruns], nruns);
-            bn_fmt(b[0], 64, st.mean); bn_fmt(b[1], 64, st.sd); bn_fmt(b[2], 64, st.min); bn_fmt(b[3], 64, st.max);
-            bn_out_printf(&f, "\t%s\t%s\t%s\t%s\t%d", b[0], b[1], b[2], b[3], st.n);
+            bn_stat_cells(&f, &st);
         }
         bn_out_printf(&f, "\n");
     }
@@ -228,6 +227,74 @@ static void sweep_by_seed(const char *dir, char **runs, int nruns, const bn_run_
     free(tabs);
 }
 
+/* Paired t-tests of many rows at once: from each row's mean, se and n of a paired difference,
+ * the two-sided p-value (t = mean / se on n - 1 degrees of freedom) and Holm's adjustment over
+ * the rows, into p[] and adj[] (NaN where there is no test). Returns how many are flagged. */
+static long holm_rows(const double *mean, const double *se, const double *n, long rows, double *p, double *adj)
+{
+    for (long r = 0; r < rows; r++) {
+        p[r] = NAN;
+        if (!(n[r] >= 2) || !isfinite(mean[r]) || !(se[r] >= 0)) continue;
+        double t = se[r] > 0 ? mean[r] / se[r] : mean[r] == 0 ? 0.0 : INFINITY;
+        p[r] = bn_noise_p(t, n[r] - 1);
+    }
+    return bn_holm(p, rows, BN_NOISE_ALPHA, adj);
+}
+
+/* Which side a Holm-flagged paired difference favours: first (mean > 0), second, or undecided. */
+static const char *holm_side(double adj, double mean, const char *first, const char *second)
+{
+    if (!(adj <= BN_NOISE_ALPHA)) return "undecided";
+    return mean > 0 ? first : mean < 0 ? second : "undecided";
+}
+
+/* Does batchnorm depend more on the batch size than layernorm? Per seed, each net's sample SD of
+ * its best validation accuracy across its batch sizes; then the paired difference batchnorm -
+ * layernorm over the seeds, its 95% interval (Student's t) and verdict, into
+ * exp7_dependence_seeds.tsv (one row). */
+static void batchsize_dependence(const char *dir, char **runs, int nruns)
+{
+    static const char *norms[] = {"batchnorm", "layernorm"};
+    for (int i = 0; i < nruns; i++) if (!bn_run_has(runs[i], "exp7_batchsize.tsv")) return;
+    bn_tsv *tabs = bn_calloc((size_t)nruns, sizeof *tabs);
+    read_all(tabs, runs, nruns, "exp7_batchsize.tsv");
+    double *sd[2] = {bn_malloc(sizeof(double) * (size_t)nruns), bn_malloc(sizeof(double) * (size_t)nruns)};
+    for (int i = 0; i < nruns; i++) {
+        const bn_tsv *t = &tabs[i];
+        int cn = bn_tsv_col(t, "norm"), cv = bn_tsv_col(t, "best_val");
+        if (cn < 0 || cv < 0) bn_die(1, "%s: missing norm or best_val column", t->name);
+        for (int k = 0; k < 2; k++) {
+            double *v = bn_malloc(sizeof(double) * (size_t)(t->nrows + 1));
+            int n = 0;
+            for (long r = 0; r < t->nrows; r++)
+                if (!strcmp(bn_tsv_cell(t, r, cn), norms[k]) && bn_tsv_num(t, r, cv, &v[n]) == 0) n++;
+            bn_stat st;
+            bn_stat_of(&st, v, n);
+            sd[k][i] = st.n >= 2 ? st.sd : NAN;
+            free(v);
+        }
+    }
+    bn_paired pr;
+    bn_stat sb, sl;
+    bn_paired_of(&pr, sd[0], sd[1], nruns);
+    bn_stat_of(&sb, sd[0], nruns);
+    bn_stat_of(&sl, sd[1], nruns);
+    char b[7][64];
+    const double v[7] = {sb.mean, sl.mean, pr.mean, pr.sd, pr.se, pr.lo, pr.hi};
+    for (int k = 0; k < 7; k++) bn_fmt(b[k], sizeof b[k], v[k]);
+    bn_out f;
+    bn_out_open(&f, dir, "exp7_dependence_seeds.tsv");
+    bn_out_printf(&f, "measure\tbatchnorm_mean\tlayernorm_mean\tdiff_mean\tdiff_sd\tdiff_se\tdiff_lo\tdiff_hi\tn\twins\tlosses"
+                      "\tties\tmore\n");
+    bn_out_printf(&f, "best_val_sd_across_batch_sizes\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", b[0], b[1], b[2], b[3],
+                  b[4], b[5], b[6], pr.n, pr.wins, pr.losses, pr.ties, bn_verdict_interval(pr.lo, pr.hi, "batchnorm", "layernorm"));
+    bn_out_commit(&f);
+    free(sd[0]);
+    free(sd[1]);
+    free_all(tabs, nruns);
+    free(tabs);
+}
+
 /* The across-seed verdicts of a study's statistics (dir/in, as agg() wrote it) into dir/out:
  * per point, whether the 95% interval of batchnorm - baseline best validation accuracy lies above
  * zero (batchnorm), below (baseline) or contains it (undecided); which net is higher in every seed
@@ -244,17 +311,33 @@ static void gap_verdict(const char *dir)
     snprintf(p, sizeof p, "%s/exp7_gap_seeds.tsv", dir);
     if (bn_tsv_read(&t, p, err, sizeof err)) bn_die(1, "%s", err);
     int cn = bn_tsv_col(&t, "norm"), cb = bn_tsv_col(&t, "batch_size"), cl = bn_tsv_col(&t, "gap_lo"), ch = bn_tsv_col(&t, "gap_hi");
-    if (cn < 0 || cb < 0 || cl < 0 || ch < 0) bn_die(1, "%s: missing norm, batch_size, gap_lo or gap_hi column", p);
+    int cm = bn_tsv_col(&t, "gap_mean"), cs = bn_tsv_col(&t, "gap_se"), cc = bn_tsv_col(&t, "n");
+    if (cn < 0 || cb < 0 || cl < 0 || ch < 0 || cm < 0 || cs < 0 || cc < 0)
+        bn_die(1, "%s: missing norm, batch_size, gap_mean, gap_se, gap_lo, gap_hi or n column", p);
+    long rows = t.nrows;
+    double *x = bn_malloc(sizeof(double) * (size_t)(5 * rows + 1)), *m = x, *se = x + rows, *n = x + 2 * rows,
+           *pv = x + 3 * rows, *adj = x + 4 * rows;
+    for (long r = 0; r < rows; r++) {
+        if (bn_tsv_num(&t, r, cm, &m[r])) m[r] = NAN;
+        if (bn_tsv_num(&t, r, cs, &se[r])) se[r] = NAN;
+        if (bn_tsv_num(&t, r, cc, &n[r])) n[r] = NAN;
+    }
+    holm_rows(m, se, n, rows, pv, adj);
     bn_out f;
     bn_out_open(&f, dir, "exp7_gap_seeds_verdict.tsv");
-    bn_out_printf(&f, "norm\tbatch_size\tgap\n");
-    for (long r = 0; r < t.nrows; r++) {
+    bn_out_printf(&f, "norm\tbatch_size\tgap\tgap_p\tgap_p_holm\tgap_holm\n");
+    for (long r = 0; r < rows; r++) {
         double lo, hi;
+        char b1[64], b2[64];
         if (bn_tsv_num(&t, r, cl, &lo)) lo = NAN;
         if (bn_tsv_num(&t, r, ch, &hi)) hi = NAN;
-        bn_out_printf(&f, "%s\t%s\t%s\n", bn_tsv_cell(&t, r, cn), bn_tsv_cell(&t, r, cb), bn_verdict_interval(lo, hi, "above", "below"));
+        bn_fmt(b1, sizeof b1, pv[r]);
+        bn_fmt(b2, sizeof b2, adj[r]);
+        bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\n", bn_tsv_cell(&t, r, cn), bn_tsv_cell(&t, r, cb),
+                      bn_verdict_interval(lo, hi, "above", "below"), b1, b2, holm_side(adj[r], m[r], "above", "below"));
     }
     bn_out_commit(&f);
+    free(x);
     bn_tsv_free(&t);
 }
 
@@ -268,28 +351,43 @@ static void seeds_verdict(const char *dir, const char *in, const char *out)
     static const char *need[] = {"point", "weight_scale", "best_val_diff_lo", "best_val_diff_hi", "best_val_n",
                                  "best_val_wins", "best_val_losses", "batchnorm_best_val_min",
                                  "batchnorm_best_val_max", "baseline_best_val_min", "baseline_best_val_max",
-                                 "final_loss_n", "final_loss_wins", "final_loss_losses"};
-    int c[14];
-    for (int k = 0; k < 14; k++)
+                                 "final_loss_n", "final_loss_wins", "final_loss_losses", "best_val_diff_mean",
+                                 "best_val_diff_se"};
+    int c[16];
+    for (int k = 0; k < 16; k++)
         if ((c[k] = bn_tsv_col(&t, need[k])) < 0) bn_die(1, "%s: no column %s", p, need[k]);
     bn_fmt(ca, sizeof ca, BN_VERDICT_CHANCE_ACC);
     bn_out f;
     bn_out_open(&f, dir, out);
     bn_out_printf(&f, "point\tweight_scale\tbest_val\thigher_every_seed\tbatchnorm_fails_every_seed"
                       "\tbatchnorm_fails_some_seed\tbaseline_fails_every_seed\tbaseline_fails_some_seed"
-                      "\tlower_final_loss_every_seed\tchance_acc\n");
+                      "\tlower_final_loss_every_seed\tchance_acc\tbest_val_p\tbest_val_p_holm\tbest_val_holm\n");
+    /* the paired t-test of best_val at every row, Holm-corrected over the rows */
+    long rows = t.nrows;
+    double *hx = bn_malloc(sizeof(double) * (size_t)(5 * rows + 1)), *hm = hx, *hs = hx + rows, *hn = hx + 2 * rows,
+           *pv = hx + 3 * rows, *adj = hx + 4 * rows;
+    for (long r = 0; r < rows; r++) {
+        if (bn_tsv_num(&t, r, c[14], &hm[r])) hm[r] = NAN;
+        if (bn_tsv_num(&t, r, c[15], &hs[r])) hs[r] = NAN;
+        if (bn_tsv_num(&t, r, c[4], &hn[r])) hn[r] = NAN;
+    }
+    holm_rows(hm, hs, hn, rows, pv, adj);
     for (long r = 0; r < t.nrows; r++) {
-        double x[14];
-        for (int k = 2; k < 14; k++)
+        double x[16];
+        char b1[64], b2[64];
+        for (int k = 2; k < 16; k++)
             if (bn_tsv_num(&t, r, c[k], &x[k])) x[k] = NAN;
+        bn_fmt(b1, sizeof b1, pv[r]);
+        bn_fmt(b2, sizeof b2, adj[r]);
         const char *every = x[4] > 0 && x[5] == x[4] ? "batchnorm" : x[4] > 0 && x[6] == x[4] ? "baseline" : "neither";
         const char *lower = x[11] > 0 && x[13] == x[11] ? "batchnorm" : x[11] > 0 && x[12] == x[11] ? "baseline" : "neither";
         /* fails in every seed: even the best seed's accuracy is at chance; in some: the worst seed's */
-        bn_out_printf(&f, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", bn_tsv_cell(&t, r, c[0]), bn_tsv_cell(&t, r, c[1]),
-                      bn_verdict_interval(x[2], x[3], "batchnorm", "baseline"), every, bn_verdict_fails_to_learn(x[8]),
-                      bn_verdict_fails_to_learn(x[7]), bn_verdict_fails_to_learn(x[10]),
-                      bn_verdict_fails_to_learn(x[9]), lower, ca);
+        bn_out_printf(&f, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", bn_tsv_cell(&t, r, c[0]),
+                      bn_tsv_cell(&t, r, c[1]), bn_verdict_interval(x[2], x[3], "batchnorm", "baseline"), every,
+                      bn_verdict_fails_to_learn(x[8]), bn_verdict_fails_to_learn(x[7]), bn_verdict_fails_to_learn(x[10]),
+                      bn_verdict_fails_to_learn(x[9]), lower, ca, b1, b2, holm_side(adj[r], x[14], "batchnorm", "baseline"));
     }
+    free(hx);
     bn_out_commit(&f);
     bn_tsv_free(&t);
 }
@@ -343,6 +441,8 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns)
     static const bn_agg_col c_bs[] = {{"best_train", "best_train", NULL}, {"best_val", "best_val", NULL},
                                       {"final_loss", "final_loss", NULL}};
     static const bn_agg_col c_bsacc[] = {{"train", "train", NULL}, {"val", "val", NULL}};
+    static const char *k_act[] = {"norm", "point", "weight_scale", "stage", "layer", "kind"};
+    static const bn_agg_col c_act[] = {{"pre_sd", "pre_sd", NULL}, {"post_sd", "post_sd", NULL}, {"loss", "loss", NULL}};
 
     /* Statistics across runs need independent runs of one configuration: checked before
      * anything is written. */
@@ -372,6 +472,8 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns)
     seeds_verdict(dir, "exp6_sweep_seeds.tsv", "exp6_sweep_seeds_verdict.tsv");
     agg_gap(dir, runs, nruns);
     gap_verdict(dir);
+    batchsize_dependence(dir, runs, nruns);
+    wrote += agg(dir, runs, nruns, "exp8_activations.tsv", "exp8_activations_seeds.tsv", k_act, 6, c_act, 3);
     if (!wrote) bn_die(1, "no experiment 5, 6 or 7 data files common to all %d runs", nruns);
     agg_epoch_loss(dir, runs, nruns);
     concat_runs(dir, runs, nruns, ri, "exp5_deepnet.tsv", "exp5_deepnet_by_seed.tsv");

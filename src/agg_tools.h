@@ -7,4 +7,8 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns);
 /* Runs A and B side by side, file by file and cell by cell, into folder dir (compare.info.tsv last). */
 int bn_agg_compare(const char *dir, const char *A, const char *B);
 
+/* The noise run RUN's own page judges its differences by (noise.h), into folder dir:
+ * noise.tsv (per deep net and sweep scale) and noise_model.tsv (the model and its study). */
+int bn_agg_noise(const char *dir, const char *run);
+
 #endif

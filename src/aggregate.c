@@ -2,6 +2,7 @@
 #include "aggregate.h"
 #include "alloc.h"
 #include "error.h"
+#include "noise.h"
 #include "number.h"
 #include "outfile.h"
 
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
 void bn_stat_of(bn_stat *s, const double *v, int n)
@@ -19,14 +21,33 @@ void bn_stat_of(bn_stat *s, const double *v, int n)
     int k = 0;
     for (int i = 0; i < n; i++) if (isfinite(v[i])) f[k++] = v[i];
     s->n = k;
+    s->lo = s->hi = NAN;
     if (k == 0) {
-        s->mean = s->sd = s->min = s->max = NAN;
+        s->mean = s->sd = s->min = s->max = s->q10 = s->q90 = NAN;
     } else {
         s->mean = gsl_stats_mean(f, 1, k);
         s->sd = k > 1 ? gsl_stats_sd_m(f, 1, k, s->mean) : 0.0;
         gsl_stats_minmax(&s->min, &s->max, f, 1, k);
+        bn_noise_mean_interval(s->mean, s->sd, k, BN_NOISE_ALPHA, &s->lo, &s->hi);
+        gsl_sort(f, 1, (size_t)k);
+        s->q10 = gsl_stats_quantile_from_sorted_data(f, 1, (size_t)k, 0.1);
+        s->q90 = gsl_stats_quantile_from_sorted_data(f, 1, (size_t)k, 0.9);
     }
     free(f);
+}
+
+void bn_stat_header(bn_out *f, const char *P)
+{
+    bn_out_printf(f, "\t%s_mean\t%s_sd\t%s_min\t%s_max\t%s_n\t%s_mean_lo\t%s_mean_hi\t%s_q10\t%s_q90", P, P, P, P, P, P,
+                  P, P, P);
+}
+
+void bn_stat_cells(bn_out *f, const bn_stat *s)
+{
+    const double v[8] = {s->mean, s->sd, s->min, s->max, s->lo, s->hi, s->q10, s->q90};
+    char b[8][64];
+    for (int i = 0; i < 8; i++) bn_fmt(b[i], sizeof b[i], v[i]);
+    bn_out_printf(f, "\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s", b[0], b[1], b[2], b[3], s->n, b[4], b[5], b[6], b[7]);
 }
 
 void bn_paired_of(bn_paired *p, const double *a, const double *b, int n)
@@ -114,7 +135,7 @@ int bn_agg_write(const char *dir, const char *out, const bn_tsv *tabs, int ntabs
             bn_out_printf(&f, "\t%s_diff_mean\t%s_diff_sd\t%s_diff_se\t%s_diff_lo\t%s_diff_hi\t%s_n\t%s_wins\t%s_losses\t%s_ties",
                           n, n, n, n, n, n, n, n, n);
         else
-            bn_out_printf(&f, "\t%s_mean\t%s_sd\t%s_min\t%s_max\t%s_n", n, n, n, n, n);
+            bn_stat_header(&f, n);
     }
     bn_out_printf(&f, "\n");
     for (long r = 0; r < tabs[0].nrows; r++) {
@@ -131,9 +152,7 @@ int bn_agg_write(const char *dir, const char *out, const bn_tsv *tabs, int ntabs
             } else {
                 bn_stat s;
                 bn_stat_of(&s, va, ntabs);
-                bn_fmt(b1, sizeof b1, s.mean); bn_fmt(b2, sizeof b2, s.sd);
-                bn_fmt(b3, sizeof b3, s.min); bn_fmt(b4, sizeof b4, s.max);
-                bn_out_printf(&f, "\t%s\t%s\t%s\t%s\t%d", b1, b2, b3, b4, s.n);
+                bn_stat_cells(&f, &s);
             }
         }
         bn_out_printf(&f, "\n");

@@ -4,14 +4,22 @@
 #define BN_AGGREGATE_H
 
 #include <stddef.h>
+#include "outfile.h"
 #include "tsv.h"
 
-/* Over the finite values only; n counts them. sd is the sample std (n-1), 0 when n < 2. */
+/* Over the finite values only; n counts them. sd is the sample std (n-1), 0 when n < 2.
+ * lo, hi: the 95% interval of the mean, mean -/+ t(0.975, n-1) sd / sqrt(n) (NaN when n < 2);
+ * q10, q90: the 10% and 90% quantiles (linear interpolation between the sorted values, as
+ * gsl_stats_quantile_from_sorted_data): the middle 80% of the values, at any n. */
 typedef struct {
-    double mean, sd, min, max;
+    double mean, sd, min, max, lo, hi, q10, q90;
     int n;
 } bn_stat;
 void bn_stat_of(bn_stat *s, const double *v, int n);
+/* A bn_stat as columns of a data file: "\tP_mean\tP_sd\tP_min\tP_max\tP_n\tP_mean_lo\tP_mean_hi
+ * \tP_q10\tP_q90" (header, prefix P) and its cells in that order. */
+void bn_stat_header(bn_out *f, const char *P);
+void bn_stat_cells(bn_out *f, const bn_stat *s);
 
 /* d_i = a_i - b_i over the pairs where both are finite: mean, sample sd, standard error sd/sqrt(n),
  * the 95% confidence interval of the mean [lo, hi] = mean -/+ t(0.975, n-1) se (Student's t; NaN
@@ -27,7 +35,8 @@ typedef struct {
     const char *name, *a, *b;   /* b NULL: plain column a */
 } bn_agg_col;
 
-/* Write dir/out: the key columns of tabs[0], then per plain column c: c_mean c_sd c_min c_max c_n,
+/* Write dir/out: the key columns of tabs[0], then per plain column c: c_mean c_sd c_min c_max c_n
+ * c_mean_lo c_mean_hi c_q10 c_q90 (bn_stat),
  * and per pair: name_diff_mean name_diff_sd name_diff_se name_diff_lo name_diff_hi name_n name_wins
  * name_losses name_ties.
  * Every table must have the same rows with the same key cells. -1 with the problem in err. */

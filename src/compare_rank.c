@@ -1,18 +1,21 @@
-/* compare_rank.c - the differences between two runs that exceed the runs' own noise, ranked.
+/* compare_rank.c - the differences between two runs, judged by the noise model of noise.h and
+ * ranked.
  *
- * Noise models (the page states them):
+ * The seed-to-seed SD of each metric comes from a several-seed study of A's configuration: a
+ * folder seeds-* (bnagg seeds) of at least BN_NOISE_MIN_SEEDS runs whose params.info.tsv (the
+ * seed aside) and dataset.info.tsv (the folder aside) are A's; of several, the one with the most
+ * runs. It is taken for B too: with B of another configuration, the question is whether B's
+ * result lies outside what A's configuration gives from seed to seed. The within-run parts:
  * - an accuracy p measured on n images (the validation split, or the training samples the
- *   accuracy checks use) has the binomial standard error sqrt(p (1 - p) / n): how much it would
- *   move on another draw of n images of the same distribution;
- * - a final training loss is the mean of the last W minibatch losses; its standard error is the
- *   sample sd of those W losses / sqrt(W).
- * The two runs' errors are taken as independent, so the difference's is sqrt(se_a^2 + se_b^2).
+ *   accuracy checks use): the binomial standard error sqrt(p (1 - p) / n);
+ * - a final training loss, the mean of the last W minibatch losses: their sample sd / sqrt(W).
  * Both runs evaluate the same validation images, whose errors are positively correlated, so
- * this overstates the noise of the difference: what exceeds it exceeds the true noise too. */
+ * taking the two runs' errors as independent overstates the noise of the difference. */
 #define _POSIX_C_SOURCE 200809L
 #include "compare_rank.h"
 #include "runinfo.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -27,63 +30,24 @@
 #include "outfile.h"
 #include "tsv.h"
 
-double bn_binomial_se(double p, long n)
-{
-    if (!(p >= 0.0 && p <= 1.0) || n < 1) return NAN;
-    return sqrt(p * (1.0 - p) / (double)n);
-}
-
-double bn_tail_mean_se(const double *x, long n, long w)
-{
-    if (w > n) w = n;
-    if (w < 2) return NAN;
-    const double *t = x + (n - w);
-    double sum = 0.0, ss = 0.0;
-    for (long i = 0; i < w; i++) {
-        if (!isfinite(t[i])) return NAN;
-        sum += t[i];
-    }
-    double mean = sum / (double)w;
-    for (long i = 0; i < w; i++) ss += (t[i] - mean) * (t[i] - mean);
-    return sqrt(ss / (double)(w - 1)) / sqrt((double)w);
-}
-
-void bn_noise_diff_of(bn_noise_diff *d, double a, double b, double se_a, double se_b)
-{
-    d->diff = b - a;
-    d->se = d->lo = d->hi = d->z = NAN;
-    d->exceeds = 0;
-    if (isfinite(a) != isfinite(b)) {
-        d->z = isfinite(b) ? -INFINITY : INFINITY;
-        d->exceeds = 1;
-        return;
-    }
-    if (!isfinite(a)) return;
-    d->se = sqrt(se_a * se_a + se_b * se_b);
-    if (isnan(d->se)) return;
-    d->lo = d->diff - BN_RANK_Z95 * d->se;
-    d->hi = d->diff + BN_RANK_Z95 * d->se;
-    if (d->se > 0.0) d->z = d->diff / d->se;
-    else d->z = d->diff == 0.0 ? 0.0 : d->diff > 0 ? INFINITY : -INFINITY;
-    d->exceeds = d->lo > 0.0 || d->hi < 0.0 || isinf(d->z);
-}
-
 /* ------------------------------------------------------------------ ranking two runs */
 
-/* What the noise of a metric is measured against. */
+/* What the within-run noise of a metric is measured against. */
 enum { NOISE_VAL, NOISE_TRAIN, NOISE_LOSS };
 
 /* The training experiments: a summary file with one row per trained setting, matched between
- * the runs by its key columns, and the per-iteration loss file the final loss is the tail of.
+ * the runs by its key columns, the per-iteration loss file the final loss is the tail of, and
+ * the study's statistics of the summary (bnagg seeds), whose <column>_sd and <column>_n give the
+ * seed-to-seed SD.
  * per_net: the file has batchnorm_X and baseline_X columns (and the loss file batchnorm and
  * baseline); otherwise one net per row, named by its `norm` cell, with columns X and `loss`. */
 static const struct {
-    const char *file, *loss, *key[2], *section, *name;
+    const char *file, *loss, *seeds, *key[2], *section, *name;
     int per_net;
 } exps[] = {
-    {"exp5_deepnet.tsv", "exp5_deepnet_loss.tsv", {"point", NULL}, "sec-deepnet", "deep net", 1},
-    {"exp6_sweep.tsv", "exp6_sweep_loss.tsv", {"point", NULL}, "sec-sweep", "sweep", 1},
-    {"exp7_batchsize.tsv", "exp7_batchsize_loss.tsv", {"norm", "batch_size"}, "sec-batchsize", "batch size", 0},
+    {"exp5_deepnet.tsv", "exp5_deepnet_loss.tsv", "exp5_deepnet_seeds.tsv", {"point", NULL}, "sec-deepnet", "deep net", 1},
+    {"exp6_sweep.tsv", "exp6_sweep_loss.tsv", "exp6_sweep_seeds.tsv", {"point", NULL}, "sec-sweep", "sweep", 1},
+    {"exp7_batchsize.tsv", "exp7_batchsize_loss.tsv", "exp7_batchsize_seeds.tsv", {"norm", "batch_size"}, "sec-batchsize", "batch size", 0},
 };
 
 static const struct {
@@ -97,10 +61,10 @@ static const struct {
 
 typedef struct {
     long order;   /* position in the files, so that ties keep it (qsort is not stable) */
-    int exp, metric;
-    char setting[96], net[32], column[64], noise[96];
-    double a, b, se_a, se_b;
-    bn_noise_diff d;
+    int exp, metric, flagged, n_seed;
+    char setting[96], net[32], column[64], noise[128];
+    double a, b, se_a, se_b, sd_seed, p_holm;
+    bn_noise_test d;
 } ranked;
 
 /* One run's side: its summary and loss tables and its noise parameters. */
@@ -109,6 +73,15 @@ typedef struct {
     int has_sum, has_loss;
     long n_val, n_train, window;
 } side;
+
+/* The several-seed study used, if any: its folder, its number of runs, its statistics of the
+ * experiment being ranked, and whether it holds a run of A's or B's seed. */
+typedef struct {
+    char dir[4200];
+    int n, has_a, has_b;
+    bn_tsv seeds;
+    int has_seeds;
+} study;
 
 /* A value of the run's params.info.tsv (key/value rows) as a positive integer; -1 if absent. */
 static long param(const char *dir, const char *key)
@@ -127,6 +100,78 @@ static long param(const char *dir, const char *key)
     return out;
 }
 
+/* Does run folder `run` have A's configuration: the same params.info.tsv but for the seed and
+ * the same dataset.info.tsv but for its folder (both files present)? why: the first difference. */
+static int same_config(const char *run, const char *A, char *why, size_t n)
+{
+    if (!bn_run_has(run, "params.info.tsv") || !bn_run_has(A, "params.info.tsv")) {
+        snprintf(why, n, "params.info.tsv is missing");
+        return 0;
+    }
+    return !bn_run_kv_differ(run, A, "params.info.tsv", "seed", why, n) &&
+           !bn_run_kv_differ(run, A, "dataset.info.tsv", "folder", why, n);
+}
+
+/* a run's key<TAB>value entry into buf ("" when absent) */
+static void kv_into(const char *dir, const char *file, const char *key, char *buf, size_t n)
+{
+    char *v = bn_run_kv(dir, file, key);
+    snprintf(buf, n, "%s", v ? v : "");
+    free(v);
+}
+
+static int cmp_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The study of A's configuration in folder root (see the top of this file) into *s; 0 if none. */
+static int find_study(const char *root, const char *A, const char *B, study *s)
+{
+    memset(s, 0, sizeof *s);
+    DIR *d = opendir(root);
+    if (!d) return 0;
+    char **names = NULL;
+    size_t nn = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, "seeds-", 6)) continue;
+        if (nn == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **p = realloc(names, sizeof(char *) * cap);
+            if (!p) bn_die(1, "out of memory at %s:%d", __FILE__, __LINE__);
+            names = p;
+        }
+        names[nn] = bn_malloc(strlen(e->d_name) + 1);
+        strcpy(names[nn++], e->d_name);
+    }
+    closedir(d);
+    if (nn > 1) qsort(names, nn, sizeof *names, cmp_name);
+    char seed_a[64] = "", seed_b[64] = "", why[1200];
+    kv_into(A, "params.info.tsv", "seed", seed_a, sizeof seed_a);
+    kv_into(B, "params.info.tsv", "seed", seed_b, sizeof seed_b);
+    for (size_t i = 0; i < nn; i++) {
+        char dir[4200], p[4300], err[1200];
+        bn_tsv t;
+        snprintf(dir, sizeof dir, "%s/%s", root, names[i]);
+        snprintf(p, sizeof p, "%s/runs.info.tsv", dir);
+        if (!bn_run_has(dir, "runs.info.tsv") || bn_tsv_read(&t, p, err, sizeof err)) continue;
+        int fc = bn_tsv_col(&t, "folder"), sc = bn_tsv_col(&t, "seed");
+        /* the study's runs are of one configuration (bnagg seeds checked): its first run speaks for all */
+        if (fc >= 0 && sc >= 0 && t.nrows >= BN_NOISE_MIN_SEEDS && t.nrows > s->n &&
+            same_config(bn_tsv_cell(&t, 0, fc), A, why, sizeof why)) {
+            snprintf(s->dir, sizeof s->dir, "%s", dir);
+            s->n = (int)t.nrows;
+            s->has_a = s->has_b = 0;
+            for (long r = 0; r < t.nrows; r++) {
+                s->has_a |= !strcmp(bn_tsv_cell(&t, r, sc), seed_a);
+                s->has_b |= !strcmp(bn_tsv_cell(&t, r, sc), seed_b);
+            }
+        }
+        bn_tsv_free(&t);
+    }
+    for (size_t i = 0; i < nn; i++) free(names[i]);
+    free(names);
+    return s->n > 0;
+}
+
 /* Does row r of t have the key cells `cells` (for exps[e].key)? */
 static int key_is(const bn_tsv *t, long r, const int *kc, char cells[2][256])
 {
@@ -141,6 +186,28 @@ static int key_cols(const bn_tsv *t, int e, int *kc)
     for (int k = 0; k < 2; k++) {
         kc[k] = exps[e].key[k] ? bn_tsv_col(t, exps[e].key[k]) : -1;
         if (exps[e].key[k] && kc[k] < 0) return -1;
+    }
+    return 0;
+}
+
+/* The study's seed-to-seed SD of `column` at the setting with key `cells` into *sd, and its
+ * number of seeds (0 if the study lacks it). */
+static int seed_sd(const study *s, int e, char cells[2][256], const char *column, double *sd)
+{
+    char c_sd[96], c_n[96];
+    int kc[2];
+    *sd = NAN;
+    if (!s->has_seeds || key_cols(&s->seeds, e, kc)) return 0;
+    snprintf(c_sd, sizeof c_sd, "%s_sd", column);
+    snprintf(c_n, sizeof c_n, "%s_n", column);
+    int cs = bn_tsv_col(&s->seeds, c_sd), cn = bn_tsv_col(&s->seeds, c_n);
+    if (cs < 0 || cn < 0) return 0;
+    for (long r = 0; r < s->seeds.nrows; r++) {
+        double v, n;
+        if (!key_is(&s->seeds, r, kc, cells)) continue;
+        if (bn_tsv_num(&s->seeds, r, cs, &v) || bn_tsv_num(&s->seeds, r, cn, &n) || !isfinite(v) || n < 2) return 0;
+        *sd = v;
+        return (int)n;
     }
     return 0;
 }
@@ -175,14 +242,14 @@ static double se_of(const side *s, int e, int m, char cells[2][256], const char 
     }
 }
 
-static double absz(const ranked *r) { return isnan(r->d.z) ? -1.0 : fabs(r->d.z); }
-
-/* Those that exceed the noise first, then by |z| (NaN last); equal ones keep the file order. */
+/* Flagged first, then by p-value (NaN last), then by |t|; equal ones keep the file order. */
 static int by_rank(const void *pa, const void *pb)
 {
     const ranked *a = pa, *b = pb;
-    if (a->d.exceeds != b->d.exceeds) return b->d.exceeds - a->d.exceeds;
-    double za = absz(a), zb = absz(b);
+    if (a->flagged != b->flagged) return b->flagged - a->flagged;
+    if (isnan(a->d.p) != isnan(b->d.p)) return isnan(a->d.p) ? 1 : -1;
+    if (!isnan(a->d.p) && a->d.p != b->d.p) return a->d.p < b->d.p ? -1 : 1;
+    double za = isnan(a->d.t) ? -1.0 : fabs(a->d.t), zb = isnan(b->d.t) ? -1.0 : fabs(b->d.t);
     if (za != zb) return za < zb ? 1 : -1;
     return a->order < b->order ? -1 : a->order > b->order;
 }
@@ -211,7 +278,7 @@ static void free_side(side *s)
 }
 
 /* Every metric of experiment e found in both runs, appended to *rows. */
-static int rank_exp(int e, side *sa, side *sb, ranked **rows, long *nrows, long *cap)
+static int rank_exp(int e, side *sa, side *sb, const study *st, ranked **rows, long *nrows, long *cap)
 {
     static const char *nets[] = {"batchnorm", "baseline"};
     int ka[2], kb[2];
@@ -246,15 +313,18 @@ static int rank_exp(int e, side *sa, side *sb, ranked **rows, long *nrows, long 
                 if (ws >= 0 && !bn_tsv_num(&sa->sum, r, ws, &w) && e == 1) snprintf(x.setting, sizeof x.setting, "sweep, scale %.3g", w);
                 else if (!exps[e].per_net) snprintf(x.setting, sizeof x.setting, "batch size %.60s", cells[1]);
                 else snprintf(x.setting, sizeof x.setting, "%s", exps[e].name);
-                char na[96], nb[96];
+                char na[96], nb[96], within[100];
                 x.se_a = se_of(sa, e, (int)m, cells, x.net, x.a, na, sizeof na);
                 x.se_b = se_of(sb, e, (int)m, cells, x.net, x.b, nb, sizeof nb);
-                bn_noise_diff_of(&x.d, x.a, x.b, x.se_a, x.se_b);
+                x.n_seed = seed_sd(st, e, cells, x.column, &x.sd_seed);
+                bn_noise_test_of(&x.d, x.a, x.b, x.se_a, x.se_b, x.sd_seed, x.n_seed);
+                if (strcmp(na, nb)) snprintf(within, sizeof within, "A: %.40s; B: %.40s", na, nb);
+                else snprintf(within, sizeof within, "%s", na);
                 if (isfinite(x.a) != isfinite(x.b)) snprintf(x.noise, sizeof x.noise, "not finite in one run");
                 else if (!isfinite(x.a)) snprintf(x.noise, sizeof x.noise, "not finite in either run");
                 else if (isnan(x.d.se)) snprintf(x.noise, sizeof x.noise, "unknown (no noise parameters in the runs)");
-                else if (strcmp(na, nb)) snprintf(x.noise, sizeof x.noise, "A: %.40s; B: %.40s", na, nb);
-                else snprintf(x.noise, sizeof x.noise, "%s", na);
+                else if (x.d.seed) snprintf(x.noise, sizeof x.noise, "seed to seed (%d seeds) + %s", x.n_seed, within);
+                else snprintf(x.noise, sizeof x.noise, "sampling only: %s", within);
                 if (*nrows == *cap) {
                     *cap = *cap ? *cap * 2 : 64;
                     ranked *p = realloc(*rows, sizeof(ranked) * (size_t)*cap);
@@ -268,55 +338,142 @@ static int rank_exp(int e, side *sa, side *sb, ranked **rows, long *nrows, long 
     return 0;
 }
 
-int bn_compare_rank(const char *dir, const char *A, const char *B, char *err, size_t errlen)
+/* The parent folder of run folder A ("." for a bare name). */
+static void parent_of(const char *A, char *out, size_t n)
+{
+    snprintf(out, n, "%s", A);
+    size_t L = strlen(out);
+    while (L > 1 && out[L - 1] == '/') out[--L] = '\0';
+    char *slash = strrchr(out, '/');
+    if (!slash) snprintf(out, n, ".");
+    else if (slash == out) out[1] = '\0';
+    else *slash = '\0';
+}
+
+int bn_find_study(const char *root, const char *A, char *dir, size_t dirlen, int *n, int *has_a)
+{
+    study st;
+    char r[4200];
+    if (root) snprintf(r, sizeof r, "%s", root);
+    else parent_of(A, r, sizeof r);
+    *n = *has_a = 0;
+    if (!find_study(r, A, A, &st)) return 0;
+    snprintf(dir, dirlen, "%s", st.dir);
+    *n = st.n;
+    *has_a = st.has_a;
+    return 1;
+}
+
+int bn_compare_rank(const char *dir, const char *A, const char *B, const char *studies, char *err, size_t errlen)
 {
     side sa, sb;
+    study st;
+    char root[4200], why[1200] = "";
     memset(&sa, 0, sizeof sa);
     memset(&sb, 0, sizeof sb);
+    if (studies) snprintf(root, sizeof root, "%s", studies);
+    else parent_of(A, root, sizeof root);
+    int have_study = find_study(root, A, B, &st);
+    /* one configuration: the same options (the seed aside), dataset and code (a commit or a
+     * state of uncommitted changes that is unknown in either run is not held against it) */
+    bn_run_info ia, ib;
+    bn_run_info_get(A, &ia);
+    bn_run_info_get(B, &ib);
+    int same = same_config(A, B, why, sizeof why);
+    if (same && strcmp(ia.commit, "unknown") && strcmp(ib.commit, "unknown") &&
+        (strcmp(ia.commit, ib.commit) || (strcmp(ia.dirty, "unknown") && strcmp(ib.dirty, "unknown") && strcmp(ia.dirty, ib.dirty)))) {
+        same = 0;
+        snprintf(why, sizeof why, "the code: commit %.40s (uncommitted changes: %.20s) in A, %.40s (%.20s) in B", ia.commit,
+                 ia.dirty, ib.commit, ib.dirty);
+    }
     sa.n_val = param(A, "num_val"), sb.n_val = param(B, "num_val");
     sa.n_train = param(A, "accuracy_train_samples"), sb.n_train = param(B, "accuracy_train_samples");
     sa.window = param(A, "final_loss_window"), sb.window = param(B, "final_loss_window");
     ranked *rows = NULL;
     long nrows = 0, cap = 0;
     for (int e = 0; e < (int)(sizeof exps / sizeof *exps); e++) {
+        char p[4300];
+        st.has_seeds = 0;
+        if (have_study && bn_run_has(st.dir, exps[e].seeds)) {
+            snprintf(p, sizeof p, "%s/%s", st.dir, exps[e].seeds);
+            if (bn_tsv_read(&st.seeds, p, err, errlen)) { free(rows); return -1; }
+            st.has_seeds = 1;
+        }
         if (load_side(&sa, A, e, err, errlen) || load_side(&sb, B, e, err, errlen)) {
             free_side(&sa);
             free_side(&sb);
+            if (st.has_seeds) bn_tsv_free(&st.seeds);
             free(rows);
             return -1;
         }
-        if (sa.has_sum && sb.has_sum) rank_exp(e, &sa, &sb, &rows, &nrows, &cap);
+        if (sa.has_sum && sb.has_sum) rank_exp(e, &sa, &sb, &st, &rows, &nrows, &cap);
         free_side(&sa);
         free_side(&sb);
+        if (st.has_seeds) bn_tsv_free(&st.seeds);
     }
+    double *p = bn_malloc(sizeof(double) * (size_t)(nrows + 1)), *adj = bn_malloc(sizeof(double) * (size_t)(nrows + 1));
+    long tested = 0, beyond = 0, with_seed = 0;
+    for (long i = 0; i < nrows; i++) {
+        p[i] = rows[i].d.p;
+        tested += !isnan(p[i]);
+        beyond += p[i] <= BN_NOISE_ALPHA;
+        with_seed += rows[i].d.seed;
+    }
+    long flagged = bn_holm(p, nrows, BN_NOISE_ALPHA, adj);
+    for (long i = 0; i < nrows; i++) {
+        rows[i].p_holm = adj[i];
+        rows[i].flagged = adj[i] <= BN_NOISE_ALPHA;
+    }
+    free(p);
+    free(adj);
     if (nrows > 1) qsort(rows, (size_t)nrows, sizeof *rows, by_rank);
 
-    long exceeding = 0, modelled = 0;
     bn_out f;
     bn_out_open(&f, dir, "compare_ranked.tsv");
-    bn_out_printf(&f, "rank\tsection\texperiment\tsetting\tnet\tmetric\tcolumn\ta\tb\tdiff\tse_a\tse_b\tse\tlo\thi\tz\tnoise\texceeds\n");
-    for (long i = 0; i < nrows; i++) {
+    bn_out_printf(&f, "rank\tsection\texperiment\tsetting\tnet\tmetric\tcolumn\ta\tb\tdiff\tse_a\tse_b\tsd_seed\tn_seed"
+                      "\tse\tdf\tlo\thi\tt\tp\tp_holm\tnoise\tflagged\tplace\n");
+    for (long i = 0, place = 0; i < nrows; i++) {
         const ranked *x = &rows[i];
-        char v[10][64];
-        const double nums[10] = {x->a, x->b, x->d.diff, x->se_a, x->se_b, x->d.se, x->d.lo, x->d.hi, x->d.z};
-        for (int k = 0; k < 9; k++) bn_fmt(v[k], sizeof v[k], nums[k]);
-        exceeding += x->d.exceeds;
-        modelled += !isnan(x->d.se);
-        bn_out_printf(&f, "%ld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", i + 1,
+        /* place: the rank among the flagged, or among the others */
+        place = i && x->flagged != rows[i - 1].flagged ? 1 : place + 1;
+        char v[14][64];
+        const double nums[14] = {x->a, x->b, x->d.diff, x->se_a, x->se_b, x->sd_seed, x->d.se, x->d.df, x->d.lo,
+                                 x->d.hi, x->d.t, x->d.p, x->p_holm};
+        for (int k = 0; k < 13; k++) bn_fmt(v[k], sizeof v[k], nums[k]);
+        bn_out_printf(&f, "%ld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%ld\n", i + 1,
                       exps[x->exp].section, exps[x->exp].name, x->setting, x->net, metrics[x->metric].label, x->column,
-                      v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], x->noise, x->d.exceeds);
+                      v[0], v[1], v[2], v[3], v[4], v[5], x->n_seed, v[6], v[7], v[8], v[9], v[10], v[11], v[12],
+                      x->noise, x->flagged, place);
     }
     bn_out_commit(&f);
-    char z[64], chance[64];
-    bn_fmt(z, sizeof z, BN_RANK_Z95);
-    bn_fmt(chance, sizeof chance, 0.05 * (double)modelled);
+    char alpha[64], q[64], chance[64], seed_a[64] = "", seed_b[64] = "";
+    bn_fmt(alpha, sizeof alpha, BN_NOISE_ALPHA);
+    bn_fmt(q, sizeof q, bn_noise_quantile(BN_NOISE_ALPHA, have_study ? (double)(st.n - 1) : INFINITY));
+    bn_fmt(chance, sizeof chance, BN_NOISE_ALPHA * (double)tested);
+    kv_into(A, "params.info.tsv", "seed", seed_a, sizeof seed_a);
+    kv_into(B, "params.info.tsv", "seed", seed_b, sizeof seed_b);
+    /* tabs or newlines in a value would break the file's rows */
+    for (char *c = why; *c; c++) if (*c == '\t' || *c == '\n' || *c == '\r') *c = ' ';
     bn_out_open(&f, dir, "compare_noise.tsv");
-    bn_out_printf(&f, "key\tvalue\nz95\t%s\nnum_val_a\t%ld\nnum_val_b\t%ld\ntrain_samples_a\t%ld\ntrain_samples_b\t%ld\n"
-                      "loss_window_a\t%ld\nloss_window_b\t%ld\ncompared\t%ld\nwith_noise_model\t%ld\nexceeding\t%ld\n"
-                      "expected_by_chance\t%s\n",
-                  z, sa.n_val, sb.n_val, sa.n_train, sb.n_train, sa.window, sb.window, nrows, modelled, exceeding, chance);
+    bn_out_printf(&f, "key\tvalue\nalpha\t%s\nquantile\t%s\nnum_val_a\t%ld\nnum_val_b\t%ld\ntrain_samples_a\t%ld\n"
+                      "train_samples_b\t%ld\nloss_window_a\t%ld\nloss_window_b\t%ld\n",
+                  alpha, q, sa.n_val, sb.n_val, sa.n_train, sb.n_train, sa.window, sb.window);
+    bn_out_printf(&f, "seed_a\t%s\nseed_b\t%s\nsame_config\t%d\nconfig_differs\t%s\n", *seed_a ? seed_a : "unknown",
+                  *seed_b ? seed_b : "unknown", same, same ? "" : why);
+    bn_out_printf(&f, "study\t%d\nstudy_folder\t%s\nstudy_seeds\t%d\nstudy_df\t%d\nstudy_has_a\t%d\nstudy_has_b\t%d\n"
+                      "min_study_seeds\t%d\n",
+                  have_study, have_study ? st.dir : "", have_study ? st.n : 0, have_study ? st.n - 1 : 0,
+                  have_study ? st.has_a : 0, have_study ? st.has_b : 0, BN_NOISE_MIN_SEEDS);
+    /* how far a metric must move to be flagged at all: |t| at Holm's first step, alpha / tested */
+    char first[64];
+    bn_fmt(first, sizeof first, tested ? bn_noise_quantile(BN_NOISE_ALPHA / (double)tested, have_study ? (double)(st.n - 1) : INFINITY) : NAN);
+    bn_out_printf(&f, "compared\t%ld\ntested\t%ld\nwith_seed_noise\t%ld\nbeyond_uncorrected\t%ld\nexpected_by_chance\t%s\n"
+                      "flagged\t%ld\nholm_first_t\t%s\n",
+                  nrows, tested, with_seed, beyond, chance, flagged, first);
     bn_out_commit(&f);
     free(rows);
+    bn_run_info_free(&ia);
+    bn_run_info_free(&ib);
     return 0;
 }
 

@@ -123,16 +123,22 @@ static int BN_FN(route)(int ta, int M, int N, int K, REAL beta)
     enum { CAP = 512 };
     static struct { int ta, M, N, K, beta, nb; } seen[CAP];
     static int nseen;
-    static const int widths[] = {0, 64, 48, 32, 16, 8};   /* 0: all N columns at once */
+    /* 0: all N columns at once; -2: two halves (100 as 50 + 50: no narrow remainder) */
+    static const int widths[] = {0, -2, 64, 48, 32, 16, 8};
     if (K <= 0 || !xsmm_ready()) return 0;
+    static int last;   /* a training calls the same few shapes over and over: look there first */
     int b1 = beta != R(0);
-    for (int r = 0; r < nseen; r++)
-        if (seen[r].M == M && seen[r].N == N && seen[r].K == K && seen[r].ta == ta && seen[r].beta == b1)
+    for (int i = 0; i < nseen; i++) {
+        int r = (last + i) % nseen;
+        if (seen[r].M == M && seen[r].N == N && seen[r].K == K && seen[r].ta == ta && seen[r].beta == b1) {
+            last = r;
             return seen[r].nb;
+        }
+    }
     int nb = 0;
     for (size_t w = 0; w < sizeof widths / sizeof *widths && !nb; w++) {
-        int c = widths[w] ? widths[w] : N;
-        if (c <= N && (!w || c < N) && BN_FN(probe)(ta, M, N, c, K, beta)) nb = c;
+        int c = widths[w] > 0 ? widths[w] : widths[w] < 0 ? (N + 1) / 2 : N;
+        if (c >= 1 && c <= N && (!w || c < N) && BN_FN(probe)(ta, M, N, c, K, beta)) nb = c;
     }
     if (nseen < CAP) {   /* past CAP shapes (never in the study) each call probes again: same bits */
         seen[nseen].ta = ta; seen[nseen].M = M; seen[nseen].N = N; seen[nseen].K = K;

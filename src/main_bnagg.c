@@ -1,5 +1,5 @@
-/* main_bnagg.c - bnagg's command line: `seeds` (statistics across seeded runs, agg_seeds.c) and
- * `compare` (two runs side by side, agg_compare.c). */
+/* main_bnagg.c - bnagg's command line: `seeds` (statistics across seeded runs, agg_seeds.c),
+ * `compare` (two runs side by side, agg_compare.c) and `noise` (a run page's noise, agg_noise.c). */
 #include "agg_tools.h"
 #include "cmdline.h"
 #include "error.h"
@@ -13,8 +13,11 @@
 static const char usage_text[] =
     "usage: bnagg seeds [-q] --out DIR RUN...\n"
     "       bnagg compare [-q] --out DIR RUN_A RUN_B\n"
+    "       bnagg noise [-q] --out DIR RUN\n"
     "  seeds            statistics across the seeded runs RUN... (one configuration, different seeds)\n"
     "  compare          which result files of RUN_A and RUN_B differ, and every numeric cell of both\n"
+    "  noise            the noise RUN's own page judges batchnorm - baseline by (a study of its\n"
+    "                   configuration beside it, seeds-*, or sampling noise only)\n"
     "  -o, --out DIR    folder for the data files (created if needed)\n"
     "  -q, --quiet      no progress line\n"
     "  -h, --help       this text\n"
@@ -23,7 +26,7 @@ static const char usage_text[] =
 
 static void usage_die(void)
 {
-    bn_die(2, "usage: bnagg seeds --out DIR RUN... | bnagg compare --out DIR RUN_A RUN_B");
+    bn_die(2, "usage: bnagg seeds --out DIR RUN... | bnagg compare --out DIR RUN_A RUN_B | bnagg noise --out DIR RUN");
 }
 
 int main(int argc, char **argv)
@@ -38,7 +41,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) { fputs(usage_text, stdout); return 0; }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) { bn_print_version("bnagg"); return 0; }
-    if (strcmp(cmd, "seeds") && strcmp(cmd, "compare")) usage_die();
+    if (strcmp(cmd, "seeds") && strcmp(cmd, "compare") && strcmp(cmd, "noise")) usage_die();
 
     /* getopt_long over the words after the tool's name */
     const char *out = NULL;
@@ -68,6 +71,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "seeds")) {
         if (nruns < 1) bn_die(2, "seeds needs at least one run folder");
         return bn_agg_seeds(out, runs, nruns);
+    }
+    if (!strcmp(cmd, "noise")) {
+        if (nruns != 1) bn_die(2, "noise needs exactly one run folder, got %d", nruns);
+        return bn_agg_noise(out, runs[0]);
     }
     if (nruns != 2) bn_die(2, "compare needs exactly two run folders, got %d", nruns);
     return bn_agg_compare(out, runs[0], runs[1]);

@@ -58,12 +58,14 @@ static const bn_tsv *load_table(void *ctx, const char *name, char *err, size_t e
     run_tables *rt = ctx;
     for (int i = 0; i < rt->n; i++)
         if (!strcmp(rt->tabs[i]->name, name)) return rt->tabs[i];
-    /* only plain .tsv names: a template must not reach outside the run folder */
-    size_t L = strlen(name);
-    int ok = L > 4 && L < 200 && name[0] != '.' && !strcmp(name + L - 4, ".tsv");
-    for (const char *p = name; ok && *p; p++) ok = isalnum((unsigned char)*p) || strchr("._-", *p);
+    /* only plain .tsv names, in the run folder or in its report/ folder (where the files about
+     * the page itself go, such as the noise it judges by): a template must not reach further */
+    const char *base = strncmp(name, "report/", 7) ? name : name + 7;
+    size_t L = strlen(base);
+    int ok = L > 4 && L < 200 && base[0] != '.' && !strcmp(base + L - 4, ".tsv");
+    for (const char *p = base; ok && *p; p++) ok = isalnum((unsigned char)*p) || strchr("._-", *p);
     if (!ok) {
-        snprintf(err, errlen, "'%s' is not a data file name (FILE.tsv in the run folder)", name);
+        snprintf(err, errlen, "'%s' is not a data file name (FILE.tsv or report/FILE.tsv in the run folder)", name);
         return NULL;
     }
     char path[4400];

@@ -41,11 +41,12 @@ const bn_experiment bn_experiments[] = {
      .training = 1, .train = bn_exp_batchsize, .files = "exp7_batchsize.tsv exp7_batchsize_loss.tsv exp7_batchsize_acc.tsv",
      .sources = "src/exp_training.c src/solver.c src/optim.c src/runner.c src/data.c",
      .figure = "exp7_batchsize", .seeds_figure = "seeds_batchsize", .compare_figure = "compare_batchsize",
-     .report = "exp7_batchsize.tsv exp7_batchsize_acc.tsv", .seeds = "exp7_batchsize_seeds.tsv exp7_gap_seeds.tsv exp7_gap_seeds_verdict.tsv",
+     .report = "exp7_batchsize.tsv exp7_batchsize_acc.tsv", .seeds = "exp7_batchsize_seeds.tsv exp7_gap_seeds.tsv exp7_gap_seeds_verdict.tsv exp7_dependence_seeds.tsv",
      .compared = "exp7_batchsize.tsv"},
     {.command = "activations", .help = "experiment 8: per-layer activation spread, init vs trained, for sweep scales",
      .training = 1, .train = bn_exp_activations, .files = "exp8_activations.tsv exp8_activations.info.tsv",
      .sources = "src/exp_activations.c src/solver.c src/optim.c src/data.c", .figure = "exp8_activations",
+     .seeds_figure = "seeds_activations", .seeds = "exp8_activations_seeds.tsv",
      .report = "exp8_activations.tsv exp8_activations.info.tsv", .compared = "exp8_activations.tsv"},
 };
 const int bn_n_experiments = (int)(sizeof bn_experiments / sizeof *bn_experiments);

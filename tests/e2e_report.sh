@@ -484,9 +484,13 @@ awk -F '\t' '
     m = (bn[1, FNR] + bn[2, FNR]) / 2; sd = sqrt((bn[1, FNR] - m) ^ 2 + (bn[2, FNR] - m) ^ 2)
     d1 = bn[1, FNR] - bl[1, FNR]; d2 = bn[2, FNR] - bl[2, FNR]; dm = (d1 + d2) / 2
     se = sqrt((d1 - dm) ^ 2 + (d2 - dm) ^ 2) / sqrt(2); w = (d1 > 0) + (d2 > 0); lo = dm - 12.7062047361747 * se
+    # the 95% interval of batchnorm'"'"'s mean, and its 10% and 90% quantiles (linear between the two seeds)
+    mlo = m - 12.7062047361747 * sd / sqrt(2); a = bn[1, FNR] < bn[2, FNR] ? bn[1, FNR] : bn[2, FNR]
+    b = bn[1, FNR] < bn[2, FNR] ? bn[2, FNR] : bn[1, FNR]; q1 = a + 0.1 * (b - a); q9 = a + 0.9 * (b - a)
     if (!near($c[3, "batchnorm_best_val_mean"], m) || !near($c[3, "batchnorm_best_val_sd"], sd) ||
         !near($c[3, "best_val_diff_mean"], dm) || !near($c[3, "best_val_diff_se"], se) || $c[3, "best_val_wins"] != w ||
-        (se > 0 && !near($c[3, "best_val_diff_lo"], lo))) {
+        (se > 0 && !near($c[3, "best_val_diff_lo"], lo)) || (sd > 0 && !near($c[3, "batchnorm_best_val_mean_lo"], mlo)) ||
+        !near($c[3, "batchnorm_best_val_q10"], q1) || !near($c[3, "batchnorm_best_val_q90"], q9)) {
       printf "e2e-report: FAIL: exp6_sweep_seeds.tsv row %d: %s %s %s %s %s, recomputed %.17g %.17g %.17g %.17g %d\n", FNR - 1,
         $c[3, "batchnorm_best_val_mean"], $c[3, "batchnorm_best_val_sd"], $c[3, "best_val_diff_mean"],
         $c[3, "best_val_diff_se"], $c[3, "best_val_wins"], m, sd, dm, se, w > "/dev/stderr"; bad = 1
@@ -509,6 +513,39 @@ awk -F '\t' '
   }
   END { if (bad || rows != 1) exit 1 }' "$runs/seed-0/exp6_sweep.tsv" "$sr/exp6_sweep_by_seed.tsv" ||
   fail "bnagg seeds: the spread across the scales is not the sample sd"
+# The per-scale paired t-test: with two seeds t has 1 degree of freedom (Cauchy), so its two-sided
+# p-value is 1 - 2 atan(|t|) / pi; Holm's adjusted p-value is never below it.
+awk -F '\t' '
+  function near(x, y) { d = x - y; if (d < 0) d = -d; return d <= 1e-9 * (x < 0 ? -x : x) + 1e-12 }
+  FNR == 1 { f++; for (i = 1; i <= NF; i++) c[f, $i] = i; next }
+  f == 1 { m[FNR] = $c[1, "best_val_diff_mean"]; e[FNR] = $c[1, "best_val_diff_se"]; next }
+  e[FNR] > 0 {
+    t = m[FNR] / e[FNR]; if (t < 0) t = -t; p = 1 - 2 * atan2(t, 1) / 3.141592653589793
+    if (!near($c[2, "best_val_p"], p) || $c[2, "best_val_p_holm"] + 0 < p - 1e-12) {
+      printf "e2e-report: FAIL: exp6_sweep_seeds_verdict.tsv row %d: p %s (Holm %s), recomputed %.17g\n", FNR - 1,
+        $c[2, "best_val_p"], $c[2, "best_val_p_holm"], p > "/dev/stderr"; bad = 1 }
+    rows++
+  }
+  END { if (bad || rows == 0) exit 1 }' "$sr/exp6_sweep_seeds.tsv" "$sr/exp6_sweep_seeds_verdict.tsv" ||
+  fail "bnagg seeds: the per-scale p-values differ from those recomputed"
+# "Does batchnorm depend more on the batch size?": per seed, each net's sample SD of its best
+# validation accuracy across its batch sizes; the paired difference over the two seeds.
+awk -F '\t' '
+  function near(x, y) { d = x - y; if (d < 0) d = -d; return d <= 1e-9 * (x < 0 ? -x : x) + 1e-12 }
+  function sd(k,    i, m, ss) { m = 0; for (i = 1; i <= n[k]; i++) m += v[k, i]; m /= n[k]
+    ss = 0; for (i = 1; i <= n[k]; i++) ss += (v[k, i] - m) ^ 2; return sqrt(ss / (n[k] - 1)) }
+  FNR == 1 { f++; for (i = 1; i <= NF; i++) c[f, $i] = i; next }
+  f < 3 && ($c[f, "norm"] == "batchnorm" || $c[f, "norm"] == "layernorm") { k = f SUBSEP $c[f, "norm"]; v[k, ++n[k]] = $c[f, "best_val"]; next }
+  f == 3 {
+    b1 = sd(1 SUBSEP "batchnorm"); b2 = sd(2 SUBSEP "batchnorm"); l1 = sd(1 SUBSEP "layernorm"); l2 = sd(2 SUBSEP "layernorm")
+    dm = ((b1 - l1) + (b2 - l2)) / 2; w = (b1 > l1) + (b2 > l2)
+    if (!near($c[3, "batchnorm_mean"], (b1 + b2) / 2) || !near($c[3, "diff_mean"], dm) || $c[3, "wins"] != w) {
+      printf "e2e-report: FAIL: exp7_dependence_seeds.tsv: %s %s %s, recomputed %.17g %.17g %d\n", $c[3, "batchnorm_mean"],
+        $c[3, "diff_mean"], $c[3, "wins"], (b1 + b2) / 2, dm, w > "/dev/stderr"; bad = 1 }
+    rows++
+  }
+  END { if (bad || rows != 1) exit 1 }' "$runs/seed-0/exp7_batchsize.tsv" "$runs/seed-1/exp7_batchsize.tsv" "$sr/exp7_dependence_seeds.tsv" ||
+  fail "bnagg seeds: the batch-size dependence test differs from the one recomputed"
 say "the statistics over the seeds match those recomputed from the two runs"
 
 stamp "$tree/data" > "$tmp/t1"

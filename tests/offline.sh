@@ -25,14 +25,17 @@ mkdir -p "$XDG_CACHE_HOME" "$HOME"
 # no network: a namespace of our own with loopback up (the Slurm and browser suites use it)
 isolate=""
 if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 &&
-   unshare -n sh -c 'ip link set lo up' 2>/dev/null; then
+   unshare -n sh -c 'ip link set lo up && ip addr add 127.0.0.2/8 dev lo' 2>/dev/null; then
   isolate="unshare -n"
   say "no network: make test runs in a network namespace with only loopback"
 else
   say "network namespaces are not available here (not root, or no unshare): the network stays, the download address refuses"
 fi
-# inside: loopback up, then the command
-inside() { $isolate sh -c 'if [ -n "$1" ]; then ip link set lo up; fi; shift; exec "$@"' sh "$isolate" "$@"; }
+# inside: loopback up, with a second loopback address: getaddrinfo's AI_ADDRCONFIG (Slurm's
+# daemons bind with it) counts no IPv4 address but 127.0.0.1 as configured, and would find none
+inside() {
+  $isolate sh -c 'if [ -n "$1" ]; then ip link set lo up && ip addr add 127.0.0.2/8 dev lo; fi; shift; exec "$@"' sh "$isolate" "$@"
+}
 
 cd "$clone"
 # 1. nothing to be found or fetched

@@ -46,12 +46,12 @@ free_port() {   # a TCP port nobody listens on, from a range away from the usual
   done
 }
 
-wait_for() {   # SECONDS WHAT CMD...: until CMD succeeds
+wait_for() {   # SECONDS WHAT CMD...: until CMD succeeds, at most SECONDS by the clock (a CMD that
+  # hangs, as sinfo does while no slurmctld answers, counts its own time too)
   t=$1 what=$2; shift 2
-  i=0
+  end=$(($(date +%s) + t))
   until "$@" >/dev/null 2>&1; do
-    i=$((i + 1))
-    if [ $i -gt $((t * 10)) ]; then echo "slurm-cluster: $what did not come up in $t s (logs in $dir)" >&2; return 1; fi
+    if [ "$(date +%s)" -ge "$end" ]; then echo "slurm-cluster: $what did not come up in $t s (logs in $dir)" >&2; return 1; fi
     sleep 0.1
   done
 }
@@ -121,7 +121,7 @@ slurmctld -D -c -f "$dir/slurm.conf" >"$dir/slurmctld.out" 2>&1 &
 echo $! > "$dir/slurmctld.started"
 slurmd -D -f "$dir/slurm.conf" -N "$node" >"$dir/slurmd.out" 2>&1 &
 echo $! > "$dir/slurmd.started"
-node_idle() { sinfo -h -N -n "$node" -o '%T' | grep -Eq '^(idle|mixed|allocated)'; }
+node_idle() { timeout 5 sinfo -h -N -n "$node" -o '%T' | grep -Eq '^(idle|mixed|allocated)'; }
 if ! wait_for 30 "the node $node" node_idle; then
   tail -5 "$dir/slurmctld.log" "$dir/slurmd.log" >&2 2>/dev/null || true
   stop; exit 1

@@ -92,11 +92,16 @@ static void agg_write_exact_table(void **state)
      * 0.125 and hi = 0.125 + ..., which GSL's t quantile gives as -1.463275592021837 and
      * 1.713275592021837 (1e-15 from the rounded hand value; paired_differences_by_hand checks the
      * interval itself); one win, one tie.
-     * point 1: bn {0.75, 0.25}; gap only {-0.25} (run a's base is nan): no spread. */
+     * bn's interval of the mean: 0.375 -/+ 12.70620... * 0.1767766952966369 / sqrt(2) = 0.375 -/+
+     * 1.58827..., [-1.2132755920218372, 1.9632755920218372]; its 10% and 90% quantiles, linear
+     * between the two sorted values: 0.25 + 0.1 * 0.25 = 0.275 and 0.25 + 0.9 * 0.25 = 0.475.
+     * point 1: bn {0.75, 0.25}: interval 0.5 -/+ 12.70620... * 0.25 = 0.5 -/+ 3.1765..., quantiles
+     * 0.25 + 0.1 * 0.5 = 0.3 and 0.7 (as doubles: 0.30000000000000004, 0.7000000000000001); gap
+     * only {-0.25} (run a's base is nan): no spread. */
     const char *want =
-        "point\tws\tbn_mean\tbn_sd\tbn_min\tbn_max\tbn_n\tgap_diff_mean\tgap_diff_sd\tgap_diff_se\tgap_diff_lo\tgap_diff_hi\tgap_n\tgap_wins\tgap_losses\tgap_ties\n"
-        "0\t0.1\t0.375\t0.1767766952966369\t0.25\t0.5\t2\t0.125\t0.1767766952966369\t0.125\t-1.463275592021837\t1.713275592021837\t2\t1\t0\t1\n"
-        "1\t1\t0.5\t0.3535533905932738\t0.25\t0.75\t2\t-0.25\t0\tnan\tnan\tnan\t1\t0\t1\t0\n";
+        "point\tws\tbn_mean\tbn_sd\tbn_min\tbn_max\tbn_n\tbn_mean_lo\tbn_mean_hi\tbn_q10\tbn_q90\tgap_diff_mean\tgap_diff_sd\tgap_diff_se\tgap_diff_lo\tgap_diff_hi\tgap_n\tgap_wins\tgap_losses\tgap_ties\n"
+        "0\t0.1\t0.375\t0.1767766952966369\t0.25\t0.5\t2\t-1.2132755920218372\t1.9632755920218372\t0.275\t0.475\t0.125\t0.1767766952966369\t0.125\t-1.463275592021837\t1.713275592021837\t2\t1\t0\t1\n"
+        "1\t1\t0.5\t0.3535533905932738\t0.25\t0.75\t2\t-2.6765511840436744\t3.6765511840436744\t0.30000000000000004\t0.7000000000000001\t-0.25\t0\tnan\tnan\tnan\t1\t0\t1\t0\n";
     assert_string_equal(got, want);
     free(got);
     tu_rm_rf(dir);

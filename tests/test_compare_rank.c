@@ -1,65 +1,11 @@
-/* test_compare_rank.c - the compare page's noise models and ranking (src/compare_rank.c) on
- * hand-made inputs whose answers are worked out in the comments. */
+/* test_compare_rank.c - the compare page's ranking (src/compare_rank.c; the noise model itself is
+ * tested in test_noise.c) on hand-made inputs whose answers are worked out in the comments. */
 #include "testutil.h"
 
 #include <math.h>
+#include "agg_tools.h"
 #include "compare_rank.h"
 #include "tsv.h"
-
-/* sqrt(0.5 * 0.5 / 100) = 0.05; sqrt(0.1 * 0.9 / 1000) = sqrt(9e-5); p outside [0, 1] or no
- * items: no standard error. */
-static void binomial_se_by_hand(void **state)
-{
-    (void)state;
-    tu_assert_near(bn_binomial_se(0.5, 100), 0.05, 1e-15);
-    tu_assert_near(bn_binomial_se(0.1, 1000), sqrt(9e-5), 1e-15);
-    tu_assert_near(bn_binomial_se(1.0, 1000), 0.0, 0.0);
-    assert_true(isnan(bn_binomial_se(1.5, 100)));
-    assert_true(isnan(bn_binomial_se(NAN, 100)));
-    assert_true(isnan(bn_binomial_se(0.5, 0)));
-}
-
-/* The last 4 of {100, 1, 2, 3, 4}: mean 2.5, sample sd sqrt((2.25 + 0.25 + 0.25 + 2.25) / 3) =
- * sqrt(5/3), se = sqrt(5/3) / 2 (the 100 outside the window plays no part). A non-finite value
- * inside the window: no se; a window longer than the series uses all of it. */
-static void tail_mean_se_by_hand(void **state)
-{
-    (void)state;
-    const double x[] = {100, 1, 2, 3, 4}, y[] = {1, NAN, 3, 4}, z[] = {NAN, 2, 4};
-    tu_assert_near(bn_tail_mean_se(x, 5, 4), sqrt(5.0 / 3.0) / 2.0, 1e-15);
-    assert_true(isnan(bn_tail_mean_se(y, 4, 3)));
-    /* window 2 of z: {2, 4}, sd sqrt(2), se 1 */
-    tu_assert_near(bn_tail_mean_se(z, 3, 2), 1.0, 1e-15);
-    assert_true(isnan(bn_tail_mean_se(z, 3, 10)));
-    assert_true(isnan(bn_tail_mean_se(x, 1, 10)));
-}
-
-/* a 0.5 (se 0.03) to b 0.6 (se 0.04): diff 0.1, se 0.05, interval 0.1 -/+ 0.098 = [0.002, 0.198]:
- * exceeds. b 0.58: interval [-0.018, 0.178]: does not. One value non-finite: exceeds, no se. */
-static void noise_diff_by_hand(void **state)
-{
-    (void)state;
-    bn_noise_diff d;
-    bn_noise_diff_of(&d, 0.5, 0.6, 0.03, 0.04);
-    tu_assert_near(d.diff, 0.1, 1e-15);
-    tu_assert_near(d.se, 0.05, 1e-15);
-    tu_assert_near(d.lo, 0.1 - BN_RANK_Z95 * 0.05, 1e-15);
-    tu_assert_near(d.hi, 0.1 + BN_RANK_Z95 * 0.05, 1e-15);
-    tu_assert_near(d.z, 2.0, 1e-13);
-    assert_int_equal(d.exceeds, 1);
-    bn_noise_diff_of(&d, 0.5, 0.58, 0.03, 0.04);
-    assert_int_equal(d.exceeds, 0);
-    tu_assert_near(d.z, 1.6, 1e-13);
-    bn_noise_diff_of(&d, 0.5, 0.4, 0.03, 0.04);   /* the sign does not matter */
-    assert_int_equal(d.exceeds, 1);
-    bn_noise_diff_of(&d, 2.3, INFINITY, 0.01, 0.01);
-    assert_int_equal(d.exceeds, 1);
-    assert_true(isnan(d.se) && isinf(d.z));
-    bn_noise_diff_of(&d, 0.5, 0.5, 0.0, 0.0);     /* no noise and no change */
-    assert_int_equal(d.exceeds, 0);
-    bn_noise_diff_of(&d, 0.5, 0.5, NAN, 0.01);    /* no noise model: never a finding */
-    assert_int_equal(d.exceeds, 0);
-}
 
 static void put(const char *dir, const char *name, const char *text)
 {
@@ -115,11 +61,11 @@ static void ranks_a_made_up_pair_of_runs(void **state)
     put(B, "exp5_deepnet_loss.tsv", "point\tweight_scale\titeration\tbatchnorm\tbaseline\n"
                                       "0\t0.02\t1\t3\t9\n0\t0.02\t2\t1\t2\n0\t0.02\t3\t2\t2\n0\t0.02\t4\tinf\t2\n");
     char err[256];
-    assert_int_equal(bn_compare_rank(out, A, B, err, sizeof err), 0);
+    assert_int_equal(bn_compare_rank(out, A, B, NULL, err, sizeof err), 0);
     bn_tsv t;
     assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, out, "compare_ranked.tsv"), err, sizeof err), 0);
     assert_int_equal(t.nrows, 6);   /* 2 nets x 3 metrics */
-    int col = bn_tsv_col(&t, "column"), ex = bn_tsv_col(&t, "exceeds"), z = bn_tsv_col(&t, "z"), se = bn_tsv_col(&t, "se");
+    int col = bn_tsv_col(&t, "column"), ex = bn_tsv_col(&t, "flagged"), z = bn_tsv_col(&t, "t"), se = bn_tsv_col(&t, "se");
     assert_string_equal(bn_tsv_cell(&t, 0, col), "batchnorm_final_loss");
     assert_string_equal(bn_tsv_cell(&t, 0, ex), "1");
     assert_string_equal(bn_tsv_cell(&t, 1, col), "batchnorm_best_val");
@@ -135,8 +81,10 @@ static void ranks_a_made_up_pair_of_runs(void **state)
     bn_tsv_free(&t);
     char *noise = noise_of(out);
     assert_non_null(strstr(noise, "\ncompared\t6\n"));
-    assert_non_null(strstr(noise, "\nexceeding\t2\n"));
+    assert_non_null(strstr(noise, "\nflagged\t2\n"));
     assert_non_null(strstr(noise, "\nnum_val_a\t1000\n"));
+    /* no study beside the runs: sampling noise only */
+    assert_non_null(strstr(noise, "\nstudy\t0\n"));
     free(noise);
     tu_rm_rf(dir);
 }
@@ -150,13 +98,130 @@ static void identical_runs_have_no_findings(void **state)
     put(A, "params.info.tsv", "key\tvalue\nnum_val\t1000\naccuracy_train_samples\t100\nfinal_loss_window\t3\n");
     put(A, "exp7_batchsize.tsv", "norm\tbatch_size\tbest_train\tbest_val\tfinal_loss\tnonfinite\n"
                                    "batchnorm\t5\t0.5\t0.4\t1.2\t0\nlayernorm\t5\t0.6\t0.45\t1.1\t0\n");
-    assert_int_equal(bn_compare_rank(out, A, A, err, sizeof err), 0);
+    assert_int_equal(bn_compare_rank(out, A, A, NULL, err, sizeof err), 0);
     char *noise = noise_of(out);
     assert_non_null(strstr(noise, "\ncompared\t6\n"));
-    assert_non_null(strstr(noise, "\nexceeding\t0\n"));
+    assert_non_null(strstr(noise, "\nflagged\t0\n"));
     /* no loss file: the final losses have no noise model */
-    assert_non_null(strstr(noise, "\nwith_noise_model\t4\n"));
+    assert_non_null(strstr(noise, "\ntested\t4\n"));
+    assert_non_null(strstr(noise, "\nsame_config\t1\n"));
     free(noise);
+    tu_rm_rf(dir);
+}
+
+/* Runs A (seed 0) and B (seed 1) of one configuration, and beside them a study of 3 seeds of it
+ * (seeds-x: its runs.info.tsv names A's folder first) and one of 5 seeds of another configuration
+ * (seeds-y, epochs 9), which must not be taken. Batchnorm's best validation accuracy moves 0.50
+ * -> 0.60 (binomial SEs on 1000 images: 0.0158, 0.0155), the study's SD of it is 0.05: SE =
+ * sqrt(0.00049 + 2 * 0.0025) = 0.0741, t = 1.35 on 2 degrees of freedom: within seed noise, not
+ * flagged (sampling noise alone would flag it, z = 4.5). B with other options: not one
+ * configuration, and the option is named. */
+static void judges_against_the_study_of_a(void **state)
+{
+    (void)state;
+    char dir[64], A[256], B[256], out[256], p[512], err[256];
+    run_folders(dir, A, B, out);
+    put(A, "params.info.tsv", "key\tvalue\nseed\t0\nepochs\t5\nnum_val\t1000\n");
+    put(B, "params.info.tsv", "key\tvalue\nseed\t1\nepochs\t5\nnum_val\t1000\n");
+    const char *head = "point\tweight_scale\tbatchnorm_best_val\tbaseline_best_val\n";
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s0\t0.02\t0.5\t0.3\n", head);
+    put(A, "exp5_deepnet.tsv", buf);
+    snprintf(buf, sizeof buf, "%s0\t0.02\t0.6\t0.3\n", head);
+    put(B, "exp5_deepnet.tsv", buf);
+    char sx[300], sy[300], other[300];
+    snprintf(sx, sizeof sx, "%s/seeds-x", dir);
+    snprintf(sy, sizeof sy, "%s/seeds-y", dir);
+    snprintf(other, sizeof other, "%s/other", dir);
+    assert_int_equal(mkdir(sx, 0755), 0);
+    assert_int_equal(mkdir(sy, 0755), 0);
+    assert_int_equal(mkdir(other, 0755), 0);
+    put(other, "params.info.tsv", "key\tvalue\nseed\t7\nepochs\t9\nnum_val\t1000\n");
+    snprintf(buf, sizeof buf, "run\tseed\tfolder\n0\t0\t%s\n1\t2\tx\n2\t3\ty\n", A);
+    put(sx, "runs.info.tsv", buf);
+    snprintf(buf, sizeof buf, "run\tseed\tfolder\n0\t7\t%s\n1\t8\tx\n2\t9\ty\n3\t10\tz\n4\t11\tw\n", other);
+    put(sy, "runs.info.tsv", buf);
+    const char *st = "point\tweight_scale\tbatchnorm_best_val_sd\tbatchnorm_best_val_n\tbaseline_best_val_sd\tbaseline_best_val_n\n"
+                     "0\t0.02\t0.05\t3\t0.01\t3\n";
+    put(sx, "exp5_deepnet_seeds.tsv", st);
+    put(sy, "exp5_deepnet_seeds.tsv", "point\tweight_scale\tbatchnorm_best_val_sd\tbatchnorm_best_val_n\n0\t0.02\t0.0001\t5\n");
+    assert_int_equal(bn_compare_rank(out, A, B, dir, err, sizeof err), 0);
+    char *noise = noise_of(out);
+    assert_non_null(strstr(noise, "\nstudy\t1\n"));
+    assert_non_null(strstr(noise, "\nstudy_seeds\t3\n"));
+    assert_non_null(strstr(noise, "\nstudy_has_a\t1\nstudy_has_b\t0\n"));
+    assert_non_null(strstr(noise, "\nsame_config\t1\n"));
+    assert_non_null(strstr(noise, "\nflagged\t0\n"));
+    assert_non_null(strstr(noise, "\nwith_seed_noise\t2\n"));
+    free(noise);
+    bn_tsv t;
+    assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, out, "compare_ranked.tsv"), err, sizeof err), 0);
+    int col = bn_tsv_col(&t, "column"), se = bn_tsv_col(&t, "se"), df = bn_tsv_col(&t, "df");
+    assert_string_equal(bn_tsv_cell(&t, 0, col), "batchnorm_best_val");
+    double v;
+    assert_int_equal(bn_tsv_num(&t, 0, se, &v), 0);
+    tu_assert_near(v, sqrt(0.5 * 0.5 / 1000 + 0.6 * 0.4 / 1000 + 2 * 0.05 * 0.05), 1e-12);
+    assert_int_equal(bn_tsv_num(&t, 0, df, &v), 0);
+    tu_assert_near(v, 2.0, 0.0);
+    bn_tsv_free(&t);
+    /* B with another option: not one configuration, and the page is told which */
+    put(B, "params.info.tsv", "key\tvalue\nseed\t1\nepochs\t6\nnum_val\t1000\n");
+    assert_int_equal(bn_compare_rank(out, A, B, dir, err, sizeof err), 0);
+    noise = noise_of(out);
+    assert_non_null(strstr(noise, "\nsame_config\t0\nconfig_differs\tparams.info.tsv: epochs is '5' in "));
+    free(noise);
+    tu_rm_rf(dir);
+}
+
+/* bnagg noise: a run (seed 0, 1000 validation images) whose sweep has batchnorm - baseline = 0.2
+ * at point 0 and 0.02 at point 1, beside a study of 5 seeds whose SD of that difference is 0.05
+ * and 0.01. Point 0: SE = sqrt(0.05^2 + (0.5 * 0.5 + 0.3 * 0.7) / 1000) = sqrt(0.00296), threshold
+ * 2.776 * 0.0544 = 0.151 < 0.2: batchnorm. Point 1: SE = sqrt(0.01^2 + (0.25 + 0.48 * 0.52) /
+ * 1000) = 0.0245, threshold 0.068 > 0.02: within. Without the study: the binomial SEs alone and
+ * the normal quantile, and the model says it covers sampling only. */
+static void run_noise_from_its_study(void **state)
+{
+    (void)state;
+    char dir[64], A[256], out[256], p[512], err[256], buf[512], sx[300];
+    run_folders(dir, A, NULL, out);
+    put(A, "params.info.tsv", "key\tvalue\nseed\t0\nnum_val\t1000\n");
+    put(A, "exp6_sweep.tsv", "point\tweight_scale\tbatchnorm_best_val\tbaseline_best_val\n0\t0.01\t0.5\t0.3\n1\t0.1\t0.5\t0.48\n");
+    snprintf(sx, sizeof sx, "%s/seeds-x", dir);
+    assert_int_equal(mkdir(sx, 0755), 0);
+    snprintf(buf, sizeof buf, "run\tseed\tfolder\n0\t0\t%s\n1\t1\tb\n2\t2\tc\n3\t3\td\n4\t4\te\n", A);
+    put(sx, "runs.info.tsv", buf);
+    put(sx, "exp6_sweep_seeds.tsv", "point\tweight_scale\tbest_val_diff_sd\tbest_val_n\n0\t0.01\t0.05\t5\n1\t0.1\t0.01\t5\n");
+    assert_int_equal(bn_agg_noise(out, A), 0);
+    bn_tsv t;
+    double v;
+    assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, out, "noise.tsv"), err, sizeof err), 0);
+    int cv = bn_tsv_col(&t, "verdict"), cs = bn_tsv_col(&t, "se"), ct = bn_tsv_col(&t, "threshold");
+    assert_int_equal(t.nrows, 2);
+    assert_string_equal(bn_tsv_cell(&t, 0, cv), "batchnorm");
+    assert_string_equal(bn_tsv_cell(&t, 1, cv), "within");
+    assert_int_equal(bn_tsv_num(&t, 0, cs, &v), 0);
+    tu_assert_near(v, sqrt(0.0025 + 0.46 / 1000), 1e-12);
+    assert_int_equal(bn_tsv_num(&t, 1, ct, &v), 0);
+    tu_assert_near(v, 2.7764451051977987 * sqrt(0.0001 + (0.25 + 0.48 * 0.52) / 1000), 1e-9);
+    bn_tsv_free(&t);
+    size_t len;
+    char *model = (char *)tu_read_file(tu_path(p, sizeof p, out, "noise_model.tsv"), &len);
+    assert_non_null(strstr(model, "\nstudy\t1\n"));
+    assert_non_null(strstr(model, "\nstudy_has_run\t1\n"));
+    free(model);
+    /* no study: sampling noise only */
+    tu_rm_rf(sx);
+    assert_int_equal(bn_agg_noise(out, A), 0);
+    assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, out, "noise.tsv"), err, sizeof err), 0);
+    assert_string_equal(bn_tsv_cell(&t, 0, cv), "batchnorm");
+    assert_string_equal(bn_tsv_cell(&t, 1, cv), "within");
+    assert_int_equal(bn_tsv_num(&t, 1, ct, &v), 0);
+    tu_assert_near(v, 1.959963984540054 * sqrt((0.25 + 0.48 * 0.52) / 1000), 1e-9);
+    bn_tsv_free(&t);
+    model = (char *)tu_read_file(tu_path(p, sizeof p, out, "noise_model.tsv"), &len);
+    assert_non_null(strstr(model, "\nstudy\t0\n"));
+    assert_non_null(strstr(model, "\ncovers\tonly the sampling"));
+    free(model);
     tu_rm_rf(dir);
 }
 
@@ -183,11 +248,10 @@ static void section_links_are_relative(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(binomial_se_by_hand),
-        cmocka_unit_test(tail_mean_se_by_hand),
-        cmocka_unit_test(noise_diff_by_hand),
         cmocka_unit_test(ranks_a_made_up_pair_of_runs),
         cmocka_unit_test(identical_runs_have_no_findings),
+        cmocka_unit_test(judges_against_the_study_of_a),
+        cmocka_unit_test(run_noise_from_its_study),
         cmocka_unit_test(section_links_are_relative),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
