@@ -5,14 +5,16 @@
 #   plan job      `make plan` for every run of the study (what make would redo: the content
 #                 stamps), packs the units still to do into array tasks and submits them (arrays
 #                 split to fit MaxArraySize), then the collect job;
-#   array tasks   SEEDS_PER_TASK units each: a seed (`make train`, or `make report` when the
-#                 pages are wanted: its checks and page too), or with SPLIT=points a seed's other
-#                 trainings (`make train-rest`) or one sweep point (`bnlab --point K sweep`);
+#   array tasks   SEEDS_PER_TASK units each: a seed (`make train`; `make checks train` when the
+#                 pages are wanted), or with SPLIT=points a seed's other trainings (`make
+#                 train-rest`) or one sweep point (`bnlab --point K sweep`);
 #   collect job   (after the arrays, whatever their end) names each failed unit with its Slurm
 #                 state and resubmits the failed tasks up to SLURM_RETRIES times (twice the time
 #                 after a TIMEOUT, twice the memory after OUT_OF_MEMORY), then runs the merge
-#                 (scripts/merge.sh) and the make goals themselves (several-seed statistics and
-#                 pages), so the make on the submitting host has nothing left to do.
+#                 (scripts/merge.sh) and the make goals themselves (make -j with the job's cores:
+#                 the statistics, then the pages, each after the study, as each judges its
+#                 differences by the study's seed-to-seed noise), so the make on the submitting
+#                 host has nothing left to do.
 #
 #   scripts/engine-slurm.sh submit [--out SEEDS_RUN] [--also RUN:SEED] RUN:SEED...
 #       (make, after building the programs) Submit the plan job, or reattach to the study's jobs
@@ -28,7 +30,7 @@
 # Environment (from make, each value checked there): BNFLAGS (words split at blanks, each judged
 # by bnlab), SPLIT, QUIET, DETACH, SEEDS_PER_TASK, SLURM_MAX_RUNNING (%N throttle), SLURM_RETRIES
 # (default 1), SLURM_PARTITION, SLURM_ACCOUNT, SLURM_MEM, SLURM_TIME_TRAIN (array tasks),
-# SLURM_TIME_PAGE (plan and collect jobs), SLURM_POLL (default 5), SLURM_FLAGS (more sbatch
+# SLURM_TIME_PAGE and SLURM_CPUS_PAGE (plan and collect jobs), SLURM_POLL (default 5), SLURM_FLAGS (more sbatch
 # options for every job, split into words as a shell splits them but never run:
 # scripts/words.awk; the variables above come after them and win), BN_GOALS, BN_SEEDS, BN_SEED,
 # BN_RUN, BN_REPORT_SRC (the make command the collect job finishes with).
@@ -60,6 +62,7 @@ sbatch_job() {
   v=$(get account);   [ -z "$v" ] || set -- "$@" --account="$v"
   v=$(get mem);       [ -z "$v" ] || set -- "$@" --mem="$v"
   v=$(get "time_$kind"); [ -z "$v" ] || set -- "$@" --time="$v"
+  [ "$kind" != page ] || { v=$(get cpus_page); [ -z "$v" ] || set -- "$@" --cpus-per-task="$v"; }
   set -- "$@" --chdir="$root" "$root/scripts/engine-slurm.sh" "$mode" "$state"
   [ -z "$map" ] || set -- "$@" "$map"
   sbatch "$@"
@@ -126,7 +129,7 @@ submit_tasks() {
 mk_unit() {   # RUN SEED GOAL
   ( unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES BNLAB_INVOCATION
     ${MAKE:-make} --no-print-directory -o build/bnlab -o build/bnagg -o build/bnreport ENGINE=local TRAIN_LOCK= \
-      SEED="$2" RUN="$1" JOBS="$j" BNFLAGS="$flags" QUIET="$(get quiet)" "$3" )
+      SEED="$2" RUN="$1" JOBS="$j" BNFLAGS="$flags" QUIET="$(get quiet)" $3 )
 }
 
 if [ "${1:-}" = task ]; then
@@ -564,18 +567,19 @@ tab=$(printf '\t')
   printf 'mem\t%s\n' "${SLURM_MEM:-}"
   printf 'time_train\t%s\n' "${SLURM_TIME_TRAIN:-}"
   printf 'time_page\t%s\n' "${SLURM_TIME_PAGE:-}"
+  printf 'cpus_page\t%s\n' "${SLURM_CPUS_PAGE:-}"
   printf 'also\t%s\n' "$also"
 } > "$state/settings"
 printf '%s\n' "$slurm_words" > "$state/sbatch.words"
 { [ -z "$out" ] || printf '%s\n' --out "$out"; printf '%s\n' "$@"; } > "$state/merge.args"
-# the runs with the make goal of each unit: the pages where make would render them
-# (report: every run's page; RUN's own goal for RUN), else the trainings
+# the runs with the make goals of each unit: the trainings, and the checks where the pages
+# are wanted (the pages themselves after the study, in the collect job); RUN's own goal for RUN
 goals=" ${BN_GOALS:-train} "
 for pair in "$@" $also; do
   r=${pair%:*} s=${pair##*:} g=train
-  case "$goals" in *" report "*) g=report ;; esac
+  case "$goals" in *" report "*) g="checks train" ;; esac
   if [ "$r" = "${BN_RUN:-}" ]; then
-    case "$goals" in *" report "*) g=report ;; *" run "*) g=run ;; esac
+    case "$goals" in *" report "*) g="checks train" ;; *" run "*) g=run ;; esac
   fi
   printf '%s\t%s\t%s\n' "$r" "$s" "$g"
 done > "$state/pairs.tsv"

@@ -10,7 +10,7 @@
 #                           experiments 5 and 7b). SLURM_FLAGS="..." goes to every sbatch, split
 #                           into words as a shell would but never run by one; the resources per
 #                           kind of job (SLURM_PARTITION, SLURM_ACCOUNT, SLURM_MEM, SLURM_TIME_TRAIN,
-#                           SLURM_TIME_PAGE), SLURM_MAX_RUNNING (the %N throttle) and SLURM_RETRIES
+#                           SLURM_TIME_PAGE, SLURM_CPUS_PAGE), SLURM_MAX_RUNNING (the %N throttle) and SLURM_RETRIES
 #                           come after them. make status [SEEDS=..]: where the studies are.
 # ($(shell) gets no exported variables in make 4.3: each value goes to it quoted whole by sh_q)
 #   make merge [SEEDS=...]  join sweep parts (bnlab --point K sweep) and aggregate existing
@@ -27,6 +27,7 @@ $(if $(SLURM_POLL),$(call bn_check_int,SLURM_POLL,a number of seconds between lo
 $(if $(SEEDS_PER_TASK),$(call bn_check_int,SEEDS_PER_TASK,a number of units per array task,1,100000))
 $(if $(SLURM_MAX_RUNNING),$(call bn_check_int,SLURM_MAX_RUNNING,a number of array tasks running at once,1,100000))
 $(if $(SLURM_RETRIES),$(call bn_check_int,SLURM_RETRIES,a number of retries of a failed task,0,10))
+$(if $(SLURM_CPUS_PAGE),$(call bn_check_int,SLURM_CPUS_PAGE,a number of CPUs for the plan and collect jobs,1,1024))
 # $(call bn_check_chars,VAR,WHAT,ALLOWED CHARACTERS,REGEX,ACCEPTED): VAR is one word of those
 # characters (so it may go to a shell in single quotes) matching the extended REGEX whole
 bn_upper := A B C D E F G H I J K L M N O P Q R S T U V W X Y Z
@@ -71,7 +72,7 @@ ENGINE_GOALS := $(filter train seeds report run,$(MAKECMDGOALS))
 # make report/train/run SEEDS="3 7" also makes $(RUN) (seed $(SEED)): on the cluster too
 ENGINE_ALSO  := $(if $(filter-out seeds,$(ENGINE_GOALS)),$(if $(filter $(RUN),$(SEED_RUNS)),,--also $(RUN):$(SEED)))
 ENGINE_ENV   := SPLIT SLURM_FLAGS QUIET DETACH SEEDS_PER_TASK SLURM_MAX_RUNNING SLURM_RETRIES SLURM_PARTITION \
-                SLURM_ACCOUNT SLURM_MEM SLURM_TIME_TRAIN SLURM_TIME_PAGE
+                SLURM_ACCOUNT SLURM_MEM SLURM_TIME_TRAIN SLURM_TIME_PAGE SLURM_CPUS_PAGE
 ifeq ($(ENGINE)-$(MAKELEVEL),slurm-0)
 ifneq ($(ENGINE_GOALS),)
 ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS))),)

@@ -15,8 +15,9 @@
 #   4. 200 seeds (make seeds SEEDS=200 SEEDS_PER_TASK=20; seeds 0-3 done above): 10 tasks in 2 arrays (8 + 2:
 #      MaxArraySize); a second make for the same study is refused (the lock); make is killed
 #      (SIGKILL) and the same command again reattaches to the same arrays (no job submitted);
-#      one task (seed 25's, BN_TEST_HANG_SEED: it sleeps in its first attempt) exceeds its
-#      SLURM_TIME_TRAIN=1 minute, is named TIMEOUT and retried with 2 minutes; seeds 25, 137 and
+#      one task (seed 25's, BN_TEST_HANG_SEED: it sleeps in its first attempt; its time limit
+#      lowered to 1 minute by scontrol, the others keep SLURM_TIME_TRAIN=10) is named TIMEOUT and
+#      retried with twice SLURM_TIME_TRAIN; seeds 25, 137 and
 #      199 are byte-identical to the same seeds trained locally, and the statistics over the 200
 #      seeds are the ones bnagg gives from those runs here. The state folder is gone at the end.
 # The daemons are stopped by their pids, whatever happens (trap). Skips, saying why, where it
@@ -146,7 +147,7 @@ t0=$(date +%s)
 st=$tmp/slurm/data/slurm/seeds-0-199-n200
 # (make itself in the background, so $! is its pid)
 BN_TEST_HANG_SEED=25 $MAKE -C "$tmp/slurm" --no-print-directory ENGINE=slurm SLURM_POLL=1 BNFLAGS="$flags" \
-  seeds SEEDS=200 SEEDS_PER_TASK=20 SLURM_TIME_TRAIN=1 QUIET= >"$tmp/s200.log" 2>&1 &
+  seeds SEEDS=200 SEEDS_PER_TASK=20 SLURM_TIME_TRAIN=10 QUIET= >"$tmp/s200.log" 2>&1 &
 bg=$!
 i=0
 until grep -q 'planned:' "$tmp/s200.log"; do
@@ -158,17 +159,19 @@ done
 grep -q 'planned: 196 unit(s) to do in 10 task(s) (job array(s) [0-9]* [0-9]*), 4 already done' "$tmp/s200.log" ||
   { cat "$tmp/s200.log" >&2; fail "200 seeds were not packed into 10 tasks in 2 arrays (MaxArraySize=8)"; }
 arrays=$(sed -n 's/.*job array(s) \([0-9 ]*\)).*/\1/p' "$tmp/s200.log" | head -n 1)
+# seed 25 is in task 1 (units 20-39: seeds 24-43): its limit down to 1 minute, so it alone times out
+scontrol update JobId="${arrays%% *}_1" TimeLimit=1 >/dev/null || fail "scontrol could not lower task 1's time limit"
 [ "$(wc -l < "$st/maps/1-aaaa")" -eq 8 ] && [ "$(wc -l < "$st/maps/1-aaab")" -eq 2 ] ||
   fail "the 10 tasks are not split 8 + 2 over the arrays $arrays"
 # a second make for the same study while the first follows it: refused
-if sl seeds SEEDS=200 SEEDS_PER_TASK=20 SLURM_TIME_TRAIN=1 >"$tmp/second.log" 2>&1; then fail "a second make for a followed study was not refused"; fi
+if sl seeds SEEDS=200 SEEDS_PER_TASK=20 SLURM_TIME_TRAIN=10 >"$tmp/second.log" 2>&1; then fail "a second make for a followed study was not refused"; fi
 grep -q 'study seeds-0-199-n200 is followed by another make (pid' "$tmp/second.log" || { cat "$tmp/second.log" >&2; fail "the second make's refusal does not say why"; }
 # SIGKILL: no trap runs; the jobs go on and the engine stops following (its make is gone)
 kill -KILL "$bg"; bg=
 i=0
 while ! flock -n "$st.lock" true; do i=$((i + 1)); [ $i -lt 100 ] || fail "the lock was not released after make was killed"; sleep 0.1; done
 njobs=$(wc -l < "$st/jobs")
-sl seeds SEEDS=200 SEEDS_PER_TASK=20 SLURM_TIME_TRAIN=1 QUIET= >"$tmp/s200b.log" 2>&1 ||
+sl seeds SEEDS=200 SEEDS_PER_TASK=20 SLURM_TIME_TRAIN=10 QUIET= >"$tmp/s200b.log" 2>&1 ||
   { tail -30 "$tmp/s200b.log" >&2; fail "the rerun of the 200-seed study failed"; }
 grep -q 'reattached to its jobs' "$tmp/s200b.log" || { cat "$tmp/s200b.log" >&2; fail "the rerun after SIGKILL did not reattach"; }
 grep -q "planned: 196 unit(s) to do in 10 task(s) (job array(s) $arrays)" "$tmp/s200b.log" ||
@@ -176,7 +179,7 @@ grep -q "planned: 196 unit(s) to do in 10 task(s) (job array(s) $arrays)" "$tmp/
 grep -q 'submitted plan job' "$tmp/s200b.log" && fail "the rerun after SIGKILL submitted the study again"
 grep -q 'seed 25 failed: TIMEOUT.*attempt 1); log: data/slurm/seeds-0-199-n200/logs/task-1.log' "$tmp/s200b.log" ||
   { cat "$tmp/s200.log" "$tmp/s200b.log" >&2; fail "the task over its time limit was not named TIMEOUT with its seed and log"; }
-grep -q 'retrying 1 task(s) (retry 1 of 1, --time=0:02:00 (was 1))' "$tmp/s200b.log" ||
+grep -q 'retrying 1 task(s) (retry 1 of 1, --time=0:20:00 (was 10))' "$tmp/s200b.log" ||
   { cat "$tmp/s200b.log" >&2; fail "the TIMEOUT task was not retried with twice the time"; }
 grep -q 'study seeds-0-199-n200 done' "$tmp/s200b.log" || fail "the 200-seed study did not end done"
 [ ! -e "$st" ] || fail "the 200-seed study's state folder was left after it completed"

@@ -35,13 +35,14 @@ refused "SLURM_MEM='0' is not an amount of memory" ENGINE=slurm SLURM_MEM=0
 refused "SLURM_TIME_TRAIN='1:2:3:4' is not a time limit (accepted: Slurm's minutes" ENGINE=slurm SLURM_TIME_TRAIN=1:2:3:4
 refused "SLURM_TIME_PAGE='1h' is not a time limit" ENGINE=slurm SLURM_TIME_PAGE=1h
 refused "SLURM_TIME_PAGE='-5' is not a time limit" ENGINE=slurm SLURM_TIME_PAGE=-5
+refused "SLURM_CPUS_PAGE='0' is not a number of CPUs for the plan and collect jobs" ENGINE=slurm SLURM_CPUS_PAGE=0
 refused "ENGINE=slurm runs the goals train, seeds, report and run in the cluster, not 'figures'" ENGINE=slurm figures
 [ ! -e "$tmp/t/x" ] || fail "a value was run by a shell"
 say "$n bad values refused with one line each, nothing written"
 # good values pass every check (make -n: nothing is submitted)
 $MAKE -n --no-print-directory -C "$tmp/t" report ENGINE=slurm DETACH=1 SEEDS_PER_TASK=20 SLURM_MAX_RUNNING=50 \
   SLURM_RETRIES=0 SLURM_PARTITION=short,long SLURM_ACCOUNT=cs231n_ta SLURM_MEM=4G SLURM_TIME_TRAIN=1-12:00:00 \
-  SLURM_TIME_PAGE=30 >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; fail "good values were refused"; }
+  SLURM_TIME_PAGE=30 SLURM_CPUS_PAGE=4 >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; fail "good values were refused"; }
 for t in 30 30:15 2:00:00 1-12 1-12:30 1-12:30:15; do
   $MAKE -n --no-print-directory -C "$tmp/t" report ENGINE=slurm SLURM_TIME_TRAIN=$t >/dev/null 2>"$tmp/err" ||
     { cat "$tmp/err" >&2; fail "SLURM_TIME_TRAIN=$t (a Slurm time) was refused"; }
