@@ -69,17 +69,16 @@ sbatch_job() {
 }
 
 # a Slurm query, tried 3 times (a busy controller answers late): its output, or status 1 with the
-# last error in $qerr
-qerr=
+# last error's first line in STATE.qerr (qerr prints it: callers run query in a subshell)
 query() {
   k=0
   while :; do
-    if out=$("$@" 2>"$state.qerr.$$"); then rm -f "$state.qerr.$$"; printf '%s\n' "$out"; return 0; fi
-    qerr=$(head -n 1 "$state.qerr.$$" 2>/dev/null); rm -f "$state.qerr.$$"
+    if out=$("$@" 2>"$state.qerr"); then rm -f "$state.qerr"; printf '%s\n' "$out"; return 0; fi
     k=$((k + 1)); [ $k -lt 3 ] || return 1
     sleep "${SLURM_POLL:-5}"
   done
 }
+qerr() { e=$(head -n 1 "$state.qerr" 2>/dev/null || true); rm -f "$state.qerr"; echo "${e:-no message}"; }
 
 # Slurm time (M, M:S, H:M:S, D-H, D-H:M, D-H:M:S) doubled, as H:MM:SS; empty for UNLIMITED
 time2() {
@@ -433,7 +432,7 @@ follow() {
       die "make (pid $BN_MAKE_PID) has ended; the jobs go on: make status, or the same make command again, reattaches"
     fi
     if ! q=$(queued); then
-      die "squeue failed 3 times ($qerr); the jobs go on: make status, or the same make command again, reattaches"
+      die "squeue failed 3 times ($(qerr)); the jobs go on: make status, or the same make command again, reattaches"
     fi
     if [ -z "$q" ]; then
       # every job has left the queue: the result file may come a moment later over NFS
@@ -456,7 +455,7 @@ follow() {
   if [ "$(cat "$state/result")" = ok ]; then
     n=$(cut -f2 "$state/planned" 2>/dev/null || echo 0)
     say "study $name done: $n task(s), the merge and the pages in jobs; total $(hms $(($(date +%s) - t0)))"
-    rm -rf "$state" "$state.owner" "$state.failed"
+    rm -rf "$state" "$state.owner" "$state.failed" "$state.qerr"
     return 0
   fi
   rm -rf "$state.failed"; mv "$state" "$state.failed"
@@ -467,9 +466,12 @@ if [ "${1:-}" = status ]; then
   shift
   mkdir -p data/slurm
   found=0
-  for d in $(ls data/slurm); do
+  # (study names are run folder names: no blanks)
+  set +f
+  dirs=$(for x in data/slurm/*; do [ ! -f "$x/settings" ] || echo "${x##*/}"; done)
+  set -f
+  for d in $dirs; do
     state=$root/data/slurm/$d
-    [ -d "$state" ] && [ -f "$state/settings" ] || continue
     [ $# -eq 0 ] || [ "$d" = "$1" ] || [ "$d" = "$1.failed" ] || continue
     found=1
     if [ -f "$state/result" ]; then
@@ -478,7 +480,7 @@ if [ "${1:-}" = status ]; then
       case $d in *.failed) what="$what; logs in data/slurm/$d/logs" ;; esac
     else
       if q=$(queued); then what=$(describe "$q")
-      else what="squeue failed 3 times ($qerr): progress unknown"; fi
+      else what="squeue failed 3 times ($(qerr)): progress unknown"; fi
     fi
     owner=; [ -f "$state.owner" ] && owner=$(cat "$state.owner")
     if [ -n "$owner" ] && command -v flock >/dev/null 2>&1 && ! flock -n "$state.lock" true 2>/dev/null; then
@@ -522,11 +524,11 @@ fi
 study=$(printf 'out=%s\nalso=%s\nsplit=%s\nflags=%s\ngoals=%s\nseeds=%s\nseed=%s\nrun=%s\nreport=%s\n' \
   "$out" "$also" "${SPLIT:-}" "${BNFLAGS:-}" "${BN_GOALS:-}" "${BN_SEEDS:-}" "${BN_SEED:-}" "${BN_RUN:-}" "${BN_REPORT_SRC:-}"; printf '%s\n' "$@")
 if [ -f "$state/study" ]; then
-  q=$(queued) || die "squeue failed 3 times ($qerr): cannot tell whether study $name's jobs still run; try again"
+  q=$(queued) || die "squeue failed 3 times ($(qerr)): cannot tell whether study $name's jobs still run; try again"
   if [ -f "$state/result" ] && [ "$(cat "$state/result")" = ok ] && [ "$(cat "$state/study")" = "$study" ]; then
     say "study $name: finished in the cluster since the last look; collected"
     [ ! -f "$state/messages" ] || cat "$state/messages" >&2
-    rm -rf "$state" "$state.owner" "$state.failed"
+    rm -rf "$state" "$state.owner" "$state.failed" "$state.qerr"
     exit 0
   elif [ -n "$q" ] && [ ! -f "$state/result" ]; then
     ids=$(echo "$q" | awk '{ print $1 }' | sort -u | paste -sd' ' -)
