@@ -150,7 +150,7 @@ BN_TEST_HANG_SEED=25 $MAKE -C "$tmp/slurm" --no-print-directory ENGINE=slurm SLU
   seeds SEEDS=200 SEEDS_PER_TASK=20 SLURM_TIME_TRAIN=10 QUIET= >"$tmp/s200.log" 2>&1 &
 bg=$!
 i=0
-until grep -q 'planned:' "$tmp/s200.log"; do
+until grep -qs 'planned:' "$tmp/s200.log"; do
   kill -0 "$bg" 2>/dev/null || { cat "$tmp/s200.log" >&2; fail "the 200-seed study ended before it was planned"; }
   i=$((i + 1)); [ $i -lt 600 ] || fail "the 200-seed study was not planned in 5 minutes"
   sleep 0.5
