@@ -44,7 +44,8 @@ SANFLAGS:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # checks below like any other.
 bn_literal = $(if $(filter command line environment,$(origin $(1))),$(if $(findstring $$,$(value $(1))),$(eval override $(1) := $$(value $(1)))))
 $(foreach v,SEED SEEDS JOBS RUN BNFLAGS DTYPE QUIET A B CIFAR10_DIR TMPDIR RUNS_ROOT COMPARE_ROOT REPORT_SRC \
-            ENGINE SPLIT SLURM_FLAGS SLURM_POLL TRAIN_LOCK,$(call bn_literal,$(v)))
+            ENGINE SPLIT SLURM_FLAGS SLURM_POLL TRAIN_LOCK DETACH SEEDS_PER_TASK SLURM_MAX_RUNNING SLURM_RETRIES \
+            SLURM_PARTITION SLURM_ACCOUNT SLURM_MEM SLURM_TIME_TRAIN SLURM_TIME_PAGE SLURM_CPUS_PAGE,$(call bn_literal,$(v)))
 
 SEED    ?= 0
 JOBS    ?= $(shell nproc 2>/dev/null || echo 1)
@@ -179,7 +180,7 @@ build/bnlab: $(BNLAB_OBJ) $(CORE_OBJ)
 # every per-experiment rule and list below derives from it. Goals that need no experiment do
 # not build bnlab for it.
 BN_MK := build/experiments.mk
-NO_MK_GOALS := clean help deps
+NO_MK_GOALS := clean help deps status
 ifneq ($(filter-out $(NO_MK_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(BN_MK)
 endif

@@ -4,6 +4,8 @@
 #   tests/slurm-cluster.sh start DIR   start the daemons; prints the line `export SLURM_CONF=...`
 #   tests/slurm-cluster.sh stop DIR    stop the daemons started in DIR, by the pids recorded there
 # No cgroups (proctrack/linuxproc, task/none), no accounting; ports on localhost chosen free;
+# MaxArraySize=8 (arrays of at most 8 tasks, so the tests see a study split over arrays) and
+# KillWait=2 (a task over its time limit is killed 2 s after SIGTERM);
 # SlurmUser is the caller (root in CI). DIR's parent folders must be reachable by all (munged
 # checks its socket's path): use a folder made directly in /tmp (mktemp -d), not one nested in
 # a private folder. Only processes whose pids this script recorded are
@@ -108,6 +110,8 @@ MpiDefault=none
 SlurmctldTimeout=30
 SlurmdTimeout=30
 MinJobAge=300
+MaxArraySize=8
+KillWait=2
 NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=1000 State=UNKNOWN
 PartitionName=bnlab Nodes=$node Default=YES MaxTime=INFINITE State=UP
 CONF
