@@ -372,6 +372,8 @@ help:
 	@echo '  JOBS=$(JOBS)           training worker processes;  QUIET=1 silences progress'
 	@echo '  DTYPE=float32|float64  the trainings'\'' dtype (default float32; float64 reproduces older runs)'
 	@echo '  ENGINE=local|slurm, SPLIT=points, SLURM_FLAGS="...", SLURM_POLL=N  where the trainings run'
+	@echo '  SEEDS_PER_TASK, SLURM_MAX_RUNNING, SLURM_RETRIES, SLURM_PARTITION, SLURM_ACCOUNT, SLURM_MEM,'
+	@echo '  SLURM_TIME_TRAIN, SLURM_TIME_PAGE, SLURM_CPUS_PAGE, DETACH=1  the Slurm engine (README); make status'
 	@echo '                   (make merge [SEEDS=..]: join sweep parts and aggregate; make plan: what would rerun)'
 	@echo '  TRAIN_LOCK=      the lock that runs trainings one after another under make -j (empty: none)'
 	@echo '  CIFAR10_DIR=     the CIFAR-10 binary folder (else data/, the shared copy, a download)'

@@ -26,6 +26,8 @@ run() {
     buildvars)     tests/buildvars.sh ;;
     realdata)      tests/realdata.sh ;;
     test-slurm)    tests/slurm.sh ;;
+    slurm-vars)    tests/slurm_vars.sh ;;
+    deps-noroot)   tests/deps_noroot.sh ;;
     test-parallel) tests/parallel.sh ;;
     cores)         tests/cores.sh ;;
     kernels)       tests/kernels.sh ;;

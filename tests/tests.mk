@@ -5,6 +5,8 @@
 #   reuse          experiments reused by content, not by time
 #   buildvars      CFLAGS="-O3 -march=native" and CC=clang give the default build's bytes; no FMA
 #   realdata       a run on the real CIFAR-10 when a folder is found (skipped, saying so, if not)
+#   deps-noroot    a build with no dpkg or apt, GSL from a user's prefix (CPATH, LIBRARY_PATH)
+#   slurm-vars     the Slurm engine's make variables are checked before anything runs
 #   test-slurm, test-parallel  the engines on a real single-node Slurm (root) and GNU Parallel
 #   cores, kernels one machine's cores are not oversubscribed; other GEMM kernels give the same bytes
 #   portability    the same bytes as an emulated AVX2 CPU (qemu-x86_64 -cpu Haswell)
@@ -24,7 +26,8 @@
 # counts: "suites: N passed, N failed, N skipped"); `make NAME` runs one. Each suite's script says
 # at its top what it checks. None needs the real dataset or a network: realdata runs on a real
 # CIFAR-10 folder when one is found and is skipped, saying so, when none is.
-SUITES := unit unit-asan e2e-report reuse buildvars realdata test-slurm test-parallel cores kernels portability \
+SUITES := unit unit-asan e2e-report reuse buildvars realdata deps-noroot slurm-vars test-slurm test-parallel cores \
+          kernels portability \
           badinput harden-values harden-inputs sanitize cli-tools browser-test
 SUITE_BUILD := build/bnlab build/bnagg build/bnreport build/experiments.mk
 .PHONY: test test-offline $(SUITES) valgrind fuzz
