@@ -28,7 +28,7 @@ COMPARE_ROOT ?= data/compare
 $(call bn_check_path,RUNS_ROOT,a folder of runs)
 $(call bn_check_path,COMPARE_ROOT,a folder for compare pages)
 
-.PHONY: report figures compare quiet-run quiet-report
+.PHONY: report report-files figures compare quiet-run quiet-report
 all: build/bnreport
 
 build/bnreport: build/obj/main_bnreport.o build/obj/excerpt.o build/obj/render.o build/obj/tsv.o build/obj/version.o $(BASE_OBJ)
@@ -46,7 +46,7 @@ draw = mkdir -p $(dir $(2)) && tmp=$(dir $(2)).$(notdir $(2)).tmp && \
 # Goals for sub-makes: the same work as run and report, but silent when there is nothing to do
 # (make says "Nothing to be done" only for a goal without a recipe of its own).
 quiet-run: run ; @:
-quiet-report: report ; @:
+quiet-report: report-files ; @:
 
 # ---------------------------------------------------------------- one run: $(RUN)/report
 
@@ -89,7 +89,10 @@ $(HTML): build/bnreport $(REPORT_SRC)/report.md $(REPORT_SRC)/style.css $(PROVEN
 	  --src src --src-url "$(SRC_URL)" --out $@
 	scripts/katex.js $@
 
-report: $(HTML) $(RUN)/manifest.tsv
+# `make report` ends by naming the pages it made (one line each); sub-makes make report-files
+report: report-files
+	@printf 'page: %s\n' $(HTML) $(if $(SEED_LIST),$(SEEDS_HTML))
+report-files: $(HTML) $(RUN)/manifest.tsv
 
 # ---------------------------------------------------------------- several seeds: $(SEEDS_RUN)/report
 # The Makefile trains each seed of SEED_LIST in data/runs/seed-N (a sub-make per seed) and
@@ -117,7 +120,7 @@ $(SEEDS_HTML): build/bnreport $(REPORT_SRC)/seeds.md $(REPORT_SRC)/style.css $(S
                $(SEED_PAGES) $(if $(filter $(RUN),$(SEED_RUNS)),$(HTML))
 	build/bnreport --run $(SEEDS_RUN) --template $(REPORT_SRC)/seeds.md --style $(REPORT_SRC)/style.css --out $@
 
-report: $(SEEDS_HTML)
+report-files: $(SEEDS_HTML)
 # this make's own run, when it is one of the seeds, likewise
 $(if $(filter $(RUN),$(SEED_RUNS)),$(eval $(NOISE): $(SEEDS_DATA)))
 endif

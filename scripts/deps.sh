@@ -145,5 +145,5 @@ echo "bnlab: not found:$shown" >&2
 if [ $have_dpkg = yes ] && command -v apt-get >/dev/null 2>&1; then
   echo "bnlab: install them as root with:  sudo apt-get update && sudo apt-get install -y --no-install-recommends$missing" >&2
 fi
-echo "bnlab: without root (a cluster): load the modules that provide them (module load ...), or install them into a prefix and set PKG_CONFIG_PATH, or CPATH and LIBRARY_PATH (LD_LIBRARY_PATH to run), PATH for programs; README: \"Building without root\"" >&2
+echo "bnlab: without root (a cluster): load the modules that provide them (module load ...), or install them into a prefix and set PKG_CONFIG_PATH, or CPATH and LIBRARY_PATH (LD_LIBRARY_PATH to run), PATH for programs; docs/engines.md: \"Building without root\"" >&2
 exit 1

@@ -94,7 +94,7 @@ if [ -f "$tmp/bad" ]; then
     "any "*) echo "verify: the run's bytes are reproducible on $rep; its kernels ($was) and this machine's ($now) cannot explain a difference: the code, the options or the data differ" ;;
   esac
   if [ -n "$now" ] && [ "$was" != "$now" ] && case $rep in "any "*) false ;; *) true ;; esac; then
-    echo "verify: the run's trainings were made with GEMM kernels ${was:-(not recorded)} (CPU $(kv cpu_model "$run/machine.info.tsv")); this machine's is $now (CPU $(kv cpu_model "$tmp/run/machine.info.tsv")): other kernels round differently, so its trainings may differ here (README: What may differ elsewhere)"
+    echo "verify: the run's trainings were made with GEMM kernels ${was:-(not recorded)} (CPU $(kv cpu_model "$run/machine.info.tsv")); this machine's is $now (CPU $(kv cpu_model "$tmp/run/machine.info.tsv")): other kernels round differently, so its trainings may differ here (docs/reproducibility.md: What may differ elsewhere)"
   fi
   exit 1
 fi

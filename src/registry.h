@@ -1,6 +1,6 @@
 /* registry.h - the experiments, one row each: what bnlab runs, the files each writes, and what
  * the Makefile, the manifest, the report pages and the tests take from it. Adding an experiment
- * is adding a row (see README, "Adding an experiment"). */
+ * is adding a row (see docs/experiments.md, "Adding an experiment"). */
 #ifndef BN_REGISTRY_H
 #define BN_REGISTRY_H
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# make test-parallel: the GNU Parallel recipe of the README ("Running across machines"), on this
+# make test-parallel: the GNU Parallel recipe of docs/engines.md, on this
 # machine (`parallel -S :` runs its jobs here, as it would over ssh on the hosts of -S), and the
 # units of work it is built from:
 #   1. a 3-seed study made locally (make seeds SEEDS=3), in a copy of the tree;
@@ -39,7 +39,7 @@ compare() {
   say "$1: $n result files byte-identical to the local study (cmp)"
 }
 
-# 2. the README's recipe: build once (the copies have no git: their version differs, so bnlab
+# 2. the recipe of docs/engines.md: build once (the copies have no git: their version differs, so bnlab
 # relinks; the recipe's makes must not all relink it at once), then a make per seed on the hosts
 # of -S (here ':', this machine)
 for t in seeds points; do
@@ -54,7 +54,7 @@ $MAKE --no-print-directory merge SEEDS=3 QUIET=1 BNFLAGS="$flags" >"$tmp/m1.log"
   { cat "$tmp/m1.log" >&2; fail "make merge SEEDS=3 failed"; }
 compare "parallel -S : make train SEED={}, make merge" seeds
 
-# 3. by sweep point, as the README: per seed, experiments 5 and 7b (one make: one process at a
+# 3. by sweep point, as docs/engines.md: per seed, experiments 5 and 7b (one make: one process at a
 # time in a run folder, and it writes the folder's configuration); then per seed x point, the sweep
 cd "$tmp/points"
 parallel --will-cite -S : --wd "$tmp/points" --halt now,fail=1 \

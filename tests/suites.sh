@@ -1,7 +1,9 @@
 #!/bin/sh
-# tests/suites.sh SUITE... - run test suites one after another and end with their counts.
-# make test passes every suite of tests/tests.mk's SUITES, in that order; `make SUITE` passes
-# one. Every suite runs even when an earlier one failed, so one run shows every failure.
+# tests/suites.sh SUITE... | all | check | --list - run test suites one after another and end
+# with their counts. The one ordered list of the suites is ALL below: `make test` runs `all`,
+# `make check` runs `check` (the unit tests and a quick end-to-end report, under a minute),
+# `make SUITE` runs one, and tests/tests.mk takes the suites' names from `--list`.
+# Every suite runs even when an earlier one failed, so one run shows every failure.
 # A suite passes with exit status 0 and is skipped with 77 (the reason in the file
 # $BN_SKIP_FILE, which tests/test-lib.sh's skip writes): a skip is counted and shown as a skip,
 # never as a pass. The last line is "suites: N passed, N failed, N skipped"; the exit status is
@@ -9,7 +11,16 @@
 # The unit-test binaries come from make in BN_UNIT_TESTS (names under build/tests/).
 set -u
 cd "$(dirname "$0")/.."
-[ $# -gt 0 ] || { echo "usage: tests/suites.sh SUITE..." >&2; exit 2; }
+ALL="unit unit-asan e2e-report reuse buildvars realdata deps-noroot slurm-vars test-slurm
+     test-parallel cores kernels portability badinput harden-values harden-inputs sanitize
+     cli-tools docs browser-test"
+CHECK="unit e2e-quick"
+[ $# -gt 0 ] || { echo "usage: tests/suites.sh SUITE... | all | check | --list" >&2; exit 2; }
+case $1 in
+  --list) echo $ALL; exit 0 ;;
+  all)    set -- $ALL ;;
+  check)  set -- $CHECK ;;
+esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-suites.XXXXXX") ||
   { echo "suites: cannot create a temporary folder in TMPDIR=${TMPDIR:-/tmp}" >&2; exit 2; }
 trap 'rm -rf "$tmp"' EXIT
@@ -22,6 +33,7 @@ run() {
     unit)          BNLAB=build/bnlab tests/run-unit.sh plain $(printf 'build/tests/%s ' ${BN_UNIT_TESTS:-}) ;;
     unit-asan)     env $san BNLAB=build/bnlab tests/run-unit.sh asan+ubsan $(printf 'build/tests-asan/%s ' ${BN_UNIT_TESTS:-}) ;;
     e2e-report)    tests/e2e_report.sh ;;
+    e2e-quick)     tests/e2e_report.sh --quick ;;
     reuse)         tests/reuse.sh ;;
     buildvars)     tests/buildvars.sh ;;
     realdata)      tests/realdata.sh ;;
@@ -38,6 +50,7 @@ run() {
     sanitize)      env $san tests/valgrind.sh --asan build/bnlab-asan &&
                    env $san BNLAB=build/bnlab-asan tests/badinput.sh ;;
     cli-tools)     tests/cli_tools.sh ;;
+    docs)          tests/docs.sh ;;
     browser-test)  tests/browser_test.py ;;
     *) echo "suites: no suite named '$1'" >&2; return 2 ;;
   esac

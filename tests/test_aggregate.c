@@ -138,5 +138,6 @@ int main(void)
         cmocka_unit_test(agg_write_exact_table),
         cmocka_unit_test(agg_write_refuses_mismatched_runs),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

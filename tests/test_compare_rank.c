@@ -254,5 +254,6 @@ int main(void)
         cmocka_unit_test(run_noise_from_its_study),
         cmocka_unit_test(section_links_are_relative),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -607,5 +607,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(dataset_load_names_a_truncated_batch_file_even_when_records_fall_short,
                                         tu_setup_dir, tu_teardown_dir),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,5 +94,6 @@ int main(void)
         cmocka_unit_test(pow_as_stated),
         cmocka_unit_test(gaussian_as_gsl_draws_it),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,5 +109,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(closed_stderr_is_reopened, tu_setup_dir, tu_teardown_dir),
         cmocka_unit_test(signal_names),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -574,5 +574,6 @@ int main(void)
         cmocka_unit_test(net_scores_use_running_statistics),
         cmocka_unit_test(net_predictions_do_not_depend_on_batch_composition),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -240,5 +240,6 @@ int main(void)
         cmocka_unit_test(a_true_shift_is_flagged),
         cmocka_unit_test(holm_controls_the_family),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -112,5 +112,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(reader_refuses_fifo_and_folder_without_blocking, tu_setup_dir, tu_teardown_dir),
         cmocka_unit_test_setup_teardown(reader_returns_bytes_nul_terminated, tu_setup_dir, tu_teardown_dir),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

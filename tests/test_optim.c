@@ -200,5 +200,6 @@ int main(void)
         cmocka_unit_test(optim_zero_gradient_from_rest_leaves_weights_unchanged),
         cmocka_unit_test(rule_names_parse_and_print),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -118,5 +118,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(plain_lines_are_few_and_on_fd2_only, tu_setup_dir, tu_teardown_dir),
         cmocka_unit_test_setup_teardown(kernel_record_replaces_and_lists, tu_setup_dir, tu_teardown_dir),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -371,5 +371,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(mutated_templates_never_crash, setup, teardown),
         cmocka_unit_test(excerpts_are_found_by_name_or_fail_naming_it),
     };
+    tu_filter();
     return cmocka_run_group_tests_name("render", tests, NULL, NULL);
 }

@@ -159,5 +159,6 @@ int main(void)
                                         tu_teardown_dir),
         cmocka_unit_test_setup_teardown(bad_dataset_fails_before_writing_any_output, tu_setup_dir, tu_teardown_dir),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -389,5 +389,6 @@ int main(void)
         cmocka_unit_test(solver_f32_learns_blobs_and_is_deterministic),
         cmocka_unit_test(solver_diverging_configuration_records_nonfinite_losses),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -563,5 +563,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(checks_write_verdicts_of_their_results, tu_setup_dir, tu_teardown_dir),
         cmocka_unit_test_setup_teardown(sweep_writes_the_verdicts_of_its_summary, tu_setup_dir, tu_teardown_dir),
     };
+    tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

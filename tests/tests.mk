@@ -15,6 +15,8 @@
 #   harden-inputs  merges check their parts; inputs checked before work; one configuration a run folder
 #   sanitize       a reduced run and the bad-input suite against the ASan + UBSan build of bnlab
 #   cli-tools      the command lines of bnagg and bnreport
+#   docs           the README and docs/ against the code: every make target, variable, option
+#                  and data file named, every link resolves, the README at most 200 lines
 #   browser-test   the three pages in headless Chromium at 1280 and 390 px and in print
 # Not part of make test:
 #   make test-offline  make test in a copy of the tree with no dataset and no network reachable
@@ -22,18 +24,20 @@
 #   make fuzz       libFuzzer targets for the CIFAR-10 reader, the IDX reader and the report
 #                   renderer, FUZZ_TIME seconds each (default 60), each on a copy of its seed
 #                   corpus in tests/fuzz/corpus/; logs and any crashing input in build/fuzz/
-# The suites of `make test`, in the order they run (tests/suites.sh runs each and ends with the
-# counts: "suites: N passed, N failed, N skipped"); `make NAME` runs one. Each suite's script says
+# The suites of `make test`, in the order they run, come from tests/suites.sh (its list ALL, which
+# runs each and ends with the counts: "suites: N passed, N failed, N skipped"); `make NAME` runs
+# one; `make check` the everyday few (unit tests, a quick end-to-end report: under a minute);
+# `make unit BN_TEST='*staged*'` the unit-test cases whose names match. Each suite's script says
 # at its top what it checks. None needs the real dataset or a network: realdata runs on a real
 # CIFAR-10 folder when one is found and is skipped, saying so, when none is.
-SUITES := unit unit-asan e2e-report reuse buildvars realdata deps-noroot slurm-vars test-slurm test-parallel cores \
-          kernels portability \
-          badinput harden-values harden-inputs sanitize cli-tools browser-test
+SUITES := $(shell tests/suites.sh --list)
 SUITE_BUILD := build/bnlab build/bnagg build/bnreport build/experiments.mk
-.PHONY: test test-offline $(SUITES) valgrind fuzz
+.PHONY: test check test-offline $(SUITES) valgrind fuzz
 
 test: $(SUITE_BUILD) $(TESTS:%=build/tests/%) $(TESTS:%=build/tests-asan/%) build/bnlab-asan | $(DEPS_TEST)
-	@BN_UNIT_TESTS='$(TESTS)' tests/suites.sh $(SUITES)
+	@BN_UNIT_TESTS='$(TESTS)' tests/suites.sh all
+check: build/bnlab build/bnagg build/bnreport $(TESTS:%=build/tests/%) | $(DEPS_OK) $(DEPS_TEST)
+	@BN_UNIT_TESTS='$(TESTS)' tests/suites.sh check
 unit: $(TESTS:%=build/tests/%)
 unit-asan: $(TESTS:%=build/tests-asan/%)
 sanitize: build/bnlab-asan

@@ -365,4 +365,12 @@ static inline int tu_run_child(void (*fn)(void *), void *ctx, char *err, size_t 
         }                                                                  \
     } while (0)
 
+/* BN_TEST=PATTERN runs only the cases whose names match it (cmocka's * and ? wildcards):
+   `make unit BN_TEST='*staged*'`. Called by each test program's main before its group runs. */
+static inline void tu_filter(void)
+{
+    const char *f = getenv("BN_TEST");
+    if (f && *f) cmocka_set_test_filter(f);
+}
+
 #endif
