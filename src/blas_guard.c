@@ -12,6 +12,7 @@
 #define _DEFAULT_SOURCE
 #include "blas_guard.h"
 #include "common.h"
+#include "blas.h"
 #include "guard.h"
 
 #include <string.h>

@@ -1,8 +1,6 @@
 /* error.c - see error.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "error.h"
-#include "guard.h"
-#include "outfile.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -13,6 +11,7 @@
 const char *bn_progname = "bnlab";
 int bn_quiet = 0;
 int bn_verbose = 0;
+void (*bn_die_cleanup)(void) = NULL;
 
 /* "prog: message\n" written with one write(), so lines from worker processes never interleave. */
 static void vreport(const char *prefix, const char *fmt, va_list ap)
@@ -33,7 +32,7 @@ void bn_die(int status, const char *fmt, ...)
     va_start(ap, fmt);
     vreport(bn_progname, fmt, ap);
     va_end(ap);
-    bn_out_abort_all();
+    if (bn_die_cleanup) bn_die_cleanup();
     exit(status);
 }
 
@@ -61,4 +60,25 @@ int bn_errf(char *err, size_t errlen, const char *fmt, ...)
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+size_t bn_escape(char *dst, size_t cap, const char *src, size_t n)
+{
+    size_t k = 0;
+    if (!cap) return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        char e[8];
+        if (c >= 0x20 && c != 0x7f) { e[0] = (char)c; e[1] = '\0'; }
+        else if (c == '\r') strcpy(e, "\\r");
+        else if (c == '\n') strcpy(e, "\\n");
+        else if (c == '\t') strcpy(e, "\\t");
+        else snprintf(e, sizeof e, "\\x%02x", c);
+        size_t el = strlen(e);
+        if (k + el >= cap) break;
+        memcpy(dst + k, e, el);
+        k += el;
+    }
+    dst[k] = '\0';
+    return k;
 }

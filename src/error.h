@@ -23,4 +23,13 @@ void bn_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write a one-line reason into err (for functions that report instead of exiting); returns -1. */
 int bn_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* src[0..n) into dst (capacity cap, always NUL-terminated) with every control character
+ * written as an escape (\r, \n, \t, \x1b ...), so an echoed value cannot rewrite the
+ * terminal line. Returns the length written. */
+size_t bn_escape(char *dst, size_t cap, const char *src, size_t n);
+
+/* Called by bn_die before it exits, when set: the output files' module sets it to remove its
+ * temporary files (so error.c depends on no other module). */
+extern void (*bn_die_cleanup)(void);
+
 #endif

@@ -10,6 +10,8 @@
 #include "experiments.h"
 #include "progress.h"
 #include "common.h"
+#include "rng.h"
+#include "timing.h"
 #include "layers.h"
 #include "net.h"
 #include "solver.h"

@@ -2,6 +2,9 @@
  * gradient check and speed, and the gradient check of a small net with batchnorm. */
 #include "experiments.h"
 #include "common.h"
+#include "rng.h"
+#include "blas.h"
+#include "timing.h"
 #include "fixedmath.h"
 #include "gemm.h"
 #include "gradcheck.h"

@@ -2,6 +2,7 @@
  * sweep) and 7b (batch size with batchnorm, layernorm and no normalisation). */
 #include "experiments.h"
 #include "common.h"
+#include "timing.h"
 #include "layers.h"
 #include "runner.h"
 #include "verdict.h"

@@ -77,27 +77,6 @@ void bn_mem_check_at(size_t bytes, const char *file, int line)
         bn_die(1, "out of memory allocating %zu bytes at %s:%d: %s", bytes, file, line, why);
 }
 
-size_t bn_escape(char *dst, size_t cap, const char *src, size_t n)
-{
-    size_t k = 0;
-    if (!cap) return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)src[i];
-        char e[8];
-        if (c >= 0x20 && c != 0x7f) { e[0] = (char)c; e[1] = '\0'; }
-        else if (c == '\r') strcpy(e, "\\r");
-        else if (c == '\n') strcpy(e, "\\n");
-        else if (c == '\t') strcpy(e, "\\t");
-        else snprintf(e, sizeof e, "\\x%02x", c);
-        size_t el = strlen(e);
-        if (k + el >= cap) break;
-        memcpy(dst + k, e, el);
-        k += el;
-    }
-    dst[k] = '\0';
-    return k;
-}
-
 int bn_check_regular(const char *path, unsigned long long max_bytes, const char *what, char *err, size_t errlen)
 {
     struct stat st;
@@ -119,5 +98,7 @@ void bn_remove_done(const char *dir, const char *name)
 {
     char path[4400];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (unlink(path) != 0 && errno != ENOENT) bn_die(1, "cannot remove old %s: %s", path, strerror(errno));
+    if (unlink(path) == 0 || errno == ENOENT) return;
+    if (errno == EISDIR) bn_die(1, "cannot write %s: a folder of that name is in the way", path);
+    bn_die(1, "cannot remove old %s: %s", path, strerror(errno));
 }

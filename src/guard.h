@@ -23,11 +23,6 @@ void bn_mem_check_at(size_t bytes, const char *file, int line);
 /* Allocations at least this large are checked against the machine before they are made. */
 #define BN_MEM_CHECK_MIN ((size_t)64 << 20)
 
-/* src[0..n) into dst (capacity cap, always NUL-terminated) with every control character
- * written as an escape (\r, \n, \t, \x1b ...), so an echoed value cannot rewrite the
- * terminal line. Returns the length written. */
-size_t bn_escape(char *dst, size_t cap, const char *src, size_t n);
-
 /* Remove dir/name, a completion file, before the files it vouches for are rewritten (a run
  * that fails half-way then leaves none); fatal if it exists and cannot be removed. */
 void bn_remove_done(const char *dir, const char *name);

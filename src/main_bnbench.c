@@ -2,6 +2,8 @@
  * against the machine's gemm peak of its dtype (sgemm, dgemm), with the trainings' peak memory. */
 #define _DEFAULT_SOURCE
 #include "common.h"
+#include "blas.h"
+#include "timing.h"
 #include "data.h"
 #include "experiments.h"
 #include "guard.h"

@@ -1,6 +1,9 @@
 /* main_bnlab.c - command-line front end: parses and validates options, runs experiments. */
 #define _GNU_SOURCE /* getopt_long */
 #include "common.h"
+#include "rng.h"
+#include "blas.h"
+#include "timing.h"
 #include "data.h"
 #include "experiments.h"
 #include "gemm.h"
@@ -138,10 +141,9 @@ static void invalidate(const char *dir, const char *files)
 {
     size_t len = strcspn(files, " ");
     if (!files[len]) return;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%.*s", dir, (int)len, files);
-    if (unlink(path) != 0 && errno == EISDIR) bn_die(1, "cannot write %s: a folder of that name is in the way", path);
-    if (unlink(path) != 0 && errno != ENOENT) bn_die(1, "cannot remove old %s: %s", path, strerror(errno));
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int)len, files);
+    bn_remove_done(dir, name);
 }
 
 /* Remove dir/NAME (its first len bytes) if it is there; a folder in the way is left for the

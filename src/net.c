@@ -2,6 +2,7 @@
  * for float. */
 #include "net.h"
 #include "common.h"
+#include "rng.h"
 #include "layers.h"
 
 #include <stdio.h>

@@ -19,6 +19,7 @@ static bn_out *open_outs[BN_MAX_OPEN];
 
 static void track(bn_out *o, int add)
 {
+    bn_die_cleanup = bn_out_abort_all;
     for (int i = 0; i < BN_MAX_OPEN; i++) {
         if (add && !open_outs[i]) { open_outs[i] = o; return; }
         if (!add && open_outs[i] == o) { open_outs[i] = NULL; return; }

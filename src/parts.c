@@ -3,6 +3,7 @@
 #include "parts.h"
 #include "machine.h"
 #include "common.h"
+#include "timing.h"
 #include "solver.h"
 
 #include <errno.h>

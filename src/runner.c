@@ -3,6 +3,8 @@
 #include "runner.h"
 #include "progress.h"
 #include "common.h"
+#include "rng.h"
+#include "timing.h"
 #include "guard.h"
 
 #include <errno.h>

@@ -2,6 +2,7 @@
  * here for double and for float. */
 #include "solver.h"
 #include "common.h"
+#include "timing.h"
 #include "layers.h"
 
 #include <math.h>

@@ -4,6 +4,8 @@
 #include "testutil.h"
 
 #include "common.h"
+#include "rng.h"
+#include "blas.h"
 #include "gradcheck.h"
 #include "layers.h"
 #include "net.h"

@@ -3,6 +3,8 @@
 #include "testutil.h"
 
 #include "common.h"
+#include "rng.h"
+#include "blas.h"
 #include "net.h"
 #include "solver.h"
 
