@@ -149,11 +149,17 @@ $(DEPS_TEST): scripts/deps.sh | $(DEPS_OK)
 	@mkdir -p build && touch $@
 deps: $(DEPS_OK) $(DEPS_TEST)
 
-# The compile line, rewritten only when it changes: new flags rebuild the objects (and never
-# rerun an experiment: they cannot change its result).
+# The compile line and the link line, each rewritten only when it changes: new compile flags
+# rebuild the objects, new link flags relink the programs (and neither reruns an experiment: they
+# cannot change its result). Kept apart because on a bare machine the libraries' link flags come
+# from pkg-config only once the first make has installed it: that relinks, and compiles nothing again.
 build/compile.args: FORCE
 	@mkdir -p $(@D)
-	@printf '%s\n' '$(subst ','',$(COMPILE) | $(LINK) | $(BNLAB_LIBS) $(LDLIBS))' > $@.tmp.$$$$ && \
+	@printf '%s\n' '$(subst ','',$(COMPILE))' > $@.tmp.$$$$ && \
+	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
+build/link.args: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(subst ','',$(LINK) | $(BNLAB_LIBS) | $(GSL_LIBS) | $(CMARK_LIBS) | $(CMOCKA_LIBS) | $(LDLIBS))' > $@.tmp.$$$$ && \
 	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
 
 # -MMD: each object depends on exactly the headers it includes (the content stamps read these too).
@@ -173,7 +179,7 @@ build/obj/version.o: src/version.c build/version.args build/compile.args | $(DEP
 	@mkdir -p $(@D)
 	$(COMPILE) -DBN_VERSION='"$(BN_VERSION)"' -DBN_COMMIT='"$(BN_COMMIT)"' -MMD -MP -c $< -o $@
 
-build/bnlab: $(BNLAB_OBJ) $(CORE_OBJ)
+build/bnlab: $(BNLAB_OBJ) $(CORE_OBJ) build/link.args
 	$(LINK) $(filter %.o,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 
 # The experiment table as make variables (src/registry.c, through `bnlab list-files --make`):
@@ -192,11 +198,11 @@ build/asan/%.o: src/%.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(COMPILE) -O1 $(SANFLAGS) -MMD -MP -c $< -o $@
 
-build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) | $(DEPS_TEST)
+build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) build/link.args | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(COMPILE) -Itests $(LDFLAGS) $< $(LIB_OBJ) -o $@ $(CMOCKA_LIBS) $(BNLAB_LIBS) $(LDLIBS)
 
-build/tests-asan/%: tests/%.c tests/testutil.h $(LIB_SRC:src/%.c=build/asan/%.o) | $(DEPS_TEST)
+build/tests-asan/%: tests/%.c tests/testutil.h $(LIB_SRC:src/%.c=build/asan/%.o) build/link.args | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(COMPILE) -Itests -O1 $(SANFLAGS) $(LDFLAGS) $< $(LIB_SRC:src/%.c=build/asan/%.o) -o $@ $(CMOCKA_LIBS) $(BNLAB_LIBS) $(LDLIBS)
 
@@ -341,11 +347,11 @@ FORCE:
 -include tests/tests.mk
 include scripts/engines.mk   # issue 13: ENGINE=slurm, SPLIT=points, make merge
 
-build/bnbench: build/obj/main_bnbench.o $(CORE_OBJ)
-	$(LINK) $^ -o $@ $(BNLAB_LIBS) $(LDLIBS)
+build/bnbench: build/obj/main_bnbench.o $(CORE_OBJ) build/link.args
+	$(LINK) $(filter %.o,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 
 # bnagg uses GSL for its statistics (no matrix products), not OpenBLAS.
-build/bnagg: build/obj/main_bnagg.o build/obj/version.o $(BASE_OBJ) $(REP_OBJ)
+build/bnagg: build/obj/main_bnagg.o build/obj/version.o $(BASE_OBJ) $(REP_OBJ) build/link.args
 	$(LINK) $(filter %.o,$^) -o $@ $(GSL_LIBS) $(REPORT_LIBS) $(LDLIBS)
 
 # --- make help: the targets and the variables

@@ -31,7 +31,7 @@ $(call bn_check_path,COMPARE_ROOT,a folder for compare pages)
 .PHONY: report report-files figures compare quiet-run quiet-report
 all: build/bnreport
 
-build/bnreport: build/obj/main_bnreport.o build/obj/excerpt.o build/obj/render.o build/obj/tsv.o build/obj/version.o $(BASE_OBJ)
+build/bnreport: build/obj/main_bnreport.o build/obj/excerpt.o build/obj/render.o build/obj/tsv.o build/obj/version.o $(BASE_OBJ) build/link.args
 	$(LINK) $(filter %.o,$^) -o $@ $(CMARK_LIBS) $(REPORT_LIBS) $(LDLIBS)
 
 # $(call draw,SCRIPT,SVG[,FOLDERS[,LAYOUT]]): `gnuplot -c SCRIPT FOLDERS TMP [LAYOUT]` (FOLDERS:

@@ -488,7 +488,7 @@ say "bad input: one-line errors naming the placeholder, file or figure; no page 
 tree=$tmp/tree
 mkdir -p "$tree/build"
 cp -a Makefile report scripts src "$tree/"
-cp -a build/bnlab build/bnagg build/bnreport build/obj build/.deps-ok build/experiments.mk build/compile.args \
+cp -a build/bnlab build/bnagg build/bnreport build/obj build/.deps-ok build/experiments.mk build/compile.args build/link.args \
   build/version.args "$tree/build/"
 mkt() { $MAKE --no-print-directory -C "$tree" SEED=0 JOBS=2 QUIET=1 BNFLAGS="$flags" CIFAR10_DIR="$data" "$@"; }
 runs=$tree/data/runs

@@ -103,7 +103,7 @@ rmdir "$m/exp6_sweep_verdict.tsv"
 tree=$tmp/tree
 mkdir -p "$tree/build"
 cp -r Makefile report scripts src tests "$tree/"
-cp -a build/obj build/bnlab build/bnagg build/.deps-ok build/experiments.mk build/compile.args "$tree/build/"
+cp -a build/obj build/bnlab build/bnagg build/.deps-ok build/experiments.mk build/compile.args build/link.args "$tree/build/"
 [ -f build/version.args ] && cp -a build/version.args "$tree/build/"
 mk() { $MAKE --no-print-directory -C "$tree" -o build/bnlab -o build/bnagg JOBS=1 QUIET=1 CIFAR10_DIR="$data" "$@"; }
 R=$tree/data/runs/seed-0

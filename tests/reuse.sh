@@ -38,7 +38,7 @@ copy_tree() {
   cp -r Makefile report scripts src tests "$1/"
   if [ "${2:-}" = with-build ]; then
     mkdir -p "$1/build"
-    cp -a build/obj build/bnlab build/.deps-ok build/experiments.mk build/compile.args "$1/build/"
+    cp -a build/obj build/bnlab build/.deps-ok build/experiments.mk build/compile.args build/link.args "$1/build/"
   fi
 }
 tree=$tmp/tree
