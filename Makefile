@@ -48,6 +48,11 @@ $(foreach v,SEED SEEDS JOBS RUN BNFLAGS DTYPE QUIET A B CIFAR10_DIR TMPDIR RUNS_
             SLURM_PARTITION SLURM_ACCOUNT SLURM_MEM SLURM_TIME_TRAIN SLURM_TIME_PAGE SLURM_CPUS_PAGE,$(call bn_literal,$(v)))
 
 SEED    ?= 0
+# ENGINE=slurm on the submitting host (the top make, a goal the engine runs): the goals train,
+# seeds, report and run are the engine's, whose recipe submits and follows the jobs
+# (scripts/engines.mk); their local rules are named local-train, ... there and never made.
+BN_SUBMIT := $(if $(and $(filter slurm,$(ENGINE)),$(filter 0,$(MAKELEVEL)),$(filter train seeds report run,$(MAKECMDGOALS))),y)
+BN_G      := $(if $(BN_SUBMIT),local-)
 JOBS    ?= $(shell nproc 2>/dev/null || echo 1)
 RUN     ?= data/runs/seed-$(SEED)
 BNFLAGS ?=
@@ -252,10 +257,12 @@ $(RUN)/dataset.args: FORCE | $(RUN)/config.info.tsv
 # the run's configuration and, for a training, the dataset's content) differs from the one
 # recorded in $(RUN)/.stamps/X when X last completed. bnlab itself is order-only: relinking it
 # (a new usage text, a new commit, `touch`) reruns nothing; copied run folders carry their stamps.
-# (progress.c writes only to stderr and machine.c only machine.info.tsv: neither decides a result
-# byte, so an edit of either reruns nothing)
+# Each experiment's stamp covers its row's .sources and the library every experiment shares: every
+# library file but the experiments' own (src/exp_*.c, which each row names for itself). So what
+# one row names changes no other row's stamp. (progress.c writes only to stderr and machine.c only
+# machine.info.tsv: neither decides a result byte, so an edit of either reruns nothing.)
 BN_UNSTAMPED := src/progress.c src/machine.c
-BN_SHARED_SRC = $(filter-out $(BN_CLAIMED_SOURCES) $(BN_UNSTAMPED),$(CORE_SRC))
+BN_SHARED_SRC := $(filter-out src/exp_%.c $(BN_UNSTAMPED),$(CORE_SRC))
 STAMP = BN_STAMP_FLAGS='$(BN_CFLAGS)' scripts/stamp.sh
 # One machine's cores (issue 13): a training forks JOBS workers, so trainings run one after
 # another, whatever make -j (checks, figures and pages still run beside them): each holds
@@ -299,7 +306,7 @@ $(call train_files,data/runs/seed-%): build/bnlab FORCE
 $(SEEDS_DATA): build/bnagg $(foreach r,$(SEED_RUNS),$(call train_files,$(r)))
 	build/bnagg seeds $(BNQ) --out $(SEEDS_RUN) $(SEED_RUNS)
 
-seeds: $(if $(SEED_LIST),$(SEEDS_DATA),seeds-unset)
+$(BN_G)seeds: $(if $(SEED_LIST),$(SEEDS_DATA),seeds-unset)
 seeds-unset:
 	@echo 'bnlab: make seeds needs SEEDS, e.g. SEEDS=3 or SEEDS="0 1 2"' >&2; exit 2
 
@@ -308,8 +315,8 @@ $(RUN)/manifest.tsv: $(CHECK_FILES) $(TRAIN_FILES) scripts/manifest.sh
 	scripts/manifest.sh $(RUN) $(RESULT_FILES)
 
 checks: $(CHECK_FILES)
-train: $(TRAIN_FILES)
-run: checks train $(RUN)/manifest.tsv
+$(BN_G)train: $(TRAIN_FILES)
+$(BN_G)run: checks $(BN_G)train $(RUN)/manifest.tsv
 
 # Rerun seed SEED from scratch in a temporary folder; compare file by file with its manifest.
 verify: build/bnlab

@@ -90,7 +90,7 @@ $(HTML): build/bnreport $(REPORT_SRC)/report.md $(REPORT_SRC)/style.css $(PROVEN
 	scripts/katex.js $@
 
 # `make report` ends by naming the pages it made (one line each); sub-makes make report-files
-report: report-files
+$(BN_G)report: report-files
 	@printf 'page: %s\n' $(HTML) $(if $(SEED_LIST),$(SEEDS_HTML))
 report-files: $(HTML) $(RUN)/manifest.tsv
 

@@ -62,33 +62,31 @@ merge: build/bnlab build/bnagg
 status:
 	@scripts/engine-slurm.sh status $(if $(SEED_LIST),$(notdir $(SEEDS_RUN)),$(if $(filter command line,$(origin RUN) $(origin SEED)),$(notdir $(RUN))))
 
-# ENGINE=slurm: while this Makefile is read, a sub-make builds the programs, then the engine
-# submits the study's jobs and follows them to their end (or returns, DETACH=1): the jobs run the
-# make goals themselves, so this make has nothing left to do and runs none of its recipes (each
-# one a no-op: SHELL=true, silent), and the submitting host computes nothing. Sub-makes never
-# submit again; make -n / -q submit nothing. The goals go to the jobs as they are: only train,
+# ENGINE=slurm on the submitting host (BN_SUBMIT, set in the Makefile): the goals train, seeds,
+# report and run are this one rule, whose recipe builds the programs here, then submits the
+# study's jobs and follows them to their end (or returns, DETACH=1): the jobs run the make goals
+# themselves, so the submitting host computes nothing. The local rules of those goals are named
+# local-train, ... (BN_G) and are not made here. Sub-makes never submit again (MAKELEVEL); make -n
+# prints the submission without running it. The goals go to the jobs as they are: only train,
 # seeds, report and run, with no other goal beside them.
 ENGINE_GOALS := $(filter train seeds report run,$(MAKECMDGOALS))
 # make report/train/run SEEDS="3 7" also makes $(RUN) (seed $(SEED)): on the cluster too
 ENGINE_ALSO  := $(if $(filter-out seeds,$(ENGINE_GOALS)),$(if $(filter $(RUN),$(SEED_RUNS)),,--also $(RUN):$(SEED)))
 ENGINE_ENV   := SPLIT SLURM_FLAGS QUIET DETACH SEEDS_PER_TASK SLURM_MAX_RUNNING SLURM_RETRIES SLURM_PARTITION \
                 SLURM_ACCOUNT SLURM_MEM SLURM_TIME_TRAIN SLURM_TIME_PAGE SLURM_CPUS_PAGE
-ifeq ($(ENGINE)-$(MAKELEVEL),slurm-0)
-ifneq ($(ENGINE_GOALS),)
-ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS))),)
+ifeq ($(BN_SUBMIT),y)
 $(if $(filter-out $(ENGINE_GOALS),$(MAKECMDGOALS)),$(error ENGINE=slurm runs the goals train, seeds, report and run in the cluster, not '$(filter-out $(ENGINE_GOALS),$(MAKECMDGOALS))': give those in a make command of their own))
-ENGINE_RC := $(shell $(MAKE) --no-print-directory build/bnlab build/bnagg $(if $(filter report,$(ENGINE_GOALS)),build/bnreport) ENGINE=local >/dev/null && \
-  BNFLAGS=$(call sh_q,$(BNFLAGS_ALL)) $(foreach v,$(ENGINE_ENV),$(v)=$(call sh_q,$($(v)))) \
-  $(if $(SLURM_POLL),SLURM_POLL=$(call sh_q,$(SLURM_POLL))) \
-  $(if $(CIFAR10_DIR),CIFAR10_DIR=$(call sh_q,$(CIFAR10_DIR))) \
-  BN_GOALS=$(call sh_q,$(ENGINE_GOALS)) BN_SEEDS=$(call sh_q,$(SEEDS)) BN_SEED=$(call sh_q,$(SEED)) \
-  BN_RUN=$(call sh_q,$(RUN)) BN_REPORT_SRC=$(call sh_q,$(REPORT_SRC)) BN_MAKE_PID=$$PPID \
-  scripts/engine-slurm.sh submit $(if $(SEED_LIST),--out $(SEEDS_RUN) $(ENGINE_ALSO)) $(ENGINE_PAIRS) >&2; echo $$?)
-$(if $(filter 0,$(ENGINE_RC)),,$(error ENGINE=slurm: the cluster run did not complete (see above); nothing rendered))
-override SHELL := true
-.SILENT:
-endif
-endif
+.PHONY: engine-submit
+$(ENGINE_GOALS): engine-submit ; @:
+# every value reaches the script as one quoted word (sh_q), never read as shell syntax; a failure
+# is the script's one line (make adds its own "*** [...] Error" line)
+engine-submit: build/bnlab build/bnagg $(if $(filter report,$(ENGINE_GOALS)),build/bnreport)
+	@BNFLAGS=$(call sh_q,$(BNFLAGS_ALL)) $(foreach v,$(ENGINE_ENV),$(v)=$(call sh_q,$($(v)))) \
+	  $(if $(SLURM_POLL),SLURM_POLL=$(call sh_q,$(SLURM_POLL))) \
+	  $(if $(CIFAR10_DIR),CIFAR10_DIR=$(call sh_q,$(CIFAR10_DIR))) \
+	  BN_GOALS=$(call sh_q,$(ENGINE_GOALS)) BN_SEEDS=$(call sh_q,$(SEEDS)) BN_SEED=$(call sh_q,$(SEED)) \
+	  BN_RUN=$(call sh_q,$(RUN)) BN_REPORT_SRC=$(call sh_q,$(REPORT_SRC)) BN_MAKE_PID=$$PPID \
+	  scripts/engine-slurm.sh submit $(if $(SEED_LIST),--out $(SEEDS_RUN) $(ENGINE_ALSO)) $(ENGINE_PAIRS)
 endif
 
 # --- for the engines: the trainings as units of work, each leaving its run folder exactly as

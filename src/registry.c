@@ -99,7 +99,7 @@ void bn_registry_list_files(FILE *f)
  * concatenation over every row ("" for a list only per experiment). */
 static const struct { const char *name, *list; size_t off; } fields[] = {
     {"FILES", "BN_RESULT_FILES", offsetof(bn_experiment, files)},
-    {"SOURCES", "BN_CLAIMED_SOURCES", offsetof(bn_experiment, sources)},
+    {"SOURCES", "", offsetof(bn_experiment, sources)},
     {"FIGURE", "BN_FIGURES", offsetof(bn_experiment, figure)},
     {"SEEDS_FIGURE", "BN_SEEDS_FIGURES", offsetof(bn_experiment, seeds_figure)},
     {"COMPARE_FIGURE", "BN_COMPARE_FIGURES", offsetof(bn_experiment, compare_figure)},
@@ -130,6 +130,7 @@ void bn_registry_print_make(FILE *f)
         fprintf(f, "\n");
     }
     for (int k = 0; k < N_FIELDS; k++) {
+        if (!*fields[k].list) continue;
         fprintf(f, "%s :=", fields[k].list);
         for (int i = 0; i < bn_n_experiments; i++)
             if (*field(&bn_experiments[i], k)) fprintf(f, " %s", field(&bn_experiments[i], k));

@@ -8,7 +8,8 @@
 #      built from scratch, reruns nothing;
 #   5. CIFAR10_DIR pointing at another copy of the same files reruns nothing, and a second
 #      lookup of a dataset hashes no file again (its sha256 comes from the cache);
-#   6. an edit of src/layers.c reruns every experiment (all use it);
+#   6. an edit of src/layers.c reruns every experiment (all use it), also when one row names it
+#      among its own sources (a row's sources change no other row's stamp);
 #   7. an edit of src/exp_training.c reruns the trainings whose registry row names it, and nothing else;
 #   8. a new option value reruns; new dataset content reruns the trainings, not the checks.
 set -eu
@@ -99,6 +100,9 @@ mk "$tree" "$tmp/d2"
 [ "$(wc -l < "$XDG_CACHE_HOME/bnlab/sha256.tsv")" -eq "$lines2" ] || fail "a second lookup of the dataset hashed its files again"
 say "5. CIFAR10_DIR at another copy of the same files: nothing reran; its sha256 cached"
 
+# a row that names src/layers.c among its own sources takes it from no other row's stamp
+sed -i '0,/\.sources = "src\/exp_checks.c"/s//.sources = "src\/exp_checks.c src\/layers.c"/' "$tree/src/registry.c"
+grep -q '"src/exp_checks.c src/layers.c"' "$tree/src/registry.c" || fail "test set-up: no row's sources were edited"
 snap; printf '/* an edit */\n' >> "$tree/src/layers.c"; mk "$tree" "$tmp/d2"
 [ "$(reran "$tmp/before")" = "$all" ] || fail "an edit of src/layers.c reran '$(reran "$tmp/before")', expected '$all'"
 say "6. an edit of src/layers.c: every experiment reran ($all)"
