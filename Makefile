@@ -69,7 +69,7 @@ BNQ     := $(if $(filter 1,$(QUIET)),-q)
 export OPENBLAS_NUM_THREADS := 1
 
 # Make variables are checked before anything runs, so a bad value writes nothing.
-# --- issue 12 (harden): every variable that becomes a path is checked before use: not empty,
+# --- every variable that becomes a path is checked before use: not empty,
 # one word (make counts tabs, CR, LF, VT, FF as blanks), no quote, backslash or other control
 # character, so no recipe can be broken by it or write outside the folder it names.
 bn_ctl := $(shell printf '\001 \002 \003 \004 \005 \006 \007 \010 \016 \017 \020 \021 \022 \023 \024 \025 \026 \027 \030 \031 \032 \033 \034 \035 \036 \037 \177')
@@ -264,7 +264,7 @@ $(RUN)/dataset.args: FORCE | $(RUN)/config.info.tsv
 BN_UNSTAMPED := src/progress.c src/machine.c
 BN_SHARED_SRC := $(filter-out src/exp_%.c $(BN_UNSTAMPED),$(CORE_SRC))
 STAMP = BN_STAMP_FLAGS='$(BN_CFLAGS)' scripts/stamp.sh
-# One machine's cores (issue 13): a training forks JOBS workers, so trainings run one after
+# One machine's cores: a training forks JOBS workers, so trainings run one after
 # another, whatever make -j (checks, figures and pages still run beside them): each holds
 # TRAIN_LOCK, a lock file of this tree and this host (build/.train-HOST.lock: two hosts sharing the
 # tree over NFS do not wait for each other), shared by sub-makes (one per seed) and by other makes
@@ -352,7 +352,7 @@ FORCE:
 -include $(wildcard build/obj/*.d build/asan/*.d)
 -include report/report.mk
 -include tests/tests.mk
-include scripts/engines.mk   # issue 13: ENGINE=slurm, SPLIT=points, make merge
+include scripts/engines.mk   # ENGINE=slurm, SPLIT=points, make merge
 
 build/bnbench: build/obj/main_bnbench.o $(CORE_OBJ) build/link.args
 	$(LINK) $(filter %.o,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)

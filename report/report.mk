@@ -24,7 +24,7 @@ FIGURES    := $(foreach x,$(call fig_rows,FIGURE),$(REPORT_OUT)/$(BN_EXP_FIGURE_
 PROVENANCE := $(RUN)/provenance.info.tsv
 RUNS_ROOT    ?= data/runs
 COMPARE_ROOT ?= data/compare
-# issue 12: an empty COMPARE_ROOT would put the compare page in /
+# an empty COMPARE_ROOT would put the compare page in /
 $(call bn_check_path,RUNS_ROOT,a folder of runs)
 $(call bn_check_path,COMPARE_ROOT,a folder for compare pages)
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Time `bnagg seeds` over many seed runs (make bench; issue 13: 1000 seeds in under 10 s and
+# Time `bnagg seeds` over many seed runs (make bench; target: 1000 seeds in under 10 s and
 # 200 MB). One real small run is trained, then copied into N run folders, each with its own seed
 # and its values nudged by the seed (so every statistic has work to do); the aggregation of all N
 # is timed with /usr/bin/time -v. usage: [BENCH_AGG_FLAGS=...] scripts/bench-agg.sh [N]   (default 1000)

@@ -43,7 +43,7 @@ fi
 fm=${BNLAB_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
 if [ ! -f "$fm/train-images-idx3-ubyte.gz" ]; then
   if [ "$(id -u)" -eq 0 ]; then
-    # issue 12: apt's errors are shown (a held dpkg lock is waited for), not sent to /dev/null
+    # apt's errors are shown (a held dpkg lock is waited for), not sent to /dev/null
     scripts/apt-install.sh dataset-fashion-mnist ||
       echo "bnlab: the Fashion-MNIST fallback could not be installed (see apt-get's errors above)" >&2
   else

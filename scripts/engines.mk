@@ -1,4 +1,4 @@
-# scripts/engines.mk - where the trainings run, and `make merge` (issue 13); included by the Makefile.
+# scripts/engines.mk - where the trainings run, and `make merge`; included by the Makefile.
 #   ENGINE=local (default)  every training on this machine (make -j, JOBS workers per bnlab)
 #   ENGINE=slurm            make train / seeds / report / run [SEEDS=...] build the programs here,
 #                           then every computation runs in Slurm jobs (scripts/engine-slurm.sh): a

@@ -330,7 +330,7 @@ static int is_link(const char *fmt)
 static int format_val(ctx *c, const val *v, const char *fmt, char *buf, size_t n)
 {
     if (!fmt || !*fmt || !strcmp(fmt, "%s")) {
-        /* issue 12: a value is shown whole (callers pass plain text on unformatted) or refused */
+        /* a value is shown whole (callers pass plain text on unformatted) or refused */
         if (v->text && strlen(v->text) >= n) return fail(c, "value of %zu characters is too long for a format", strlen(v->text));
         if (v->text) snprintf(buf, n, "%s", v->text);
         else bn_fmt(buf, n, v->num);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/badinput.sh - the robustness suite of issue 6: every bad option and make variable, dataset
+# tests/badinput.sh - the robustness suite: every bad option and make variable, dataset
 # fault, output fault, numerical fault and interruption is run against the real binary (and the
 # real Makefile), checking the exit status, that stderr is ONE error line ("bnlab: ...", or the
 # Makefile's own "Makefile:N: *** ..." check) naming the option or file and the problem, and that
@@ -13,6 +13,8 @@
 set -u
 export LC_ALL=C
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/test-lib.sh"
+test_begin badinput
 BNLAB=${BNLAB:-$root/build/bnlab}
 case $BNLAB in /*) ;; *) BNLAB=$root/$BNLAB ;; esac
 [ -x "$BNLAB" ] || { echo "badinput: $BNLAB not built (run make)" >&2; exit 2; }
@@ -129,7 +131,7 @@ expect() {
   [ -n "$why" ] || [ "$nb" -eq 1 ] || why="$nb error lines on stderr, want 1: $(head -c 300 "$log/err" | tr '\n' '|')"
   [ -n "$why" ] || [ "$other" -eq 0 ] || why="stderr has other lines: $(head -c 300 "$log/err" | tr '\n' '|')"
   [ -n "$why" ] || [ ! -s "$log/out" ] || why="stdout not empty: $(head -c 200 "$log/out" | tr '\n' '|')"
-  # issue 12: whatever a message echoes, no raw control character reaches the terminal
+  # whatever a message echoes, no raw control character reaches the terminal
   [ -n "$why" ] || ! LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$log/err" ||
     why="raw control character on stderr: $(od -c "$log/err" | head -3 | tr '\n' ' ')"
   if [ -z "$why" ]; then
@@ -357,7 +359,7 @@ if [ -w /dev/full ]; then
   expect "standard output full" 1 "cannot write standard output" "No space left on device" -- sh -c 'exec "$0" info >/dev/full' "$B"
 else skipped "standard output full" "no /dev/full"; fi
 
-echo "== issue 12: results never corrupted, nothing written outside the run, no hangs"
+echo "== results never corrupted, nothing written outside the run, no hangs"
 # A small finished run R (seed 0) and a second seed r1, on the generated CIFAR-10 set, made once
 # through make as a user would; the cases below break copies of them.
 RBN="--speed-reps 1 --epochs 1 --points 2 --num-train 100 --train-records 200 --val-records 50 --test-records 50"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/buildvars.sh - no compiler or flag changes a result byte (issue 10, item 6). The checks
+# tests/buildvars.sh - no compiler or flag changes a result byte. The checks
 # and a short training (one seed, reduced settings) made by the default build, by a build with
 # CFLAGS="-O3 -march=native" from the environment, and by CC=clang on the command line (each in
 # its own copy of the tree, with its own build folder) give byte-identical result files (their
@@ -8,12 +8,9 @@
 # the project's BN_CFLAGS has some (the control: the check can fail on this machine).
 set -eu
 cd "$(dirname "$0")/.."
-MAKE=${MAKE:-make}
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES CFLAGS CC || true
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-buildvars.XXXXXX") && [ -d "$tmp" ] || { echo "buildvars: cannot create a temporary folder" >&2; exit 1; }
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail() { echo "buildvars: FAIL: $*" >&2; exit 1; }
-say() { echo "buildvars: $*"; }
+. tests/test-lib.sh
+test_begin buildvars tmp
+unset CFLAGS CC || true
 export XDG_CACHE_HOME="$tmp/cache"
 flags="--epochs 1 --points 2 --num-train 100 --speed-reps 5 --train-records 1000 --val-records 200 --test-records 100"
 # a small generated dataset in CIFAR-10's format: the suite needs neither the real one nor a network

@@ -7,11 +7,8 @@
 set -u
 cd "$(dirname "$0")/.."
 AGG=${BNAGG:-build/bnagg} REP=${BNREPORT:-build/bnreport}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-cli.XXXXXX") || { echo "cli-tools: cannot make a temporary folder" >&2; exit 1; }
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 failed=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+. tests/test-lib.sh
+test_begin cli-tools tmp
 
 # expect NAME STATUS NEEDLE -- COMMAND...: the status, one stderr line holding NEEDLE, empty stdout
 # and no new file under $tmp/out
@@ -91,5 +88,4 @@ if command -v timeout >/dev/null; then
   expect "data file is a FIFO" 1 "not a regular file" -- timeout 10 "$REP" -q --run "$d" --template "$tmp/t.md" --style "$tmp/s.css" --out "$tmp/out/page2.html"
 fi
 
-echo "cli-tools: $pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+cases_end

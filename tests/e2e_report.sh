@@ -28,16 +28,11 @@
 # runs the real dataset where one is found.
 set -eu
 cd "$(dirname "$0")/.."
-start=$(date +%s)
 quick=0
 case ${1:-} in --quick) quick=1 ;; "") ;; *) echo "usage: tests/e2e_report.sh [--quick]" >&2; exit 2 ;; esac
-MAKE=${MAKE:-make}
-# The caller's make variables (e.g. `make test RUN=...`) must not leak into the runs below.
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES || true
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-e2e.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail() { echo "e2e-report: FAIL: $*" >&2; exit 1; }
-say() { echo "e2e-report: $*"; }
+# (test_begin: the caller's make variables, e.g. `make test RUN=...`, do not leak into the runs)
+. tests/test-lib.sh
+test_begin e2e-report tmp
 
 # --- dataset: small, generated, in CIFAR-10's format (no suite needs the real one or a network) ---
 data=$tmp/cifar

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/harden_inputs.sh - what reaches work is checked first (issue 21, classes 2-4):
+# tests/harden_inputs.sh - what reaches work is checked first:
 #   merge:   `bnlab merge` / `make merge` check every sweep part against what they merge into
 #            (point index, configuration, row counts) before writing anything, and replace the
 #            sweep all or nothing, its completion file last;
@@ -11,14 +11,11 @@
 # temporary folder (kept with KEEP=1). One ok/FAIL line per case; exits non-zero if any failed.
 set -u
 cd "$(dirname "$0")/.."
-MAKE=${MAKE:-make}
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES LIBXSMM_TARGET SEEDS SEED JOBS DTYPE QUIET ENGINE SPLIT SLURM_POLL || true
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-harden.XXXXXX") && [ -d "$tmp" ] || { echo "harden-inputs: cannot create a temporary folder" >&2; exit 1; }
-[ -n "${KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT INT TERM
+. tests/test-lib.sh
+test_begin harden-inputs tmp
+[ -z "${KEEP:-}" ] || trap - EXIT
+unset LIBXSMM_TARGET SEEDS SEED JOBS DTYPE QUIET ENGINE SPLIT SLURM_POLL || true
 export XDG_CACHE_HOME="$tmp/cache"
-pass=0 failed=0
-ok()   { pass=$((pass + 1)); echo "ok   $1"; }
-bad()  { failed=$((failed + 1)); echo "FAIL $1: $2"; }
 
 $MAKE --no-print-directory build/bnlab build/bnagg build/experiments.mk >/dev/null 2>"$tmp/build.log" ||
   { cat "$tmp/build.log" >&2; echo "harden-inputs: the build failed" >&2; exit 1; }
@@ -232,5 +229,4 @@ if grep -q -- "--epochs 2" "$pr/parts/exp6_sweep-1/config.info.tsv" &&
 then ok "a sweep part made again with --epochs 2 is the new configuration's"
 else bad "a sweep part made again with --epochs 2" "its files or config.info.tsv are not the new run's"; fi
 
-echo "harden-inputs: $pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+cases_end

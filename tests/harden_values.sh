@@ -17,18 +17,13 @@ root=$(pwd)
 for p in build/bnlab build/bnagg build/bnreport; do
   [ -x "$p" ] || { echo "harden-values: $p not built (make build/bnlab build/bnagg build/bnreport)" >&2; exit 2; }
 done
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES CIFAR10_DIR BNLAB_DATASET_ARGS BNFLAGS DTYPE SEEDS A B || true
-MAKE=${MAKE:-make}
+. tests/test-lib.sh
+test_begin harden-values tmp
+unset CIFAR10_DIR BNLAB_DATASET_ARGS BNFLAGS DTYPE SEEDS A B || true
 export OPENBLAS_NUM_THREADS=1
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-harden.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
 M=$tmp/MARK
 log=$tmp/log
 mkdir -p "$log"
-pass=0 failed=0
-ok() { pass=$((pass + 1)); echo "ok    $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL  $1: $2"; }
 
 # run NAME WANT PATTERN -- CMD...: WANT is ok (status 0) or refuse (non-zero status, and on stderr
 # exactly one line besides make's own "make: *** [target] Error N" and a $(error) that points
@@ -196,5 +191,4 @@ id2=$(XDG_CACHE_HOME="$tmp/c2" scripts/dataset-id.sh --data "$tmp/edit")
 if [ -n "$id1" ] && [ "$id1" != "$id2" ]; then ok "an in-place edit keeping size and mtime changes the dataset's identity"
 else bad "an in-place edit keeping size and mtime changes the dataset's identity" "$id1 / $id2"; fi
 
-echo "harden-values: $pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+cases_end

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/reuse.sh - experiments are reused by content, not by time (issue 10, item 7). In a copy
+# tests/reuse.sh - experiments are reused by content, not by time. In a copy
 # of the tree, on a small generated CIFAR-10-format dataset and a reduced configuration:
 #   1. a second `make run` reruns nothing;
 #   2. `touch build/bnlab` reruns nothing;
@@ -14,12 +14,8 @@
 #   8. a new option value reruns; new dataset content reruns the trainings, not the checks.
 set -eu
 cd "$(dirname "$0")/.."
-MAKE=${MAKE:-make}
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES || true
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bnlab-reuse.XXXXXX") && [ -d "$tmp" ] || { echo "reuse: cannot create a temporary folder" >&2; exit 1; }
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail() { echo "reuse: FAIL: $*" >&2; exit 1; }
-say() { echo "reuse: $*"; }
+. tests/test-lib.sh
+test_begin reuse tmp
 export XDG_CACHE_HOME="$tmp/cache"
 
 # a small CIFAR-10-format dataset (labels mapped to 0-9), and a byte-for-byte copy elsewhere

@@ -1,10 +1,11 @@
-# tests/test-lib.sh - what the engine and machine tests (cores, kernels, parallel, slurm) share;
-# sourced from the repository's top folder.
+# tests/test-lib.sh - what every shell suite shares; sourced from the repository's top folder.
 #   test_begin NAME [tmp]  a make of their own (no MAKEFLAGS inherited from the calling make),
 #                          $MAKE, say/fail/skip printing "NAME: ...", $start (seconds); with tmp,
 #                          also a temporary folder $tmp, removed on exit
 #   skip REASON            ends the suite as skipped: exit status 77, which tests/suites.sh
 #                          counts as a skip, never as a pass
+#   ok CASE / bad CASE WHY one case of a suite of many passed / failed, a line each;
+#   cases_end              "NAME: N passed, M failed"; status 1 when any case failed
 #   test_tree DIR          a copy of the tree (sources, scripts, templates, tests, build) in DIR
 #   test_dataset TMP       sets and exports CIFAR10_DIR to a small generated folder in CIFAR-10's
 #                          format in TMP (tests/make-cifar.sh: 1,300 training and 100 test
@@ -22,6 +23,13 @@ test_begin() {
   fi
 }
 say() { echo "$test_name: $*"; }
+cases_pass=0 cases_failed=0
+ok()  { cases_pass=$((cases_pass + 1)); echo "ok   $1"; }
+bad() { cases_failed=$((cases_failed + 1)); echo "FAIL $1: $2"; }
+cases_end() {
+  echo "$test_name: $cases_pass passed, $cases_failed failed"
+  [ "$cases_failed" -eq 0 ]
+}
 fail() { echo "$test_name: FAIL: $*" >&2; exit 1; }
 skip() {
   echo "$test_name: SKIPPED: $*"

@@ -14,6 +14,8 @@ set -u
 export LC_ALL=C OPENBLAS_NUM_THREADS=1
 mode=valgrind
 [ "${1:-}" = --asan ] && { mode=asan; shift; }
+. "$(dirname "$0")/test-lib.sh"
+test_begin $mode
 [ $# -ge 1 ] || { echo "usage: tests/valgrind.sh [--asan] BNLAB [UNIT_TEST_BINARY...]" >&2; exit 2; }
 B=$1; shift
 [ -x "$B" ] || { echo "$mode: $B not built" >&2; exit 2; }
