@@ -20,6 +20,7 @@ typedef struct {
     /* dataset */
     bn_ds_kind ds_kind;
     const char *data_dir;
+    const char *fmnist_dir;      /* --fashion-mnist: data_dir of that kind (bn_options_finish) */
     long train_records, val_records, test_records;
     /* experiment 3 timing */
     int speed_reps;

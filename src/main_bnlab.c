@@ -6,6 +6,7 @@
 #include "timing.h"
 #include "data.h"
 #include "experiments.h"
+#include "options.h"
 #include "gemm.h"
 #include "machine.h"
 #include "registry.h"
@@ -43,61 +44,14 @@ static void usage(FILE *f)
         "                  does first); a folder of other options has its results removed first\n"
         "  list-files      the result files of each experiment (--make: as make variables)\n"
         "options (accepted range in brackets; a long option may be shortened to any unambiguous\n"
-        "prefix, and its value given as --opt=VALUE; short options group: -qj2):\n"
-        "  --seed N            RNG seed [0, 4294967295], default 0\n"
-        "  --out DIR           run folder, default data/runs/seed-N\n"
-        "  --data DIR          CIFAR-10 binary folder, default $CIFAR10_DIR or data/cifar-10-batches-bin\n"
-        "  --fashion-mnist DIR use Fashion-MNIST gzipped IDX files from DIR instead of CIFAR-10\n"
-        "  -j, --jobs N        trainings run at once [1, 256], default 1\n"
-        "  --epochs N          [1, 1000], default 10\n"
-        "  --batch-size N      [1, 10000], default 50\n"
-        "  --lr X              learning rate (0, 10], default 1e-3\n"
-        "  --update-rule R     sgd | sgd_momentum | rmsprop | adam, default adam\n"
-        "  --dtype T           float32 | float64: the trainings' (5, 6, 7b) dtype, default float32\n"
-        "  --num-train N       training samples for experiments 5-6 [1, 49000], default 1000\n"
-        "  --points N          sweep points [1, 200], default 20\n"
-        "  --ws-min X, --ws-max X  sweep range (0, 100], default 1e-4 and 1\n"
-        "  --deep-ws X         experiment 5 weight scale (0, 100], default 2e-2\n"
-        "  --train-records N, --val-records N, --test-records N  dataset split sizes, default 49000, 1000, 1000\n"
-        "  --point K           sweep: only point K [0, points-1], into RUN/parts/exp6_sweep-K\n"
-        "  --speed-reps N      repetitions per timing round in experiment 3 [1, 100000], default 200\n"
+        "prefix, and its value given as --opt=VALUE; short options group: -qj2):\n");
+    bn_options_usage(f);
+    fprintf(f,
         "  -q, --quiet         no progress output\n"
         "  -v, --verbose       also each training's per-epoch line\n"
         "  -h, --help          this text\n"
         "  -V, --version       version and git commit\n"
         "  --                  ends the options\n");
-}
-
-static void bad_option(const char *opt, const char *val, const char *what, const char *range)
-{
-    bn_die(2, "option %s: '%s' %s (accepted: %s)", opt, val, what, range);
-}
-
-/* long long, not long: the seed's upper bound 4294967295 does not fit a 32-bit long. */
-static long long parse_long(const char *opt, const char *s, long long lo, long long hi)
-{
-    char range[96], *end;
-    snprintf(range, sizeof range, "an integer from %lld to %lld", lo, hi);
-    /* strtoll skips leading blanks; a value like " 5" is a quoting slip, not a number */
-    if (!*s || isspace((unsigned char)*s)) bad_option(opt, s, "is not an integer", range);
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (*end) bad_option(opt, s, "is not an integer", range);
-    if (errno == ERANGE || v < lo || v > hi) bad_option(opt, s, "is out of range", range);
-    return v;
-}
-
-static double parse_double(const char *opt, const char *s, double lo_excl, double hi)
-{
-    char range[96], *end;
-    snprintf(range, sizeof range, "a number greater than %g and at most %g", lo_excl, hi);
-    if (!*s || isspace((unsigned char)*s)) bad_option(opt, s, "is not a number", range);
-    errno = 0;
-    double v = strtod(s, &end);
-    if (*end) bad_option(opt, s, "is not a number", range);
-    if (!isfinite(v)) bad_option(opt, s, "is not a finite number", range);
-    if (errno == ERANGE || !(v > lo_excl && v <= hi)) bad_option(opt, s, "is out of range", range);
-    return v;
 }
 
 static void on_signal(int sig)
@@ -250,22 +204,36 @@ static void write_dataset_info(const bn_opts *o, const bn_dataset *ds)
     bn_out_commit(&f);
 }
 
-/* Long options: the value is the short option's letter, or one of these codes. */
-enum { O_SEED = 256, O_OUT, O_DATA, O_FMNIST, O_EPOCHS, O_BATCH, O_LR, O_RULE, O_NUMTRAIN, O_POINTS, O_WSMIN,
-       O_WSMAX, O_DEEPWS, O_TRAINREC, O_VALREC, O_TESTREC, O_SPEEDREPS, O_MAKE, O_POINT, O_DTYPE };
-static const struct option longopts[] = {
-    {"seed", required_argument, NULL, O_SEED}, {"out", required_argument, NULL, O_OUT},
-    {"data", required_argument, NULL, O_DATA}, {"fashion-mnist", required_argument, NULL, O_FMNIST},
-    {"jobs", required_argument, NULL, 'j'}, {"epochs", required_argument, NULL, O_EPOCHS},
-    {"batch-size", required_argument, NULL, O_BATCH}, {"lr", required_argument, NULL, O_LR},
-    {"update-rule", required_argument, NULL, O_RULE}, {"num-train", required_argument, NULL, O_NUMTRAIN},
-    {"points", required_argument, NULL, O_POINTS}, {"ws-min", required_argument, NULL, O_WSMIN},
-    {"ws-max", required_argument, NULL, O_WSMAX}, {"deep-ws", required_argument, NULL, O_DEEPWS},
-    {"train-records", required_argument, NULL, O_TRAINREC}, {"val-records", required_argument, NULL, O_VALREC},
-    {"test-records", required_argument, NULL, O_TESTREC}, {"speed-reps", required_argument, NULL, O_SPEEDREPS},
+/* getopt_long's table: the rows of bn_options (value BN_OPT_BASE + row, or the row's short
+ * letter), then the program's own flags. */
+enum { O_MAKE = 255, BN_OPT_BASE = 256 };
+static const struct option flags[] = {
     {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'}, {"make", no_argument, NULL, O_MAKE}, {"point", required_argument, NULL, O_POINT},
-    {"dtype", required_argument, NULL, O_DTYPE}, {NULL, 0, NULL, 0}};
+    {"version", no_argument, NULL, 'V'}, {"make", no_argument, NULL, O_MAKE}};
+enum { N_FLAGS = sizeof flags / sizeof *flags, MAX_LONGOPTS = 64 };
+static struct option longopts[MAX_LONGOPTS];
+
+static void build_longopts(char *shortopts, size_t n)
+{
+    int k = 0;
+    size_t len = (size_t)snprintf(shortopts, n, ":hqvV");
+    for (int i = 0; i < bn_n_options && k < MAX_LONGOPTS - N_FLAGS - 1; i++, k++) {
+        const bn_option *r = &bn_options[i];
+        longopts[k] = (struct option){r->name, required_argument, NULL, r->short_name ? r->short_name : BN_OPT_BASE + i};
+        if (r->short_name && len + 3 < n) { shortopts[len++] = r->short_name; shortopts[len++] = ':'; shortopts[len] = 0; }
+    }
+    for (int i = 0; i < N_FLAGS; i++) longopts[k++] = flags[i];
+    longopts[k] = (struct option){NULL, 0, NULL, 0};
+}
+
+/* The row of option code C (a row's code or short letter), or NULL. */
+static const bn_option *option_row(int c)
+{
+    if (c >= BN_OPT_BASE && c < BN_OPT_BASE + bn_n_options) return &bn_options[c - BN_OPT_BASE];
+    for (int i = 0; i < bn_n_options; i++)
+        if (bn_options[i].short_name && bn_options[i].short_name == c) return &bn_options[i];
+    return NULL;
+}
 
 /* The option as the user spelled its kind: "--name" (full name, even when given as a prefix)
  * for a long option, "-c" for a short one. */
@@ -313,13 +281,13 @@ int main(int argc, char **argv)
     bn_progname = "bnlab";
     bn_opts o;
     bn_opts_default(&o);
-    const char *out = NULL;
-    char outbuf[256], name[64];
-    int have_data = 0, as_make = 0;
+    char outbuf[256], name[64], shortopts[64];
+    int as_make = 0;
 
+    build_longopts(shortopts, sizeof shortopts);
     opterr = 0;
     for (;;) {
-        int c = getopt_long(argc, argv, ":hqvVj:", longopts, NULL);
+        int c = getopt_long(argc, argv, shortopts, longopts, NULL);
         if (c == -1) break;
         if (c == '?') refuse(argv[optind - 1], optopt);
         if (c == ':') bn_die(2, "option %s needs a value", opt_name(optopt, argv[optind - 1], name, sizeof name));
@@ -330,55 +298,22 @@ int main(int argc, char **argv)
         /* A following "--option" is a missing value (as from `make JOBS=`), never the value itself. */
         if (val && val == argv[optind - 1] && !strncmp(val, "--", 2))
             bn_die(2, "option %s needs a value, got option %s", name, val);
+        const bn_option *row = option_row(c);
+        if (row) { bn_option_set(&o, row, name, val); continue; }
         switch (c) {
         case 'h': usage(stdout); return finish_stdout();
         case 'V': bn_print_version("bnlab"); return finish_stdout();
         case 'q': bn_quiet = 1; break;
         case 'v': bn_verbose = 1; break;
         case O_MAKE: as_make = 1; break;
-        case O_SEED: o.seed = (unsigned long)parse_long(name, val, 0, 4294967295LL); break;
-        case O_OUT: if (!*val) bn_die(2, "option --out: empty folder name"); out = val; break;
-        case O_DATA: case O_FMNIST:
-            if (!*val) bn_die(2, "option %s: empty folder name", name);
-            o.data_dir = val;
-            o.ds_kind = c == O_FMNIST ? BN_DS_FASHION_MNIST : BN_DS_CIFAR10;
-            have_data = 1;
-            break;
-        case 'j': o.jobs = (int)parse_long(name, val, 1, 256); break;
-        case O_EPOCHS: o.epochs = (int)parse_long(name, val, 1, 1000); break;
-        case O_BATCH: o.batch_size = (int)parse_long(name, val, 1, 10000); break;
-        case O_LR: o.lr = parse_double(name, val, 0.0, 10.0); break;
-        case O_RULE: {
-            int r = bn_rule_parse(val);
-            if (r < 0) bad_option(name, val, "is not an update rule", "sgd, sgd_momentum, rmsprop, adam");
-            o.rule = (bn_rule)r;
-            break;
-        }
-        case O_NUMTRAIN: o.num_train = (int)parse_long(name, val, 1, 49000); break;
-        case O_POINTS: o.points = (int)parse_long(name, val, 1, 200); break;
-        case O_WSMIN: o.ws_min = parse_double(name, val, 0.0, 100.0); break;
-        case O_WSMAX: o.ws_max = parse_double(name, val, 0.0, 100.0); break;
-        case O_DEEPWS: o.deep_ws = parse_double(name, val, 0.0, 100.0); break;
-        case O_TRAINREC: o.train_records = (long)parse_long(name, val, 1, 1000000); break;
-        case O_VALREC: o.val_records = (long)parse_long(name, val, 1, 1000000); break;
-        case O_TESTREC: o.test_records = (long)parse_long(name, val, 1, 1000000); break;
-        case O_SPEEDREPS: o.speed_reps = (int)parse_long(name, val, 1, 100000); break;
-        case O_POINT: o.point = (int)parse_long(name, val, 0, 199); break;
-        case O_DTYPE: {
-            int t = bn_dtype_parse(val);
-            if (t < 0) bad_option(name, val, "is not a dtype", "float32, float64");
-            o.dtype = (bn_dtype)t;
-            break;
-        }
         default: bn_die(1, "internal error: option code %d has no case", c);
         }
     }
     if (optind >= argc) bn_die(2, "no command given (see bnlab --help)");
     const char *cmd = argv[optind];
     if (optind + 1 < argc) bn_die(2, "unexpected argument '%s' after command %s", argv[optind + 1], cmd);
-    if (o.ws_min > o.ws_max) bn_die(2, "option --ws-min %g is larger than --ws-max %g", o.ws_min, o.ws_max);
-    if (o.num_train > o.train_records)
-        bn_die(2, "option --num-train %d exceeds --train-records %ld", o.num_train, o.train_records);
+    int have_data = o.data_dir || o.fmnist_dir;
+    bn_options_finish(&o);
     if (as_make && strcmp(cmd, "list-files")) bn_die(2, "option --make is for the list-files command only");
 
     gsl_set_error_handler(gsl_fatal);
@@ -406,8 +341,6 @@ int main(int argc, char **argv)
     int merge = !strcmp(cmd, "merge"), configure = !strcmp(cmd, "configure");
     if (!known && !merge && !configure) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
     if (o.point >= 0 && strcmp(cmd, "sweep")) bn_die(2, "option --point applies to the sweep command only, not %s", cmd);
-    if (o.point >= o.points)
-        bn_die(2, "option --point %d is past the sweep's last point (--points %d: 0 to %d)", o.point, o.points, o.points - 1);
 
     /* SIGPIPE too: a reader of our stderr that went away (`... 2>&1 | head`) ends the run like
      * SIGTERM, removing temporary files; the default action would leave them. */
@@ -417,8 +350,7 @@ int main(int argc, char **argv)
      * name, instead of the default silent kill that leaves the temporary file behind. */
     signal(SIGXFSZ, SIG_IGN);
 
-    if (!out) { snprintf(outbuf, sizeof outbuf, "data/runs/seed-%lu", o.seed); out = outbuf; }
-    o.out = out;
+    if (!o.out) { snprintf(outbuf, sizeof outbuf, "data/runs/seed-%lu", o.seed); o.out = outbuf; }
     if (merge) { bn_sweep_merge(&o); return 0; }
     if (configure) {
         if (claim_folder(&o, o.out)) record_config(&o, o.out);
@@ -426,7 +358,7 @@ int main(int argc, char **argv)
     }
     /* one sweep point is a run folder of its own under RUN/parts/, joined later by `merge` */
     char partdir[4200];
-    if (o.point >= 0) { bn_part_dir(partdir, sizeof partdir, out, o.point); o.out = partdir; }
+    if (o.point >= 0) { bn_part_dir(partdir, sizeof partdir, o.out, o.point); o.out = partdir; }
     bn_dataset ds;
     if (needs_data) {
         if (!have_data) {
