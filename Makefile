@@ -30,7 +30,7 @@ XSMM_LIBS   := $(or $(call pc,--libs,libxsmm),-lxsmm -lpthread -lrt -ldl -lm)
 Z_LIBS      := $(or $(call pc,--libs,zlib),-lz)
 CMARK_LIBS  := $(or $(call pc,--libs,libcmark-gfm),-lcmark-gfm -lcmark-gfm-extensions)
 CMOCKA_LIBS := $(or $(call pc,--libs,cmocka),-lcmocka)
-BN_CPPFLAGS := -Isrc $(GSL_CFLAGS)
+BN_CPPFLAGS = -Isrc $(addprefix -I,$(SRC_DIRS)) $(GSL_CFLAGS)
 # What each program links: the experiments need GSL, LIBXSMM, OpenBLAS and zlib; the report tools link
 # neither OpenBLAS nor (bnreport) GSL: they use only BASE_SRC and their own side.
 BNLAB_LIBS  := $(GSL_LIBS) $(XSMM_LIBS) $(BLAS_LIBS) $(Z_LIBS) -lm
@@ -118,24 +118,25 @@ $(if $(TRAIN_LOCK),$(call bn_check_path,TRAIN_LOCK,a lock file))
 # SEEDS=5 means seeds 0..4; SEEDS="3 7" means those seeds.
 SEED_LIST := $(if $(word 2,$(SEEDS)),$(SEEDS),$(if $(SEEDS),$(shell seq 0 $$(($(SEEDS) - 1)))))
 
-# The experiments' library (what bnlab links), and the report side's (TSV reading, templates,
-# across-seed statistics). Editing the report side never reruns an experiment.
-# BASE_SRC is what every program shares and needs no GSL/BLAS; the report tools link only it and
-# their own side.
-BASE_SRC := src/error.c src/alloc.c src/outfile.c src/readfile.c src/number.c src/timing.c \
-            src/cmdline.c src/verdict.c src/guard.c src/fixedmath.c
-CORE_SRC := $(BASE_SRC) src/rng.c src/blas.c src/gemm.c src/options.c src/layers.c src/net.c src/gradcheck.c src/netcheck.c \
-            src/optim.c src/solver.c src/data.c src/runner.c src/progress.c src/machine.c src/exp_checks.c \
-            src/exp_training.c src/exp_activations.c src/parts.c src/blas_guard.c
-REP_SRC  := src/tsv.c src/render.c src/excerpt.c src/aggregate.c src/runinfo.c src/agg_seeds.c src/agg_compare.c \
-            src/compare_rank.c src/noise.c src/agg_noise.c src/agg_findings.c
+# The sources, by layer (src/<layer>/*.c, found by pattern; each program's main is at the top
+# of src/): base (errors, allocation, files, numbers; what every program shares, no GSL or BLAS),
+# compute (matrix products, RNG streams, BLAS), nn (layers, net, update rules, solver, gradient
+# checks), study (the experiments, their table and options, the dataset, the verdicts),
+# report (templates, data files, code excerpts) and aggregation (across seeds and runs).
+# bnlab links base, compute, nn and study; the report tools base, the verdicts and their side.
+# Editing the report side never reruns an experiment.
+SRC_DIRS := src/base src/compute src/nn src/study src/report src/aggregation
+BASE_SRC := $(filter-out src/base/version.c,$(wildcard src/base/*.c)) src/study/verdict.c
+CORE_SRC := $(BASE_SRC) $(wildcard src/compute/*.c src/nn/*.c) \
+            $(filter-out src/study/registry.c src/study/verdict.c,$(wildcard src/study/*.c))
+REP_SRC  := $(wildcard src/report/*.c src/aggregation/*.c)
 BASE_OBJ := $(BASE_SRC:src/%.c=build/obj/%.o)
 LIB_SRC  := $(CORE_SRC) $(REP_SRC)
 CORE_OBJ := $(CORE_SRC:src/%.c=build/obj/%.o)
 REP_OBJ  := $(REP_SRC:src/%.c=build/obj/%.o)
 LIB_OBJ  := $(LIB_SRC:src/%.c=build/obj/%.o)
 # bnlab's own: the command line, the experiment table, the version; none computes a result
-BNLAB_OBJ := build/obj/main_bnlab.o build/obj/registry.o build/obj/version.o
+BNLAB_OBJ := build/obj/main_bnlab.o build/obj/study/registry.o build/obj/base/version.o
 TESTS   := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
 DEPS_OK   := build/.deps-ok
@@ -180,14 +181,14 @@ build/version.args: FORCE
 	@mkdir -p $(@D)
 	@printf '%s\n' '-DBN_VERSION="$(BN_VERSION)"' '-DBN_COMMIT="$(BN_COMMIT)"' > $@.tmp.$$$$ && \
 	  if cmp -s $@.tmp.$$$$ $@; then rm -f $@.tmp.$$$$; else mv $@.tmp.$$$$ $@; fi
-build/obj/version.o: src/version.c build/version.args build/compile.args | $(DEPS_OK)
+build/obj/base/version.o: src/base/version.c build/version.args build/compile.args | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(COMPILE) -DBN_VERSION='"$(BN_VERSION)"' -DBN_COMMIT='"$(BN_COMMIT)"' -MMD -MP -c $< -o $@
 
 build/bnlab: $(BNLAB_OBJ) $(CORE_OBJ) build/link.args
 	$(LINK) $(filter %.o,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 
-# The experiment table as make variables (src/registry.c, through `bnlab list-files --make`):
+# The experiment table as make variables (src/study/registry.c, through `bnlab list-files --make`):
 # every per-experiment rule and list below derives from it. Goals that need no experiment do
 # not build bnlab for it.
 BN_MK := build/experiments.mk
@@ -261,8 +262,8 @@ $(RUN)/dataset.args: FORCE | $(RUN)/config.info.tsv
 # library file but the experiments' own (src/exp_*.c, which each row names for itself). So what
 # one row names changes no other row's stamp. (progress.c writes only to stderr and machine.c only
 # machine.info.tsv: neither decides a result byte, so an edit of either reruns nothing.)
-BN_UNSTAMPED := src/progress.c src/machine.c
-BN_SHARED_SRC := $(filter-out src/exp_%.c $(BN_UNSTAMPED),$(CORE_SRC))
+BN_UNSTAMPED := src/base/progress.c src/compute/machine.c
+BN_SHARED_SRC := $(filter-out src/study/exp_%.c $(BN_UNSTAMPED),$(CORE_SRC))
 STAMP = BN_STAMP_FLAGS='$(BN_CFLAGS)' scripts/stamp.sh
 # One machine's cores: a training forks JOBS workers, so trainings run one after
 # another, whatever make -j (checks, figures and pages still run beside them): each holds
@@ -349,7 +350,7 @@ FORCE:
 .DELETE_ON_ERROR:
 
 # The report (figures, HTML) and the robustness suite have their own rules.
--include $(wildcard build/obj/*.d build/asan/*.d)
+-include $(wildcard build/obj/*.d build/obj/*/*.d build/asan/*.d build/asan/*/*.d)
 -include report/report.mk
 -include tests/tests.mk
 include scripts/engines.mk   # ENGINE=slurm, SPLIT=points, make merge
@@ -358,7 +359,7 @@ build/bnbench: build/obj/main_bnbench.o $(CORE_OBJ) build/link.args
 	$(LINK) $(filter %.o,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 
 # bnagg uses GSL for its statistics (no matrix products), not OpenBLAS.
-build/bnagg: build/obj/main_bnagg.o build/obj/version.o $(BASE_OBJ) $(REP_OBJ) build/link.args
+build/bnagg: build/obj/main_bnagg.o build/obj/base/version.o $(BASE_OBJ) $(REP_OBJ) build/link.args
 	$(LINK) $(filter %.o,$^) -o $@ $(GSL_LIBS) $(REPORT_LIBS) $(LDLIBS)
 
 # --- make help: the targets and the variables

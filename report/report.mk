@@ -16,7 +16,7 @@
 REPORT_SRC ?= report
 REPORT_OUT := $(RUN)/report
 HTML       := $(REPORT_OUT)/index.html
-# Figures come from the registry (src/registry.c, through build/experiments.mk): experiment X's
+# Figures come from the registry (src/study/registry.c, through build/experiments.mk): experiment X's
 # report/$(BN_EXP_FIGURE_X).gp, drawn twice: wide (desktop) and narrow (phones: panels stacked,
 # chosen by <picture> on the page), redrawn when X's completion file changes.
 fig_rows    = $(foreach x,$(BN_CHECKS) $(BN_TRAININGS),$(if $(BN_EXP_$(1)_$(x)),$(x)))
@@ -31,7 +31,7 @@ $(call bn_check_path,COMPARE_ROOT,a folder for compare pages)
 .PHONY: report report-files figures compare quiet-run quiet-report
 all: build/bnreport
 
-build/bnreport: build/obj/main_bnreport.o build/obj/excerpt.o build/obj/render.o build/obj/tsv.o build/obj/version.o $(BASE_OBJ) build/link.args
+build/bnreport: build/obj/main_bnreport.o $(patsubst src/%.c,build/obj/%.o,$(wildcard src/report/*.c)) build/obj/base/version.o $(BASE_OBJ) build/link.args
 	$(LINK) $(filter %.o,$^) -o $@ $(CMARK_LIBS) $(REPORT_LIBS) $(LDLIBS)
 
 # $(call draw,SCRIPT,SVG[,FOLDERS[,LAYOUT]]): `gnuplot -c SCRIPT FOLDERS TMP [LAYOUT]` (FOLDERS:
@@ -65,7 +65,7 @@ SRC_URL = $$(scripts/source-url.sh $(REPORT_OUT))
 # Provenance describes the code and data that produced the results, so it is redone with them,
 # and with any source file (the page's code excerpts are read from src/: the provenance says
 # whether they match the commit).
-$(PROVENANCE): scripts/provenance.sh build/bnlab $(CHECK_FILES) $(TRAIN_FILES) $(wildcard src/*.c src/*.h)
+$(PROVENANCE): scripts/provenance.sh build/bnlab $(CHECK_FILES) $(TRAIN_FILES) $(wildcard src/*.c src/*/*.c src/*/*.h)
 	scripts/provenance.sh $(RUN) build/bnlab
 
 # The noise the page judges batchnorm - baseline by (bnagg noise): the seed-to-seed SD from a
@@ -84,7 +84,7 @@ $(FINDINGS): build/bnagg $(REPORT_SRC)/reference_notebook.tsv $(TRAIN_FILES) $(C
 # The page: bnreport fills the template (excerpts of src/*.c included), then scripts/katex.js
 # renders its equations to HTML and copies KaTeX's stylesheet and fonts beside it.
 $(HTML): build/bnreport $(REPORT_SRC)/report.md $(REPORT_SRC)/style.css $(PROVENANCE) $(NOISE) $(FINDINGS) \
-         $(CHECK_FILES) $(TRAIN_FILES) $(FIGURES) $(wildcard src/*.c src/*_impl.h) scripts/katex.js
+         $(CHECK_FILES) $(TRAIN_FILES) $(FIGURES) $(wildcard src/*.c src/*/*.c src/*/*_impl.h) scripts/katex.js
 	build/bnreport --run $(RUN) --template $(REPORT_SRC)/report.md --style $(REPORT_SRC)/style.css \
 	  --src src --src-url "$(SRC_URL)" --out $@
 	scripts/katex.js $@

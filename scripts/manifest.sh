@@ -1,6 +1,6 @@
 #!/bin/sh
 # Write RUN/manifest.tsv: each result file of a run folder with its size and sha256, in C-locale
-# order. The result files are the registry's (src/registry.c), as the Makefile passes them
+# order. The result files are the registry's (src/study/registry.c), as the Makefile passes them
 # (`build/bnlab list-files` lists them too); timing and provenance files are not results: they
 # differ between otherwise identical runs. usage: scripts/manifest.sh RUN FILE...
 set -eu

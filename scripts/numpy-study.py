@@ -2,7 +2,7 @@
 """Experiments 5 and 6 of the study written again in plain NumPy, to time bnlab against NumPy on
 the same machine: the deep net (5 hidden layers of 100) and the 20-point weight-scale sweep
 (7 hidden layers of 50), each trained with and without batchnorm. Same data, shapes, iterations,
-accuracy checks and dtype as bnlab (src/exp_training.c, solver_impl.h, net_impl.h,
+accuracy checks and dtype as bnlab (src/study/exp_training.c, solver_impl.h, net_impl.h,
 layers_impl.h, optim_impl.h, options.c, data.c); NumPy's own generator, so not bnlab's numbers.
 
 usage: scripts/numpy-study.py [--data DIR | --fashion-mnist DIR] [--dtype float32|float64]

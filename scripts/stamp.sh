@@ -4,7 +4,7 @@
 # The stamp lists, one per line, the sha256 of everything that decides the experiment's result:
 # the flags that decide results (BN_STAMP_FLAGS), the run's configuration (RUN/config.info.tsv),
 # with --dataset the dataset's content (scripts/dataset-id.sh), and each C file that computes it
-# with each header those files include (from the compiler's build/obj/*.d). It is recorded in
+# with each header those files include (from the compiler's build/obj/**/*.d). It is recorded in
 # RUN/.stamps/EXPERIMENT when the experiment completes (by the Makefile). This script writes
 # RUN/.stamps/EXPERIMENT.want: dated as RUN/DONE_FILE when the recorded stamp is the one computed
 # now (nothing to do), dated now otherwise (make then reruns the experiment).
@@ -28,7 +28,8 @@ for f in "$run/config.info.tsv" "$run/dataset.args" "$dir/$exp" "$want" "$run/$d
 # thousand-seed study)
 deps=
 for c in "$@"; do
-  d=build/obj/$(basename "$c" .c).d
+  rel=${c#src/}
+  d=build/obj/${rel%.c}.d
   [ -f "$d" ] || { echo "bnlab: stamp: $d missing (build bnlab first)" >&2; exit 1; }
   deps="$deps $d"
 done

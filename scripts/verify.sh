@@ -2,7 +2,7 @@
 # Check a run: its files against its manifest, then a fresh rerun of the same seed and options
 # in a temporary folder against the manifest, file by file. Exit 1 on any difference.
 # A manifest must list every result file the registry expects (FILE..., as the Makefile passes
-# them from src/registry.c) and nothing else: a manifest with no entries, or one that misses a
+# them from src/study/registry.c) and nothing else: a manifest with no entries, or one that misses a
 # file, proves nothing and is refused.
 # usage: scripts/verify.sh RUN FILE...   (run from the repository root; uses make run)
 set -uf

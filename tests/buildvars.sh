@@ -45,9 +45,9 @@ for b in native clang; do
 done
 say "CFLAGS=\"-O3 -march=native\" and CC=clang: all $n result files byte-identical to the default build's"
 
-fma=$(objdump -d "$tmp/native/build/obj/layers.o" | grep -c 'vfmadd\|vfmsub\|vfnmadd\|vfnmsub' || true)
+fma=$(objdump -d "$tmp/native/build/obj/nn/layers.o" | grep -c 'vfmadd\|vfmsub\|vfnmadd\|vfnmsub' || true)
 [ "$fma" -eq 0 ] || fail "layers.o built with -march=native has $fma fused multiply-add instructions"
-gcc -std=gnu11 -O3 -march=native -Isrc -c src/layers.c -o "$tmp/control.o"
+gcc -std=gnu11 -O3 -march=native -Isrc -Isrc/base -Isrc/compute -Isrc/nn -c src/nn/layers.c -o "$tmp/control.o"
 ctl=$(objdump -d "$tmp/control.o" | grep -c 'vfmadd\|vfmsub\|vfnmadd\|vfnmsub' || true)
 if [ "$ctl" -gt 0 ]; then
   say "no FMA in layers.o with -march=native (without BN_CFLAGS, gcc emits $ctl)"

@@ -52,7 +52,7 @@ mk() {
 stamp() { find "$1" -type f -printf '%P %T@ %s\n' | sort; }
 
 $MAKE --no-print-directory build/bnlab build/bnreport build/bnagg build/experiments.mk >/dev/null
-# The experiments' files and figures, from the registry (src/registry.c, as make sees it).
+# The experiments' files and figures, from the registry (src/study/registry.c, as make sees it).
 mkvar() { sed -n "s/^$1 := *//p" build/experiments.mk | tr -s ' ' | sed 's/^ //; s/ $//'; }
 svgs() { for f in $1; do printf '%s.svg ' "$f"; done | sed 's/ $//'; }
 REPORT_FILES=$(mkvar BN_REPORT_FILES)
@@ -338,7 +338,7 @@ check_page() {
      sec-layernorm sec-batchsize sec-references sec-provenance"
   # the literate parts: code excerpts with file:line links, equations rendered (when made by make)
   grep -q '<details class="code-excerpt"' "$1/report/index.html" || fail "$1: no code excerpt"
-  grep -q 'class="src" href="[^"]*src/layers[a-z_]*\.[ch]#L[0-9]' "$1/report/index.html" || fail "$1: no file:line link in the excerpts"
+  grep -q 'class="src" href="[^"]*src/nn/layers[a-z_]*\.[ch]#L[0-9]' "$1/report/index.html" || fail "$1: no file:line link in the excerpts"
 }
 
 # --- 1. a complete report ---

@@ -119,7 +119,7 @@ mkdir -p "$G"
 cp -a Makefile src scripts report "$G/"
 mkdir -p "$G/build" && cp build/bnlab "$G/build/"
 ( cd "$G" && git init -q && git add -A && git -c user.email=t@t -c user.name=t commit -qm t &&
-  echo "/* edited */" >> src/layers.c && echo "/* edited */" >> src/net.c ) >/dev/null 2>&1
+  echo "/* edited */" >> src/nn/layers.c && echo "/* edited */" >> src/nn/net.c ) >/dev/null 2>&1
 cp -a "$R" "$tmp/runs/dirty"
 ( cd "$G" && scripts/provenance.sh "$tmp/runs/dirty" build/bnlab ) >"$log/prov" 2>&1
 dv=$(awk -F'\t' '$1 == "uncommitted changes" { print $2 }' "$tmp/runs/dirty/provenance.info.tsv" 2>/dev/null)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # make kernels: the GEMM kernels a CPU picks change no result byte (fixed-order arithmetic,
-# src/gemm.h), and runs, pages and make verify say so. In a copy of the tree, small settings:
+# src/compute/gemm.h), and runs, pages and make verify say so. In a copy of the tree, small settings:
 #   1. make run SEED=0 with this machine's kernels, and again into other run folders with
 #      LIBXSMM_TARGET=generic (no LIBXSMM: our kernel everywhere) and with OPENBLAS_CORETYPE and
 #      LIBXSMM_TARGET set as an AVX2 (or an older) CPU would pick them: every result file is

@@ -8,9 +8,9 @@
 #      built from scratch, reruns nothing;
 #   5. CIFAR10_DIR pointing at another copy of the same files reruns nothing, and a second
 #      lookup of a dataset hashes no file again (its sha256 comes from the cache);
-#   6. an edit of src/layers.c reruns every experiment (all use it), also when one row names it
+#   6. an edit of src/nn/layers.c reruns every experiment (all use it), also when one row names it
 #      among its own sources (a row's sources change no other row's stamp);
-#   7. an edit of src/exp_training.c reruns the trainings whose registry row names it, and nothing else;
+#   7. an edit of src/study/exp_training.c reruns the trainings whose registry row names it, and nothing else;
 #   8. a new option value reruns; new dataset content reruns the trainings, not the checks.
 set -eu
 cd "$(dirname "$0")/.."
@@ -96,21 +96,21 @@ mk "$tree" "$tmp/d2"
 [ "$(wc -l < "$XDG_CACHE_HOME/bnlab/sha256.tsv")" -eq "$lines2" ] || fail "a second lookup of the dataset hashed its files again"
 say "5. CIFAR10_DIR at another copy of the same files: nothing reran; its sha256 cached"
 
-# a row that names src/layers.c among its own sources takes it from no other row's stamp
-sed -i '0,/\.sources = "src\/exp_checks.c"/s//.sources = "src\/exp_checks.c src\/layers.c"/' "$tree/src/registry.c"
-grep -q '"src/exp_checks.c src/layers.c"' "$tree/src/registry.c" || fail "test set-up: no row's sources were edited"
-snap; printf '/* an edit */\n' >> "$tree/src/layers.c"; mk "$tree" "$tmp/d2"
-[ "$(reran "$tmp/before")" = "$all" ] || fail "an edit of src/layers.c reran '$(reran "$tmp/before")', expected '$all'"
-say "6. an edit of src/layers.c: every experiment reran ($all)"
+# a row that names src/nn/layers.c among its own sources takes it from no other row's stamp
+sed -i '0,/\.sources = "src\/study\/exp_checks.c"/s//.sources = "src\/study\/exp_checks.c src\/nn\/layers.c"/' "$tree/src/study/registry.c"
+grep -q '"src/study/exp_checks.c src/nn/layers.c"' "$tree/src/study/registry.c" || fail "test set-up: no row's sources were edited"
+snap; printf '/* an edit */\n' >> "$tree/src/nn/layers.c"; mk "$tree" "$tmp/d2"
+[ "$(reran "$tmp/before")" = "$all" ] || fail "an edit of src/nn/layers.c reran '$(reran "$tmp/before")', expected '$all'"
+say "6. an edit of src/nn/layers.c: every experiment reran ($all)"
 
-snap; printf '/* an edit */\n' >> "$tree/src/exp_training.c"; mk "$tree" "$tmp/d2"
-# the trainings whose registry row names src/exp_training.c among its sources (experiment 8 has
-# its own file, src/exp_activations.c)
+snap; printf '/* an edit */\n' >> "$tree/src/study/exp_training.c"; mk "$tree" "$tmp/d2"
+# the trainings whose registry row names src/study/exp_training.c among its sources (experiment 8 has
+# its own file, src/study/exp_activations.c)
 users=$("$tree/build/bnlab" list-files --make | sed -n 's/^BN_EXP_SOURCES_\([^ ]*\) :=.* src\/exp_training\.c\( .*\)*$/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')
-[ -n "$users" ] || fail "no registry row names src/exp_training.c"
-for u in $users; do case " $trainings " in *" $u "*) ;; *) fail "$u uses src/exp_training.c but is not a training" ;; esac; done
-[ "$(reran "$tmp/before")" = "$users" ] || fail "an edit of src/exp_training.c reran '$(reran "$tmp/before")', expected '$users'"
-say "7. an edit of src/exp_training.c: the trainings that use it reran ($users), the checks and the others did not"
+[ -n "$users" ] || fail "no registry row names src/study/exp_training.c"
+for u in $users; do case " $trainings " in *" $u "*) ;; *) fail "$u uses src/study/exp_training.c but is not a training" ;; esac; done
+[ "$(reran "$tmp/before")" = "$users" ] || fail "an edit of src/study/exp_training.c reran '$(reran "$tmp/before")', expected '$users'"
+say "7. an edit of src/study/exp_training.c: the trainings that use it reran ($users), the checks and the others did not"
 
 snap; flags="$flags --lr 2e-3"; mk "$tree" "$tmp/d2"
 [ -n "$(reran "$tmp/before")" ] || fail "a new --lr reran nothing"

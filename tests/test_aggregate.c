@@ -1,4 +1,4 @@
-/* test_aggregate.c - the across-seed statistics (src/aggregate.c) on hand-made inputs whose
+/* test_aggregate.c - the across-seed statistics (src/aggregation/aggregate.c) on hand-made inputs whose
  * answers are worked out by hand in the comments, and the table they write, byte for byte. */
 #include "testutil.h"
 

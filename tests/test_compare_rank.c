@@ -1,4 +1,4 @@
-/* test_compare_rank.c - the compare page's ranking (src/compare_rank.c; the noise model itself is
+/* test_compare_rank.c - the compare page's ranking (src/aggregation/compare_rank.c; the noise model itself is
  * tested in test_noise.c) on hand-made inputs whose answers are worked out in the comments. */
 #include "testutil.h"
 

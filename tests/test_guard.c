@@ -1,4 +1,4 @@
-/* test_guard.c - the process hygiene of src/guard.c: control characters escaped in
+/* test_guard.c - the process hygiene of src/base/guard.c: control characters escaped in
  * echoed values, inputs that are not regular files or are too large refused without being
  * opened, memory refused before it is asked for, completion files removed, closed standard
  * descriptors reopened on /dev/null so that no file opened later takes one. */

@@ -1,4 +1,4 @@
-/* test_noise.c - the noise model of src/noise.c: worked examples, then synthetic studies. A
+/* test_noise.c - the noise model of src/aggregation/noise.c: worked examples, then synthetic studies. A
  * synthetic configuration gives each seed a value drawn from N(mu, sigma^2); a study of n seeds
  * measures sigma, and two further runs A and B are judged against it. With no true difference
  * the model must flag at about its nominal rate, with Holm's correction at most about alpha of the

@@ -1,4 +1,4 @@
-/* test_progress.c - the status line (src/progress.c) and the kernel record (src/machine.c).
+/* test_progress.c - the status line (src/base/progress.c) and the kernel record (src/compute/machine.c).
  * The line: its text (count, elapsed, time left from the rate so far); when stderr is not a
  * terminal, no line while trainings complete within BN_PROGRESS_EVERY seconds, then one, and
  * exactly one final line; nothing at all under -q; only ever on fd 2. The record: each

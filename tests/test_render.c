@@ -1,4 +1,4 @@
-/* test_render.c - the report's TSV reader and template engine (src/render.c): placeholders
+/* test_render.c - the report's TSV reader and template engine (src/report/render.c): placeholders
  * filled from in-memory tables, every kind of bad input reported as an error naming the
  * placeholder (never a blank), table expansion, number formats, and a mutation loop that
  * must never crash (run under ASan+UBSan by `make unit-asan`). */
@@ -344,7 +344,7 @@ static void excerpts_are_found_by_name_or_fail_naming_it(void **state)
     bn_buf out = {0};
     assert_int_equal(bn_excerpt("src", "bn_forward", "../..", &out, err, sizeof err), 0);
     assert_non_null(strstr(out.s, "<details class=\"code-excerpt\""));
-    assert_non_null(strstr(out.s, "href=\"../../src/layers_impl.h#L"));
+    assert_non_null(strstr(out.s, "href=\"../../src/nn/layers_impl.h#L"));
     assert_non_null(strstr(out.s, "bn_eps"));   /* the function's own body, highlighted */
     bn_buf_free(&out);
     bn_buf empty = {0};

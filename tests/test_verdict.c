@@ -1,4 +1,4 @@
-/* test_verdict.c - the study's verdicts (src/verdict.c) fed with measures of real small nets and
+/* test_verdict.c - the study's verdicts (src/study/verdict.c) fed with measures of real small nets and
  * layers: a backward pass wrong by 1% fails as a fault, even where a kink or curvature is present;
  * a ReLU kink, curvature within h and a bias feeding batchnorm pass, each with its reason. Then the
  * single-layer, forward, initial-loss, training-study and across-seed verdicts, and the verdict

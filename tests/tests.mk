@@ -65,13 +65,13 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address
                -fno-sanitize-recover=undefined -Wall -Wextra
 FUZZ_TARGETS := cifar idx render
 
-build/fuzz/fuzz_cifar: tests/fuzz/fuzz_cifar.c src/data.c $(BASE_SRC) src/data.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
+build/fuzz/fuzz_cifar: tests/fuzz/fuzz_cifar.c src/study/data.c $(BASE_SRC) src/study/data.h src/base/common.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) $(LDFLAGS) $(filter %.c,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
-build/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/data.c $(BASE_SRC) src/data.h src/common.h | $(DEPS_OK) $(DEPS_TEST)
+build/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/study/data.c $(BASE_SRC) src/study/data.h src/base/common.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) $(LDFLAGS) $(filter %.c,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
-build/fuzz/fuzz_render: tests/fuzz/fuzz_render.c src/render.c src/tsv.c $(BASE_SRC) src/render.h src/tsv.h | $(DEPS_OK) $(DEPS_TEST)
+build/fuzz/fuzz_render: tests/fuzz/fuzz_render.c src/report/render.c src/report/tsv.c $(BASE_SRC) src/report/render.h src/report/tsv.h | $(DEPS_OK) $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(BN_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) $(LDFLAGS) $(filter %.c,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 

@@ -1,5 +1,5 @@
 /* fuzz_render.c - libFuzzer target for the report's TSV parser and template renderer
- * (src/render.h). The fuzzer's bytes are "TSV \0 TEMPLATE": the part before the first NUL
+ * (src/report/render.h). The fuzzer's bytes are "TSV \0 TEMPLATE": the part before the first NUL
  * byte is parsed as the data file f.tsv, the rest is the template; without a NUL byte the
  * whole input is the template. Two fixed tables (s.tsv, with non-finite cells, and d.tsv, a
  * key/value file like the run's *.info.tsv) and two named values are always available, so

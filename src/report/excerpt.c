@@ -85,12 +85,16 @@ static int load_tags(const char *srcdir, char *err, size_t errlen)
     }
     /* the layers, net, optimiser and solver are written once for both dtypes in *_impl.h, each
      * function named BN_FN(name) (real.h): ctags reads those headers as C with BN_FN(x) as x */
-    char pat[2][1100];
-    snprintf(pat[0], sizeof pat[0], "%s/*.c", srcdir);
-    snprintf(pat[1], sizeof pat[1], "%s/*_impl.h", srcdir);
+    /* the programs' mains at the top of srcdir, the library one folder down, by layer */
+    static const char *const pats[] = {"%s/*.c", "%s/*/*.c", "%s/*/*_impl.h"};
+    enum { NPATS = sizeof pats / sizeof *pats };
     glob_t g;
-    int gc = glob(pat[0], 0, NULL, &g);
-    if (gc == 0 || gc == GLOB_NOMATCH) gc = glob(pat[1], GLOB_APPEND, NULL, &g);
+    int gc = GLOB_NOMATCH;
+    for (int k = 0; k < NPATS && (gc == 0 || gc == GLOB_NOMATCH); k++) {
+        char pat[1100];
+        snprintf(pat, sizeof pat, pats[k], srcdir);
+        gc = glob(pat, k ? GLOB_APPEND : 0, NULL, &g);
+    }
     free(tags_text);
     tags_text = NULL;
     if (gc == 0 || gc == GLOB_NOMATCH) {

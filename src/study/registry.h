@@ -18,8 +18,9 @@ typedef struct {
      * The first is the completion file: written last, removed before the experiment reruns, and
      * the target make rebuilds. */
     const char *files;
-    /* The C files that compute it besides the library every experiment shares (src/ files no row
-     * names), for the content stamp that decides when it reruns; headers come from the compiler. */
+    /* The C files that compute it besides the library every experiment shares (every library
+     * file but the experiments' own, src/study/exp_*.c), for the content stamp that decides when
+     * it reruns; headers come from the compiler. Naming a file here changes no other row. */
     const char *sources;
     /* Figures: report/NAME.gp drawn on the run page, the several-seed page, the compare page
      * ("" for none). A run figure is redrawn when the completion file changes. */
