@@ -314,7 +314,8 @@ static void across(const char *dir, const findings_kind *k, const bn_tsv *tabs, 
         bn_out_printf(&f, "\tseed_band\tband_lo\tband_hi\tverdict\tholds\twhy\n");
     else {
         bn_out_printf(&f, "\tverdict\tholds");
-        for (size_t w = 0; w < sizeof compare_words / sizeof *compare_words; w++) bn_out_printf(&f, "\t%s", compare_words[w]);
+        /* seeds_WORD: not the bare word, which a page's selector "verdict=WORD" would take for a column */
+        for (size_t w = 0; w < sizeof compare_words / sizeof *compare_words; w++) bn_out_printf(&f, "\tseeds_%s", compare_words[w]);
         bn_out_printf(&f, "\n");
     }
     /* a run without the file (fewer experiments): the header alone, no rows */
