@@ -510,18 +510,26 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns)
 
     machines(dir, ri, nruns);
     /* written last: its presence means the aggregation finished. `page` is each run's report
-     * page relative to this folder's report page. */
+     * page relative to this folder's report page, then a link to each of its sections (one table
+     * of the page holds both); same_options is 1 where the run's bnlab options and dataset are the
+     * first run's, so that the page can state them once. */
+    static const char *sections[] = {"checks", "deepnet", "sweep", "layernorm", "batchsize"};
     bn_out f;
     char rdir[4200], page[4400];
     snprintf(rdir, sizeof rdir, "%s/report", dir);
     bn_out_open(&f, dir, "runs.info.tsv");
-    bn_out_printf(&f, "run\tseed\tfolder\tpage\tdataset\tbnflags\tblas_core\n");
+    bn_out_printf(&f, "run\tseed\tfolder\tpage\tdataset\tbnflags\tblas_core\tsame_options");
+    for (size_t k = 0; k < sizeof sections / sizeof *sections; k++) bn_out_printf(&f, "\t%s", sections[k]);
+    bn_out_printf(&f, "\n");
     for (int i = 0; i < nruns; i++) {
         char rel[4200];
         if (bn_rel_path(rdir, runs[i], rel, sizeof rel)) bn_die(1, "%s: path too long", runs[i]);
         snprintf(page, sizeof page, "%s/report/index.html", rel);
-        bn_out_printf(&f, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", i, ri[i].seed, runs[i], page, ri[i].dataset, ri[i].bnflags,
-                      ri[i].blas_core);
+        int same = !strcmp(ri[i].bnflags, ri[0].bnflags) && !strcmp(ri[i].dataset, ri[0].dataset);
+        bn_out_printf(&f, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d", i, ri[i].seed, runs[i], page, ri[i].dataset, ri[i].bnflags,
+                      ri[i].blas_core, same);
+        for (size_t k = 0; k < sizeof sections / sizeof *sections; k++) bn_out_printf(&f, "\t%s#sec-%s", page, sections[k]);
+        bn_out_printf(&f, "\n");
     }
     bn_out_commit(&f);
     for (int i = 0; i < nruns; i++) bn_run_info_free(&ri[i]);
