@@ -301,6 +301,27 @@ static const findings_kind kinds[] = {
 };
 static const char *const compare_words[] = {"higher", "lower", "within", "unknown"};
 
+/* The runs' files of kind k have the same rows with the same keys (and the columns read), or the
+ * runs are not of one configuration: checked before anything is written. */
+static void check_rows(const findings_kind *k, const bn_tsv *tabs, int ntabs)
+{
+    long rows = ntabs ? tabs[0].nrows : 0;
+    for (int t = 0; t < ntabs; t++) {
+        if (tabs[t].nrows != rows)
+            bn_die(1, "%s has %ld rows in one run and %ld in another: the runs are not of one configuration", k->file,
+                   tabs[t].nrows, rows);
+        for (long r = 0; r < rows; r++) {
+            (void)cell(&tabs[t], r, k->value);
+            (void)cell(&tabs[t], r, "verdict");
+            if (k->ledger) (void)cell(&tabs[t], r, "why");
+            for (int i = 0; i < 6 && k->keys[i]; i++)
+                if (strcmp(cell(&tabs[t], r, k->keys[i]), cell(&tabs[0], r, k->keys[i])))
+                    bn_die(1, "%s row %ld: %s is %s in one run and %s in another: the runs are not of one configuration",
+                           k->file, r + 1, k->keys[i], cell(&tabs[0], r, k->keys[i]), cell(&tabs[t], r, k->keys[i]));
+        }
+    }
+}
+
 static void across(const char *dir, const findings_kind *k, const bn_tsv *tabs, int ntabs)
 {
     int nk = 0;
@@ -322,17 +343,8 @@ static void across(const char *dir, const findings_kind *k, const bn_tsv *tabs, 
     long rows = ntabs ? tabs[0].nrows : 0;
     double *v = bn_malloc(sizeof(double) * (size_t)(ntabs ? ntabs : 1));
     const char **word = bn_malloc(sizeof *word * (size_t)(ntabs ? ntabs : 1));
-    for (int t = 1; t < ntabs; t++)
-        if (tabs[t].nrows != rows) bn_die(1, "%s has %ld rows in one run and %ld in another: the runs are not of one configuration", k->file, tabs[t].nrows, rows);
     for (long r = 0; r < rows; r++) {
-        for (int i = 0; i < nk; i++) {
-            const char *key = cell(&tabs[0], r, k->keys[i]);
-            for (int t = 1; t < ntabs; t++)
-                if (strcmp(cell(&tabs[t], r, k->keys[i]), key))
-                    bn_die(1, "%s row %ld: %s is %s in one run and %s in another: the runs are not of one configuration",
-                           k->file, r + 1, k->keys[i], key, cell(&tabs[t], r, k->keys[i]));
-            bn_out_printf(&f, "%s\t", key);
-        }
+        for (int i = 0; i < nk; i++) bn_out_printf(&f, "%s\t", cell(&tabs[0], r, k->keys[i]));
         for (int t = 0; t < ntabs; t++) {
             v[t] = num(&tabs[t], r, k->value);
             word[t] = cell(&tabs[t], r, "verdict");
@@ -390,6 +402,7 @@ int bn_agg_findings_seeds(const char *dir, char **runs, int nruns)
             if (bn_tsv_read(&tabs[(size_t)k * (size_t)nruns + (size_t)i], p, err, sizeof err)) bn_die(1, "%s", err);
         }
     }
+    for (int k = 0; k < NK; k++) check_rows(&kinds[k], &tabs[(size_t)k * (size_t)nruns], have[k] ? nruns : 0);
     bn_mkdir_p(dir);
     /* the ledger, which marks the whole as done, last (kinds[] ends with it) */
     for (int k = 0; k < NK; k++) across(dir, &kinds[k], &tabs[(size_t)k * (size_t)nruns], have[k] ? nruns : 0);
