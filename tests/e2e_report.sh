@@ -657,7 +657,7 @@ for g in $SEEDS_FIGS; do
     { cat "$tmp/big-gnuplot.log"; fail "gnuplot could not draw $g of $nbig seeds"; }
 done
 "$tree/build/bnreport" --run "$bs" --template "$tree/report/seeds.md" --style "$tree/report/style.css" \
-  --out "$bs/report/index.html" >/dev/null || fail "bnreport failed on $nbig seeds"
+  --out "$bs/report/index.html" -q >/dev/null || fail "bnreport failed on $nbig seeds"
 page=$bs/report/index.html
 size=$(wc -c < "$page")
 [ "$size" -lt 5000000 ] || fail "the page over $nbig seeds is $size bytes, not under 5 MB"
