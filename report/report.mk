@@ -116,7 +116,13 @@ endif
 $(SEEDS_OUT)/%.svg: $(REPORT_SRC)/%.gp $(SEEDS_DATA) | $(DEPS_OK)
 	@$(call draw,$<,$@,$(SEEDS_RUN))
 
-$(SEEDS_HTML): build/bnreport $(REPORT_SRC)/seeds.md $(REPORT_SRC)/style.css $(SEEDS_DATA) $(SEEDS_FIGURES) \
+# the findings of every seed's page over the seeds (bnagg claims: in how many seeds each holds,
+# the ledger's values with their spread), once each page has made its own
+SEEDS_CLAIMS := $(SEEDS_RUN)/ledger_seeds.tsv
+$(SEEDS_CLAIMS): build/bnagg $(SEEDS_DATA) $(SEED_PAGES) $(if $(filter $(RUN),$(SEED_RUNS)),$(FINDINGS))
+	build/bnagg claims $(BNQ) --out $(SEEDS_RUN) $(SEED_RUNS)
+
+$(SEEDS_HTML): build/bnreport $(REPORT_SRC)/seeds.md $(REPORT_SRC)/style.css $(SEEDS_DATA) $(SEEDS_CLAIMS) $(SEEDS_FIGURES) \
                $(SEED_PAGES) $(if $(filter $(RUN),$(SEED_RUNS)),$(HTML))
 	build/bnreport --run $(SEEDS_RUN) --template $(REPORT_SRC)/seeds.md --style $(REPORT_SRC)/style.css --out $@
 

@@ -3,8 +3,8 @@
 # (Student's t: it narrows as seeds are added), and thin dashed lines at the 10% and 90%
 # quantiles of the seeds (the middle 80% of seeds: it keeps its width): training loss
 # (averaged over each epoch's iterations, drawn at the middle of the epoch, with the
-# per-iteration mean over the seeds as faint dots), training accuracy and validation accuracy
-# per epoch; one legend above them.
+# per-iteration mean over the seeds as faint dots, and ln 10, a uniform guess, dotted), training
+# accuracy and validation accuracy per epoch; one legend above them, which names every band.
 # usage: gnuplot -c report/seeds_deepnet.gp SEEDS_FOLDER OUTPUT.svg
 # Reads SEEDS_FOLDER/exp5_deepnet_epoch_loss_seeds.tsv, exp5_deepnet_loss_seeds.tsv and
 # exp5_deepnet_acc_seeds.tsv (written by bnagg seeds) by column name. Non-finite values become
@@ -57,7 +57,10 @@ else { unset logscale y; mid(v) = fin(v); lo_l(P) = lo(P); q1_l(P) = q1(P) }
 set title "Training loss, per epoch"
 set xlabel "Iteration"
 x_mid = '(0.5 * (column("first_iteration") + column("last_iteration")))'
-plot eloss using @x_mid:(lo_l("batchnorm")):(hi("batchnorm")) with filledcurves ls 1 notitle, \
+# ln 10, the loss of a uniform guess over the 10 classes, dotted (a curve: the y range takes it in)
+set label 2 "ln 10 = 2.303: uniform guess" at graph 0.98, first log(10) offset 0, 0.8 right tc rgb c_ref front
+plot log(10) with lines ls 20 notitle, \
+     eloss using @x_mid:(lo_l("batchnorm")):(hi("batchnorm")) with filledcurves ls 1 notitle, \
      ""    using @x_mid:(lo_l("baseline")):(hi("baseline")) with filledcurves ls 2 notitle, \
      ""    using @x_mid:(q1_l("batchnorm")) with lines ls 21 notitle, ""    using @x_mid:(q9("batchnorm")) with lines ls 21 notitle, \
      ""    using @x_mid:(q1_l("baseline")) with lines ls 22 notitle, ""    using @x_mid:(q9("baseline")) with lines ls 22 notitle, \
@@ -66,6 +69,7 @@ plot eloss using @x_mid:(lo_l("batchnorm")):(hi("batchnorm")) with filledcurves 
      eloss using @x_mid:(mid(column("batchnorm_mean"))) with linespoints ls 1 title "batchnorm", \
      ""    using @x_mid:(mid(column("baseline_mean"))) with linespoints ls 2 title "baseline"
 unset logscale y
+unset label 2
 
 # 2. and 3. accuracy at each check, mean and range over the seeds
 set xlabel "Epoch"

@@ -15,6 +15,7 @@ static const char usage_text[] =
     "       bnagg compare [-q] --out DIR RUN_A RUN_B\n"
     "       bnagg noise [-q] --out DIR RUN\n"
     "       bnagg findings [-q] --out DIR RUN REFERENCE.tsv\n"
+    "       bnagg claims [-q] --out DIR RUN...\n"
     "  seeds            statistics across the seeded runs RUN... (one configuration, different seeds)\n"
     "  compare          which result files of RUN_A and RUN_B differ, and every numeric cell of both\n"
     "  noise            the noise RUN's own page judges batchnorm - baseline by (a study of its\n"
@@ -22,6 +23,8 @@ static const char usage_text[] =
     "  findings         the comparisons RUN's page states, each judged by a verdict function: the\n"
     "                   reference notebook's numbers (REFERENCE.tsv) against RUN's, the ablations\n"
     "                   against the sweep, the batch sizes against each other\n"
+    "  claims           those findings of every RUN's page (RUN/report/), over the seeds: in how\n"
+    "                   many seeds each holds, and the ledger's values with their spread\n"
     "  -o, --out DIR    folder for the data files (created if needed)\n"
     "  -q, --quiet      no progress line\n"
     "  -h, --help       this text\n"
@@ -45,7 +48,9 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) { fputs(usage_text, stdout); return 0; }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) { bn_print_version("bnagg"); return 0; }
-    if (strcmp(cmd, "seeds") && strcmp(cmd, "compare") && strcmp(cmd, "noise") && strcmp(cmd, "findings")) usage_die();
+    if (strcmp(cmd, "seeds") && strcmp(cmd, "compare") && strcmp(cmd, "noise") && strcmp(cmd, "findings") &&
+        strcmp(cmd, "claims"))
+        usage_die();
 
     /* getopt_long over the words after the tool's name */
     const char *out = NULL;
@@ -83,6 +88,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "seeds")) {
         if (nruns < 1) bn_die(2, "seeds needs at least one run folder");
         return bn_agg_seeds(out, runs, nruns);
+    }
+    if (!strcmp(cmd, "claims")) {
+        if (nruns < 1) bn_die(2, "claims needs at least one run folder");
+        return bn_agg_findings_seeds(out, runs, nruns);
     }
     if (!strcmp(cmd, "noise")) {
         if (nruns != 1) bn_die(2, "noise needs exactly one run folder, got %d", nruns);

@@ -66,6 +66,26 @@ cmp -s "$tmp/out/s1/exp7_gap_seeds.tsv" "$tmp/out/s2/exp7_gap_seeds.tsv" && ok "
   bad "seeds: same result however spelled" "exp7_gap_seeds.tsv differs"
 "$AGG" seeds --out "$tmp/out/s3" "$tmp/r1" "$tmp/r2" 2>"$tmp/stderr" >/dev/null
 grep -q "2 runs aggregated" "$tmp/stderr" && ok "seeds: progress without -q" || bad "seeds: progress without -q" "no progress line"
+# claims: the findings of each run's page (RUN/report/claims.tsv), over the runs. Both pages say
+# "higher" (+0.10 and +0.12), but the 95% interval of the mean over two seeds (t on 1 degree of
+# freedom: 0.11 -/+ 12.71 x 0.01) contains zero: over the seeds "within", held in neither seed.
+expect "claims: no run folder" 2 "claims needs at least one run folder" -- "$AGG" claims --out "$tmp/out/x"
+succeeds "claims: runs without pages" "" -- "$AGG" claims -q --out "$tmp/out/c0" "$tmp/r1" "$tmp/r2"
+[ "$(wc -l < "$tmp/out/c0/claims_seeds.tsv")" -eq 1 ] && [ "$(wc -l < "$tmp/out/c0/ledger_seeds.tsv")" -eq 1 ] &&
+  ok "claims: runs without pages give headers only" || bad "claims: runs without pages give headers only" "rows written"
+for s in 1 2; do
+  mkdir -p "$tmp/r$s/report"
+  printf 'claim\tnorm\tweight_scale\tmetric\tat_a\tat_b\ta\tb\tdiff\tthreshold\tverdict\n' > "$tmp/r$s/report/claims.tsv"
+  printf 'largest_minus_smallest_batch\tbatchnorm\t\tbest_val\t5\t50\t0.5\t0.%s\t0.%s\t0.05\thigher\n' "$((58 + 2 * s))" "$((8 + 2 * s))" >> "$tmp/r$s/report/claims.tsv"
+done
+succeeds "claims: two pages" "" -- "$AGG" claims -q --out "$tmp/out/c1" "$tmp/r1" "$tmp/r2"
+awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+  { if ($c["verdict"] == "within" && $c["holds"] == 0 && $c["seeds_higher"] == 2 && $c["seeds"] == 2 && $c["diff_mean"] + 0 > 0.1099 && $c["diff_mean"] + 0 < 0.1101) good++ }
+  END { exit !(NR == 2 && good == 1) }' "$tmp/out/c1/claims_seeds.tsv" &&
+  ok "claims: the statement over the seeds and the seeds it holds in" || bad "claims: the statement over the seeds and the seeds it holds in" "$(cat "$tmp/out/c1/claims_seeds.tsv")"
+printf 'largest_minus_smallest_batch\tlayernorm\t\tbest_val\t5\t50\t0.5\t0.6\t0.1\t0.05\thigher\n' >> "$tmp/r2/report/claims.tsv"
+expect "claims: pages of two configurations" 1 "not of one configuration" -- "$AGG" claims -q --out "$tmp/out/c2" "$tmp/r1" "$tmp/r2"
+rm -r "$tmp/r1/report" "$tmp/r2/report"
 
 echo "== bnreport"
 d=$tmp/run

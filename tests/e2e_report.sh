@@ -15,6 +15,7 @@
 #   6. several seeds (`make report SEEDS=2`, in a copy of the tree so that data/runs is its own):
 #      both seeds' pages and the page over the seeds, every number on it recomputed, its links to
 #      the seeds' pages resolve, a second call changes nothing; bnagg refuses two runs of one seed;
+#      a study of 1,000 seeds fabricated from those two: its page under 5 MB, long tables folded;
 #   7. comparing runs (`make compare`): two seeds (made by a sub-make), a run with itself (every
 #      file flagged identical) and two folders of which one lacks experiment 7, as a run of an
 #      older version of the code would; every number recomputed; a second call changes nothing;
@@ -491,12 +492,13 @@ t=$(date +%s)
 mkt report SEEDS=2 > "$tmp/seeds.log" 2>&1 || { cat "$tmp/seeds.log"; fail "make report SEEDS=2 failed"; }
 say "make report SEEDS=2 (reduced configuration, two seeds): $(( $(date +%s) - t )) s"
 sr=$runs/seeds-0-1
-check_html "$sr/report/index.html" "$sr" 200 "$SEEDS_FIGS" "runs.info.tsv $SEEDS_FILES" \
+check_html "$sr/report/index.html" "$sr" 200 "$SEEDS_FIGS" "runs.info.tsv $SEEDS_FILES claims_seeds.tsv ablations_seeds.tsv ledger_seeds.tsv" \
   "the-runs a-deep-net-with-and-without-batchnorm sweep-of-the-weight-initialisation-scale
    batch-size-and-normalization findings provenance references"
 # the findings first, then how they are judged, the runs, the experiments
 in_order "$sr/report/index.html" findings how-the-seeds-are-combined the-runs a-deep-net-with-and-without-batchnorm \
-  sweep-of-the-weight-initialisation-scale batch-size-and-normalization the-signal-inside-the-nets provenance references
+  sweep-of-the-weight-initialisation-scale batch-size-and-normalization the-signal-inside-the-nets \
+  what-each-seed-s-page-claims against-the-reference-notebook provenance references
 for s in 0 1; do
   check_page "$runs/seed-$s" 150
   grep -q "href=\"../../seed-$s/report/index.html\"" "$sr/report/index.html" || fail "the seeds' page does not link to seed $s's page"
@@ -596,6 +598,92 @@ expect_error "bnagg: runs of two configurations" "not of one configuration: para
   "$tree/build/bnagg" seeds --out "$tmp/dup" "$runs/seed-0" "$tmp/other"
 [ ! -e "$tmp/dup" ] || fail "bnagg seeds wrote $tmp/dup for runs it refused"
 say "bnagg seeds: refuses one seed twice, and runs of two configurations"
+
+# --- 6b. a thousand seeds, fabricated: the page stays small and readable ---
+# Training 1,000 seeds takes hours, so the study is made from the two seeds above: 1,000 run
+# folders of hard links to them (odd seeds to seed 1), each with its own seed and with the best
+# accuracies of its summaries (deep net, sweep, batch sizes) moved by a deterministic amount of
+# at most 0.025, so that the seeds differ. bnagg seeds and bnagg claims aggregate them, gnuplot
+# draws the figures and bnreport renders the page, which must be under 5 MB, every number on it
+# recomputed, every table of more than 100 rows (one row per seed) folded inside <details>, the
+# per-seed tables capped at 200 rows (and saying so), and the 95% interval of the mean narrower than the middle
+# 80% of the seeds at every scale (at 1,000 seeds the interval of the mean is a small fraction of
+# the spread of the seeds; a min-max band would be wider than both).
+t=$(date +%s)
+big=$tmp/big
+nbig=1000
+mkdir -p "$big"
+k=0
+set --
+while [ "$k" -lt "$nbig" ]; do
+  cp -al "$runs/seed-$((k % 2))" "$big/seed-$k"
+  set -- "$@" "$big/seed-$k"
+  k=$((k + 1))
+done
+# the files to rewrite are links into seed 0 and 1: removed first, so those stay as they were
+rm -f "$big"/seed-*/params.info.tsv "$big"/seed-*/config.info.tsv "$big"/seed-*/exp5_deepnet.tsv \
+  "$big"/seed-*/exp6_sweep.tsv "$big"/seed-*/exp7_batchsize.tsv
+for f in params.info.tsv config.info.tsv exp5_deepnet.tsv exp6_sweep.tsv exp7_batchsize.tsv; do
+  awk -F '\t' -v n="$nbig" -v big="$big" -v f="$f" '
+    FNR == 1 { hdr = $0; for (i = 1; i <= NF; i++) H[i] = $i; next }
+    { rows[++nr] = $0 }
+    END {
+      for (k = 0; k < n; k++) {
+        out = big "/seed-" k "/" f
+        print hdr > out
+        for (r = 1; r <= nr; r++) {
+          m = split(rows[r], c, "\t"); line = ""
+          for (i = 1; i <= m; i++) {
+            v = c[i]
+            if (f ~ /^(params|config)\.info\.tsv$/) { if (i == 2 && c[1] == "seed") v = k }
+            else if (H[i] ~ /best_(val|train)$/ && v ~ /^0\.[0-9]+$/) {
+              v += ((k * 7919 + r * 104729 + i * 1299709) % 201 - 100) / 4000
+              v = v < 0 ? 0 : v > 1 ? 1 : v
+            }
+            line = line (i > 1 ? "\t" : "") v
+          }
+          print line > out
+        }
+        close(out)
+      }
+    }' "$runs/seed-0/$f" || fail "could not fabricate $f of $nbig seeds"
+done
+bs=$big/seeds-0-999-n1000
+"$tree/build/bnagg" seeds -q --out "$bs" "$@" || fail "bnagg seeds failed on $nbig seeds"
+"$tree/build/bnagg" claims -q --out "$bs" "$@" || fail "bnagg claims failed on $nbig seeds"
+set --
+mkdir -p "$bs/report"
+for g in $SEEDS_FIGS; do
+  gnuplot -c "$tree/report/${g%.svg}.gp" "$bs" "$bs/report/$g" 2>"$tmp/big-gnuplot.log" ||
+    { cat "$tmp/big-gnuplot.log"; fail "gnuplot could not draw $g of $nbig seeds"; }
+done
+"$tree/build/bnreport" --run "$bs" --template "$tree/report/seeds.md" --style "$tree/report/style.css" \
+  --out "$bs/report/index.html" -q >/dev/null || fail "bnreport failed on $nbig seeds"
+page=$bs/report/index.html
+size=$(wc -c < "$page")
+[ "$size" -lt 5000000 ] || fail "the page over $nbig seeds is $size bytes, not under 5 MB"
+grep -q "over <span class=\"v\" title=\"count(runs.info.tsv:\*)\"[^>]*>$nbig</span> seeds" "$page" ||
+  fail "the page over $nbig seeds does not say $nbig seeds in its title"
+check_html "$page" "$bs" 200 "$SEEDS_FIGS" "runs.info.tsv $SEEDS_FILES claims_seeds.tsv ablations_seeds.tsv ledger_seeds.tsv" \
+  "the-runs findings"
+# every table of more than 100 rows inside <details>, and none of more than 200 body rows (the
+# tables whose rows do not grow with the seeds, such as the ledger's, have fewer)
+awk '
+  /<details/ { d++ } /<\/details>/ { d-- }
+  /<table/ { rows = 0; intable = 1 } intable && /<tr/ { rows++ }
+  /<\/table>/ { intable = 0; n++; if (rows > 101 && d <= 0) { print "e2e-report: FAIL: table " n " has " rows " rows and is not folded" > "/dev/stderr"; bad = 1 }
+    if (rows > 201) { print "e2e-report: FAIL: table " n " shows " rows " rows" > "/dev/stderr"; bad = 1 } }
+  END { if (bad || n == 0) exit 1 }' "$page" || fail "the page over $nbig seeds has a long table that is not folded, or longer than 200 rows"
+grep -q "200</span> of <span class=\"v\" title=\"count(exp5_deepnet_by_seed.tsv:\*)\"[^>]*>$nbig</span> rows" "$page" ||
+  fail "the page over $nbig seeds does not say its per-seed table shows 200 of $nbig rows"
+awk -F '\t' '
+  FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+  { for (k = 1; k <= 2; k++) { p = (k == 1) ? "batchnorm_best_val" : "baseline_best_val"
+      w = $c[p "_mean_hi"] - $c[p "_mean_lo"]; q = $c[p "_q90"] - $c[p "_q10"]
+      if (!($c[p "_n"] == 1000 && w > 0 && w < q / 4)) { printf "e2e-report: FAIL: exp6_sweep_seeds.tsv row %d, %s: 95%% interval of the mean %.3g wide, middle 80%% of seeds %.3g, n %s\n", FNR - 1, p, w, q, $c[p "_n"] > "/dev/stderr"; bad = 1 } }
+    rows++ }
+  END { if (bad || rows == 0) exit 1 }' "$bs/exp6_sweep_seeds.tsv" || fail "the bands over $nbig seeds do not mean what the page says"
+say "a page over $nbig fabricated seeds: $size bytes, long tables folded and capped, bands as stated: $(( $(date +%s) - t )) s"
 
 # --- 7. comparing runs: make compare A=... B=... ---
 t=$(date +%s)

@@ -14,6 +14,7 @@
  * the binomial SEs on the images they were measured on, q the normal quantile of the noise model
  * (noise.h); one seed cannot show the spread from seed to seed, and the page says so. */
 #include "agg_tools.h"
+#include "aggregate.h"
 #include "alloc.h"
 #include "error.h"
 #include "noise.h"
@@ -272,5 +273,141 @@ int bn_agg_findings(const char *dir, const char *run, const char *reference)
         free(t.tabs[i]);
     }
     bn_progress("bnagg: %s: findings of %s against %s", dir, run, reference);
+    return 0;
+}
+
+/* ---- the same findings over several seeds (bnagg claims) ----
+ * Each file of the findings of one run's page (RUN/report/, as bnagg findings wrote them), one row
+ * per comparison, becomes one file over the seeds with
+ * the same rows: the keys, the statistics of the value over the seeds (bn_stat), and what the
+ * seeds say of it. A comparison judged against noise (claims, ablations): the statement over the
+ * seeds (bn_holds_compare: higher, lower or within, from the 95% interval of the mean difference),
+ * in how many seeds it holds, and how many seeds' own verdicts were each word; one judged against
+ * a tolerance (rescale), the verdict most seeds gave (bn_holds_mode) instead. The ledger: the
+ * verdict most seeds gave and in how many, and whether the reference value could be one more
+ * seed (bn_seed_band). */
+typedef struct {
+    const char *file, *out;
+    const char *keys[6];
+    const char *value;
+    int ledger, by_mode;
+} findings_kind;
+
+static const findings_kind kinds[] = {
+    {"claims.tsv", "claims_seeds.tsv", {"claim", "norm", "metric", "at_a", "at_b"}, "diff", 0, 0},
+    {"rescale.tsv", "rescale_seeds.tsv", {"claim", "norm", "weight_scale", "metric"}, "diff", 0, 1},
+    {"ablations.tsv", "ablations_seeds.tsv", {"ablation", "point", "weight_scale", "metric"}, "diff", 0, 0},
+    {"ledger.tsv", "ledger_seeds.tsv", {"id", "cell", "quantity", "reference", "rule"}, "run", 1, 1},
+};
+static const char *const compare_words[] = {"higher", "lower", "within", "unknown"};
+
+/* The runs' files of kind k have the same rows with the same keys (and the columns read), or the
+ * runs are not of one configuration: checked before anything is written. */
+static void check_rows(const findings_kind *k, const bn_tsv *tabs, int ntabs)
+{
+    long rows = ntabs ? tabs[0].nrows : 0;
+    for (int t = 0; t < ntabs; t++) {
+        if (tabs[t].nrows != rows)
+            bn_die(1, "%s has %ld rows in one run and %ld in another: the runs are not of one configuration", k->file,
+                   tabs[t].nrows, rows);
+        for (long r = 0; r < rows; r++) {
+            (void)cell(&tabs[t], r, k->value);
+            (void)cell(&tabs[t], r, "verdict");
+            if (k->ledger) (void)cell(&tabs[t], r, "why");
+            for (int i = 0; i < 6 && k->keys[i]; i++)
+                if (strcmp(cell(&tabs[t], r, k->keys[i]), cell(&tabs[0], r, k->keys[i])))
+                    bn_die(1, "%s row %ld: %s is %s in one run and %s in another: the runs are not of one configuration",
+                           k->file, r + 1, k->keys[i], cell(&tabs[0], r, k->keys[i]), cell(&tabs[t], r, k->keys[i]));
+        }
+    }
+}
+
+static void across(const char *dir, const findings_kind *k, const bn_tsv *tabs, int ntabs)
+{
+    int nk = 0;
+    while (nk < 6 && k->keys[nk]) nk++;
+    bn_out f;
+    bn_out_open(&f, dir, k->out);
+    for (int i = 0; i < nk; i++) bn_out_printf(&f, "%s\t", k->keys[i]);
+    bn_out_printf(&f, "seeds");
+    bn_stat_header(&f, k->value);
+    if (k->ledger)
+        bn_out_printf(&f, "\tseed_band\tband_lo\tband_hi\tverdict\tholds\twhy\n");
+    else {
+        bn_out_printf(&f, "\tverdict\tholds");
+        /* seeds_WORD: not the bare word, which a page's selector "verdict=WORD" would take for a column */
+        for (size_t w = 0; w < sizeof compare_words / sizeof *compare_words; w++) bn_out_printf(&f, "\tseeds_%s", compare_words[w]);
+        bn_out_printf(&f, "\n");
+    }
+    /* a run without the file (fewer experiments): the header alone, no rows */
+    long rows = ntabs ? tabs[0].nrows : 0;
+    double *v = bn_malloc(sizeof(double) * (size_t)(ntabs ? ntabs : 1));
+    const char **word = bn_malloc(sizeof *word * (size_t)(ntabs ? ntabs : 1));
+    for (long r = 0; r < rows; r++) {
+        for (int i = 0; i < nk; i++) bn_out_printf(&f, "%s\t", cell(&tabs[0], r, k->keys[i]));
+        for (int t = 0; t < ntabs; t++) {
+            v[t] = num(&tabs[t], r, k->value);
+            word[t] = cell(&tabs[t], r, "verdict");
+        }
+        bn_stat st;
+        bn_stat_of(&st, v, ntabs);
+        bn_out_printf(&f, "%d", ntabs);
+        bn_stat_cells(&f, &st);
+        int holds;
+        if (k->ledger) {
+            char lo[64], hi[64];
+            double blo = NAN, bhi = NAN;
+            /* a random draw or an accuracy: could the reference be one more seed? A value the
+             * mathematics fixes is judged by its tolerance, seed by seed, instead */
+            const char *rule = cell(&tabs[0], r, "rule"), *band = "by_tolerance";
+            if (!strcmp(rule, "draw") || !strcmp(rule, "noise"))
+                band = bn_seed_band(num(&tabs[0], r, "reference"), st.mean, st.sd, st.n, &blo, &bhi);
+            bn_fmt(lo, sizeof lo, blo);
+            bn_fmt(hi, sizeof hi, bhi);
+            const char *mode = bn_holds_mode(word, ntabs, &holds), *why = "";
+            for (int t = 0; t < ntabs && !*why; t++)
+                if (!strcmp(word[t], mode)) why = cell(&tabs[t], r, "why");
+            bn_out_printf(&f, "\t%s\t%s\t%s\t%s\t%d\t%s\n", band, lo, hi, mode, holds, why);
+        } else {
+            /* a tolerance (rescale) is not a noise: the seeds' commonest verdict, not a test of the mean */
+            const char *said = k->by_mode ? bn_holds_mode(word, ntabs, &holds) : bn_holds_compare(st.lo, st.hi, word, ntabs, &holds);
+            bn_out_printf(&f, "\t%s\t%d", said ? said : "unknown", holds);
+            for (size_t w = 0; w < sizeof compare_words / sizeof *compare_words; w++) {
+                int c = 0;
+                for (int t = 0; t < ntabs; t++) c += !strcmp(word[t], compare_words[w]);
+                bn_out_printf(&f, "\t%d", c);
+            }
+            bn_out_printf(&f, "\n");
+        }
+    }
+    bn_out_commit(&f);
+    free(v);
+    free(word);
+}
+
+int bn_agg_findings_seeds(const char *dir, char **runs, int nruns)
+{
+    enum { NK = sizeof kinds / sizeof *kinds };
+    char rep[4200], err[1200];
+    bn_tsv *tabs = bn_calloc((size_t)NK * (size_t)nruns, sizeof *tabs);
+    int have[NK];
+    for (int k = 0; k < NK; k++) have[k] = 1;
+    for (int i = 0; i < nruns; i++) {
+        snprintf(rep, sizeof rep, "%s/report", runs[i]);
+        for (int k = 0; k < NK; k++) {
+            char p[4400];
+            if (!have[k]) continue;
+            if (!bn_run_has(rep, kinds[k].file)) { have[k] = 0; continue; }
+            snprintf(p, sizeof p, "%s/%s", rep, kinds[k].file);
+            if (bn_tsv_read(&tabs[(size_t)k * (size_t)nruns + (size_t)i], p, err, sizeof err)) bn_die(1, "%s", err);
+        }
+    }
+    for (int k = 0; k < NK; k++) check_rows(&kinds[k], &tabs[(size_t)k * (size_t)nruns], have[k] ? nruns : 0);
+    bn_mkdir_p(dir);
+    /* the ledger, which marks the whole as done, last (kinds[] ends with it) */
+    for (int k = 0; k < NK; k++) across(dir, &kinds[k], &tabs[(size_t)k * (size_t)nruns], have[k] ? nruns : 0);
+    for (size_t i = 0; i < (size_t)NK * (size_t)nruns; i++) bn_tsv_free(&tabs[i]);
+    free(tabs);
+    bn_progress("bnagg: the findings of %d runs' pages over the seeds into %s", nruns, dir);
     return 0;
 }

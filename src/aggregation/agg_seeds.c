@@ -284,10 +284,13 @@ static void batchsize_dependence(const char *dir, char **runs, int nruns)
     for (int k = 0; k < 7; k++) bn_fmt(b[k], sizeof b[k], v[k]);
     bn_out f;
     bn_out_open(&f, dir, "exp7_dependence_seeds.tsv");
+    int holds;
+    const char *side = bn_paired_side(&pr, "batchnorm", "layernorm", &holds);
     bn_out_printf(&f, "measure\tbatchnorm_mean\tlayernorm_mean\tdiff_mean\tdiff_sd\tdiff_se\tdiff_lo\tdiff_hi\tn\twins\tlosses"
-                      "\tties\tmore\n");
-    bn_out_printf(&f, "best_val_sd_across_batch_sizes\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", b[0], b[1], b[2], b[3],
-                  b[4], b[5], b[6], pr.n, pr.wins, pr.losses, pr.ties, bn_verdict_interval(pr.lo, pr.hi, "batchnorm", "layernorm"));
+                      "\tties\tmore\tside\tholds\n");
+    bn_out_printf(&f, "best_val_sd_across_batch_sizes\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%d\n", b[0], b[1], b[2],
+                  b[3], b[4], b[5], b[6], pr.n, pr.wins, pr.losses, pr.ties,
+                  bn_verdict_interval(pr.lo, pr.hi, "batchnorm", "layernorm"), side, holds);
     bn_out_commit(&f);
     free(sd[0]);
     free(sd[1]);
@@ -295,14 +298,9 @@ static void batchsize_dependence(const char *dir, char **runs, int nruns)
     free(tabs);
 }
 
-/* The across-seed verdicts of a study's statistics (dir/in, as agg() wrote it) into dir/out:
- * per point, whether the 95% interval of batchnorm - baseline best validation accuracy lies above
- * zero (batchnorm), below (baseline) or contains it (undecided); which net is higher in every seed
- * (or neither); and whether each net fails to learn (best validation accuracy at most
- * BN_VERDICT_CHANCE_ACC) in every seed and in at least one; which net's final training loss is
- * the lower in every seed (or neither). */
 /* Experiment 7's gaps (exp7_gap_seeds.tsv): whether each one's 95% interval lies above zero, below
- * it, or contains it, into exp7_gap_seeds_verdict.tsv. */
+ * it, or contains it, Holm's verdict over the gaps, and the side of its mean with the seeds it
+ * holds in, into exp7_gap_seeds_verdict.tsv. */
 static void gap_verdict(const char *dir)
 {
     char p[4200], err[1024];
@@ -312,8 +310,9 @@ static void gap_verdict(const char *dir)
     if (bn_tsv_read(&t, p, err, sizeof err)) bn_die(1, "%s", err);
     int cn = bn_tsv_col(&t, "norm"), cb = bn_tsv_col(&t, "batch_size"), cl = bn_tsv_col(&t, "gap_lo"), ch = bn_tsv_col(&t, "gap_hi");
     int cm = bn_tsv_col(&t, "gap_mean"), cs = bn_tsv_col(&t, "gap_se"), cc = bn_tsv_col(&t, "n");
-    if (cn < 0 || cb < 0 || cl < 0 || ch < 0 || cm < 0 || cs < 0 || cc < 0)
-        bn_die(1, "%s: missing norm, batch_size, gap_mean, gap_se, gap_lo, gap_hi or n column", p);
+    int cw = bn_tsv_col(&t, "wins"), cL = bn_tsv_col(&t, "losses"), ct = bn_tsv_col(&t, "ties");
+    if (cn < 0 || cb < 0 || cl < 0 || ch < 0 || cm < 0 || cs < 0 || cc < 0 || cw < 0 || cL < 0 || ct < 0)
+        bn_die(1, "%s: missing norm, batch_size, gap_mean, gap_se, gap_lo, gap_hi, n, wins, losses or ties column", p);
     long rows = t.nrows;
     double *x = bn_malloc(sizeof(double) * (size_t)(5 * rows + 1)), *m = x, *se = x + rows, *n = x + 2 * rows,
            *pv = x + 3 * rows, *adj = x + 4 * rows;
@@ -325,22 +324,36 @@ static void gap_verdict(const char *dir)
     holm_rows(m, se, n, rows, pv, adj);
     bn_out f;
     bn_out_open(&f, dir, "exp7_gap_seeds_verdict.tsv");
-    bn_out_printf(&f, "norm\tbatch_size\tgap\tgap_p\tgap_p_holm\tgap_holm\n");
+    bn_out_printf(&f, "norm\tbatch_size\tgap\tgap_p\tgap_p_holm\tgap_holm\tgap_side\tgap_holds\n");
     for (long r = 0; r < rows; r++) {
-        double lo, hi;
+        double lo, hi, w, l, ti;
         char b1[64], b2[64];
         if (bn_tsv_num(&t, r, cl, &lo)) lo = NAN;
         if (bn_tsv_num(&t, r, ch, &hi)) hi = NAN;
+        if (bn_tsv_num(&t, r, cw, &w) || bn_tsv_num(&t, r, cL, &l) || bn_tsv_num(&t, r, ct, &ti))
+            bn_die(1, "%s row %ld: wins, losses or ties is not a count", p, r + 1);
+        const bn_paired pr = {.mean = m[r], .wins = (int)w, .losses = (int)l, .ties = (int)ti};
+        int holds;
+        const char *side = bn_paired_side(&pr, "above", "below", &holds);
         bn_fmt(b1, sizeof b1, pv[r]);
         bn_fmt(b2, sizeof b2, adj[r]);
-        bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\n", bn_tsv_cell(&t, r, cn), bn_tsv_cell(&t, r, cb),
-                      bn_verdict_interval(lo, hi, "above", "below"), b1, b2, holm_side(adj[r], m[r], "above", "below"));
+        bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", bn_tsv_cell(&t, r, cn), bn_tsv_cell(&t, r, cb),
+                      bn_verdict_interval(lo, hi, "above", "below"), b1, b2, holm_side(adj[r], m[r], "above", "below"),
+                      side, holds);
     }
     bn_out_commit(&f);
     free(x);
     bn_tsv_free(&t);
 }
 
+/* The across-seed verdicts of a study's statistics (dir/in, as agg() wrote it) into dir/out:
+ * per point, whether the 95% interval of batchnorm - baseline best validation accuracy lies above
+ * zero (batchnorm), below (baseline) or contains it (undecided); which net is higher in every seed
+ * (or neither); and whether each net fails to learn (best validation accuracy at most
+ * BN_VERDICT_CHANCE_ACC) in every seed and in at least one; which net's final training loss is
+ * the lower in every seed (or neither); and for the best validation and training accuracy and the final
+ * loss, the side the mean of batchnorm - baseline falls on (batchnorm: higher) and in how many seeds
+ * it holds (bn_paired_side). */
 static void seeds_verdict(const char *dir, const char *in, const char *out)
 {
     char p[4200], err[1024], ca[64];
@@ -352,16 +365,20 @@ static void seeds_verdict(const char *dir, const char *in, const char *out)
                                  "best_val_wins", "best_val_losses", "batchnorm_best_val_min",
                                  "batchnorm_best_val_max", "baseline_best_val_min", "baseline_best_val_max",
                                  "final_loss_n", "final_loss_wins", "final_loss_losses", "best_val_diff_mean",
-                                 "best_val_diff_se"};
-    int c[16];
-    for (int k = 0; k < 16; k++)
+                                 "best_val_diff_se", "best_val_ties", "best_train_diff_mean", "best_train_wins",
+                                 "best_train_losses", "best_train_ties", "final_loss_diff_mean", "final_loss_ties"};
+    enum { NEED = sizeof need / sizeof *need };
+    int c[NEED];
+    for (int k = 0; k < NEED; k++)
         if ((c[k] = bn_tsv_col(&t, need[k])) < 0) bn_die(1, "%s: no column %s", p, need[k]);
     bn_fmt(ca, sizeof ca, BN_VERDICT_CHANCE_ACC);
     bn_out f;
     bn_out_open(&f, dir, out);
     bn_out_printf(&f, "point\tweight_scale\tbest_val\thigher_every_seed\tbatchnorm_fails_every_seed"
                       "\tbatchnorm_fails_some_seed\tbaseline_fails_every_seed\tbaseline_fails_some_seed"
-                      "\tlower_final_loss_every_seed\tchance_acc\tbest_val_p\tbest_val_p_holm\tbest_val_holm\n");
+                      "\tlower_final_loss_every_seed\tchance_acc\tbest_val_p\tbest_val_p_holm\tbest_val_holm"
+                      "\tbest_val_side\tbest_val_holds\tbest_train_side\tbest_train_holds\tfinal_loss_side"
+                      "\tfinal_loss_holds\n");
     /* the paired t-test of best_val at every row, Holm-corrected over the rows */
     long rows = t.nrows;
     double *hx = bn_malloc(sizeof(double) * (size_t)(5 * rows + 1)), *hm = hx, *hs = hx + rows, *hn = hx + 2 * rows,
@@ -373,19 +390,28 @@ static void seeds_verdict(const char *dir, const char *in, const char *out)
     }
     holm_rows(hm, hs, hn, rows, pv, adj);
     for (long r = 0; r < t.nrows; r++) {
-        double x[16];
+        double x[NEED];
         char b1[64], b2[64];
-        for (int k = 2; k < 16; k++)
+        for (int k = 2; k < NEED; k++)
             if (bn_tsv_num(&t, r, c[k], &x[k])) x[k] = NAN;
+        /* the direction of each mean difference, batchnorm - baseline, and the seeds it holds in */
+        const bn_paired pd[3] = {{.mean = x[14], .wins = (int)x[5], .losses = (int)x[6], .ties = (int)x[16]},
+                                  {.mean = x[17], .wins = (int)x[18], .losses = (int)x[19], .ties = (int)x[20]},
+                                  {.mean = x[21], .wins = (int)x[12], .losses = (int)x[13], .ties = (int)x[22]}};
+        const char *side[3];
+        int holds[3];
+        for (int k = 0; k < 3; k++) side[k] = bn_paired_side(&pd[k], "batchnorm", "baseline", &holds[k]);
         bn_fmt(b1, sizeof b1, pv[r]);
         bn_fmt(b2, sizeof b2, adj[r]);
         const char *every = x[4] > 0 && x[5] == x[4] ? "batchnorm" : x[4] > 0 && x[6] == x[4] ? "baseline" : "neither";
         const char *lower = x[11] > 0 && x[13] == x[11] ? "batchnorm" : x[11] > 0 && x[12] == x[11] ? "baseline" : "neither";
         /* fails in every seed: even the best seed's accuracy is at chance; in some: the worst seed's */
-        bn_out_printf(&f, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", bn_tsv_cell(&t, r, c[0]),
-                      bn_tsv_cell(&t, r, c[1]), bn_verdict_interval(x[2], x[3], "batchnorm", "baseline"), every,
-                      bn_verdict_fails_to_learn(x[8]), bn_verdict_fails_to_learn(x[7]), bn_verdict_fails_to_learn(x[10]),
-                      bn_verdict_fails_to_learn(x[9]), lower, ca, b1, b2, holm_side(adj[r], x[14], "batchnorm", "baseline"));
+        bn_out_printf(&f, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\t%d\n",
+                      bn_tsv_cell(&t, r, c[0]), bn_tsv_cell(&t, r, c[1]),
+                      bn_verdict_interval(x[2], x[3], "batchnorm", "baseline"), every, bn_verdict_fails_to_learn(x[8]),
+                      bn_verdict_fails_to_learn(x[7]), bn_verdict_fails_to_learn(x[10]), bn_verdict_fails_to_learn(x[9]),
+                      lower, ca, b1, b2, holm_side(adj[r], x[14], "batchnorm", "baseline"), side[0], holds[0], side[1],
+                      holds[1], side[2], holds[2]);
     }
     free(hx);
     bn_out_commit(&f);
@@ -484,18 +510,26 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns)
 
     machines(dir, ri, nruns);
     /* written last: its presence means the aggregation finished. `page` is each run's report
-     * page relative to this folder's report page. */
+     * page relative to this folder's report page, then a link to each of its sections (one table
+     * of the page holds both); same_options is 1 where the run's bnlab options and dataset are the
+     * first run's, so that the page can state them once. */
+    static const char *sections[] = {"checks", "deepnet", "sweep", "layernorm", "batchsize"};
     bn_out f;
     char rdir[4200], page[4400];
     snprintf(rdir, sizeof rdir, "%s/report", dir);
     bn_out_open(&f, dir, "runs.info.tsv");
-    bn_out_printf(&f, "run\tseed\tfolder\tpage\tdataset\tbnflags\tblas_core\n");
+    bn_out_printf(&f, "run\tseed\tfolder\tpage\tdataset\tbnflags\tblas_core\tsame_options");
+    for (size_t k = 0; k < sizeof sections / sizeof *sections; k++) bn_out_printf(&f, "\t%s", sections[k]);
+    bn_out_printf(&f, "\n");
     for (int i = 0; i < nruns; i++) {
         char rel[4200];
         if (bn_rel_path(rdir, runs[i], rel, sizeof rel)) bn_die(1, "%s: path too long", runs[i]);
         snprintf(page, sizeof page, "%s/report/index.html", rel);
-        bn_out_printf(&f, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", i, ri[i].seed, runs[i], page, ri[i].dataset, ri[i].bnflags,
-                      ri[i].blas_core);
+        int same = !strcmp(ri[i].bnflags, ri[0].bnflags) && !strcmp(ri[i].dataset, ri[0].dataset);
+        bn_out_printf(&f, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d", i, ri[i].seed, runs[i], page, ri[i].dataset, ri[i].bnflags,
+                      ri[i].blas_core, same);
+        for (size_t k = 0; k < sizeof sections / sizeof *sections; k++) bn_out_printf(&f, "\t%s#sec-%s", page, sections[k]);
+        bn_out_printf(&f, "\n");
     }
     bn_out_commit(&f);
     for (int i = 0; i < nruns; i++) bn_run_info_free(&ri[i]);

@@ -14,5 +14,9 @@ int bn_agg_noise(const char *dir, const char *run);
 /* The page's comparisons (verdict.h) into folder dir: ledger.tsv (the reference notebook's
  * numbers, from the file `reference`, against RUN's), ablations.tsv and claims.tsv. */
 int bn_agg_findings(const char *dir, const char *run, const char *reference);
+/* The findings of every run's page (RUN/report/, bnagg findings), over the seeds, into folder dir:
+ * claims_seeds.tsv, rescale_seeds.tsv, ablations_seeds.tsv and ledger_seeds.tsv (last); a file
+ * the runs do not all have has its header alone. */
+int bn_agg_findings_seeds(const char *dir, char **runs, int nruns);
 
 #endif

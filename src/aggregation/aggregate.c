@@ -163,3 +163,49 @@ int bn_agg_write(const char *dir, const char *out, const bn_tsv *tabs, int ntabs
     free(kc);
     return 0;
 }
+
+const char *bn_paired_side(const bn_paired *p, const char *first, const char *second, int *holds)
+{
+    if (p->mean > 0) { *holds = p->wins; return first; }
+    if (p->mean < 0) { *holds = p->losses; return second; }
+    *holds = p->ties;
+    return "neither";
+}
+
+const char *bn_holds_compare(double lo, double hi, const char *const *v, int n, int *holds)
+{
+    const char *word = lo > 0 ? "higher" : hi < 0 ? "lower" : "within";
+    *holds = 0;
+    for (int i = 0; i < n; i++) *holds += !strcmp(v[i], word);
+    return word;
+}
+
+const char *bn_holds_mode(const char *const *v, int n, int *holds)
+{
+    /* the distinct words in order of first appearance, and their counts: seeds give few words */
+    const char **word = bn_malloc(sizeof *word * (size_t)(n ? n : 1));
+    int *count = bn_calloc((size_t)(n ? n : 1), sizeof *count), nw = 0;
+    for (int i = 0; i < n; i++) {
+        int k = 0;
+        while (k < nw && strcmp(word[k], v[i])) k++;
+        if (k == nw) word[nw++] = v[i];
+        count[k]++;
+    }
+    const char *best = NULL;
+    *holds = 0;
+    for (int k = 0; k < nw; k++)
+        if (count[k] > *holds) { *holds = count[k]; best = word[k]; }
+    free(word);
+    free(count);
+    return best;
+}
+
+const char *bn_seed_band(double x, double mean, double sd, int n, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    if (n < 2 || !isfinite(x) || !isfinite(mean) || !isfinite(sd)) return "unknown";
+    double h = gsl_cdf_tdist_Pinv(1 - BN_NOISE_ALPHA / 2, (double)(n - 1)) * sd * sqrt(1 + 1.0 / n);
+    *lo = mean - h;
+    *hi = mean + h;
+    return x >= *lo && x <= *hi ? "within_seed_noise" : "outside_seed_noise";
+}

@@ -43,4 +43,25 @@ typedef struct {
 int bn_agg_write(const char *dir, const char *out, const bn_tsv *tabs, int ntabs, const char *const *keys, int nkeys,
                  const bn_agg_col *cols, int ncols, char *err, size_t errlen);
 
+/* ---- in how many seeds a statement holds ----
+ * The direction a paired mean states and the seeds it holds in: first (mean > 0; holds: the wins),
+ * second (mean < 0; the losses) or "neither" (mean 0 or not a number; the ties). */
+const char *bn_paired_side(const bn_paired *p, const char *first, const char *second, int *holds);
+
+/* A difference each of n seeds judged by its own threshold (bn_verdict_compare's words in v[]),
+ * stated over the seeds: "higher" or "lower" when the 95% interval [lo, hi] of the mean difference
+ * lies above or below zero, else "within" (not told apart from the noise); *holds: how many seeds'
+ * own verdict is that word. */
+const char *bn_holds_compare(double lo, double hi, const char *const *v, int n, int *holds);
+
+/* The verdict most of the n seeds gave (the earliest seed's on a tie), and how many gave it; NULL
+ * and 0 when n is 0. */
+const char *bn_holds_mode(const char *const *v, int n, int *holds);
+
+/* Could x be the value of one more seed? "within_seed_noise" if x lies in the 95% prediction
+ * interval of one new draw from n seeds of mean `mean` and sample SD sd,
+ * mean -/+ t(0.975, n - 1) sd sqrt(1 + 1/n) (*lo, *hi), "outside_seed_noise" if not, "unknown"
+ * (and NaN bounds) when n < 2 or a value is not finite. */
+const char *bn_seed_band(double x, double mean, double sd, int n, double *lo, double *hi);
+
 #endif
