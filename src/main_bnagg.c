@@ -33,7 +33,7 @@ static const char usage_text[] =
 
 static void usage_die(void)
 {
-    bn_die(2, "usage: bnagg seeds --out DIR RUN... | bnagg compare --out DIR RUN_A RUN_B | bnagg noise --out DIR RUN");
+    bn_die(2, "usage: bnagg seeds|compare|noise|findings|claims [-q] --out DIR RUN... (see bnagg --help)");
 }
 
 int main(int argc, char **argv)
