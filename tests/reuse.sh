@@ -106,7 +106,7 @@ say "6. an edit of src/nn/layers.c: every experiment reran ($all)"
 snap; printf '/* an edit */\n' >> "$tree/src/study/exp_training.c"; mk "$tree" "$tmp/d2"
 # the trainings whose registry row names src/study/exp_training.c among its sources (experiment 8 has
 # its own file, src/study/exp_activations.c)
-users=$("$tree/build/bnlab" list-files --make | sed -n 's/^BN_EXP_SOURCES_\([^ ]*\) :=.* src\/exp_training\.c\( .*\)*$/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')
+users=$("$tree/build/bnlab" list-files --make | sed -n 's/^BN_EXP_SOURCES_\([^ ]*\) :=.* src\/study\/exp_training\.c\( .*\)*$/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')
 [ -n "$users" ] || fail "no registry row names src/study/exp_training.c"
 for u in $users; do case " $trainings " in *" $u "*) ;; *) fail "$u uses src/study/exp_training.c but is not a training" ;; esac; done
 [ "$(reran "$tmp/before")" = "$users" ] || fail "an edit of src/study/exp_training.c reran '$(reran "$tmp/before")', expected '$users'"
