@@ -73,7 +73,7 @@ do for [j = 0:nab - 1] {
   stats sweep using (column("point") == pj ? fin(column("batchnorm_final_loss")) : NaN) nooutput
   sj = exists("STATS_records") && STATS_records > 0 ? STATS_min : NaN
   print sprintf("%d\t%d\t%.17g\t%.17g", j, pj, lj, sj)
-  xl = xl . sprintf('"%s at %.2g" %d, ', short_of(kj), wj, j)
+  xl = xl . sprintf('"%s\nat %.2g" %d, ', short_of(kj), wj, j)
 }
 unset print
 set datafile nocolumnheaders
@@ -88,7 +88,7 @@ set logscale y 10
 set format y "%g"
 set yrange [*:*]
 set xrange [-0.5:nab - 0.5]
-eval "set xtics (" . xl[1:strlen(xl) - 2] . ") rotate by 20 right"
+eval "set xtics (" . xl[1:strlen(xl) - 2] . ")"
 set xlabel ""
 set ylabel "Final training loss"
 set title "Final training loss: the sweep filled, the change open"
