@@ -11,7 +11,7 @@
 # usage: gnuplot -c report/exp8_updates.gp RUN_FOLDER OUTPUT.svg [wide|narrow]
 if (ARGC < 2 || ARGC > 3) { print "usage: gnuplot -c exp8_updates.gp RUN_FOLDER OUTPUT.svg [wide|narrow]"; exit status 2 }
 if (ARGC >= 3) { layout = ARG3 }
-fig_w = 1000; fig_h = 1180; fig_h_narrow = 2300
+fig_w = 1000; fig_h = 1260; fig_h_narrow = 2300
 load system("dirname '" . ARG0 . "'") . "/style.gp"
 set output ARG2
 upd = ARG1 . "/exp8_updates.tsv"
