@@ -125,7 +125,10 @@ function term(t,    fn, inner, F, nf, i, f, c, n, x, best, at, sum, cnt, nfin, m
   if (substr(t, 1, 6) == "judge(") {
     inner = substr(t, 7, length(t) - 7); i = index(inner, " ; ")
     if (i == 0) die(t ": no ' ; '")
-    query(substr(inner, 1, i - 1)); jd = numeric(t); query(substr(inner, i + 3)); jt = numeric(t)
+    query(substr(inner, 1, i - 1))
+    # a difference that diverged is beyond any threshold
+    if (K == "text" && (T == "inf" || T == "-inf")) jd = (T == "inf") ? 1e308 * 10 : -1e308 * 10; else jd = numeric(t)
+    query(substr(inner, i + 3)); jt = numeric(t)
     K = "num"; V = jd > jt ? 1 : jd < -jt ? -1 : 0; return
   }
   if (match(t, /^[a-z]+\(/)) { fn = substr(t, 1, RLENGTH - 1); inner = substr(t, RLENGTH + 1); inner = substr(inner, 1, length(inner) - 1) }

@@ -216,6 +216,9 @@ static void judge_says_within_noise_or_a_direction(void **state)
     /* nothing to judge: an error, never a verdict */
     expect_error(f, "{{judge(sweep.tsv:loss:#1 ; sweep.tsv:bn:#0)|sign:a:b:c}}", "judge()", "not a comparison of finite numbers");
     expect_error(f, "{{judge(sweep.tsv:bn:#0 ; sweep.tsv:loss:#2)}}", "judge()", "not a comparison of finite numbers");
+    /* a value that diverged (loss #2 is inf) is beyond any finite threshold */
+    expect(f, "{{judge(sweep.tsv:loss:#2 ; sweep.tsv:bn:#0)|sign:lower:within:higher}}", "higher");
+    expect(f, "{{judge(sweep.tsv:bn:#0 - sweep.tsv:loss:#2 ; sweep.tsv:bn:#0)|sign:lower:within:higher}}", "lower");
     expect_error(f, "{{judge(sweep.tsv:bn:#0)}}", "judge(DIFFERENCE ; THRESHOLD)", NULL);
     expect_error(f, "{{judge(sweep.tsv:bn:#0 ; sweep.tsv:bn:#1 ; sweep.tsv:bn:#2)}}", "judge(DIFFERENCE ; THRESHOLD)", NULL);
     expect_error(f, "{{judge(sweep.tsv:name:#0 ; sweep.tsv:bn:#0)}}", "two numbers", NULL);

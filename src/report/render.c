@@ -420,7 +420,8 @@ static int eval_expr(ctx *c, const char *q, val *v);
 
 /* judge(DIFF ; THRESHOLD): -1, 0 or +1 as bn_verdict_compare finds DIFF below -THRESHOLD, within
  * it or above +THRESHOLD (each a query of terms joined by + - /); inner is what the parentheses
- * hold. A value that is not a finite number cannot be judged: an error, never a verdict. */
+ * hold. An infinite difference (a value that diverged) is beyond any threshold; a NaN, or a
+ * threshold that is not a finite number, cannot be judged: an error, never a verdict. */
 static int eval_judge(ctx *c, const char *inner, val *v)
 {
     const char *semi = strstr(inner, " ; ");
