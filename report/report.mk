@@ -17,10 +17,12 @@ REPORT_SRC ?= report
 REPORT_OUT := $(RUN)/report
 HTML       := $(REPORT_OUT)/index.html
 # Figures come from the registry (src/study/registry.c, through build/experiments.mk): experiment X's
-# report/$(BN_EXP_FIGURE_X).gp, drawn twice: wide (desktop) and narrow (phones: panels stacked,
-# chosen by <picture> on the page), redrawn when X's completion file changes.
+# report/NAME.gp for each NAME of $(BN_EXP_FIGURE_X) (an experiment may have several), drawn
+# twice: wide (desktop) and narrow (phones: panels stacked, chosen by <picture> on the page),
+# redrawn when X's completion file changes.
 fig_rows    = $(foreach x,$(BN_CHECKS) $(BN_TRAININGS),$(if $(BN_EXP_$(1)_$(x)),$(x)))
-FIGURES    := $(foreach x,$(call fig_rows,FIGURE),$(REPORT_OUT)/$(BN_EXP_FIGURE_$(x)).svg $(REPORT_OUT)/$(BN_EXP_FIGURE_$(x))-narrow.svg)
+fig_svgs    = $(foreach n,$(BN_EXP_FIGURE_$(1)),$(REPORT_OUT)/$(n).svg $(REPORT_OUT)/$(n)-narrow.svg)
+FIGURES    := $(foreach x,$(call fig_rows,FIGURE),$(call fig_svgs,$(x)))
 PROVENANCE := $(RUN)/provenance.info.tsv
 RUNS_ROOT    ?= data/runs
 COMPARE_ROOT ?= data/compare
@@ -52,7 +54,9 @@ quiet-report: report-files ; @:
 
 # Each figure depends on its script and on the file its experiment writes last (so it is
 # drawn from complete data); the scripts read that experiment's other files too.
-$(foreach x,$(call fig_rows,FIGURE),$(eval $(REPORT_OUT)/$(BN_EXP_FIGURE_$(x)).svg $(REPORT_OUT)/$(BN_EXP_FIGURE_$(x))-narrow.svg: $(RUN)/$(BN_EXP_DONE_$(x))))
+$(foreach x,$(call fig_rows,FIGURE),$(eval $(call fig_svgs,$(x)): $(RUN)/$(BN_EXP_DONE_$(x))))
+# the ablations' figure draws the sweep's trainings beside them
+$(call fig_svgs,ablations): $(RUN)/$(BN_EXP_DONE_sweep)
 $(REPORT_OUT)/%-narrow.svg: $(REPORT_SRC)/%.gp $(REPORT_SRC)/style.gp | $(DEPS_OK)
 	@$(call draw,$<,$@,,narrow)
 $(REPORT_OUT)/%.svg: $(REPORT_SRC)/%.gp $(REPORT_SRC)/style.gp | $(DEPS_OK)

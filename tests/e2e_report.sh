@@ -119,8 +119,18 @@ function select(f, sel,    n, r, k, nc, conds, c, op, l, rt, ok, rv) {
 }
 function settext(s) { K = "text"; T = s; if (isnum(s)) V = s + 0 }
 # term(t): sets K (num, text or list) and V, T or L[1..LN]
-function term(t,    fn, inner, F, nf, i, f, c, n, x, best, at, sum, cnt, nfin, mean, ss) {
+function term(t,    fn, inner, F, nf, i, f, c, n, x, best, at, sum, cnt, nfin, mean, ss, jd, jt) {
   t = trim(t)
+  # judge(DIFFERENCE ; THRESHOLD): -1, 0 or +1 (bn_verdict_compare)
+  if (substr(t, 1, 6) == "judge(") {
+    inner = substr(t, 7, length(t) - 7); i = index(inner, " ; ")
+    if (i == 0) die(t ": no ' ; '")
+    query(substr(inner, 1, i - 1))
+    # a difference that diverged is beyond any threshold
+    if (K == "text" && (T == "inf" || T == "-inf")) jd = (T == "inf") ? 1e308 * 10 : -1e308 * 10; else jd = numeric(t)
+    query(substr(inner, i + 3)); jt = numeric(t)
+    K = "num"; V = jd > jt ? 1 : jd < -jt ? -1 : 0; return
+  }
   if (match(t, /^[a-z]+\(/)) { fn = substr(t, 1, RLENGTH - 1); inner = substr(t, RLENGTH + 1); inner = substr(inner, 1, length(inner) - 1) }
   else { fn = ""; inner = t }
   nf = split(inner, F, ":")

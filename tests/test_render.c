@@ -188,6 +188,42 @@ static void arithmetic_and_formats(void **state)
     expect_error(f, "{{sweep.tsv:bn:#0|sign:a:b}}", "sign:NEG:ZERO:POS", NULL);
 }
 
+/* judge(): a difference against a threshold, each way, as a word, in a condition and in a sum */
+/* judge(): a difference against a threshold, each way, as a word, in a condition and in a sum */
+static void judge_says_within_noise_or_a_direction(void **state)
+{
+    fixture *f = *state;
+    /* bn holds 0.25, 0.31, 0.16; base 0.119, 0.2, 0.15: bn#1 - base#1 = +0.11, bn#2 - base#2 = 0.01 */
+    const char *words = "|sign:lower:within noise:higher}}";
+    const char *d = "sweep.tsv:bn:#1 - sweep.tsv:base:#1", *small = "sweep.tsv:bn:#2 - sweep.tsv:base:#2";
+    char t[512];
+    snprintf(t, sizeof t, "{{judge(%s ; %s)%s", d, small, words);
+    expect(f, t, "higher");                                         /* +0.11 beyond 0.01 */
+    snprintf(t, sizeof t, "{{judge(%s ; sweep.tsv:base:#1)%s", d, words);
+    expect(f, t, "within noise");                                   /* +0.11 within 0.2 */
+    snprintf(t, sizeof t, "{{judge(sweep.tsv:base:#1 - sweep.tsv:bn:#1 ; %s)%s", small, words);
+    expect(f, t, "lower");                                          /* -0.11 below -0.01 */
+    snprintf(t, sizeof t, "{{judge(%s ; sweep.tsv:bn:#0)%s", small, words);
+    expect(f, t, "within noise");
+    snprintf(t, sizeof t, "{{judge(sweep.tsv:bn:#0 - sweep.tsv:bn:#0 ; sweep.tsv:bn:#1 - sweep.tsv:bn:#1)%s", words);
+    expect(f, t, "within noise");                                   /* 0 at a threshold of 0: not beyond */
+    snprintf(t, sizeof t, "{{judge(%s ; %s) + judge(sweep.tsv:base:#1 - sweep.tsv:bn:#1 ; %s)|%%+.0f}}", d, small, small);
+    expect(f, t, "+0");                                             /* +1 and -1: a value like any other */
+    snprintf(t, sizeof t, "{{if judge(%s ; sweep.tsv:base:#1)}}\nbeyond\n{{else}}\nwithin\n{{end}}\n", d);
+    expect(f, t, "within\n");
+    snprintf(t, sizeof t, "{{if judge(%s ; %s)}}\nbeyond\n{{else}}\nwithin\n{{end}}\n", d, small);
+    expect(f, t, "beyond\n");
+    /* nothing to judge: an error, never a verdict */
+    expect_error(f, "{{judge(sweep.tsv:loss:#1 ; sweep.tsv:bn:#0)|sign:a:b:c}}", "judge()", "not a comparison of finite numbers");
+    expect_error(f, "{{judge(sweep.tsv:bn:#0 ; sweep.tsv:loss:#2)}}", "judge()", "not a comparison of finite numbers");
+    /* a value that diverged (loss #2 is inf) is beyond any finite threshold */
+    expect(f, "{{judge(sweep.tsv:loss:#2 ; sweep.tsv:bn:#0)|sign:lower:within:higher}}", "higher");
+    expect(f, "{{judge(sweep.tsv:bn:#0 - sweep.tsv:loss:#2 ; sweep.tsv:bn:#0)|sign:lower:within:higher}}", "lower");
+    expect_error(f, "{{judge(sweep.tsv:bn:#0)}}", "judge(DIFFERENCE ; THRESHOLD)", NULL);
+    expect_error(f, "{{judge(sweep.tsv:bn:#0 ; sweep.tsv:bn:#1 ; sweep.tsv:bn:#2)}}", "judge(DIFFERENCE ; THRESHOLD)", NULL);
+    expect_error(f, "{{judge(sweep.tsv:name:#0 ; sweep.tsv:bn:#0)}}", "two numbers", NULL);
+}
+
 static void tables_expand_to_markdown(void **state)
 {
     fixture *f = *state;
@@ -362,6 +398,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(missing_values_are_errors_not_blanks, setup, teardown),
         cmocka_unit_test_setup_teardown(aggregates_use_finite_values, setup, teardown),
         cmocka_unit_test_setup_teardown(arithmetic_and_formats, setup, teardown),
+        cmocka_unit_test_setup_teardown(judge_says_within_noise_or_a_direction, setup, teardown),
         cmocka_unit_test_setup_teardown(tables_expand_to_markdown, setup, teardown),
         cmocka_unit_test_setup_teardown(comments_and_conditions_drop_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(sums_chain_left_to_right, setup, teardown),

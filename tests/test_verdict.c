@@ -519,6 +519,10 @@ static void compare_goes_both_ways(void **state)
     assert_string_equal(bn_verdict_compare(0.03, 0.04), "within");
     assert_string_equal(bn_verdict_compare(-0.04, 0.04), "within");   /* at the threshold: not beyond */
     assert_string_equal(bn_verdict_compare(NAN, 0.04), "unknown");
+    /* a value that diverged is a change whatever the noise */
+    assert_string_equal(bn_verdict_compare(INFINITY, 0.04), "higher");
+    assert_string_equal(bn_verdict_compare(-INFINITY, 0.04), "lower");
+    assert_string_equal(bn_verdict_compare(INFINITY, INFINITY), "unknown");
     assert_string_equal(bn_verdict_compare(0.5, NAN), "unknown");
 }
 

@@ -8,6 +8,9 @@
  *          | AGG(FILE:COL[:SEL])             AGG: count nonfinite min max mean std sd sum list
  *          | argmax(FILE:COL:SEL:OUT)        OUT's cell in the row where COL is largest
  *          | argmin(FILE:COL:SEL:OUT)        ... smallest (the first such row on ties)
+ *          | judge(QUERY ; QUERY)            a difference judged against a threshold by
+ *                                            bn_verdict_compare: -1 below -threshold, 0 within
+ *                                            it, +1 above (words by sign:NEG:ZERO:POS)
  *          | NAME                            a named value supplied by the program
  *          | table(FILE:COL[=Label],...[:SEL])  a Markdown table; alone on its line
  *   SEL   := (empty: every row) | #N | #-N (row N from the start, 0-based, or from the end)
@@ -35,6 +38,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "number.h"
+#include "verdict.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -412,6 +416,30 @@ enum { A_COUNT, A_NONFINITE, A_MIN, A_MAX, A_MEAN, A_STD, A_SUM, A_LIST, A_ARGMI
 
 /* Evaluate one term into v. When list_fmt is non-NULL a list() is allowed and its formatted
  * text goes to list_out instead. */
+static int eval_expr(ctx *c, const char *q, val *v);
+
+/* judge(DIFF ; THRESHOLD): -1, 0 or +1 as bn_verdict_compare finds DIFF below -THRESHOLD, within
+ * it or above +THRESHOLD (each a query of terms joined by + - /); inner is what the parentheses
+ * hold. An infinite difference (a value that diverged) is beyond any threshold; a NaN, or a
+ * threshold that is not a finite number, cannot be judged: an error, never a verdict. */
+static int eval_judge(ctx *c, const char *inner, val *v)
+{
+    const char *semi = strstr(inner, " ; ");
+    if (!semi || strstr(semi + 3, " ; ")) return fail(c, "expected judge(DIFFERENCE ; THRESHOLD)");
+    char q[PH_MAX];
+    val d, t;
+    snprintf(q, sizeof q, "%.*s", (int)(semi - inner), inner);
+    if (eval_expr(c, q, &d)) return -1;
+    if (eval_expr(c, semi + 3, &t)) return -1;
+    if (!d.isnum || !t.isnum) return fail(c, "judge() needs two numbers");
+    const char *w = bn_verdict_compare(d.num, t.num);
+    if (!strcmp(w, "unknown")) return fail(c, "judge(): %g against %g is not a comparison of finite numbers", d.num, t.num);
+    memset(v, 0, sizeof *v);
+    v->isnum = 1;
+    v->num = !strcmp(w, "higher") ? 1 : !strcmp(w, "lower") ? -1 : 0;
+    return 0;
+}
+
 static int eval_term(ctx *c, const char *src, val *v, const char *list_fmt, bn_buf *list_out)
 {
     char s[PH_MAX], *f[FIELDS_MAX];
@@ -419,6 +447,12 @@ static int eval_term(ctx *c, const char *src, val *v, const char *list_fmt, bn_b
     char *body = s;
     trim(&body);
     memset(v, 0, sizeof *v);
+    if (!strncmp(body, "judge(", 6)) {
+        size_t L = strlen(body);
+        if (body[L - 1] != ')') return fail(c, "'%s' does not end with ')'", body);
+        body[L - 1] = '\0';
+        return eval_judge(c, body + 6, v);
+    }
     char *paren = strchr(body, '(');
     int agg = -1;
     if (paren) {
@@ -427,7 +461,7 @@ static int eval_term(ctx *c, const char *src, val *v, const char *list_fmt, bn_b
         body[L - 1] = '\0';
         *paren = '\0';
         for (int a = 0; a < A_N; a++) if (!strcmp(body, aggs[a])) agg = a;
-        if (agg < 0) return fail(c, "unknown function '%s' (known: count nonfinite min max mean std sd sum list argmin argmax table)", body);
+        if (agg < 0) return fail(c, "unknown function '%s' (known: count nonfinite min max mean std sd sum list argmin argmax judge table)", body);
         body = paren + 1;
     } else if (!strchr(body, ':')) {
         for (int i = 0; i < c->lk->nvalues; i++) {

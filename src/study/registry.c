@@ -46,12 +46,12 @@ const bn_experiment bn_experiments[] = {
     {.command = "activations", .help = "experiment 8: per-layer activation spread, init vs trained, for sweep scales",
      .training = 1, .train = bn_exp_activations,
      .files = "exp8_activations.tsv exp8_activations.info.tsv exp8_updates.tsv exp8_layers.tsv exp8_rescale.tsv",
-     .sources = "src/study/exp_activations.c", .figure = "exp8_activations",
+     .sources = "src/study/exp_activations.c", .figure = "exp8_activations exp8_updates",
      .seeds_figure = "seeds_activations", .seeds = "exp8_activations_seeds.tsv",
      .report = "exp8_activations.tsv exp8_activations.info.tsv exp8_updates.tsv exp8_layers.tsv exp8_rescale.tsv", .compared = "exp8_activations.tsv"},
     {.command = "ablations", .help = "experiment 9: the sweep's batchnorm training with eps, Adam or the output scale changed",
      .training = 1, .train = bn_exp_ablations, .files = "exp9_ablations.tsv exp9_ablations_acc.tsv",
-     .sources = "src/study/exp_training.c",
+     .sources = "src/study/exp_training.c", .figure = "exp9_ablations",
      .report = "exp9_ablations.tsv", .compared = "exp9_ablations.tsv"},
 };
 const int bn_n_experiments = (int)(sizeof bn_experiments / sizeof *bn_experiments);

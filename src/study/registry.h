@@ -22,8 +22,9 @@ typedef struct {
      * file but the experiments' own, src/study/exp_*.c), for the content stamp that decides when
      * it reruns; headers come from the compiler. Naming a file here changes no other row. */
     const char *sources;
-    /* Figures: report/NAME.gp drawn on the run page, the several-seed page, the compare page
-     * ("" for none). A run figure is redrawn when the completion file changes. */
+    /* Figures: report/NAME.gp drawn on the run page (space-separated NAMEs: an experiment may
+     * have several), the several-seed page, the compare page ("" for none). A run figure is
+     * redrawn when the completion file changes. */
     const char *figure, *seeds_figure, *compare_figure;
     /* What the pages take from it, space-separated: the files whose values the run page quotes;
      * the files bnagg makes from it that the several-seed page quotes; the result files the

@@ -133,7 +133,7 @@ const char *bn_verdict_interval(double lo, double hi, const char *first, const c
 
 const char *bn_verdict_compare(double diff, double threshold)
 {
-    if (!isfinite(diff) || !isfinite(threshold)) return "unknown";
+    if (isnan(diff) || !isfinite(threshold)) return "unknown";
     if (diff > threshold) return "higher";
     if (diff < -threshold) return "lower";
     return "within";

@@ -120,7 +120,9 @@ const char *bn_verdict_interval(double lo, double hi, const char *first, const c
 
 /* ---- claims of the findings, ablations and the reproduction ledger (bnagg findings) ----
  * A difference (b - a) judged against a threshold: "higher" if it is above +threshold, "lower"
- * if below -threshold, "within" otherwise; "unknown" if either is not a finite number. */
+ * if below -threshold, "within" otherwise; an infinite difference (one value diverged) is higher
+ * or lower whatever the threshold, as in noise.h; "unknown" if the difference is NaN or the
+ * threshold is not a finite number. */
 const char *bn_verdict_compare(double diff, double threshold);
 
 /* One number the reference notebook printed against this run's value of it. rule:
