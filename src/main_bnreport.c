@@ -1,5 +1,5 @@
 /* main_bnreport.c - renders the report: fills the Markdown template from a run folder's data
- * files (src/render.c), converts it with cmark-gfm and writes one self-contained HTML page
+ * files (src/report/render.c), converts it with cmark-gfm and writes one self-contained HTML page
  * with a table of contents. Figures are checked, not drawn: gnuplot made them beforehand. */
 #define _POSIX_C_SOURCE 200809L
 #include "alloc.h"
