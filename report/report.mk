@@ -83,7 +83,8 @@ $(NOISE): build/bnagg $(TRAIN_FILES) $(wildcard $(dir $(RUN))seeds-*/runs.info.t
 # notebook's numbers (report/reference_notebook.tsv, the only numbers on the page the run did not
 # write) against the run's, the ablations against the sweep, the batch sizes against each other.
 FINDINGS := $(REPORT_OUT)/ledger.tsv
-$(FINDINGS): build/bnagg $(REPORT_SRC)/reference_notebook.tsv $(TRAIN_FILES) $(CHECK_FILES)
+$(FINDINGS): build/bnagg $(REPORT_SRC)/reference_notebook.tsv $(TRAIN_FILES) $(CHECK_FILES) \
+             $(wildcard $(dir $(RUN))seeds-*/runs.info.tsv)
 	build/bnagg findings $(BNQ) --out $(REPORT_OUT) $(RUN) $(REPORT_SRC)/reference_notebook.tsv
 # The page: bnreport fills the template (excerpts of src/*.c included), then scripts/katex.js
 # renders its equations to HTML and copies KaTeX's stylesheet and fonts beside it.
@@ -132,7 +133,7 @@ $(SEEDS_HTML): build/bnreport $(REPORT_SRC)/seeds.md $(REPORT_SRC)/style.css $(S
 
 report-files: $(SEEDS_HTML)
 # this make's own run, when it is one of the seeds, likewise
-$(if $(filter $(RUN),$(SEED_RUNS)),$(eval $(NOISE): $(SEEDS_DATA)))
+$(if $(filter $(RUN),$(SEED_RUNS)),$(eval $(NOISE) $(FINDINGS): $(SEEDS_DATA)))
 endif
 
 # ---------------------------------------------------------------- make compare A=... B=...

@@ -5,7 +5,9 @@
  *                  where a run with other settings, such as fewer epochs, has no such number)
  *   ablations.tsv  experiment 9's trainings against the sweep's batchnorm training at the same
  *                  point, per metric, beyond or within sampling noise
- *   claims.tsv     the batch-size comparisons of experiment 7 (batchnorm, layer norm)
+ *   claims.tsv     the batch-size comparisons of experiment 7 (batchnorm, layer norm), judged by
+ *                  the noise model with the seed-to-seed spread of a several-seed study of the
+ *                  run's configuration where one is beside it (its column `covers` says which)
  *   rescale.tsv    experiment 8's rescaling (the same columns): the loss, and the gradient times the factor, with
  *                  one weight matrix multiplied by 10, against factor 1 (unchanged within
  *                  BN_VERDICT_INVARIANT_REL: the loss does not depend on the matrix's size, and
@@ -16,6 +18,7 @@
 #include "agg_tools.h"
 #include "aggregate.h"
 #include "alloc.h"
+#include "compare_rank.h"
 #include "error.h"
 #include "noise.h"
 #include "number.h"
@@ -210,8 +213,32 @@ static void rescale(bn_out *f, tables *t)
     }
 }
 
+/* The seed-to-seed SD of METRIC in row (norm, batch size) of a study's exp7_batchsize_seeds.tsv,
+ * and its number of seeds (NAN and 0 where the study has no such row). */
+static double study_sd(const bn_tsv *st, const char *norm, const char *bs, const char *metric, int *n)
+{
+    char sdc[64], nc[64];
+    snprintf(sdc, sizeof sdc, "%s_sd", metric);
+    snprintf(nc, sizeof nc, "%s_n", metric);
+    int cn = bn_tsv_col(st, "norm"), cb = bn_tsv_col(st, "batch_size"), cs = bn_tsv_col(st, sdc), ck = bn_tsv_col(st, nc);
+    *n = 0;
+    if (cn < 0 || cb < 0 || cs < 0 || ck < 0) return NAN;
+    for (long r = 0; r < st->nrows; r++) {
+        double sd, k;
+        if (strcmp(bn_tsv_cell(st, r, cn), norm) || strcmp(bn_tsv_cell(st, r, cb), bs)) continue;
+        if (bn_tsv_num(st, r, cs, &sd) || bn_tsv_num(st, r, ck, &k) || !isfinite(sd) || k < 2) return NAN;
+        *n = (int)k;
+        return sd;
+    }
+    return NAN;
+}
+
 /* Experiment 7's comparisons: per normalisation, the largest batch against the smallest; and
- * layer norm against batchnorm at the smallest and at the largest batch. */
+ * layer norm against batchnorm at the smallest and at the largest batch. Each b - a is judged by
+ * the noise model (noise.h): its sampling noise (the binomial SEs) and, with a several-seed study
+ * of the run's configuration beside it, the seed-to-seed SD of the difference, bounded above by
+ * the sum of the two trainings' SDs over the seeds (whatever their correlation), on the study's
+ * n - 1 degrees of freedom. The threshold is the half-width of the 95% interval. */
 static void claims(const char *dir, const char *run, tables *t)
 {
     char err[1200];
@@ -230,10 +257,18 @@ static void claims(const char *dir, const char *run, tables *t)
             if (hi[n] < 0 || b > num(bs, hi[n], "batch_size")) hi[n] = r;
         }
     if (lo[0] < 0 || lo[1] < 0) bn_die(1, "exp7_batchsize.tsv: no batchnorm or layernorm rows");
+    char sdir[4200], sp[4400];
+    int nseeds = 0, has_run = 0, has_st = 0;
+    bn_tsv st;
+    if (bn_find_study(NULL, run, sdir, sizeof sdir, &nseeds, &has_run) && bn_run_has(sdir, "exp7_batchsize_seeds.tsv")) {
+        snprintf(sp, sizeof sp, "%s/exp7_batchsize_seeds.tsv", sdir);
+        if (bn_tsv_read(&st, sp, err, sizeof err)) bn_die(1, "%s", err);
+        has_st = 1;
+    }
     bn_out f;
     char v[4][64];
     bn_out_open(&f, dir, "claims.tsv");
-    bn_out_printf(&f, "claim\tnorm\tweight_scale\tmetric\tat_a\tat_b\ta\tb\tdiff\tthreshold\tverdict\n");
+    bn_out_printf(&f, "claim\tnorm\tweight_scale\tmetric\tat_a\tat_b\ta\tb\tdiff\tthreshold\tverdict\tcovers\n");
     for (size_t m = 0; m < sizeof metrics / sizeof *metrics; m++) {
         long n_items = run_count(run, metrics[m].n_key);
         /* b - a, for: each norm, largest batch - smallest; layernorm - batchnorm at each end */
@@ -245,16 +280,28 @@ static void claims(const char *dir, const char *run, tables *t)
         };
         for (size_t p = 0; p < sizeof pairs / sizeof *pairs; p++) {
             double a = num(bs, pairs[p].ra, metrics[m].metric), b = num(bs, pairs[p].rb, metrics[m].metric);
-            double thr = acc_threshold(a, b, n_items);
+            double sea = bn_binomial_se(a, n_items), seb = bn_binomial_se(b, n_items), thr = acc_threshold(a, b, n_items);
+            int na = 0, nb = 0;
+            double sda = has_st ? study_sd(&st, cell(bs, pairs[p].ra, "norm"), cell(bs, pairs[p].ra, "batch_size"),
+                                           metrics[m].metric, &na) : NAN;
+            double sdb = has_st ? study_sd(&st, cell(bs, pairs[p].rb, "norm"), cell(bs, pairs[p].rb, "batch_size"),
+                                           metrics[m].metric, &nb) : NAN;
+            int seed = isfinite(sda) && isfinite(sdb);
+            if (seed) {
+                bn_noise_test x;
+                bn_noise_single(&x, b - a, sqrt(sea * sea + seb * seb), sda + sdb, na < nb ? na : nb);
+                thr = bn_noise_quantile(BN_NOISE_ALPHA, x.df) * x.se;
+            }
             const double x[4] = {a, b, b - a, thr};
             for (int k = 0; k < 4; k++) bn_fmt(v[k], sizeof v[k], x[k]);
-            bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", pairs[p].claim, pairs[p].norm,
+            bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", pairs[p].claim, pairs[p].norm,
                           "",
                           metrics[m].metric, cell(bs, pairs[p].ra, "batch_size"), cell(bs, pairs[p].rb, "batch_size"),
-                          v[0], v[1], v[2], v[3], bn_verdict_compare(b - a, thr));
+                          v[0], v[1], v[2], v[3], bn_verdict_compare(b - a, thr), seed ? "seed" : "sampling");
         }
     }
     bn_out_commit(&f);
+    if (has_st) bn_tsv_free(&st);
     bn_out_open(&f, dir, "rescale.tsv");
     bn_out_printf(&f, "claim\tnorm\tweight_scale\tmetric\tat_a\tat_b\ta\tb\tdiff\tthreshold\tverdict\n");
     rescale(&f, t);
