@@ -159,15 +159,22 @@ static void write_study(const bn_opts *o, const char *prefix, const bn_job *jobs
     bn_out_commit(&f);
 }
 
+/* The wall time, the trainings' own seconds, and those by phase (<phase>_seconds, summed over
+ * the trainings: what make bench's phase table reads). */
 static void write_study_timing(const bn_opts *o, const char *prefix, const bn_job *jobs, int njobs, double wall)
 {
-    char name[256];
-    const char *keys[] = {"wall_seconds", "training_seconds_sum", "jobs", "workers"};
-    double sum = 0.0;
+    char name[256], pkeys[BN_PHASE_COUNT][48];
+    const char *keys[4 + BN_PHASE_COUNT] = {"wall_seconds", "training_seconds_sum", "jobs", "workers"};
+    double sum = 0.0, vals[4 + BN_PHASE_COUNT] = {0};
     for (int i = 0; i < njobs; i++) sum += jobs[i].seconds;
-    double vals[] = {wall, sum, njobs, o->jobs};
+    vals[0] = wall; vals[1] = sum; vals[2] = njobs; vals[3] = o->jobs;
+    for (int p = 0; p < BN_PHASE_COUNT; p++) {
+        snprintf(pkeys[p], sizeof pkeys[p], "%s_seconds", bn_phase_name((bn_phase)p));
+        keys[4 + p] = pkeys[p];
+        for (int i = 0; i < njobs; i++) vals[4 + p] += jobs[i].h.phase[p];
+    }
     snprintf(name, sizeof name, "%s.timing.tsv", prefix);
-    bn_write_timing(o, name, keys, vals, 4);
+    bn_write_timing(o, name, keys, vals, 4 + BN_PHASE_COUNT);
 }
 
 /* The training parameters, for the report to quote rather than restate. */
