@@ -38,11 +38,11 @@ void BN_FN(bn_optim_free)(BN_FN(bn_optim) *o)
  * and each instruction on such subnormal values costs a microcode assist; there it was 1.7 times
  * faster than the AVX2 one (10 against 17 ns per element). */
 
+#if !BN_F32
 /* Adam's update of each element: m and v are running averages of the gradient g and of g^2, and
  * the step is lr * m_hat / (sqrt(v_hat) + eps) with the bias-corrected m_hat = m / (1 - beta1^t),
  * v_hat = v / (1 - beta2^t). m_hat / sqrt(v_hat) is about +-1 when the gradient keeps its sign,
  * whatever its size: each weight moves by about lr per step. */
-#if !BN_F32
 BN_X86_CLONES
 static void BN_FN(adam_update)(REAL *restrict w, REAL *restrict m, REAL *restrict v, const REAL *restrict dw, long n,
                                REAL beta1, REAL one_m_beta1, REAL beta2, REAL one_m_beta2, REAL step, REAL inv_c2,
@@ -66,7 +66,7 @@ static void BN_FN(adam_update)(REAL *restrict w, REAL *restrict m, REAL *restric
  * subnormals at these sizes, and the conversions take no assist. So the block's test decides
  * speed alone, never a bit. (Written with intrinsics: the compiler turns a float operation
  * written in double back into the float one, since the result is the same.) */
-#define ADAM_BLOCK 16
+#define ADAM_BLOCK 16     /* elements tested together: two vectors of 8 doubles */
 /* the coefficients of adam_update, in this order, for adam_tiny16 */
 enum { K_BETA1, K_OMB1, K_BETA2, K_OMB2, K_STEP, K_INV_C2, K_EPS, K_COUNT };
 typedef void (*adam_tiny_fn)(float *restrict w, float *restrict m, float *restrict v, const float *restrict dw,
@@ -120,28 +120,30 @@ static inline __attribute__((always_inline)) uint32_t adam_tiny(float g, float m
     return ((bg != 0) & ((eg <= 5) | ((eg >= 50) & (eg <= 70)))) | ((bm != 0) & (em <= 15)) | ((bv != 0) & (ev <= 1));
 }
 
+/* adam_update's formula in float, each block that would meet a subnormal through tiny16 (NULL:
+ * none) */
 BN_X86_CLONES
-static void BN_FN(adam_update)(float *restrict w, float *restrict m, float *restrict v, const float *restrict dw, long n,
-                               const float *k, adam_tiny_fn tiny16)
+static void adam_float_update(float *restrict w, float *restrict m, float *restrict v, const float *restrict dw, long n,
+                              const float *k, adam_tiny_fn tiny16)
 {
     float beta1 = k[K_BETA1], one_m_beta1 = k[K_OMB1], beta2 = k[K_BETA2], one_m_beta2 = k[K_OMB2];
     float step = k[K_STEP], inv_c2 = k[K_INV_C2], eps = k[K_EPS];
-    for (long i0 = 0; i0 < n; i0 += ADAM_BLOCK) {
-        long e = n - i0 < ADAM_BLOCK ? n : i0 + ADAM_BLOCK;
+#define ADAM_FLOAT(i) do { \
+        m[i] = beta1 * m[i] + one_m_beta1 * dw[i]; \
+        v[i] = beta2 * v[i] + one_m_beta2 * dw[i] * dw[i]; \
+        w[i] -= step * m[i] / (R_SQRT(v[i] * inv_c2) + eps); \
+    } while (0)
+    long i0 = 0;
+    for (; i0 + ADAM_BLOCK <= n; i0 += ADAM_BLOCK) {   /* whole blocks: fixed trip counts, one vector each */
         uint32_t tiny = 0;
-        if (tiny16 && e - i0 == ADAM_BLOCK)
-            for (long i = i0; i < e; i++) tiny |= adam_tiny(dw[i], m[i], v[i]);
-        if (tiny) {
-            tiny16(w + i0, m + i0, v + i0, dw + i0, k);
-            continue;
-        }
-        for (long i = i0; i < e; i++) {
-            m[i] = beta1 * m[i] + one_m_beta1 * dw[i];
-            v[i] = beta2 * v[i] + one_m_beta2 * dw[i] * dw[i];
-            /* w -= lr * (m/c1) / (sqrt(v/c2) + eps), with the two bias corrections as multiplications */
-            w[i] -= step * m[i] / (R_SQRT(v[i] * inv_c2) + eps);
-        }
+        if (tiny16)
+            for (int j = 0; j < ADAM_BLOCK; j++) tiny |= adam_tiny(dw[i0 + j], m[i0 + j], v[i0 + j]);
+        if (tiny) tiny16(w + i0, m + i0, v + i0, dw + i0, k);
+        else
+            for (int j = 0; j < ADAM_BLOCK; j++) ADAM_FLOAT(i0 + j);
     }
+    for (long i = i0; i < n; i++) ADAM_FLOAT(i);
+#undef ADAM_FLOAT
 }
 #endif
 
@@ -179,7 +181,7 @@ void BN_FN(bn_optim_step)(BN_FN(bn_optim) *o, REAL *w, const REAL *dw)
         const float k[K_COUNT] = {[K_BETA1] = R(o->beta1), [K_OMB1] = R(1.0 - o->beta1), [K_BETA2] = R(o->beta2),
                                   [K_OMB2] = R(1.0 - o->beta2), [K_STEP] = R(o->lr / c1), [K_INV_C2] = R(1.0 / c2),
                                   [K_EPS] = R(o->eps)};
-        BN_FN(adam_update)(w, o->m, o->v, dw, n, k, tiny16);
+        adam_float_update(w, o->m, o->v, dw, n, k, tiny16);
 #else
         BN_FN(adam_update)(w, o->m, o->v, dw, n, R(o->beta1), R(1.0 - o->beta1), R(o->beta2), R(1.0 - o->beta2),
                            R(o->lr / c1), R(1.0 / c2), R(o->eps));
