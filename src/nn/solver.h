@@ -6,6 +6,7 @@
 #include <gsl/gsl_rng.h>
 #include "net.h"
 #include "optim.h"
+#include "timing.h"   /* BN_PHASE_COUNT: the history's phase seconds */
 
 #define BN_PREDICT_BATCH 100
 
