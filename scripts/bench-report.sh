@@ -39,7 +39,8 @@ unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES || true
 
 # bnlab in the copy logs each call's last word (the experiment) with its start and end times and
 # its CPU seconds (user + system, its worker processes included) to $BN_BENCH_LOG, then exits as
-# bnlab did
+# bnlab did (its text is literal: the wrapper's own shell expands it)
+# shellcheck disable=SC2016
 wrapper='#!/bin/sh
 s=$(date +%s.%N)
 /usr/bin/time -f "%U %S" -o "$BN_BENCH_LOG.cpu.$$" "$0.real" "$@"
