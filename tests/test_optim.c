@@ -9,6 +9,12 @@
 #include "testutil.h"
 
 #include "optim.h"
+#include "fixedmath.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 enum { NW = 3, STEPS = 3 };
 static const double w_start[NW] = {1.0, -2.0, 0.5};
@@ -173,6 +179,61 @@ static void optim_zero_gradient_from_rest_leaves_weights_unchanged(void **state)
     }
 }
 
+/* A float value of any size: a random sign, significand and binary exponent from 2^-150 to 2^19,
+ * with zeros and subnormals among them (xorshift64: the same values everywhere). */
+static float any_float(uint64_t *s)
+{
+    *s ^= *s << 13; *s ^= *s >> 7; *s ^= *s << 17;
+    uint64_t r = *s;
+    if (r % 13 == 0) return 0.0f;
+    if (r % 17 == 0) {   /* a subnormal */
+        uint32_t b = (uint32_t)(r >> 20) & 0x807fffffu;
+        float f;
+        memcpy(&f, &b, sizeof f);
+        return f;
+    }
+    float m = 1.0f + (float)((r >> 20) & 0xffffff) / 16777216.0f;
+    return ((r >> 50) & 1 ? -1.0f : 1.0f) * ldexpf(m, (int)((r >> 8) % 170) - 150);
+}
+
+/* Adam in float takes blocks whose gradients or moments are tiny through double (optim_impl.h):
+ * every weight and moment must be the bits of the formula in float, step after step, for values
+ * of every size (the subnormal ones included), whatever path each block took. */
+static void adam_f32_gives_the_float_formulas_bits_for_values_of_every_size(void **state)
+{
+    (void)state;
+    enum { N = 4099, NSTEP = 40 };
+    static const double lrs[] = {1e-3, 1e-30, 5.0};
+    float *w = malloc(sizeof(float) * 5 * N);
+    assert_non_null(w);
+    float *g = w + N, *rw = g + N, *rm = rw + N, *rv = rm + N;
+    uint64_t s = 0x9e3779b97f4a7c15u;
+    for (int L = 0; L < 3; L++) {
+        for (long i = 0; i < N; i++) { w[i] = rw[i] = any_float(&s); rm[i] = rv[i] = 0.0f; }
+        bn_optim_f32 o;
+        bn_optim_init_f32(&o, BN_ADAM, lrs[L], N);
+        for (int t = 1; t <= NSTEP; t++) {
+            for (long i = 0; i < N; i++) g[i] = t > NSTEP / 2 && i % 3 == 0 ? 0.0f : any_float(&s);
+            bn_optim_step_f32(&o, w, g);
+            double c1 = 1.0 - bn_pow(0.9, (double)t), c2 = 1.0 - bn_pow(0.999, (double)t);
+            float b1 = 0.9f, omb1 = (float)(1.0 - 0.9), b2 = 0.999f, omb2 = (float)(1.0 - 0.999);
+            float step = (float)(lrs[L] / c1), ic2 = (float)(1.0 / c2), eps = (float)1e-8;
+            for (long i = 0; i < N; i++) {
+                rm[i] = b1 * rm[i] + omb1 * g[i];
+                rv[i] = b2 * rv[i] + omb2 * g[i] * g[i];
+                rw[i] -= step * rm[i] / (sqrtf(rv[i] * ic2) + eps);
+                /* NaN is NaN whatever its payload (the files print "nan") */
+                if (isnan(rw[i]) && isnan(w[i])) rw[i] = w[i];
+            }
+            assert_memory_equal(o.m, rm, sizeof(float) * N);
+            assert_memory_equal(o.v, rv, sizeof(float) * N);
+            assert_memory_equal(w, rw, sizeof(float) * N);
+        }
+        bn_optim_free_f32(&o);
+    }
+    free(w);
+}
+
 static void rule_names_parse_and_print(void **state)
 {
     (void)state;
@@ -198,6 +259,7 @@ int main(void)
         cmocka_unit_test(optim_defaults_are_the_assignments),
         cmocka_unit_test(optim_reset_restarts_from_a_fresh_state),
         cmocka_unit_test(optim_zero_gradient_from_rest_leaves_weights_unchanged),
+        cmocka_unit_test(adam_f32_gives_the_float_formulas_bits_for_values_of_every_size),
         cmocka_unit_test(rule_names_parse_and_print),
     };
     tu_filter();

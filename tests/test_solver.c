@@ -74,6 +74,8 @@ static void history_bind_lays_out_disjoint_arrays_inside_the_block(void **state)
         assert_int_equal(h.checks, checks[k]);
         assert_int_equal(h.nonfinite, 0);
         assert_ptr_equal(h.loss, mem);
+        /* the phase timings last, so the results before them compare alone */
+        assert_ptr_equal(h.phase, mem + n - BN_PHASE_COUNT);
         assert_int_equal((uintptr_t)h.check_iter % _Alignof(long), 0);
         assert_int_equal((uintptr_t)h.check_epoch % _Alignof(int), 0);
         /* fill every array with its own pattern, then read all of them back */
@@ -97,7 +99,10 @@ static void history_bind_lays_out_disjoint_arrays_inside_the_block(void **state)
         assert_true((char *)(h.train_acc + checks[k]) <= end);
         assert_true((char *)(h.val_acc + checks[k]) <= end);
         assert_true((char *)(h.check_iter + checks[k]) <= end);
-        assert_true((char *)(h.check_epoch + checks[k]) <= end);
+        assert_true((char *)(h.check_epoch + checks[k]) <= (char *)h.phase);
+        for (int q = 0; q < BN_PHASE_COUNT; q++) h.phase[q] = 5.0 + q;
+        for (long i = 0; i < iters[k]; i++) assert_true(h.loss[i] == 1000.0 + (double)i);
+        for (int c = 0; c < checks[k]; c++) assert_int_equal(h.check_epoch[c], 9000 + c);
         free(mem);
     }
 }
@@ -287,7 +292,8 @@ static void solver_is_deterministic_given_its_generators(void **state)
     train_blobs(BN_NORM_BATCH, 60, &a, &va);
     train_blobs(BN_NORM_BATCH, 60, &b, &vb);
     train_blobs(BN_NORM_BATCH, 61, &c, &vc);
-    long n = bn_history_doubles(a.h.iters, a.h.checks);
+    /* the results, without the phase timings at the block's end (bn_history_bind) */
+    long n = bn_history_doubles(a.h.iters, a.h.checks) - BN_PHASE_COUNT;
     /* the same seeds give the same history to the last bit */
     assert_memory_equal(a.mem, b.mem, sizeof(double) * (size_t)n);
     assert_memory_not_equal(a.mem, c.mem, sizeof(double) * (size_t)a.h.iters);
@@ -366,7 +372,8 @@ static void solver_f32_learns_blobs_and_is_deterministic(void **state)
         /* it learned: the last loss is well below the first (log 3 = 1.1 at the start) */
         assert_true(a.h.loss[a.h.iters - 1] < 0.25 * a.h.loss[0]);
         assert_int_equal(a.h.nonfinite, 0);
-        assert_memory_equal(a.mem, b.mem, sizeof(double) * (size_t)bn_history_doubles(a.h.iters, a.h.checks));
+        assert_memory_equal(a.mem, b.mem,
+                            sizeof(double) * (size_t)(bn_history_doubles(a.h.iters, a.h.checks) - BN_PHASE_COUNT));
         /* a float loss is stored exactly: every recorded loss is a float value */
         for (long t = 0; t < a.h.iters; t++) assert_true(a.h.loss[t] == (double)(float)a.h.loss[t]);
         free(a.mem);

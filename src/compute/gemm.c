@@ -3,6 +3,7 @@
 #include "alloc.h"
 #include "blas.h"
 #include "error.h"
+#include "timing.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -164,16 +164,23 @@ static void BN_FN(check_beta)(REAL beta)
     if (beta != R(0) && beta != R(1)) bn_die(1, "internal: bn_gemm takes beta 0 or 1, not %g", (double)beta);
 }
 
-void BN_FN(bn_gemm)(int ta, int tb, int M, int N, int K, const REAL *A, const REAL *B, REAL beta, REAL *C)
+static void BN_FN(gemm_routed)(int ta, int tb, int M, int N, int K, const REAL *A, const REAL *B, REAL beta, REAL *C)
 {
-    BN_FN(check_beta)(beta);
-    if (M <= 0 || N <= 0) return;
     if (tb) B = BN_FN(transposed)(B, N, K);
 #ifndef BN_NO_LIBXSMM
     int nb = BN_FN(route)(ta, M, N, K, beta);
     if (nb && BN_FN(xsmm_gemm)(ta, M, N, nb, K, A, B, beta, C)) return;
 #endif
     BN_FN(fixed_kernel)(ta, M, N, K, A, B, beta, C);
+}
+
+void BN_FN(bn_gemm)(int ta, int tb, int M, int N, int K, const REAL *A, const REAL *B, REAL beta, REAL *C)
+{
+    BN_FN(check_beta)(beta);
+    if (M <= 0 || N <= 0) return;
+    double t0 = bn_now();
+    BN_FN(gemm_routed)(ta, tb, M, N, K, A, B, beta, C);
+    bn_gemm_seconds += bn_now() - t0;
 }
 
 void BN_FN(bn_gemm_fixed)(int ta, int tb, int M, int N, int K, const REAL *A, const REAL *B, REAL beta, REAL *C)

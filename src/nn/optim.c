@@ -13,6 +13,10 @@
 #endif
 
 #include <math.h>
+#include <stdint.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 

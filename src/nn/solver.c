@@ -26,8 +26,8 @@ int bn_solver_checks(long iters, long ipe)
 
 long bn_history_doubles(long iters, int checks)
 {
-    /* loss, check_iter, check_epoch (as doubles' worth of space), train_acc, val_acc */
-    return iters + 4L * checks;
+    /* loss, check_iter, check_epoch (as doubles' worth of space), train_acc, val_acc, phase */
+    return iters + 4L * checks + BN_PHASE_COUNT;
 }
 
 void bn_history_bind(bn_history *h, double *mem, long iters, int checks)
@@ -40,6 +40,7 @@ void bn_history_bind(bn_history *h, double *mem, long iters, int checks)
     h->val_acc = h->train_acc + checks;
     h->check_iter = (long *)(h->val_acc + checks);
     h->check_epoch = (int *)(h->check_iter + checks);
+    h->phase = mem + iters + 4L * checks;
 }
 
 #define BN_F32 0

@@ -6,6 +6,7 @@
 #include <gsl/gsl_rng.h>
 #include "net.h"
 #include "optim.h"
+#include "timing.h"   /* BN_PHASE_COUNT: the history's phase seconds */
 
 #define BN_PREDICT_BATCH 100
 
@@ -34,6 +35,7 @@ typedef struct {
     double *train_acc, *val_acc;  /* (checks) */
     double best_val;         /* best validation accuracy; its parameters are left in the net */
     long nonfinite;          /* iterations whose loss was not finite */
+    double *phase;           /* (BN_PHASE_COUNT) seconds of the training by phase (timing.h) */
 } bn_history;
 
 long bn_solver_iters(int epochs, int N, int batch_size);

@@ -159,15 +159,22 @@ static void write_study(const bn_opts *o, const char *prefix, const bn_job *jobs
     bn_out_commit(&f);
 }
 
+/* The wall time, the trainings' own seconds, and those by phase (<phase>_seconds, summed over
+ * the trainings: what make bench's phase table reads). */
 static void write_study_timing(const bn_opts *o, const char *prefix, const bn_job *jobs, int njobs, double wall)
 {
-    char name[256];
-    const char *keys[] = {"wall_seconds", "training_seconds_sum", "jobs", "workers"};
-    double sum = 0.0;
+    char name[256], pkeys[BN_PHASE_COUNT][48];
+    const char *keys[4 + BN_PHASE_COUNT] = {"wall_seconds", "training_seconds_sum", "jobs", "workers"};
+    double sum = 0.0, vals[4 + BN_PHASE_COUNT] = {0};
     for (int i = 0; i < njobs; i++) sum += jobs[i].seconds;
-    double vals[] = {wall, sum, njobs, o->jobs};
+    vals[0] = wall; vals[1] = sum; vals[2] = njobs; vals[3] = o->jobs;
+    for (int p = 0; p < BN_PHASE_COUNT; p++) {
+        snprintf(pkeys[p], sizeof pkeys[p], "%s_seconds", bn_phase_name((bn_phase)p));
+        keys[4 + p] = pkeys[p];
+        for (int i = 0; i < njobs; i++) vals[4 + p] += jobs[i].h.phase[p];
+    }
     snprintf(name, sizeof name, "%s.timing.tsv", prefix);
-    bn_write_timing(o, name, keys, vals, 4);
+    bn_write_timing(o, name, keys, vals, 4 + BN_PHASE_COUNT);
 }
 
 /* The training parameters, for the report to quote rather than restate. */
@@ -292,9 +299,16 @@ void bn_exp_batchsize(const bn_opts *o, const bn_dataset *ds)
     trainset_mem m;
     trainset_make(&m, o, ds);
     write_params(o, ds);
+    /* The trainings start longest first (smallest batch: most iterations), so the workers finish
+     * together instead of one waiting out a long training started last; results do not depend on
+     * the order, and the files list the variants in the table's order (at[v]: variant v's job). */
     bn_job jobs[NBS];
+    int at[NBS], r = 0;
+    for (int b = 1; r < NBS; b++)
+        for (int v = 0; v < NBS; v++)
+            if (bs_variants[v].batch_size == b) at[v] = r++;
     for (int v = 0; v < NBS; v++) {
-        bn_job *j = &jobs[v];
+        bn_job *j = &jobs[at[v]];
         memset(j, 0, sizeof *j);
         j->experiment = "batchsize";
         j->point = 0;
@@ -316,31 +330,31 @@ void bn_exp_batchsize(const bn_opts *o, const bn_dataset *ds)
     bn_out_open(&f, o->out, "exp7_batchsize_loss.tsv");
     bn_out_printf(&f, "norm\tbatch_size\titeration\tloss\n");
     for (int v = 0; v < NBS; v++)
-        for (long t = 0; t < jobs[v].h.iters; t++) {
-            bn_fmt(a, sizeof a, jobs[v].h.loss[t]);
-            bn_out_printf(&f, "%s\t%d\t%ld\t%s\n", bn_norm_name(jobs[v].norm), bs_variants[v].batch_size, t + 1, a);
+        for (long t = 0; t < jobs[at[v]].h.iters; t++) {
+            bn_fmt(a, sizeof a, jobs[at[v]].h.loss[t]);
+            bn_out_printf(&f, "%s\t%d\t%ld\t%s\n", bn_norm_name(jobs[at[v]].norm), bs_variants[v].batch_size, t + 1, a);
         }
     bn_out_commit(&f);
 
     bn_out_open(&f, o->out, "exp7_batchsize_acc.tsv");
     bn_out_printf(&f, "norm\tbatch_size\tcheck\titeration\tepoch\ttrain\tval\n");
     for (int v = 0; v < NBS; v++)
-        for (int k = 0; k < jobs[v].h.checks; k++) {
-            bn_fmt(a, sizeof a, jobs[v].h.train_acc[k]);
-            bn_fmt(b, sizeof b, jobs[v].h.val_acc[k]);
-            bn_out_printf(&f, "%s\t%d\t%d\t%ld\t%d\t%s\t%s\n", bn_norm_name(jobs[v].norm), bs_variants[v].batch_size, k,
-                          jobs[v].h.check_iter[k], jobs[v].h.check_epoch[k], a, b);
+        for (int k = 0; k < jobs[at[v]].h.checks; k++) {
+            bn_fmt(a, sizeof a, jobs[at[v]].h.train_acc[k]);
+            bn_fmt(b, sizeof b, jobs[at[v]].h.val_acc[k]);
+            bn_out_printf(&f, "%s\t%d\t%d\t%ld\t%d\t%s\t%s\n", bn_norm_name(jobs[at[v]].norm), bs_variants[v].batch_size, k,
+                          jobs[at[v]].h.check_iter[k], jobs[at[v]].h.check_epoch[k], a, b);
         }
     bn_out_commit(&f);
 
     bn_out_open(&f, o->out, "exp7_batchsize.tsv");
     bn_out_printf(&f, "norm\tbatch_size\tbest_train\tbest_val\tfinal_loss\tnonfinite\n");
     for (int v = 0; v < NBS; v++) {
-        const bn_history *h = &jobs[v].h;
+        const bn_history *h = &jobs[at[v]].h;
         bn_fmt(a, sizeof a, hmax(h->train_acc, h->checks));
         bn_fmt(b, sizeof b, hmax(h->val_acc, h->checks));
         bn_fmt(c, sizeof c, final_loss(h));
-        bn_out_printf(&f, "%s\t%d\t%s\t%s\t%s\t%ld\n", bn_norm_name(jobs[v].norm), bs_variants[v].batch_size, a, b, c,
+        bn_out_printf(&f, "%s\t%d\t%s\t%s\t%s\t%ld\n", bn_norm_name(jobs[at[v]].norm), bs_variants[v].batch_size, a, b, c,
                       h->nonfinite);
     }
     bn_out_commit(&f);
