@@ -30,12 +30,15 @@ file = loss; cols = "batchnorm baseline"
 @finite_count
 if (nfin == 0) { @empty_panel } else { @full_panel }
 if (nfin > 0 && ymin > 0 && ymax / ymin > 100) { set logscale y } else { unset logscale y }
+# ln 10, the loss of a uniform guess over the 10 classes, always in range: the loss starts there
+if (nfin > 0 && ymax < 1.08 * log(10)) { set yrange [*:1.08 * log(10)] }
 set title "Training loss"
 set xlabel "Iteration"
 set ylabel "Loss"
+@ln10_line
 plot loss using "iteration":(fin(column("batchnorm"))) with points ls 31 title "batchnorm", \
      ""   using "iteration":(fin(column("baseline"))) with points ls 32 title "baseline"
-unset logscale y
+unset logscale y; @ln10_off
 
 # 2. training accuracy at each check (first iteration, then every epoch's end)
 file = acc; cols = "batchnorm_train baseline_train"

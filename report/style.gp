@@ -68,3 +68,14 @@ if (exists("svg_h")) { mp_top = 1 - (narrow ? 62.0 : 58.0) / svg_h; mp_bottom = 
 key_wide = 'set key at graph 1.02, 0.5 left center vertical Left reverse samplen 2 spacing 1.3'
 key_narrow = 'set key at graph 0, 1.0 left bottom horizontal maxrows 2 Left reverse samplen 2 spacing 1.1 width 1; set title offset 0, 1.3'
 if (narrow) { @key_narrow } else { @key_wide }
+
+# ln 10 = 2.303, the loss of a uniform guess over the 10 classes, where every training starts: a
+# reference line on every loss panel of every page (@ln10_line or @ln10_line_top before the plot,
+# @ln10_off after), its label on an opaque ground so that no point shows through. ln10_line puts
+# it at the right end just under the line (loss curves over iterations fall away from it there);
+# ln10_line_top in the panel's top left corner, clear of a sweep's curves, which cross it.
+set style textbox opaque fc rgb "white" noborder margins 2, 1
+ln10_arrow = 'set arrow 9 from graph 0, first log(10) to graph 1, first log(10) nohead ls 20 front'
+ln10_line = ln10_arrow . '; set label 9 "ln 10 = 2.303: uniform guess" at graph 0.985, first log(10) offset 0, -0.85 right tc rgb c_ref front boxed'
+ln10_line_top = ln10_arrow . '; set label 9 "dotted: ln 10 = 2.303 (uniform guess)" at graph 0.02, graph 0.87 left tc rgb c_ref front boxed'
+ln10_off = 'unset arrow 9; unset label 9'
