@@ -9,7 +9,7 @@ loss = run . "/exp5_deepnet_loss.tsv"
 acc = run . "/exp5_deepnet_acc.tsv"
 
 if (ARGC >= 3) { layout = ARG3 }
-fig_w = 900; fig_h = 1200; fig_h_narrow = 1350
+fig_w = 900; fig_h = 1200; fig_h_narrow = 1400
 load system("dirname '" . ARG0 . "'") . "/style.gp"
 set output ARG2
 
@@ -23,6 +23,10 @@ finite_count = 'nfin = 0; ymin = 1e300; ymax = -1e300; \
 empty_panel = 'set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888"'
 full_panel = 'set yrange [*:*]; unset label 1'
 
+# narrow: room above the top panel for its legend and, above that, its title
+if (narrow) { mp_top = 1 - 100.0 / svg_h }
+# each x label close under its tick labels, clear of the next panel's title
+set xlabel offset 0, 0.5
 set multiplot layout 3,1 margins mp_left, mp_right, mp_bottom, mp_top spacing 0, (narrow ? 0.115 : 0.1)
 
 # 1. training loss, every iteration; a log axis only when the loss spans two decades or more
