@@ -49,7 +49,7 @@ clip(v) = (v != v) ? v : (v < 0 ? 0 : v > 1 ? 1 : v)   # an accuracy's band stop
 bcol(N, C, R, end) = sprintf("%s_%s_%s%s", N, C, (R eq "A" ? "a" : "b"), end)
 set style fill transparent solid 0.18 noborder
 set xlabel offset 0, 0.5   # closer to its tick labels, farther from the next panel's title
-set multiplot layout 3,1 margins 0.12, 0.97, 0.075, 0.89 spacing 0, 0.125
+set multiplot layout 3,1 margins 0.12, 0.95, 0.075, 0.875 spacing 0, 0.125
 
 # 1. training loss, every iteration (thin lines: four noisy curves stay readable)
 name = "exp5_deepnet_loss.tsv"; rs = runs_with(name); cols = nets
