@@ -58,7 +58,7 @@ name = "exp5_deepnet_loss.tsv"; rs = runs_with(name); cols = nets
 if (nfin > 0 && ymin > 0 && ymax / ymin > 100) { set logscale y } else { unset logscale y }
 # ln 10, where every training starts (the seed page's loss panel shows it too), always in range
 if (nfin > 0 && ymax < 1.08 * log(10)) { set yrange [*:1.08 * log(10)] }
-set title "Training loss"
+set title "Training loss; " . ln10_note
 set xlabel "Iteration"
 unset ylabel   # the panel titles say what is plotted: no room for a rotated label on a phone
 @ln10_line

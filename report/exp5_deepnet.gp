@@ -36,7 +36,7 @@ if (nfin == 0) { @empty_panel } else { @full_panel }
 if (nfin > 0 && ymin > 0 && ymax / ymin > 100) { set logscale y } else { unset logscale y }
 # ln 10, the loss of a uniform guess over the 10 classes, always in range: the loss starts there
 if (nfin > 0 && ymax < 1.08 * log(10)) { set yrange [*:1.08 * log(10)] }
-set title "Training loss"
+set title "Training loss; " . ln10_note
 set xlabel "Iteration"
 set ylabel "Loss"
 @ln10_line

@@ -70,11 +70,11 @@ key_narrow = 'set key at graph 0, 1.0 left bottom horizontal maxrows 2 Left reve
 if (narrow) { @key_narrow } else { @key_wide }
 
 # ln 10 = 2.303, the loss of a uniform guess over the 10 classes, where every training starts: a
-# reference line on every loss panel of every page (@ln10_line or @ln10_line_top before the plot,
-# @ln10_off after), its label where the data leave room: ln10_line puts it at the right end just
-# under the line (loss curves over iterations fall away from it there); ln10_line_top in the
-# panel's top left corner, clear of a sweep's curves, which cross the line.
-ln10_arrow = 'set arrow 9 from graph 0, first log(10) to graph 1, first log(10) nohead ls 20 front'
-ln10_line = ln10_arrow . '; set label 9 "ln 10 = 2.303: uniform guess" at graph 0.985, first log(10) offset 0, -0.85 right tc rgb c_ref front'
-ln10_line_top = ln10_arrow . '; set label 9 "dotted: ln 10 = 2.303 (uniform guess)" at graph 0.02, graph 0.87 left tc rgb c_ref front'
+# dotted reference line on every loss panel of every page (@ln10_line before the plot, @ln10_off
+# after), said in words where no data can be: in the panel's title (ln10_note) where the curves
+# may run along the line (a loss over iterations that has not yet fallen), or with
+# @ln10_line_top in the top left corner, clear of a sweep's curves, which cross the line.
+ln10_note = "dotted: ln 10 = 2.303, a uniform guess"
+ln10_line = 'set arrow 9 from graph 0, first log(10) to graph 1, first log(10) nohead ls 20 front'
+ln10_line_top = ln10_line . '; set label 9 ln10_note at graph 0.02, graph 0.87 left tc rgb c_ref front'
 ln10_off = 'unset arrow 9; unset label 9'

@@ -57,14 +57,12 @@ import sys
 import tempfile
 
 # The several-seed page's figures and captions belong to another branch (report/seeds_*.gp,
-# report/seeds.md): its deep-net and activation figures have loss panels without ln 10, its
-# sweep's ln 10 label lies on a curve and its batch-size caption names "black"; and the seed
-# page's captions print "Click for the full-size drawing." (report/report.md) outside a hint.
+# report/seeds.md): its deep-net and activation figures have loss panels without ln 10 and its
+# batch-size caption names "black"; and the seed page's captions print "Click for the full-size
+# drawing." (report/report.md) outside a hint.
 EXPECTED_FAILURES = {
     "seeds@1280: every figure with a loss panel shows ln 10",
     "seeds@390: every figure with a loss panel shows ln 10",
-    "seeds@1280: the ln 10 label lies clear of the data",
-    "seeds@390: the ln 10 label lies clear of the data",
     "seeds: every colour a caption names is the palette's and drawn in its figure",
     "seed: print-to-PDF holds no interaction hint",
 }
