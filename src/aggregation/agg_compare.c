@@ -237,10 +237,10 @@ static double band_se(const band_run *x, int b, long r, const char *c, double v)
     if (ends_with(c, "val")) return bn_binomial_se(v, x->n_val);
     if (ends_with(c, "train")) return bn_binomial_se(v, x->n_train);
     if (!ends_with(c, "final_loss") || !x->has_loss || x->window < 1) return NAN;
-    /* the loss column: the net's own (batchnorm_final_loss: batchnorm), or `loss` */
-    char col[64];
-    size_t n = strlen(c) - strlen("final_loss");
-    snprintf(col, sizeof col, "%.*s", n ? (int)n - 1 : 4, n ? c : "loss");
+    /* the loss column: the net's own for X_final_loss (batchnorm_final_loss: batchnorm), else `loss` */
+    char col[64] = "loss";
+    size_t n = strlen(c) - strlen("_final_loss");
+    if (strcmp(c, "final_loss")) snprintf(col, sizeof col, "%.*s", (int)n, c);
     int lc = bn_tsv_col(&x->loss, col);
     if (lc < 0) return NAN;
     double *y = bn_malloc(sizeof(double) * (size_t)(x->loss.nrows + 1));
@@ -285,8 +285,8 @@ static void load_band_run(band_run *x, const char *run, int b)
         if (bn_tsv_read(&x->sum, p, err, sizeof err)) bn_die(1, "%s", err);
         x->has_sum = 1;
     }
-    snprintf(p, sizeof p, "%s/%s", run, bands[b].loss ? bands[b].loss : "");
     if (bands[b].loss && bn_run_has(run, bands[b].loss)) {
+        snprintf(p, sizeof p, "%s/%s", run, bands[b].loss);
         if (bn_tsv_read(&x->loss, p, err, sizeof err)) bn_die(1, "%s", err);
         x->has_loss = 1;
     }
