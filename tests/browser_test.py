@@ -56,13 +56,10 @@ import subprocess
 import sys
 import tempfile
 
-# The several-seed page's figures and captions belong to another branch (report/seeds_*.gp,
-# report/seeds.md): its deep-net and activation figures have loss panels without ln 10 and its
-# batch-size caption names "black"; and the seed page's captions print "Click for the full-size
-# drawing." (report/report.md) outside a hint.
+# Files another branch owns: the several-seed page's batch-size caption names "black"
+# (report/seeds.md), and the seed page's captions print "Click for the full-size drawing."
+# (report/report.md) outside a hint.
 EXPECTED_FAILURES = {
-    "seeds@1280: every figure with a loss panel shows ln 10",
-    "seeds@390: every figure with a loss panel shows ln 10",
     "seeds: every colour a caption names is the palette's and drawn in its figure",
     "seed: print-to-PDF holds no interaction hint",
 }
