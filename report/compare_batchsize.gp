@@ -1,7 +1,10 @@
 # compare_batchsize.gp - the batch-size study in two runs A and B, overlaid, four panels in one
 # column: best training accuracy of the batchnorm and the layernorm nets, then their best
-# validation accuracy, against the batch size; the baseline (no normalisation, one batch size)
-# is the black point in every panel. Run A in solid lines with filled markers, run B dashed with open markers.
+# validation accuracy, against the batch size, in the palette of every page: batchnorm blue,
+# layer norm bluish green, the baseline (no normalisation, one batch size) a vermilion point in
+# every panel. Run A in solid lines with filled markers, run B dashed with open markers. Each
+# run's noise band (compare_band_batchsize.tsv beside the figure, from bnagg compare): A's shaded,
+# B's between thin dotted lines; the baseline's as error bars (A's left of the point, B's right).
 # usage: gnuplot -c report/compare_batchsize.gp RUN_A RUN_B OUTPUT.svg
 # Reads exp7_batchsize.tsv of each run by column name. A run without it is left out and the
 # panels say so (runs made before the batch-size study existed); non-finite values become gaps.
@@ -21,17 +24,38 @@ rs = (have(file("A")) ? "A " : "") . (have(file("B")) ? "B" : "")
 note = (have(file("A")) ? "" : "no batch-size data in A  ") . (have(file("B")) ? "" : "no batch-size data in B")
 is(N) = strcol("norm") eq N
 
-set style line 1 lc rgb c_layernorm lw 2 pt 7 ps 1.0
-set style line 3 lc rgb c_layernorm lw 2 dt 2 pt 6 ps 1.1
+# line styles: 1 A batchnorm, 3 B batchnorm, 5 A layer norm, 7 B layer norm, 2 A baseline, 4 B baseline
+set style line 1 lc rgb c_batchnorm lw 2 pt 7 ps 1.0
+set style line 3 lc rgb c_batchnorm lw 2 dt 2 pt 6 ps 1.1
+set style line 5 lc rgb c_layernorm lw 2 pt 9 ps 1.1
+set style line 7 lc rgb c_layernorm lw 2 dt 2 pt 8 ps 1.2
 set style line 2 lc rgb c_baseline lw 2 pt 5 ps 1.0
 set style line 4 lc rgb c_baseline lw 2 dt 2 pt 4 ps 1.2
+ls_of(R, N) = (N eq "batchnorm" ? 1 : N eq "layernorm" ? 5 : 2) + (R eq "A" ? 0 : 2)
+c_of(N) = N eq "batchnorm" ? c_batchnorm : N eq "layernorm" ? c_layernorm : c_baseline
+# each run's value -/+ the 95% interval of the noise model the page judges by (seed to seed from
+# the study of A's configuration plus the binomial sampling part; sampling only without a study),
+# an accuracy's band stopping at 0 and 1
+bandf = system("dirname '" . ARG3 . "'") . "/compare_band_batchsize.tsv"
+# (a file of its header only: the runs share no such point)
+bands = have(bandf) && int(system(sprintf("awk 'END { print NR }' '%s'", bandf))) > 1
+clip(v) = (v != v) ? v : (v < 0 ? 0 : v > 1 ? 1 : v)
+bv(N, M, R, end) = (strcol("norm") eq N) ? clip(fin(column(sprintf("%s_%s%s", M, (R eq "A" ? "a" : "b"), end)))) : NaN
+set style fill transparent solid 0.18 noborder
 unset key
+
+# the bands as plot clauses for @bp (a clause over no file would warn): A's, B's, each when
+# drawn; N and M are the panel's, read when it is plotted
+bp = (bands && strstrt(rs, "A") ? 'bandf using "batch_size":(bv(N, M, "A", "_lo")):(bv(N, M, "A", "_hi")) with filledcurves lc rgb c_of(N), \
+  bandf using ($2 * 0.94):(bv("none", M, "A", "")):(bv("none", M, "A", "_lo")):(bv("none", M, "A", "_hi")) with yerrorbars lc rgb c_baseline lw 1 pt -1, ' : '') . \
+  (bands && strstrt(rs, "B") ? 'for [E in "_lo _hi"] bandf using "batch_size":(bv(N, M, "B", E)) with lines lc rgb c_of(N) lw 1 dt 3, \
+  bandf using ($2 * 1.06):(bv("none", M, "B", "")):(bv("none", M, "B", "_lo")):(bv("none", M, "B", "_hi")) with yerrorbars lc rgb c_baseline lw 1 dt 3 pt -1, ' : '')
 
 set logscale x 2
 set offsets graph 0.08, graph 0.08, 0, 0
 # panel k = 2 r + c (0 top), one column of four so that a phone shows each at full width
 place = 'k = 2 * r + c; set lmargin at screen 0.12; set rmargin at screen 0.97; \
-  set tmargin at screen 0.90 - k * 0.225; set bmargin at screen 0.75 - k * 0.225; \
+  set tmargin at screen 0.875 - k * 0.22; set bmargin at screen 0.73 - k * 0.22; \
   if (k == 3) { set xlabel "Batch size" } else { unset xlabel }'
 set multiplot
 
@@ -43,6 +67,11 @@ do for [M in "best_train best_val"] {
   do for [R in rs] { undefine STATS_records; stats file(R) using (fin(column(M))) nooutput
     if (exists("STATS_records")) { if (STATS_records > 0) { nfin = nfin + STATS_records
       ymin = (STATS_min < ymin) ? STATS_min : ymin; ymax = (STATS_max > ymax) ? STATS_max : ymax } } }
+  # the bands too, whole
+  do for [R in (bands && nfin > 0 ? rs : "")] { do for [E in "_lo _hi"] { undefine STATS_records
+    stats bandf using (clip(fin(column(sprintf("%s_%s%s", M, (R eq "A" ? "a" : "b"), E))))) nooutput
+    if (exists("STATS_records")) { if (STATS_records > 0) {
+      ymin = (STATS_min < ymin) ? STATS_min : ymin; ymax = (STATS_max > ymax) ? STATS_max : ymax } } } }
   if (nfin == 0) { set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888" } \
   else { pad = (ymax - ymin) * 0.08 + 0.005; set yrange [ymin - pad : ymax + pad]; unset label 1 }
   set label 2 note at graph 0.02, 0.95 left tc rgb "#aa0000"
@@ -50,8 +79,9 @@ do for [M in "best_train best_val"] {
   do for [N in "batchnorm layernorm"] {
     @place
     set title sprintf("%s: %s", N, M eq "best_val" ? "best validation accuracy" : "best training accuracy")
-    plot for [R in rs] file(R) using "batch_size":(is(N) ? fin(column(M)) : NaN) with linespoints ls (R eq "A" ? 1 : 3), \
-         for [R in rs] file(R) using "batch_size":(is("none") ? fin(column(M)) : NaN) with points ls (R eq "A" ? 2 : 4), \
+    plot @bp \
+         for [R in rs] file(R) using "batch_size":(is(N) ? fin(column(M)) : NaN) with linespoints ls ls_of(R, N), \
+         for [R in rs] file(R) using "batch_size":(is("none") ? fin(column(M)) : NaN) with points ls ls_of(R, "none"), \
          NaN notitle
     c = c + 1
   }
@@ -59,11 +89,13 @@ do for [M in "best_train best_val"] {
 }
 
 # one legend for the four panels, above them
-set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen 1.0; set bmargin at screen 0.93
+set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen 0.995; set bmargin at screen 0.915
 unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid; unset label 1; unset label 2
 unset logscale x; set xrange [0:1]; set yrange [0:1]; set offsets 0, 0, 0, 0
-set key center center horizontal maxcols 2 Left reverse samplen 2.5 width 0
-plot NaN with linespoints ls 1 title "A: normalised", NaN with linespoints ls 3 title "B: normalised", \
-     NaN with points ls 2 title "A: baseline", NaN with points ls 4 title "B: baseline"
+set key at screen 0.5, 0.995 center top horizontal maxcols 2 Left reverse samplen 2.5 width 1 spacing 1.1
+# (the key fills its columns first: run A's entries in the left one, B's in the right)
+plot NaN with linespoints ls 1 title "A: batchnorm", NaN with linespoints ls 5 title "A: layer norm", \
+     NaN with points ls 2 title "A: baseline", NaN with linespoints ls 3 title "B: batchnorm", \
+     NaN with linespoints ls 7 title "B: layer norm", NaN with points ls 4 title "B: baseline"
 
 unset multiplot

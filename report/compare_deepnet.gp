@@ -38,41 +38,52 @@ panel = 'if (nfin == 0) { set yrange [0:1]; set label 1 "no finite values" at gr
   else { set yrange [*:*]; unset label 1 }; \
   set label 2 missing(name) at graph 0.02, 0.95 left tc rgb "#aa0000"'
 nets = "batchnorm baseline"
-# each run's 95% sampling band of an accuracy p measured on n images: p +- 1.96 sqrt(p (1 - p) / n),
-# n from the comparison's compare_noise.tsv beside the figure (no band when it is absent)
-noise = system("dirname '" . ARG3 . "'") . "/compare_noise.tsv"
-nval(k) = real(system(sprintf("awk -F '\\t' '$1 == \"%s\" { v = $2 } END { print v + 0 }' '%s' 2>/dev/null", k, noise)))
-n_of(R, C) = nval((C eq "train" ? "train_samples_" : "num_val_") . (R eq "A" ? "a" : "b"))
-band(p, n) = (n > 0 && fin(p) == fin(p)) ? 1.96 * sqrt(p * (1 - p) / n) : NaN
-set style fill transparent solid 0.15 noborder
-
-set multiplot layout 3,1 margins 0.12, 0.97, 0.05, 0.89 spacing 0, 0.125
+# each run's noise band at every check (compare_band_deepnet.tsv, written by bnagg compare beside
+# the figure): its value -/+ the 95% interval of the noise model the page judges by (seed to
+# seed from the study of A's configuration plus the binomial sampling part; sampling only
+# without a study). A's band shaded, B's between thin dotted lines; none when the file is absent.
+bandf = system("dirname '" . ARG3 . "'") . "/compare_band_deepnet.tsv"
+# (a file of its header only: the runs share no such point)
+bands = have(bandf) && int(system(sprintf("awk 'END { print NR }' '%s'", bandf))) > 1
+clip(v) = (v != v) ? v : (v < 0 ? 0 : v > 1 ? 1 : v)   # an accuracy's band stops at 0 and 1
+bcol(N, C, R, end) = sprintf("%s_%s_%s%s", N, C, (R eq "A" ? "a" : "b"), end)
+set style fill transparent solid 0.18 noborder
+set xlabel offset 0, 0.5   # closer to its tick labels, farther from the next panel's title
+set multiplot layout 3,1 margins 0.12, 0.95, 0.075, 0.875 spacing 0, 0.125
 
 # 1. training loss, every iteration (thin lines: four noisy curves stay readable)
 name = "exp5_deepnet_loss.tsv"; rs = runs_with(name); cols = nets
 @finite_count
 @panel
 if (nfin > 0 && ymin > 0 && ymax / ymin > 100) { set logscale y } else { unset logscale y }
-set title "Training loss"
+# ln 10, where every training starts (the seed page's loss panel shows it too), always in range
+if (nfin > 0 && ymax < 1.08 * log(10)) { set yrange [*:1.08 * log(10)] }
+set title "Training loss; " . ln10_note
 set xlabel "Iteration"
 unset ylabel   # the panel titles say what is plotted: no room for a rotated label on a phone
+@ln10_line
 plot for [R in rs] for [N in nets] file(R, name) using "iteration":(fin(column(N))) with lines ls ls_of(R, N) lw 1 \
        title sprintf("%s: %s", R, N), \
      NaN notitle
-unset logscale y
+unset logscale y; @ln10_off
 unset key
 
 # 2. and 3. training and validation accuracy at each check
 name = "exp5_deepnet_acc.tsv"; rs = runs_with(name)
 set xlabel "Epoch"
+# the bands as plot clauses for @bp (a clause over no file would warn): A's, B's, each when
+# drawn; C is the panel's, read when it is plotted
+bp = (bands && strstrt(rs, "A") ? 'for [N in nets] bandf using "epoch":(clip(fin(column(bcol(N, C, "A", "_lo"))))):(clip(fin(column(bcol(N, C, "A", "_hi"))))) \
+    with filledcurves lc rgb (N eq "batchnorm" ? c_batchnorm : c_baseline) notitle, ' : '') . \
+  (bands && strstrt(rs, "B") ? 'for [N in nets] for [E in "_lo _hi"] bandf using "epoch":(clip(fin(column(bcol(N, C, "B", E))))) \
+    with lines lc rgb (N eq "batchnorm" ? c_batchnorm : c_baseline) lw 1 dt 3 notitle, ' : '')
 
 do for [C in "train val"] {
   cols = sprintf("batchnorm_%s baseline_%s", C, C)
   @finite_count
   @panel
   set title (C eq "train" ? "Training" : "Validation") . " accuracy"
-  plot for [R in rs] for [N in nets] file(R, name) using "epoch":(fin(column(N . "_" . C)) - band(column(N . "_" . C), n_of(R, C))):(fin(column(N . "_" . C)) + band(column(N . "_" . C), n_of(R, C))) \
-         with filledcurves lc rgb (N eq "batchnorm" ? c_batchnorm : c_baseline) notitle, \
+  plot @bp \
        for [R in rs] for [N in nets] file(R, name) using "epoch":(fin(column(N . "_" . C))) with linespoints ls ls_of(R, N) \
          title sprintf("%s: %s", R, N), \
        NaN notitle

@@ -9,7 +9,7 @@ loss = run . "/exp5_deepnet_loss.tsv"
 acc = run . "/exp5_deepnet_acc.tsv"
 
 if (ARGC >= 3) { layout = ARG3 }
-fig_w = 900; fig_h = 1200; fig_h_narrow = 1350
+fig_w = 900; fig_h = 1200; fig_h_narrow = 1400
 load system("dirname '" . ARG0 . "'") . "/style.gp"
 set output ARG2
 
@@ -23,6 +23,10 @@ finite_count = 'nfin = 0; ymin = 1e300; ymax = -1e300; \
 empty_panel = 'set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888"'
 full_panel = 'set yrange [*:*]; unset label 1'
 
+# narrow: room above the top panel for its legend and, above that, its title
+if (narrow) { mp_top = 1 - 100.0 / svg_h }
+# each x label close under its tick labels, clear of the next panel's title
+set xlabel offset 0, 0.5
 set multiplot layout 3,1 margins mp_left, mp_right, mp_bottom, mp_top spacing 0, (narrow ? 0.115 : 0.1)
 
 # 1. training loss, every iteration; a log axis only when the loss spans two decades or more
@@ -30,12 +34,15 @@ file = loss; cols = "batchnorm baseline"
 @finite_count
 if (nfin == 0) { @empty_panel } else { @full_panel }
 if (nfin > 0 && ymin > 0 && ymax / ymin > 100) { set logscale y } else { unset logscale y }
-set title "Training loss"
+# ln 10, the loss of a uniform guess over the 10 classes, always in range: the loss starts there
+if (nfin > 0 && ymax < 1.08 * log(10)) { set yrange [*:1.08 * log(10)] }
+set title "Training loss; " . ln10_note
 set xlabel "Iteration"
 set ylabel "Loss"
+@ln10_line
 plot loss using "iteration":(fin(column("batchnorm"))) with points ls 31 title "batchnorm", \
      ""   using "iteration":(fin(column("baseline"))) with points ls 32 title "baseline"
-unset logscale y
+unset logscale y; @ln10_off
 
 # 2. training accuracy at each check (first iteration, then every epoch's end)
 file = acc; cols = "batchnorm_train baseline_train"

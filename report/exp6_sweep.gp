@@ -21,9 +21,12 @@ finite_count = 'nfin = 0; do for [c in cols] { undefine STATS_records; \
 empty_panel = 'set yrange [ylo:yhi]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888"'
 full_panel = 'set yrange [*:*]; unset label 1'
 
+# narrow: room above the top panel for its legend and, above that, its title
+if (narrow) { mp_top = 1 - 100.0 / svg_h }
 set logscale x 10
 set format x "%g"
-set xlabel "Weight initialisation scale"
+unset xlabel   # the three panels share the x axis: its label under the last one only, so that a
+               # panel's title never crowds the label of the one above
 set multiplot layout 3,1 margins mp_left, mp_right, mp_bottom, mp_top spacing 0, (narrow ? 0.115 : 0.1)
 
 # 1. best validation accuracy over the checks of each training
@@ -56,12 +59,15 @@ if (nfin == 0) { @empty_panel } else { @full_panel }
 if (nfin > 0) { set yrange [0:loss_top] }
 set title sprintf("Final training loss (above %g: on the top edge)", loss_top)
 set ylabel "Loss"
-set arrow 1 from graph 0, first log(10) to graph 1, first log(10) nohead ls 20 front
-set label 2 "ln 10 = 2.303: uniform guess" at graph 0.02, first log(10) offset 0, -0.9 left tc rgb c_ref front
+set xlabel "Weight initialisation scale"
+# narrow: a legend of two rows, lifted clear of the triangles on the top edge, its title above it
+if (narrow) { set key at graph 0, 1.04; set title offset 0, 2.0 }
+# ln 10 dotted, labelled in the top left corner: the curves cross the line, the corner stays clear
+@ln10_line_top
 plot sweep using "weight_scale":(low(column("batchnorm_final_loss"))) with linespoints ls 1 title "batchnorm", \
      ""    using "weight_scale":(low(column("baseline_final_loss"))) with linespoints ls 2 title "baseline", \
      ""    using "weight_scale":(top(column("batchnorm_final_loss"))) with points lc rgb c_batchnorm pt 8 ps 1.6 title sprintf("batchnorm > %g", loss_top), \
      ""    using "weight_scale":(top(column("baseline_final_loss"))) with points lc rgb c_baseline pt 8 ps 1.6 title sprintf("baseline > %g", loss_top)
-unset arrow 1; unset label 2
+@ln10_off
 
 unset multiplot

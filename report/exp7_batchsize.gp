@@ -29,12 +29,14 @@ row_range = 'set yrange [*:*]; undefine STATS_records; stats acc using (fin(colu
 place_wide = 'set lmargin at screen 0.09 + c * 0.49; set rmargin at screen 0.48 + c * 0.49; \
   set tmargin at screen mp_top - r * 0.45; set bmargin at screen mp_top - 0.33 - r * 0.45; \
   if (r == 1) { set xlabel "Epoch" } else { unset xlabel }'
-# narrow: the four panels stacked, batchnorm over layernorm within each row
+# narrow: the four panels stacked, batchnorm over layernorm within each row; they share the x
+# axis, so its label is under the last one only (clear of every panel's title)
 place_narrow = 'k = r * 2 + c; set lmargin at screen mp_left; set rmargin at screen 0.96; \
-  set tmargin at screen mp_top - k * 0.222; set bmargin at screen mp_top - 0.145 - k * 0.222'
+  set tmargin at screen mp_top - k * 0.222; set bmargin at screen mp_top - 0.145 - k * 0.222; \
+  if (k == 3) { set xlabel "Epoch" } else { unset xlabel }'
 place = narrow ? place_narrow : place_wide
 
-set xlabel "Epoch"
+set xlabel "Epoch" offset 0, 0.5   # close under its tick labels
 set title offset 0, 0
 set ylabel "Accuracy"
 unset key

@@ -68,3 +68,13 @@ if (exists("svg_h")) { mp_top = 1 - (narrow ? 62.0 : 58.0) / svg_h; mp_bottom = 
 key_wide = 'set key at graph 1.02, 0.5 left center vertical Left reverse samplen 2 spacing 1.3'
 key_narrow = 'set key at graph 0, 1.0 left bottom horizontal maxrows 2 Left reverse samplen 2 spacing 1.1 width 1; set title offset 0, 1.3'
 if (narrow) { @key_narrow } else { @key_wide }
+
+# ln 10 = 2.303, the loss of a uniform guess over the 10 classes, where every training starts: a
+# dotted reference line on every loss panel of every page (@ln10_line before the plot, @ln10_off
+# after), said in words where no data can be: in the panel's title (ln10_note) where the curves
+# may run along the line (a loss over iterations that has not yet fallen), or with
+# @ln10_line_top in the top left corner, clear of a sweep's curves, which cross the line.
+ln10_note = "dotted: ln 10 = 2.303, a uniform guess"
+ln10_line = 'set arrow 9 from graph 0, first log(10) to graph 1, first log(10) nohead ls 20 front'
+ln10_line_top = ln10_line . '; set label 9 ln10_note at graph 0.02, graph 0.87 left tc rgb c_ref front'
+ln10_off = 'unset arrow 9; unset label 9'

@@ -245,6 +245,60 @@ static void section_links_are_relative(void **state)
     tu_rm_rf(dir);
 }
 
+/* bnagg compare's noise bands (compare_band_sweep.tsv): each run's value -/+ the 95% interval of
+ * the noise model for one value. A beside a 3-seed study of its configuration whose SD of
+ * batchnorm's best validation accuracy is 0.05 at point 0: A's 0.5 on 1000 validation images has
+ * SE sqrt(0.05^2 + 0.25 / 1000) and t(0.975, 2 df) = 4.3027; B's 0.6, sqrt(0.05^2 + 0.24 / 1000).
+ * The final loss has no SD in the study: the window's SE alone with the normal quantile (A's last
+ * 3 losses {1, 2, 1.5}: sd 0.5, SE 0.5 / sqrt(3)). Point 1 is in A only: B's cells are nan. */
+static void bands_of_each_run(void **state)
+{
+    (void)state;
+    char dir[64], A[256], B[256], out[256], p[512], err[256], buf[512], sx[300];
+    run_folders(dir, A, B, out);
+    put(A, "params.info.tsv", "key\tvalue\nseed\t0\nnum_val\t1000\nfinal_loss_window\t3\n");
+    put(B, "params.info.tsv", "key\tvalue\nseed\t1\nnum_val\t1000\nfinal_loss_window\t3\n");
+    const char *head = "point\tweight_scale\tbatchnorm_best_val\tbatchnorm_final_loss\n";
+    snprintf(buf, sizeof buf, "%s0\t0.01\t0.5\t1.5\n1\t0.1\t0.4\t2\n", head);
+    put(A, "exp6_sweep.tsv", buf);
+    snprintf(buf, sizeof buf, "%s0\t0.01\t0.6\t1.5\n", head);
+    put(B, "exp6_sweep.tsv", buf);
+    put(A, "exp6_sweep_loss.tsv", "point\tweight_scale\titeration\tbatchnorm\n0\t0.01\t1\t3\n0\t0.01\t2\t1\n0\t0.01\t3\t2\n0\t0.01\t4\t1.5\n");
+    snprintf(sx, sizeof sx, "%s/seeds-x", dir);
+    assert_int_equal(mkdir(sx, 0755), 0);
+    snprintf(buf, sizeof buf, "run\tseed\tfolder\n0\t0\t%s\n1\t1\tb\n2\t2\tc\n", A);
+    put(sx, "runs.info.tsv", buf);
+    put(sx, "exp6_sweep_seeds.tsv", "point\tweight_scale\tbatchnorm_best_val_sd\tbatchnorm_best_val_n\n0\t0.01\t0.05\t3\n");
+    assert_int_equal(bn_agg_compare(out, A, B), 0);
+    bn_tsv t;
+    double v;
+    assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, out, "compare_band_sweep.tsv"), err, sizeof err), 0);
+    assert_int_equal(t.nrows, 2);
+    const double q = 4.302652729911275, z = 1.959963984540054;
+    const struct { long row; const char *col; double want; } cells[] = {
+        {0, "weight_scale", 0.01},
+        {0, "batchnorm_best_val_a", 0.5},
+        {0, "batchnorm_best_val_a_lo", 0.5 - q * sqrt(0.0025 + 0.25 / 1000)},
+        {0, "batchnorm_best_val_a_hi", 0.5 + q * sqrt(0.0025 + 0.25 / 1000)},
+        {0, "batchnorm_best_val_b_hi", 0.6 + q * sqrt(0.0025 + 0.24 / 1000)},
+        {0, "batchnorm_final_loss_a_lo", 1.5 - z * 0.5 / sqrt(3.0)},
+        {1, "batchnorm_best_val_a", 0.4},
+    };
+    for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+        int c = bn_tsv_col(&t, cells[i].col);
+        assert_true(c >= 0);
+        assert_int_equal(bn_tsv_num(&t, cells[i].row, c, &v), 0);
+        tu_assert_near(v, cells[i].want, 1e-9);
+    }
+    /* B has no point 1; B's final loss has no loss file, so no within-run SE and no band */
+    assert_int_equal(bn_tsv_num(&t, 1, bn_tsv_col(&t, "batchnorm_best_val_b"), &v), 0);
+    assert_true(isnan(v));
+    assert_int_equal(bn_tsv_num(&t, 0, bn_tsv_col(&t, "batchnorm_final_loss_b_lo"), &v), 0);
+    assert_true(isnan(v));
+    bn_tsv_free(&t);
+    tu_rm_rf(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +307,7 @@ int main(void)
         cmocka_unit_test(judges_against_the_study_of_a),
         cmocka_unit_test(run_noise_from_its_study),
         cmocka_unit_test(section_links_are_relative),
+        cmocka_unit_test(bands_of_each_run),
     };
     tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);

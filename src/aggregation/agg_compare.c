@@ -5,6 +5,7 @@
 #include "compare_rank.h"
 #include "error.h"
 #include "guard.h"
+#include "noise.h"
 #include "number.h"
 #include "outfile.h"
 #include "runinfo.h"
@@ -168,6 +169,193 @@ static void compare_file(bn_out *vals, bn_out *unm, const char *name, const char
     bn_tsv_free(&tb);
 }
 
+
+/* ------------------------------------------------------------------ each run's noise band
+ * What the compare figures shade around each run's curve: the interval the noise model of
+ * noise.h gives one value of one run, v -/+ q sqrt(sd_seed^2 + se^2) (bn_noise_single): sd_seed
+ * the seed-to-seed SD at that point from the several-seed study of A's configuration (the study
+ * bn_compare_rank judges by; taken for B too), se the within-run part (binomial for an accuracy
+ * on the validation or the accuracy-check training images, the SE of the final-loss window's
+ * mean for a final loss), q Student's t on n_seed - 1 degrees of freedom; without a study, the
+ * within-run part alone with the normal quantile. One file per figure: the columns `show` of
+ * A's rows in A's order, then for each measured column c: c_a, c_a_lo, c_a_hi, c_b, c_b_lo,
+ * c_b_hi (B's row matched by the key cells; nan where B lacks it). */
+static const struct {
+    const char *out, *file, *seeds, *loss, *key[2], *show[2], *cols[6];
+} bands[] = {
+    {"compare_band_deepnet.tsv", "exp5_deepnet_acc.tsv", "exp5_deepnet_acc_seeds.tsv", NULL, {"check", NULL},
+     {"check", "epoch"}, {"batchnorm_train", "baseline_train", "batchnorm_val", "baseline_val"}},
+    {"compare_band_sweep.tsv", "exp6_sweep.tsv", "exp6_sweep_seeds.tsv", "exp6_sweep_loss.tsv", {"point", NULL},
+     {"point", "weight_scale"}, {"batchnorm_best_val", "baseline_best_val", "batchnorm_best_train", "baseline_best_train",
+                                 "batchnorm_final_loss", "baseline_final_loss"}},
+    {"compare_band_batchsize.tsv", "exp7_batchsize.tsv", "exp7_batchsize_seeds.tsv", "exp7_batchsize_loss.tsv",
+     {"norm", "batch_size"}, {"norm", "batch_size"}, {"best_train", "best_val", "final_loss"}},
+};
+
+/* One run's within-run noise parameters (params.info.tsv) and its tables for band b. */
+typedef struct {
+    long n_val, n_train, window;
+    bn_tsv sum, loss;
+    int has_sum, has_loss;
+} band_run;
+
+static long param_of(const char *run, const char *key)
+{
+    char *v = bn_run_kv(run, "params.info.tsv", key);
+    double x;
+    long out = v && bn_parse_num(v, &x) && x >= 1 && x < 1e12 && x == floor(x) ? (long)x : -1;
+    free(v);
+    return out;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && !strcmp(s + n - k, tail);
+}
+
+/* Row of t whose key cells (band b's key columns) are those of row r of ref; -1 if none. */
+static long band_row(const bn_tsv *t, const bn_tsv *ref, long r, int b)
+{
+    int kt[2] = {-1, -1}, kr[2] = {-1, -1};
+    for (int k = 0; k < 2 && bands[b].key[k]; k++) {
+        kt[k] = bn_tsv_col(t, bands[b].key[k]);
+        kr[k] = bn_tsv_col(ref, bands[b].key[k]);
+        if (kt[k] < 0 || kr[k] < 0) return -1;
+    }
+    for (long q = 0; q < t->nrows; q++) {
+        int same = 1;
+        for (int k = 0; k < 2 && kt[k] >= 0; k++) same &= !strcmp(bn_tsv_cell(t, q, kt[k]), bn_tsv_cell(ref, r, kr[k]));
+        if (same) return q;
+    }
+    return -1;
+}
+
+/* The within-run SE of column c at row r of the run's summary (NaN if unknown). */
+static double band_se(const band_run *x, int b, long r, const char *c, double v)
+{
+    if (ends_with(c, "val")) return bn_binomial_se(v, x->n_val);
+    if (ends_with(c, "train")) return bn_binomial_se(v, x->n_train);
+    if (!ends_with(c, "final_loss") || !x->has_loss || x->window < 1) return NAN;
+    /* the loss column: the net's own for X_final_loss (batchnorm_final_loss: batchnorm), else `loss` */
+    char col[64] = "loss";
+    size_t n = strlen(c) - strlen("_final_loss");
+    if (strcmp(c, "final_loss")) snprintf(col, sizeof col, "%.*s", (int)n, c);
+    int lc = bn_tsv_col(&x->loss, col);
+    if (lc < 0) return NAN;
+    double *y = bn_malloc(sizeof(double) * (size_t)(x->loss.nrows + 1));
+    long m = 0;
+    for (long q = 0; q < x->loss.nrows; q++) {
+        int same = 1;
+        for (int k = 0; k < 2 && bands[b].key[k]; k++) {
+            int ck = bn_tsv_col(&x->loss, bands[b].key[k]), cs = bn_tsv_col(&x->sum, bands[b].key[k]);
+            same &= ck >= 0 && cs >= 0 && !strcmp(bn_tsv_cell(&x->loss, q, ck), bn_tsv_cell(&x->sum, r, cs));
+        }
+        if (same && !bn_tsv_num(&x->loss, q, lc, &y[m])) m++;
+    }
+    double se = bn_tail_mean_se(y, m, x->window);
+    free(y);
+    return se;
+}
+
+/* The study's seed-to-seed SD of column c at the point of row r of ref, and its seeds. */
+static int band_sd(const bn_tsv *seeds, int has, const bn_tsv *ref, long r, int b, const char *c, double *sd)
+{
+    char csd[96], cn[96];
+    double n;
+    *sd = NAN;
+    if (!has) return 0;
+    snprintf(csd, sizeof csd, "%s_sd", c);
+    snprintf(cn, sizeof cn, "%s_n", c);
+    long q = band_row(seeds, ref, r, b);
+    int a = bn_tsv_col(seeds, csd), k = bn_tsv_col(seeds, cn);
+    if (q < 0 || a < 0 || k < 0 || bn_tsv_num(seeds, q, a, sd) || bn_tsv_num(seeds, q, k, &n) || n < 2) return 0;
+    return (int)n;
+}
+
+static void load_band_run(band_run *x, const char *run, int b)
+{
+    char p[4300], err[1200];
+    x->n_val = param_of(run, "num_val");
+    x->n_train = param_of(run, "accuracy_train_samples");
+    x->window = param_of(run, "final_loss_window");
+    x->has_sum = x->has_loss = 0;
+    snprintf(p, sizeof p, "%s/%s", run, bands[b].file);
+    if (bn_run_has(run, bands[b].file)) {
+        if (bn_tsv_read(&x->sum, p, err, sizeof err)) bn_die(1, "%s", err);
+        x->has_sum = 1;
+    }
+    if (bands[b].loss && bn_run_has(run, bands[b].loss)) {
+        snprintf(p, sizeof p, "%s/%s", run, bands[b].loss);
+        if (bn_tsv_read(&x->loss, p, err, sizeof err)) bn_die(1, "%s", err);
+        x->has_loss = 1;
+    }
+}
+
+static void free_band_run(band_run *x)
+{
+    if (x->has_sum) bn_tsv_free(&x->sum);
+    if (x->has_loss) bn_tsv_free(&x->loss);
+}
+
+/* v, lo, hi of column c at row r of run x (nan when the row or the column is absent) */
+static void band_cells(bn_out *f, const band_run *x, long r, int b, const char *c, const bn_tsv *seeds, int has_seeds,
+                       const bn_tsv *ref, long rr)
+{
+    double v = NAN, sd;
+    int col = r >= 0 ? bn_tsv_col(&x->sum, c) : -1;
+    if (col >= 0 && bn_tsv_num(&x->sum, r, col, &v)) v = NAN;
+    int n = band_sd(seeds, has_seeds, ref, rr, b, c, &sd);
+    bn_noise_test t;
+    bn_noise_single(&t, v, col >= 0 ? band_se(x, b, r, c, v) : NAN, sd, n);
+    char sv[64], lo[64], hi[64];
+    bn_fmt(sv, sizeof sv, v);
+    bn_fmt(lo, sizeof lo, isfinite(v) ? t.lo : NAN);
+    bn_fmt(hi, sizeof hi, isfinite(v) ? t.hi : NAN);
+    bn_out_printf(f, "\t%s\t%s\t%s", sv, lo, hi);
+}
+
+static void write_bands(const char *dir, const char *A, const char *B)
+{
+    char study[4200], p[4300], err[1200];
+    int nstudy = 0, has_a = 0;
+    int have_study = bn_find_study(NULL, A, study, sizeof study, &nstudy, &has_a);
+    for (size_t b = 0; b < sizeof bands / sizeof *bands; b++) {
+        band_run ra, rb;
+        bn_tsv seeds;
+        int has_seeds = 0;
+        load_band_run(&ra, A, (int)b);
+        load_band_run(&rb, B, (int)b);
+        if (have_study && bn_run_has(study, bands[b].seeds)) {
+            snprintf(p, sizeof p, "%s/%s", study, bands[b].seeds);
+            if (bn_tsv_read(&seeds, p, err, sizeof err)) bn_die(1, "%s", err);
+            has_seeds = 1;
+        }
+        bn_out f;
+        bn_out_open(&f, dir, bands[b].out);
+        bn_out_printf(&f, "%s\t%s", bands[b].show[0], bands[b].show[1]);
+        for (int c = 0; c < 6 && bands[b].cols[c]; c++)
+            for (int k = 0; k < 2; k++)
+                bn_out_printf(&f, "\t%s_%c\t%s_%c_lo\t%s_%c_hi", bands[b].cols[c], "ab"[k], bands[b].cols[c], "ab"[k],
+                              bands[b].cols[c], "ab"[k]);
+        bn_out_printf(&f, "\n");
+        for (long r = 0; ra.has_sum && r < ra.sum.nrows; r++) {
+            int s0 = bn_tsv_col(&ra.sum, bands[b].show[0]), s1 = bn_tsv_col(&ra.sum, bands[b].show[1]);
+            bn_out_printf(&f, "%s\t%s", s0 >= 0 ? bn_tsv_cell(&ra.sum, r, s0) : "nan", s1 >= 0 ? bn_tsv_cell(&ra.sum, r, s1) : "nan");
+            long q = rb.has_sum ? band_row(&rb.sum, &ra.sum, r, (int)b) : -1;
+            for (int c = 0; c < 6 && bands[b].cols[c]; c++) {
+                band_cells(&f, &ra, r, (int)b, bands[b].cols[c], &seeds, has_seeds, &ra.sum, r);
+                band_cells(&f, &rb, q, (int)b, bands[b].cols[c], &seeds, has_seeds, &ra.sum, r);
+            }
+            bn_out_printf(&f, "\n");
+        }
+        bn_out_commit(&f);
+        if (has_seeds) bn_tsv_free(&seeds);
+        free_band_run(&ra);
+        free_band_run(&rb);
+    }
+}
+
 int bn_agg_compare(const char *dir, const char *A, const char *B)
 {
     char **na, **nb, pa[4200], pb[4200];
@@ -222,6 +410,7 @@ int bn_agg_compare(const char *dir, const char *A, const char *B)
     const char *labels[] = {"A", "B"};
     if (bn_compare_rank(dir, A, B, NULL, err, sizeof err) || bn_section_links(dir, "compare_sections.tsv", dir, ab, labels, 2, err, sizeof err))
         bn_die(1, "%s", err);
+    write_bands(dir, A, B);
     /* written last: its presence means the comparison finished */
     bn_out_open(&f, dir, "compare.info.tsv");
     bn_out_printf(&f, "key\tvalue\na\t%s\nb\t%s\nfiles_different\t%d\nfiles_compared\t%d\nfiles_identical\t%d\n"
