@@ -56,13 +56,8 @@ import subprocess
 import sys
 import tempfile
 
-# Files another branch owns: the several-seed page's batch-size caption names "black"
-# (report/seeds.md), and the seed page's captions print "Click for the full-size drawing."
-# (report/report.md) outside a hint.
-EXPECTED_FAILURES = {
-    "seeds: every colour a caption names is the palette's and drawn in its figure",
-    "seed: print-to-PDF holds no interaction hint",
-}
+# Checks known to fail, each with the reason (none today).
+EXPECTED_FAILURES = set()
 
 WIDTHS = {1280: 12.0, 390: 9.0}
 SMALL = ("--epochs 2 --points 4 --num-train 200 --train-records 1000 --val-records 200 "
