@@ -76,8 +76,8 @@ cols = "batchnorm_final_loss_mean baseline_final_loss_mean"
 if (nfin == 0) { @empty_panel } else { @full_panel }
 if (nfin > 0) { set yrange [0:loss_top] }
 set title sprintf("Final training loss (above %g: a triangle on the top edge)", loss_top)
-set arrow 1 from graph 0, first log(10) to graph 1, first log(10) nohead ls 20 front
-set label 2 "ln 10 = 2.303: uniform guess" at graph 0.02, first log(10) offset 0, -0.9 left tc rgb c_ref front
+# ln 10 dotted, said in the top left corner: the baseline runs along the line at small scales
+@ln10_line_top
 B = "batchnorm_final_loss"; R = "baseline_final_loss"
 plot sweep using "weight_scale":(m(B)):(mn(B)):(mx(B)) with yerrorbars ls 3 notitle, \
      ""    using (column("weight_scale") * shift):(m(R)):(mn(R)):(mx(R)) with yerrorbars ls 4 notitle, \
@@ -88,6 +88,6 @@ plot sweep using "weight_scale":(m(B)):(mn(B)):(mx(B)) with yerrorbars ls 3 noti
      ""    using (column("weight_scale") * shift):(q9(R)) with points ls 6 notitle, \
      ""    using "weight_scale":(m(B) > loss_top ? loss_top : NaN) with points lc rgb c_batchnorm pt 8 ps 1.6 notitle, \
      ""    using (column("weight_scale") * shift):(m(R) > loss_top ? loss_top : NaN) with points lc rgb c_baseline pt 8 ps 1.6 notitle
-unset arrow 1; unset label 2
+@ln10_off
 
 unset multiplot
