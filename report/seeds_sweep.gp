@@ -39,6 +39,14 @@ finite_count = 'nfin = 0; do for [c in cols] { undefine STATS_records; \
   stats sweep using (f(column(c))) nooutput; if (exists("STATS_records")) { nfin = nfin + STATS_records } }'
 empty_panel = 'set yrange [ylo:yhi]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888"'
 full_panel = 'set yrange [*:*]; unset label 1'
+# y tick step for the values of the columns in cols: a 1, 2 or 5 times a power of ten giving at
+# most 6 steps over their range (8 once autoscaling has widened it to whole steps), so that the
+# tick labels of a 210 px panel stay apart when few seeds make the intervals wide
+nice_step(s) = (_e = 10 ** floor(log10(s)), s / _e <= 1 ? _e : s / _e <= 2 ? 2 * _e : s / _e <= 5 ? 5 * _e : 10 * _e)
+y_step = 'ymin = 1e300; ymax = -1e300; do for [c in cols] { undefine STATS_records; \
+  stats sweep using (f(column(c))) nooutput; if (exists("STATS_records") && STATS_records > 0) { \
+    ymin = (STATS_min < ymin) ? STATS_min : ymin; ymax = (STATS_max > ymax) ? STATS_max : ymax } }; \
+  if (ymax > ymin) { set ytics nice_step((ymax - ymin) / 6) } else { set ytics autofreq }'
 
 set logscale x 10
 set format x "1e%L"
@@ -54,6 +62,8 @@ do for [M in "best_val best_train"] {
   cols = sprintf("batchnorm_%s_mean baseline_%s_mean", M, M)
   @finite_count
   if (nfin == 0) { @empty_panel } else { @full_panel }
+  cols = ""; do for [P in "batchnorm_ baseline_"] { do for [S in "_mean _mean_lo _mean_hi _q10 _q90"] { cols = cols . " " . P . M . S } }
+  @y_step
   set title sprintf("Best %s accuracy", M eq "best_val" ? "validation" : "training")
   B = "batchnorm_" . M; R = "baseline_" . M
   plot sweep using "weight_scale":(m(B)):(mn(B)):(mx(B)) with yerrorbars ls 3 notitle, \
@@ -67,6 +77,8 @@ do for [M in "best_val best_train"] {
        keyentry with points lc rgb "#777777" pt 1 ps 0.7 title "middle 80% of seeds"
   unset key
 }
+
+set ytics autofreq
 
 # 3. final training loss (mean of the last 100 iterations): mean, bars the interval of the mean, log axis
 loss_top = 4.0
