@@ -10,7 +10,7 @@
 # usage: gnuplot -c report/exp8_activations.gp RUN_FOLDER OUTPUT.svg [wide|narrow]
 if (ARGC < 2 || ARGC > 3) { print "usage: gnuplot -c exp8_activations.gp RUN_FOLDER OUTPUT.svg [wide|narrow]"; exit status 2 }
 if (ARGC >= 3) { layout = ARG3 }
-fig_w = 1000; fig_h = 960; fig_h_narrow = 1800
+fig_w = 1000; fig_h = 960; fig_h_narrow = 1860
 load system("dirname '" . ARG0 . "'") . "/style.gp"
 set output ARG2
 act = ARG1 . "/exp8_activations.tsv"
@@ -27,8 +27,9 @@ pos_or_nan(v) = (v == v && v > 0 && v < 1e300) ? v : NaN
 
 place_wide = 'set lmargin at screen 0.1 + c * 0.5; set rmargin at screen 0.47 + c * 0.5; \
   set tmargin at screen mp_top - r * 0.45; set bmargin at screen mp_top - 0.29 - r * 0.45'
+# narrow: four panels 252 px high, 405 px apart, one under another; the legends below them
 place_narrow = 'k = r * 2 + c; set lmargin at screen 0.19; set rmargin at screen 0.96; \
-  set tmargin at screen mp_top - k * 0.225; set bmargin at screen mp_top - 0.14 - k * 0.225'
+  set tmargin at screen mp_top - k * 405.0 / svg_h; set bmargin at screen mp_top - (252 + k * 405.0) / svg_h'
 place = narrow ? place_narrow : place_wide
 unset key
 set title offset 0, 0
@@ -75,14 +76,33 @@ plot act using "weight_scale":(strcol("norm") eq "batchnorm" && strcol("stage") 
 unset logscale x
 unset key
 
-# one legend for panels 1-3 under them: a colour is one weight scale everywhere
-set lmargin at screen 0.02; set rmargin at screen 0.98; set tmargin at screen (narrow ? 0.095 : 0.12); set bmargin at screen (narrow ? 0.01 : 0.02)
+# the legends under the panels, each a plot of its own so that no entry is as wide as the widest
+# of all: the weight scales (a colour is one weight scale in panels 1-3), then the nets and
+# stages of panel 4 with sqrt(eps) of panel 2. Wide: side by side in three rows; narrow: stacked,
+# the scales in two rows, the nets in two, sqrt(eps) in one (two columns of it would not fit).
+legend_box = 'set lmargin at screen lg_l; set rmargin at screen lg_r; set tmargin at screen lg_t; set bmargin at screen lg_b'
 unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid; unset logscale y
 set xrange [0:1]; set yrange [0:1]
 set key default
-set key center center horizontal maxrows (narrow ? 5 : 3) Left reverse samplen 2 width 1
-plot for [i = 1:words(points)] NaN with linespoints ls (40 + i) title "scale " . scale(word(points, i)), \
-     NaN with lines ls 20 title sprintf("sqrt(eps) = %.2g (panel 2)", sqrt(eps)), \
-     NaN with linespoints ls 1 title "batchnorm, init", NaN with linespoints ls 1 dt 2 pt 6 title "batchnorm, trained", \
-     NaN with linespoints ls 2 title "baseline, init", NaN with linespoints ls 2 dt 2 pt 4 title "baseline, trained"
+if (narrow) { lg_l = 0.02; lg_r = 0.98; lg_t = 250.0 / svg_h; lg_b = 180.0 / svg_h } \
+else { lg_l = 0.02; lg_r = 0.42; lg_t = 0.12; lg_b = 0.02 }
+@legend_box
+set key center center vertical maxrows (narrow ? 2 : 3) Left reverse samplen 2 width (narrow ? -2 : 0)
+plot for [i = 1:words(points)] NaN with linespoints ls (40 + i) title "scale " . scale(word(points, i))
+nets = 'NaN with linespoints ls 1 title "batchnorm, init", NaN with linespoints ls 1 dt 2 pt 6 title "batchnorm, trained", \
+  NaN with linespoints ls 2 title "baseline, init", NaN with linespoints ls 2 dt 2 pt 4 title "baseline, trained"'
+eps_entry = 'NaN with lines ls 20 title sprintf("sqrt(eps) = %.2g (panel 2)", sqrt(eps))'
+if (narrow) {
+  lg_t = 175.0 / svg_h; lg_b = 105.0 / svg_h; @legend_box
+  set key center center vertical maxrows 2 Left reverse samplen 2 width 1
+  plot @nets
+  lg_t = 100.0 / svg_h; lg_b = 65.0 / svg_h; @legend_box
+  plot @eps_entry
+} else {
+  lg_l = 0.42; lg_r = 0.98; @legend_box
+  set key center center vertical maxrows 3 Left reverse samplen 2 width -2
+  plot NaN with linespoints ls 1 title "batchnorm, init", NaN with linespoints ls 1 dt 2 pt 6 title "batchnorm, trained", \
+       @eps_entry, \
+       NaN with linespoints ls 2 title "baseline, init", NaN with linespoints ls 2 dt 2 pt 4 title "baseline, trained"
+}
 unset multiplot

@@ -46,7 +46,8 @@ finite_count = 'nfin = 0; ymin = 1e300; ymax = -1e300; \
 empty_panel = 'set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888"'
 full_panel = 'set yrange [*:*]; unset label 1'
 
-set multiplot layout 3,1 margins 0.12, 0.97, 0.05, 1 - 250.0 / 1320 spacing 0, 0.125
+# right: room for half the last x tick label ("200") and a margin; bottom: for the last x label
+set multiplot layout 3,1 margins 0.12, 0.95, 100.0 / 1320, 1 - 250.0 / 1320 spacing 0, 0.125
 
 # 1. training loss: per-epoch means, mean and range over the seeds; per-iteration means as dots
 file = eloss; cols = "batchnorm_mean baseline_mean"

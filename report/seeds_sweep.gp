@@ -39,6 +39,14 @@ finite_count = 'nfin = 0; do for [c in cols] { undefine STATS_records; \
   stats sweep using (f(column(c))) nooutput; if (exists("STATS_records")) { nfin = nfin + STATS_records } }'
 empty_panel = 'set yrange [ylo:yhi]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888"'
 full_panel = 'set yrange [*:*]; unset label 1'
+# y tick step for the values of the columns in cols: a 1, 2 or 5 times a power of ten giving at
+# most 6 steps over their range (8 once autoscaling has widened it to whole steps), so that the
+# tick labels of a 210 px panel stay apart when few seeds make the intervals wide
+nice_step(s) = (_e = 10 ** floor(log10(s)), s / _e <= 1 ? _e : s / _e <= 2 ? 2 * _e : s / _e <= 5 ? 5 * _e : 10 * _e)
+y_step = 'ymin = 1e300; ymax = -1e300; do for [c in cols] { undefine STATS_records; \
+  stats sweep using (f(column(c))) nooutput; if (exists("STATS_records") && STATS_records > 0) { \
+    ymin = (STATS_min < ymin) ? STATS_min : ymin; ymax = (STATS_max > ymax) ? STATS_max : ymax } }; \
+  if (ymax > ymin) { set ytics nice_step((ymax - ymin) / 6) } else { set ytics autofreq }'
 
 set logscale x 10
 set format x "1e%L"
@@ -54,6 +62,8 @@ do for [M in "best_val best_train"] {
   cols = sprintf("batchnorm_%s_mean baseline_%s_mean", M, M)
   @finite_count
   if (nfin == 0) { @empty_panel } else { @full_panel }
+  cols = ""; do for [P in "batchnorm_ baseline_"] { do for [S in "_mean _mean_lo _mean_hi _q10 _q90"] { cols = cols . " " . P . M . S } }
+  @y_step
   set title sprintf("Best %s accuracy", M eq "best_val" ? "validation" : "training")
   B = "batchnorm_" . M; R = "baseline_" . M
   plot sweep using "weight_scale":(m(B)):(mn(B)):(mx(B)) with yerrorbars ls 3 notitle, \
@@ -68,6 +78,8 @@ do for [M in "best_val best_train"] {
   unset key
 }
 
+set ytics autofreq
+
 # 3. final training loss (mean of the last 100 iterations): mean, bars the interval of the mean, log axis
 loss_top = 4.0
 f(v) = fin(v); ylo = 0; yhi = loss_top
@@ -76,8 +88,8 @@ cols = "batchnorm_final_loss_mean baseline_final_loss_mean"
 if (nfin == 0) { @empty_panel } else { @full_panel }
 if (nfin > 0) { set yrange [0:loss_top] }
 set title sprintf("Final training loss (above %g: a triangle on the top edge)", loss_top)
-set arrow 1 from graph 0, first log(10) to graph 1, first log(10) nohead ls 20 front
-set label 2 "ln 10 = 2.303: uniform guess" at graph 0.02, first log(10) offset 0, -0.9 left tc rgb c_ref front
+# ln 10 dotted, said in the top left corner: the baseline runs along the line at small scales
+@ln10_line_top
 B = "batchnorm_final_loss"; R = "baseline_final_loss"
 plot sweep using "weight_scale":(m(B)):(mn(B)):(mx(B)) with yerrorbars ls 3 notitle, \
      ""    using (column("weight_scale") * shift):(m(R)):(mn(R)):(mx(R)) with yerrorbars ls 4 notitle, \
@@ -88,6 +100,6 @@ plot sweep using "weight_scale":(m(B)):(mn(B)):(mx(B)) with yerrorbars ls 3 noti
      ""    using (column("weight_scale") * shift):(q9(R)) with points ls 6 notitle, \
      ""    using "weight_scale":(m(B) > loss_top ? loss_top : NaN) with points lc rgb c_batchnorm pt 8 ps 1.6 notitle, \
      ""    using (column("weight_scale") * shift):(m(R) > loss_top ? loss_top : NaN) with points lc rgb c_baseline pt 8 ps 1.6 notitle
-unset arrow 1; unset label 2
+@ln10_off
 
 unset multiplot
