@@ -43,7 +43,7 @@ SANFLAGS:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # holding $ is kept literally (`make 'RUN=$$(shell ...)'` runs nothing), and then judged by the
 # checks below like any other.
 bn_literal = $(if $(filter command line environment,$(origin $(1))),$(if $(findstring $$,$(value $(1))),$(eval override $(1) := $$(value $(1)))))
-$(foreach v,SEED SEEDS JOBS RUN BNFLAGS DTYPE QUIET A B CIFAR10_DIR TMPDIR RUNS_ROOT COMPARE_ROOT REPORT_SRC \
+$(foreach v,SEED SEEDS JOBS RUN BNFLAGS DTYPE QUIET A B CIFAR10_DIR TMPDIR RUNS_ROOT COMPARE_ROOT COMPARE_SEEDS REPORT_SRC \
             ENGINE SPLIT SLURM_FLAGS SLURM_POLL TRAIN_LOCK DETACH SEEDS_PER_TASK SLURM_MAX_RUNNING SLURM_RETRIES \
             SLURM_PARTITION SLURM_ACCOUNT SLURM_MEM SLURM_TIME_TRAIN SLURM_TIME_PAGE SLURM_CPUS_PAGE,$(call bn_literal,$(v)))
 
@@ -397,3 +397,4 @@ help:
 	@echo '  CC, CFLAGS, CPPFLAGS, LDFLAGS, LDLIBS  the build, from the command line or environment;'
 	@echo '                   they cannot change a result: BN_CFLAGS ($(BN_CFLAGS)) comes last'
 	@echo '  REPORT_SRC=report, RUNS_ROOT=data/runs, COMPARE_ROOT=data/compare  where pages come from and go'
+	@echo '  COMPARE_SEEDS=10 seeds of A'"'"'s options whose spread is make compare'"'"'s noise (made if missing; 0: none)'

@@ -26,6 +26,9 @@ FIGURES    := $(foreach x,$(call fig_rows,FIGURE),$(call fig_svgs,$(x)))
 PROVENANCE := $(RUN)/provenance.info.tsv
 RUNS_ROOT    ?= data/runs
 COMPARE_ROOT ?= data/compare
+# make compare: the seeds of A's configuration whose spread is the noise (0: none trained for it)
+COMPARE_SEEDS ?= 10
+$(if $(filter 0,$(COMPARE_SEEDS)),,$(call bn_check_int,COMPARE_SEEDS,a number of seeds for make compare's noise (0 for none),5,10000))
 # an empty COMPARE_ROOT would put the compare page in /
 $(call bn_check_path,RUNS_ROOT,a folder of runs)
 $(call bn_check_path,COMPARE_ROOT,a folder for compare pages)
@@ -168,9 +171,19 @@ $(foreach d,$(filter $(SEED_RUNS),$(CMP_SEED_DIRS)),$(eval $(d)/manifest.tsv: | 
 endif
 
 # bnagg takes the seed-to-seed noise from a several-seed study beside A (seeds-*): a new or
-# redone study redoes the comparison
+# redone study redoes the comparison. When A is a seed number of data/runs (a run of this make's
+# options), that study is made first: seeds 0..COMPARE_SEEDS-1, reusing the runs already made
+# (scripts/compare-study.sh, which records in CMP_STUDY how many it trained and how long it took,
+# and rewrites it only when it trained; bnagg leaves A and B out of the spread).
+CMP_STUDY := $(if $(and $(call cmp_is_seed,$(strip $(A))),$(filter-out 0,$(COMPARE_SEEDS)),$(filter data/runs,$(RUNS_ROOT))),$(CMP_OUT)/compare_study.info.tsv)
+ifneq ($(CMP_STUDY),)
+# (after A's and B's own runs: two makes must never write one run folder at once)
+$(CMP_STUDY): FORCE | build/bnlab build/bnagg $(call cmp_deps,$(strip $(A))) $(call cmp_deps,$(strip $(B)))
+	@scripts/compare-study.sh $@ $(COMPARE_SEEDS) $(RUNS_ROOT) '$(foreach x,$(BN_TRAININGS),$(BN_EXP_DONE_$(x)))' \
+	  $(MAKE) --no-print-directory seeds SEEDS=$(COMPARE_SEEDS)
+endif
 $(CMP_DATA): build/bnagg $(call cmp_deps,$(strip $(A))) $(call cmp_deps,$(strip $(B))) \
-             $(wildcard $(dir $(CMP_A))seeds-*/runs.info.tsv)
+             $(wildcard $(dir $(CMP_A))seeds-*/runs.info.tsv) $(CMP_STUDY)
 	build/bnagg compare $(BNQ) --out $(CMP_OUT) $(CMP_A) $(CMP_B)
 
 $(CMP_OUT)/%.svg: $(REPORT_SRC)/%.gp $(CMP_DATA) | $(DEPS_OK)

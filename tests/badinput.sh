@@ -223,6 +223,8 @@ expect "make SEED empty" nz "option --seed needs a value|SEED=''" -- $MK checks 
 expect "make JOBS=0" nz "-j|JOBS" "'0'" "from 1 to 256" -- env CIFAR10_DIR="$good" $MK train JOBS=0 RUN="$sb/w$((n + 1))/r"
 expect "make JOBS=abc" nz "-j|JOBS" "'abc'" -- env CIFAR10_DIR="$good" $MK train JOBS=abc RUN="$sb/w$((n + 1))/r"
 expect "make JOBS=257" nz "-j|JOBS" "'257'" "from 1 to 256" -- env CIFAR10_DIR="$good" $MK train JOBS=257 RUN="$sb/w$((n + 1))/r"
+expect "make compare COMPARE_SEEDS=3" nz "COMPARE_SEEDS" "'3'" "from 5 to 10000" "0 for none" -- env CIFAR10_DIR="$good" $MK compare A=0 B=1 COMPARE_SEEDS=3 RUN="$sb/w$((n + 1))/r"
+expect "make compare COMPARE_SEEDS=x" nz "COMPARE_SEEDS" "'x'" -- env CIFAR10_DIR="$good" $MK compare A=0 B=1 COMPARE_SEEDS=x RUN="$sb/w$((n + 1))/r"
 # An empty RUN would put the run's files in / and one with a space in two folders: make must
 # refuse both. Checked with make -n, so that a Makefile without the check still writes nothing.
 expect "make RUN empty" nz "RUN" -- $MK -n checks RUN=

@@ -2,6 +2,7 @@
  * tested in test_noise.c) on hand-made inputs whose answers are worked out in the comments. */
 #include "testutil.h"
 
+#include <errno.h>
 #include <math.h>
 #include "agg_tools.h"
 #include "compare_rank.h"
@@ -109,47 +110,64 @@ static void identical_runs_have_no_findings(void **state)
     tu_rm_rf(dir);
 }
 
-/* Runs A (seed 0) and B (seed 1) of one configuration, and beside them a study of 3 seeds of it
- * (seeds-x: its runs.info.tsv names A's folder first) and one of 5 seeds of another configuration
- * (seeds-y, epochs 9), which must not be taken. Batchnorm's best validation accuracy moves 0.50
- * -> 0.60 (binomial SEs on 1000 images: 0.0158, 0.0155), the study's SD of it is 0.05: SE =
- * sqrt(0.00049 + 2 * 0.0025) = 0.0741, t = 1.35 on 2 degrees of freedom: within seed noise, not
- * flagged (sampling noise alone would flag it, z = 4.5). B with other options: not one
- * configuration, and the option is named. */
+/* A study folder seeds-NAME in dir whose runs.info.tsv lists the folders runs[0..n-1] (seeds
+ * 0..n-1); returns nothing, fails the test on error. */
+static void study_of(const char *dir, const char *name, const char *const *runs, int n)
+{
+    char sx[300], buf[4096];
+    snprintf(sx, sizeof sx, "%s/seeds-%s", dir, name);
+    assert_int_equal(mkdir(sx, 0755), 0);
+    int len = snprintf(buf, sizeof buf, "run\tseed\tfolder\n");
+    for (int i = 0; i < n; i++) len += snprintf(buf + len, sizeof buf - (size_t)len, "%d\t%d\t%s\n", i, i, runs[i]);
+    put(sx, "runs.info.tsv", buf);
+}
+
+/* A run folder dir/NAME of the deep net's configuration (epochs EPOCHS) with these best
+ * validation accuracies, its path into path (300 bytes). */
+static void deepnet_run(const char *dir, const char *name, int seed, int epochs, double bn, double base, char *path)
+{
+    char buf[512];
+    snprintf(path, 300, "%s/%s", dir, name);
+    if (mkdir(path, 0755)) assert_int_equal(errno, EEXIST);
+    snprintf(buf, sizeof buf, "key\tvalue\nseed\t%d\nepochs\t%d\nnum_val\t1000\n", seed, epochs);
+    put(path, "params.info.tsv", buf);
+    snprintf(buf, sizeof buf, "point\tweight_scale\tbatchnorm_best_val\tbaseline_best_val\n0\t0.02\t%.17g\t%.17g\n", bn, base);
+    put(path, "exp5_deepnet.tsv", buf);
+}
+
+/* Runs A (seed 0) and B (seed 1) of one configuration, and beside them a study of 5 seeds of it
+ * (seeds-x: A, B and three others whose batchnorm best validation accuracies are 0.45, 0.50,
+ * 0.55: SD 0.05) and one of 5 seeds of another configuration (seeds-y, epochs 9, SD 0.0001),
+ * which must not be taken. A and B are left out of the spread: it rests on the 3 others.
+ * Batchnorm's best validation accuracy moves 0.50 -> 0.60 (binomial SEs on 1000 images: 0.0158,
+ * 0.0155): SE = sqrt(0.00049 + 2 * 0.0025) = 0.0741, t = 1.35 on 2 degrees of freedom: within
+ * seed noise, not flagged (sampling noise alone would flag it, z = 4.5). B with other options:
+ * not one configuration, and the option is named. */
 static void judges_against_the_study_of_a(void **state)
 {
     (void)state;
     char dir[64], A[256], B[256], out[256], p[512], err[256];
     run_folders(dir, A, B, out);
-    put(A, "params.info.tsv", "key\tvalue\nseed\t0\nepochs\t5\nnum_val\t1000\n");
-    put(B, "params.info.tsv", "key\tvalue\nseed\t1\nepochs\t5\nnum_val\t1000\n");
-    const char *head = "point\tweight_scale\tbatchnorm_best_val\tbaseline_best_val\n";
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s0\t0.02\t0.5\t0.3\n", head);
-    put(A, "exp5_deepnet.tsv", buf);
-    snprintf(buf, sizeof buf, "%s0\t0.02\t0.6\t0.3\n", head);
-    put(B, "exp5_deepnet.tsv", buf);
-    char sx[300], sy[300], other[300];
-    snprintf(sx, sizeof sx, "%s/seeds-x", dir);
-    snprintf(sy, sizeof sy, "%s/seeds-y", dir);
-    snprintf(other, sizeof other, "%s/other", dir);
-    assert_int_equal(mkdir(sx, 0755), 0);
-    assert_int_equal(mkdir(sy, 0755), 0);
-    assert_int_equal(mkdir(other, 0755), 0);
-    put(other, "params.info.tsv", "key\tvalue\nseed\t7\nepochs\t9\nnum_val\t1000\n");
-    snprintf(buf, sizeof buf, "run\tseed\tfolder\n0\t0\t%s\n1\t2\tx\n2\t3\ty\n", A);
-    put(sx, "runs.info.tsv", buf);
-    snprintf(buf, sizeof buf, "run\tseed\tfolder\n0\t7\t%s\n1\t8\tx\n2\t9\ty\n3\t10\tz\n4\t11\tw\n", other);
-    put(sy, "runs.info.tsv", buf);
-    const char *st = "point\tweight_scale\tbatchnorm_best_val_sd\tbatchnorm_best_val_n\tbaseline_best_val_sd\tbaseline_best_val_n\n"
-                     "0\t0.02\t0.05\t3\t0.01\t3\n";
-    put(sx, "exp5_deepnet_seeds.tsv", st);
-    put(sy, "exp5_deepnet_seeds.tsv", "point\tweight_scale\tbatchnorm_best_val_sd\tbatchnorm_best_val_n\n0\t0.02\t0.0001\t5\n");
+    char pa[300], pb[300], r[3][300], o[5][300];
+    deepnet_run(dir, "a", 0, 5, 0.5, 0.3, pa);
+    deepnet_run(dir, "b", 1, 5, 0.6, 0.3, pb);
+    deepnet_run(dir, "r2", 2, 5, 0.45, 0.3, r[0]);
+    deepnet_run(dir, "r3", 3, 5, 0.50, 0.31, r[1]);
+    deepnet_run(dir, "r4", 4, 5, 0.55, 0.29, r[2]);
+    const char *xs[] = {A, B, r[0], r[1], r[2]};
+    study_of(dir, "x", xs, 5);
+    for (int i = 0; i < 5; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "o%d", i);
+        deepnet_run(dir, name, 7 + i, 9, 0.5 + 0.0001 * i, 0.3, o[i]);
+    }
+    const char *ys[] = {o[0], o[1], o[2], o[3], o[4]};
+    study_of(dir, "y", ys, 5);
     assert_int_equal(bn_compare_rank(out, A, B, dir, err, sizeof err), 0);
     char *noise = noise_of(out);
     assert_non_null(strstr(noise, "\nstudy\t1\n"));
-    assert_non_null(strstr(noise, "\nstudy_seeds\t3\n"));
-    assert_non_null(strstr(noise, "\nstudy_has_a\t1\nstudy_has_b\t0\n"));
+    assert_non_null(strstr(noise, "\nstudy_seeds\t5\nstudy_used\t3\nstudy_left_out\t2\nstudy_df\t2\n"));
+    assert_non_null(strstr(noise, "\nstudy_has_a\t1\nstudy_has_b\t1\n"));
     assert_non_null(strstr(noise, "\nsame_config\t1\n"));
     assert_non_null(strstr(noise, "\nflagged\t0\n"));
     assert_non_null(strstr(noise, "\nwith_seed_noise\t2\n"));
@@ -169,6 +187,57 @@ static void judges_against_the_study_of_a(void **state)
     assert_int_equal(bn_compare_rank(out, A, B, dir, err, sizeof err), 0);
     noise = noise_of(out);
     assert_non_null(strstr(noise, "\nsame_config\t0\nconfig_differs\tparams.info.tsv: epochs is '5' in "));
+    free(noise);
+    tu_rm_rf(dir);
+}
+
+/* The runs judged are left out of the spread. A and B of one configuration, in a study of 5
+ * seeds with three others whose batchnorm best validation accuracies are 0.500, 0.501, 0.499 (SD
+ * 0.001); A has 0.40 and B 0.60. Left out, SE = sqrt(0.24/1000 + 0.24/1000 + 2 * 1e-6) = 0.02195,
+ * t = 9.11 on 2 degrees of freedom, p = 0.0118, and Holm over the 2 metrics tested gives 0.0237:
+ * flagged. With A and B inside the spread its SD would be 0.0707 and |B - A| could never exceed
+ * 0.0707 * sqrt(8) = 0.2 for any two of the 5 runs: t = 1.95 on 4 degrees of freedom, p = 0.12. */
+static void the_runs_judged_are_left_out(void **state)
+{
+    (void)state;
+    char dir[64], A[256], B[256], out[256], p[512], err[256];
+    run_folders(dir, A, B, out);
+    char pa[300], pb[300], r[3][300];
+    deepnet_run(dir, "a", 0, 5, 0.40, 0.3, pa);
+    deepnet_run(dir, "b", 1, 5, 0.60, 0.3, pb);
+    deepnet_run(dir, "r2", 2, 5, 0.500, 0.3, r[0]);
+    deepnet_run(dir, "r3", 3, 5, 0.501, 0.31, r[1]);
+    deepnet_run(dir, "r4", 4, 5, 0.499, 0.29, r[2]);
+    const char *xs[] = {r[0], A, r[1], B, r[2]};
+    study_of(dir, "x", xs, 5);
+    assert_int_equal(bn_compare_rank(out, A, B, dir, err, sizeof err), 0);
+    char *noise = noise_of(out);
+    assert_non_null(strstr(noise, "\nstudy_used\t3\nstudy_left_out\t2\nstudy_df\t2\n"));
+    assert_non_null(strstr(noise, "\nflagged\t1\n"));
+    free(noise);
+    bn_tsv t;
+    assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, out, "compare_ranked.tsv"), err, sizeof err), 0);
+    int col = bn_tsv_col(&t, "column"), sd = bn_tsv_col(&t, "sd_seed"), ph = bn_tsv_col(&t, "p_holm"), fl = bn_tsv_col(&t, "flagged");
+    assert_string_equal(bn_tsv_cell(&t, 0, col), "batchnorm_best_val");
+    assert_string_equal(bn_tsv_cell(&t, 0, fl), "1");
+    double v;
+    assert_int_equal(bn_tsv_num(&t, 0, sd, &v), 0);
+    tu_assert_near(v, 0.001, 1e-12);
+    assert_int_equal(bn_tsv_num(&t, 0, ph, &v), 0);
+    assert_true(v > 0.02 && v < 0.03);
+    bn_tsv_free(&t);
+    /* B of another configuration with seed 1 is not the study's own seed-1 run (s1): only A is
+     * left out */
+    char s1[300];
+    deepnet_run(dir, "s1", 1, 5, 0.5, 0.3, s1);
+    deepnet_run(dir, "b", 1, 6, 0.60, 0.3, pb);
+    const char *ys[] = {r[0], A, s1, r[1], r[2]};
+    tu_rm_rf(tu_path(p, sizeof p, dir, "seeds-x"));
+    study_of(dir, "x", ys, 5);
+    assert_int_equal(bn_compare_rank(out, A, B, dir, err, sizeof err), 0);
+    noise = noise_of(out);
+    assert_non_null(strstr(noise, "\nstudy_used\t4\nstudy_left_out\t1\n"));
+    assert_non_null(strstr(noise, "\nstudy_has_a\t1\nstudy_has_b\t0\n"));
     free(noise);
     tu_rm_rf(dir);
 }
@@ -305,6 +374,7 @@ int main(void)
         cmocka_unit_test(ranks_a_made_up_pair_of_runs),
         cmocka_unit_test(identical_runs_have_no_findings),
         cmocka_unit_test(judges_against_the_study_of_a),
+        cmocka_unit_test(the_runs_judged_are_left_out),
         cmocka_unit_test(run_noise_from_its_study),
         cmocka_unit_test(section_links_are_relative),
         cmocka_unit_test(bands_of_each_run),

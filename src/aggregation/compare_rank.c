@@ -2,20 +2,22 @@
  * ranked.
  *
  * The seed-to-seed SD of each metric comes from a several-seed study of A's configuration: a
- * folder seeds-* (bnagg seeds) of at least BN_NOISE_MIN_SEEDS runs whose params.info.tsv (the
- * seed aside) and dataset.info.tsv (the folder aside) are A's; of several, the one with the most
- * runs. It is taken for B too: with B of another configuration, the question is whether B's
+ * folder seeds-* (bnagg seeds) whose runs' params.info.tsv (the seed aside) and dataset.info.tsv
+ * (the folder aside) are A's; of several, the one with the most runs besides A and B, which must
+ * number at least BN_NOISE_MIN_SEEDS. The SD is computed from those runs' own summary files,
+ * without A and B (see `study` below). It is taken for B too: with B of another configuration, the question is whether B's
  * result lies outside what A's configuration gives from seed to seed. The within-run parts:
  * - an accuracy p measured on n images (the validation split, or the training samples the
  *   accuracy checks use): the binomial standard error sqrt(p (1 - p) / n);
  * - a final training loss, the mean of the last W minibatch losses: their sample sd / sqrt(W).
  * Both runs evaluate the same validation images, whose errors are positively correlated, so
  * taking the two runs' errors as independent overstates the noise of the difference. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include "compare_rank.h"
 #include "runinfo.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -38,7 +40,7 @@ enum { NOISE_VAL, NOISE_TRAIN, NOISE_LOSS };
 /* The training experiments: a summary file with one row per trained setting, matched between
  * the runs by its key columns, the per-iteration loss file the final loss is the tail of, and
  * the study's statistics of the summary (bnagg seeds), whose <column>_sd and <column>_n give the
- * seed-to-seed SD.
+ * seed-to-seed SD (unused here: the SD is computed from the study's runs without A and B).
  * per_net: the file has batchnorm_X and baseline_X columns (and the loss file batchnorm and
  * baseline); otherwise one net per row, named by its `norm` cell, with columns X and `loss`. */
 static const struct {
@@ -74,13 +76,18 @@ typedef struct {
     long n_val, n_train, window;
 } side;
 
-/* The several-seed study used, if any: its folder, its number of runs, its statistics of the
- * experiment being ranked, and whether it holds a run of A's or B's seed. */
+/* The several-seed study used, if any: its folder, its number of runs, whether it holds run A
+ * or run B themselves, and its other runs, from which the seed-to-seed SD is computed (with the
+ * summary table of the experiment being ranked, per run). A and B are left out of that SD: a
+ * spread that includes the two runs judged bounds their difference (two of n values with sample
+ * SD s differ by at most s * sqrt(2 (n - 1))), and a test against it could never fire. */
 typedef struct {
     char dir[4200];
     int n, has_a, has_b;
-    bn_tsv seeds;
-    int has_seeds;
+    int nused;
+    char (*used)[4200];
+    bn_tsv *tabs;
+    int *has_tab;
 } study;
 
 /* A value of the run's params.info.tsv (key/value rows) as a positive integer; -1 if absent. */
@@ -144,26 +151,42 @@ static int find_study(const char *root, const char *A, const char *B, study *s)
     }
     closedir(d);
     if (nn > 1) qsort(names, nn, sizeof *names, cmp_name);
-    char seed_a[64] = "", seed_b[64] = "", why[1200];
-    kv_into(A, "params.info.tsv", "seed", seed_a, sizeof seed_a);
-    kv_into(B, "params.info.tsv", "seed", seed_b, sizeof seed_b);
+    char why[1200], ra[PATH_MAX], rb[PATH_MAX], rr[PATH_MAX];
+    /* B NULL: a study for one run's own noise (its band, its page), where nothing is left out */
+    int leave = B != NULL;
+    if (!realpath(A, ra)) ra[0] = 0;
+    if (!B || !realpath(B, rb)) rb[0] = 0;
     for (size_t i = 0; i < nn; i++) {
         char dir[4200], p[4300], err[1200];
         bn_tsv t;
         snprintf(dir, sizeof dir, "%s/%s", root, names[i]);
         snprintf(p, sizeof p, "%s/runs.info.tsv", dir);
         if (!bn_run_has(dir, "runs.info.tsv") || bn_tsv_read(&t, p, err, sizeof err)) continue;
-        int fc = bn_tsv_col(&t, "folder"), sc = bn_tsv_col(&t, "seed");
-        /* the study's runs are of one configuration (bnagg seeds checked): its first run speaks for all */
-        if (fc >= 0 && sc >= 0 && t.nrows >= BN_NOISE_MIN_SEEDS && t.nrows > s->n &&
-            same_config(bn_tsv_cell(&t, 0, fc), A, why, sizeof why)) {
+        int fc = bn_tsv_col(&t, "folder");
+        /* the study's runs are of one configuration (bnagg seeds checked): its first run speaks
+         * for all. A and B are told by their folders, not their seeds: another configuration's
+         * seed 0 is not this study's. */
+        if (fc < 0 || !same_config(bn_tsv_cell(&t, 0, fc), A, why, sizeof why)) { bn_tsv_free(&t); continue; }
+        int ha = 0, hb = 0;
+        for (long r = 0; r < t.nrows; r++) {
+            if (!realpath(bn_tsv_cell(&t, r, fc), rr)) continue;
+            ha |= *ra && !strcmp(rr, ra);
+            hb |= *rb && !strcmp(rr, rb);
+        }
+        int used = (int)t.nrows - (leave ? ha + hb : 0);
+        if (used >= BN_NOISE_MIN_SEEDS && used > s->nused) {
+            free(s->used);
+            s->used = bn_malloc(sizeof *s->used * (size_t)used);
+            s->nused = 0;
+            for (long r = 0; r < t.nrows; r++) {
+                const char *f = bn_tsv_cell(&t, r, fc);
+                if (leave && realpath(f, rr) && ((*ra && !strcmp(rr, ra)) || (*rb && !strcmp(rr, rb)))) continue;
+                if (s->nused < used) snprintf(s->used[s->nused++], sizeof s->used[0], "%s", f);
+            }
             snprintf(s->dir, sizeof s->dir, "%s", dir);
             s->n = (int)t.nrows;
-            s->has_a = s->has_b = 0;
-            for (long r = 0; r < t.nrows; r++) {
-                s->has_a |= !strcmp(bn_tsv_cell(&t, r, sc), seed_a);
-                s->has_b |= !strcmp(bn_tsv_cell(&t, r, sc), seed_b);
-            }
+            s->has_a = ha;
+            s->has_b = hb;
         }
         bn_tsv_free(&t);
     }
@@ -190,26 +213,33 @@ static int key_cols(const bn_tsv *t, int e, int *kc)
     return 0;
 }
 
-/* The study's seed-to-seed SD of `column` at the setting with key `cells` into *sd, and its
- * number of seeds (0 if the study lacks it). */
+/* The seed-to-seed SD of `column` at the setting with key `cells`, over the study's runs other
+ * than A and B, into *sd; returns how many runs have a finite value there (0: no SD). */
 static int seed_sd(const study *s, int e, char cells[2][256], const char *column, double *sd)
 {
-    char c_sd[96], c_n[96];
-    int kc[2];
-    *sd = NAN;
-    if (!s->has_seeds || key_cols(&s->seeds, e, kc)) return 0;
-    snprintf(c_sd, sizeof c_sd, "%s_sd", column);
-    snprintf(c_n, sizeof c_n, "%s_n", column);
-    int cs = bn_tsv_col(&s->seeds, c_sd), cn = bn_tsv_col(&s->seeds, c_n);
-    if (cs < 0 || cn < 0) return 0;
-    for (long r = 0; r < s->seeds.nrows; r++) {
-        double v, n;
-        if (!key_is(&s->seeds, r, kc, cells)) continue;
-        if (bn_tsv_num(&s->seeds, r, cs, &v) || bn_tsv_num(&s->seeds, r, cn, &n) || !isfinite(v) || n < 2) return 0;
-        *sd = v;
-        return (int)n;
+    double *x = bn_malloc(sizeof(double) * (size_t)(s->nused + 1));
+    int n = 0;
+    for (int i = 0; i < s->nused; i++) {
+        const bn_tsv *t = &s->tabs[i];
+        int kc[2], c;
+        if (!s->has_tab[i] || key_cols(t, e, kc) || (c = bn_tsv_col(t, column)) < 0) continue;
+        for (long r = 0; r < t->nrows; r++) {
+            double v;
+            if (!key_is(t, r, kc, cells)) continue;
+            if (!bn_tsv_num(t, r, c, &v) && isfinite(v)) x[n++] = v;
+            break;
+        }
     }
-    return 0;
+    *sd = NAN;
+    if (n >= 2) {
+        double m = 0.0, ss = 0.0;
+        for (int i = 0; i < n; i++) m += x[i];
+        m /= n;
+        for (int i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
+        *sd = sqrt(ss / (n - 1));
+    }
+    free(x);
+    return n >= 2 ? n : 0;
 }
 
 /* Standard error of the final loss of the training with key `cells`, column `col` of the loss
@@ -338,6 +368,21 @@ static int rank_exp(int e, side *sa, side *sb, const study *st, ranked **rows, l
     return 0;
 }
 
+static void study_tabs_free(study *s)
+{
+    for (int i = 0; i < s->nused; i++)
+        if (s->has_tab[i]) bn_tsv_free(&s->tabs[i]);
+    for (int i = 0; i < s->nused; i++) s->has_tab[i] = 0;
+}
+
+static void study_free(study *s)
+{
+    free(s->used);
+    free(s->tabs);
+    free(s->has_tab);
+    memset(s, 0, sizeof *s);
+}
+
 /* The parent folder of run folder A ("." for a bare name). */
 static void parent_of(const char *A, char *out, size_t n)
 {
@@ -357,10 +402,12 @@ int bn_find_study(const char *root, const char *A, char *dir, size_t dirlen, int
     if (root) snprintf(r, sizeof r, "%s", root);
     else parent_of(A, r, sizeof r);
     *n = *has_a = 0;
-    if (!find_study(r, A, A, &st)) return 0;
+    memset(&st, 0, sizeof st);
+    if (!find_study(r, A, NULL, &st)) { study_free(&st); return 0; }
     snprintf(dir, dirlen, "%s", st.dir);
     *n = st.n;
     *has_a = st.has_a;
+    study_free(&st);
     return 1;
 }
 
@@ -373,7 +420,10 @@ int bn_compare_rank(const char *dir, const char *A, const char *B, const char *s
     memset(&sb, 0, sizeof sb);
     if (studies) snprintf(root, sizeof root, "%s", studies);
     else parent_of(A, root, sizeof root);
+    memset(&st, 0, sizeof st);
     int have_study = find_study(root, A, B, &st);
+    st.tabs = bn_calloc((size_t)st.nused + 1, sizeof *st.tabs);
+    st.has_tab = bn_calloc((size_t)st.nused + 1, sizeof *st.has_tab);
     /* one configuration: the same options (the seed aside), dataset and code (a commit or a
      * state of uncommitted changes that is unknown in either run is not held against it) */
     bn_run_info ia, ib;
@@ -393,23 +443,26 @@ int bn_compare_rank(const char *dir, const char *A, const char *B, const char *s
     long nrows = 0, cap = 0;
     for (int e = 0; e < (int)(sizeof exps / sizeof *exps); e++) {
         char p[4300];
-        st.has_seeds = 0;
-        if (have_study && bn_run_has(st.dir, exps[e].seeds)) {
-            snprintf(p, sizeof p, "%s/%s", st.dir, exps[e].seeds);
-            if (bn_tsv_read(&st.seeds, p, err, errlen)) { free(rows); return -1; }
-            st.has_seeds = 1;
+        int bad = 0;
+        for (int i = 0; i < st.nused; i++) {
+            st.has_tab[i] = 0;
+            if (bad || !bn_run_has(st.used[i], exps[e].file)) continue;
+            snprintf(p, sizeof p, "%s/%s", st.used[i], exps[e].file);
+            if (bn_tsv_read(&st.tabs[i], p, err, errlen)) bad = 1;
+            else st.has_tab[i] = 1;
         }
-        if (load_side(&sa, A, e, err, errlen) || load_side(&sb, B, e, err, errlen)) {
+        if (bad || load_side(&sa, A, e, err, errlen) || load_side(&sb, B, e, err, errlen)) {
             free_side(&sa);
             free_side(&sb);
-            if (st.has_seeds) bn_tsv_free(&st.seeds);
+            study_tabs_free(&st);
+            study_free(&st);
             free(rows);
             return -1;
         }
         if (sa.has_sum && sb.has_sum) rank_exp(e, &sa, &sb, &st, &rows, &nrows, &cap);
         free_side(&sa);
         free_side(&sb);
-        if (st.has_seeds) bn_tsv_free(&st.seeds);
+        study_tabs_free(&st);
     }
     double *p = bn_malloc(sizeof(double) * (size_t)(nrows + 1)), *adj = bn_malloc(sizeof(double) * (size_t)(nrows + 1));
     long tested = 0, beyond = 0, with_seed = 0;
@@ -448,7 +501,7 @@ int bn_compare_rank(const char *dir, const char *A, const char *B, const char *s
     bn_out_commit(&f);
     char alpha[64], q[64], chance[64], seed_a[64] = "", seed_b[64] = "";
     bn_fmt(alpha, sizeof alpha, BN_NOISE_ALPHA);
-    bn_fmt(q, sizeof q, bn_noise_quantile(BN_NOISE_ALPHA, have_study ? (double)(st.n - 1) : INFINITY));
+    bn_fmt(q, sizeof q, bn_noise_quantile(BN_NOISE_ALPHA, have_study ? (double)(st.nused - 1) : INFINITY));
     bn_fmt(chance, sizeof chance, BN_NOISE_ALPHA * (double)tested);
     kv_into(A, "params.info.tsv", "seed", seed_a, sizeof seed_a);
     kv_into(B, "params.info.tsv", "seed", seed_b, sizeof seed_b);
@@ -460,18 +513,29 @@ int bn_compare_rank(const char *dir, const char *A, const char *B, const char *s
                   alpha, q, sa.n_val, sb.n_val, sa.n_train, sb.n_train, sa.window, sb.window);
     bn_out_printf(&f, "seed_a\t%s\nseed_b\t%s\nsame_config\t%d\nconfig_differs\t%s\n", *seed_a ? seed_a : "unknown",
                   *seed_b ? seed_b : "unknown", same, same ? "" : why);
-    bn_out_printf(&f, "study\t%d\nstudy_folder\t%s\nstudy_seeds\t%d\nstudy_df\t%d\nstudy_has_a\t%d\nstudy_has_b\t%d\n"
-                      "min_study_seeds\t%d\n",
-                  have_study, have_study ? st.dir : "", have_study ? st.n : 0, have_study ? st.n - 1 : 0,
-                  have_study ? st.has_a : 0, have_study ? st.has_b : 0, BN_NOISE_MIN_SEEDS);
+    bn_out_printf(&f, "study\t%d\nstudy_folder\t%s\nstudy_seeds\t%d\nstudy_used\t%d\nstudy_left_out\t%d\nstudy_df\t%d\n"
+                      "study_has_a\t%d\nstudy_has_b\t%d\nmin_study_seeds\t%d\n",
+                  have_study, have_study ? st.dir : "", have_study ? st.n : 0, have_study ? st.nused : 0,
+                  have_study ? st.n - st.nused : 0, have_study ? st.nused - 1 : 0, have_study ? st.has_a : 0,
+                  have_study ? st.has_b : 0, BN_NOISE_MIN_SEEDS);
+    /* what make compare did for the study (scripts/compare-study.sh, its file in dir): how many
+     * seeds of A's configuration it trained for this comparison and in how many seconds */
+    char *made = bn_run_kv(dir, "compare_study.info.tsv", "trained"), *secs = bn_run_kv(dir, "compare_study.info.tsv", "seconds"),
+         *asked = bn_run_kv(dir, "compare_study.info.tsv", "seeds");
+    bn_out_printf(&f, "study_by_make\t%d\nstudy_asked\t%s\nstudy_trained_now\t%s\nstudy_seconds\t%s\n", asked != NULL,
+                  asked ? asked : "0", made ? made : "0", secs ? secs : "0");
+    free(made);
+    free(secs);
+    free(asked);
     /* how far a metric must move to be flagged at all: |t| at Holm's first step, alpha / tested */
     char first[64];
-    bn_fmt(first, sizeof first, tested ? bn_noise_quantile(BN_NOISE_ALPHA / (double)tested, have_study ? (double)(st.n - 1) : INFINITY) : NAN);
+    bn_fmt(first, sizeof first, tested ? bn_noise_quantile(BN_NOISE_ALPHA / (double)tested, have_study ? (double)(st.nused - 1) : INFINITY) : NAN);
     bn_out_printf(&f, "compared\t%ld\ntested\t%ld\nwith_seed_noise\t%ld\nbeyond_uncorrected\t%ld\nexpected_by_chance\t%s\n"
                       "flagged\t%ld\nholm_first_t\t%s\n",
                   nrows, tested, with_seed, beyond, chance, flagged, first);
     bn_out_commit(&f);
     free(rows);
+    study_free(&st);
     bn_run_info_free(&ia);
     bn_run_info_free(&ib);
     return 0;
