@@ -88,6 +88,7 @@ static void rows_are_consistent(void **state)
             assert_true(n_words(j->keys) >= 1 && n_words(j->keys) <= 2);
             assert_non_null(j->anchor);
             assert_non_null(j->label);
+            if (j->seeds_verdict && !j->per_net) fail_msg("%s: the study's verdicts need per-net columns", e->command);
             if (j->band) {
                 a = agg_of(e, j->band_file);
                 if (!has_word(e->files, j->band_file) || !a || strcmp(a->out, j->band_seeds))

@@ -489,8 +489,10 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns)
     int wrote = 0;
     for (int i = 0; i < bn_n_experiments; i++)
         for (const bn_seed_agg *a = bn_experiments[i].aggregate; a && a->in; a++) wrote += agg_spec(dir, runs, nruns, a);
-    seeds_verdict(dir, "exp5_deepnet_seeds.tsv", "exp5_deepnet_seeds_verdict.tsv");
-    seeds_verdict(dir, "exp6_sweep_seeds.tsv", "exp6_sweep_seeds_verdict.tsv");
+    for (int i = 0; i < bn_n_experiments; i++) {
+        const bn_judged *j = bn_experiments[i].judged;
+        if (j && j->seeds_verdict) seeds_verdict(dir, j->seeds, j->seeds_verdict);
+    }
     agg_gap(dir, runs, nruns);
     gap_verdict(dir);
     batchsize_dependence(dir, runs, nruns);

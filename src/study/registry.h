@@ -21,13 +21,16 @@ typedef struct {
  * two); its per-iteration loss file; the study's statistics of the summary (a bn_seed_agg out);
  * its section id on the run page and its name on the compare page; per_net: the summary has
  * batchnorm_X and baseline_X columns (else one net per row, named by its `norm` cell); noise: the
- * run page judges batchnorm - baseline of each row (bnagg noise). The compare figure's band
+ * run page judges batchnorm - baseline of each row (bnagg noise); seeds_verdict: the file the
+ * study's per-row verdicts of batchnorm against the baseline go to (bnagg seeds; per_net only,
+ * NULL for none). The compare figure's band
  * file: `band` written from the run's `band_file` (matched by `band_keys`, its columns
  * `band_show` shown and `band_cols` measured), the study's `band_seeds`, with the final loss's
  * within-run noise from the loss file when band_file is the summary. */
 typedef struct {
     const char *summary, *loss, *seeds, *keys, *anchor, *label;
     int per_net, noise;
+    const char *seeds_verdict;
     const char *band, *band_file, *band_seeds, *band_keys, *band_show, *band_cols;
 } bn_judged;
 
