@@ -207,11 +207,11 @@ build/asan/%.o: src/%.c | $(DEPS_OK)
 
 build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) build/link.args | $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(COMPILE) -Itests $(LDFLAGS) $< $(LIB_OBJ) -o $@ $(CMOCKA_LIBS) $(BNLAB_LIBS) $(LDLIBS)
+	$(COMPILE) -Itests $(LDFLAGS) $< $(LIB_OBJ) -o $@ $(CMOCKA_LIBS) $(CMARK_LIBS) $(BNLAB_LIBS) $(LDLIBS)
 
 build/tests-asan/%: tests/%.c tests/testutil.h $(LIB_SRC:src/%.c=build/asan/%.o) build/link.args | $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(COMPILE) -Itests -O1 $(SANFLAGS) $(LDFLAGS) $< $(LIB_SRC:src/%.c=build/asan/%.o) -o $@ $(CMOCKA_LIBS) $(BNLAB_LIBS) $(LDLIBS)
+	$(COMPILE) -Itests -O1 $(SANFLAGS) $(LDFLAGS) $< $(LIB_SRC:src/%.c=build/asan/%.o) -o $@ $(CMOCKA_LIBS) $(CMARK_LIBS) $(BNLAB_LIBS) $(LDLIBS)
 
 info: build/bnlab
 	@build/bnlab info
@@ -360,7 +360,8 @@ build/bnbench: build/obj/main_bnbench.o $(CORE_OBJ) build/link.args
 	$(LINK) $(filter %.o,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 
 # bnagg uses GSL for its statistics (no matrix products), not OpenBLAS; it walks the experiment table.
-build/bnagg: build/obj/main_bnagg.o build/obj/base/version.o build/obj/study/registry.o $(BASE_OBJ) $(REP_OBJ) build/link.args
+# bnagg links the report side but the page assembly (src/report/page.c, on cmark-gfm): bnreport's alone
+build/bnagg: build/obj/main_bnagg.o build/obj/base/version.o build/obj/study/registry.o $(BASE_OBJ) $(filter-out build/obj/report/page.o,$(REP_OBJ)) build/link.args
 	$(LINK) $(filter %.o,$^) -o $@ $(GSL_LIBS) $(REPORT_LIBS) $(LDLIBS)
 
 # --- make help: the targets and the variables

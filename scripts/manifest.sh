@@ -10,14 +10,20 @@ shift
 [ -d "$run" ] || { echo "bnlab: run folder $run: no such folder" >&2; exit 1; }
 tmp="$run/manifest.tsv.tmp.$$"
 trap 'rm -f "$tmp"' EXIT INT TERM
+files=$(printf '%s\n' "$@" | LC_ALL=C sort -u)
+for f in $files; do
+  # a FIFO would block sha256sum forever
+  [ ! -e "$run/$f" ] || [ -f "$run/$f" ] || { echo "bnlab: manifest: $run/$f: not a regular file" >&2; exit 1; }
+  [ -f "$run/$f" ] || { echo "bnlab: manifest: $run/$f: result file missing" >&2; exit 1; }
+done
+# one stat and one sha256sum for every file (names are the registry's: no blanks), joined by
+# position: both keep their arguments' order
 {
   printf 'file\tbytes\tsha256\n'
-  for f in $(printf '%s\n' "$@" | LC_ALL=C sort -u); do
-    # a FIFO would block sha256sum forever
-    [ ! -e "$run/$f" ] || [ -f "$run/$f" ] || { echo "bnlab: manifest: $run/$f: not a regular file" >&2; exit 1; }
-    [ -f "$run/$f" ] || { echo "bnlab: manifest: $run/$f: result file missing" >&2; exit 1; }
-    printf '%s\t%s\t%s\n' "$f" "$(wc -c < "$run/$f" | tr -d ' ')" "$(sha256sum "$run/$f" | cut -d' ' -f1)"
-  done
+  # shellcheck disable=SC2086
+  (cd "$run" && stat -c '%s' -- $files && sha256sum -- $files) |
+    awk -v n="$(printf '%s\n' $files | wc -l)" 'NR <= n { size[NR] = $1; next } { i = NR - n; print $2 "\t" size[i] "\t" $1 }
+      END { if (NR != 2 * n) { print "bnlab: manifest: could not read every result file" > "/dev/stderr"; exit 1 } }'
 } > "$tmp"
 mv "$tmp" "$run/manifest.tsv"
 trap - EXIT

@@ -51,7 +51,7 @@ test-offline: | $(DEPS_OK) $(DEPS_TEST)
 	@tests/offline.sh
 
 # --- AddressSanitizer + UndefinedBehaviorSanitizer build of the program (objects: Makefile's build/asan rule)
-build/bnlab-asan: $(BNLAB_OBJ:build/obj/%=build/asan/%) $(LIB_SRC:src/%.c=build/asan/%.o) build/link.args
+build/bnlab-asan: $(BNLAB_OBJ:build/obj/%=build/asan/%) $(CORE_SRC:src/%.c=build/asan/%.o) build/link.args
 	$(LINK) -O1 $(SANFLAGS) $(filter %.o,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 
 valgrind: build/bnlab $(TESTS:%=build/tests/%) | $(DEPS_TEST)

@@ -16,12 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Shared region: a job counter, then each job's history. */
-typedef struct {
-    long next;
-    long done;   /* trainings completed, for the progress line */
-} shared_head;
-
 /* Make and free the job's net (in its dtype), so that one that cannot fit in memory fails here. */
 static void job_net_fits(const bn_job *j, const bn_trainset *d)
 {
@@ -49,46 +43,25 @@ static void run_one(bn_job *j, unsigned long seed, const bn_trainset *d)
     j->seconds = bn_now() - t0;
 }
 
-bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const bn_trainset *d)
+/* Shared region of bn_run_parallel: the next task to take and how many are done. */
+typedef struct {
+    long next;
+    long done;   /* tasks completed, for the progress line */
+} shared_head;
+
+void bn_run_parallel(int n, int workers, const char *name, void (*task)(int i, void *ctx), void *ctx)
 {
-    /* Size and bind every history inside one shared mapping. */
-    size_t total = sizeof(shared_head);
-    for (int i = 0; i < njobs; i++) {
-        bn_job *j = &jobs[i];
-        long iters = bn_solver_iters(j->cfg.epochs, d->Ntr, j->cfg.batch_size);
-        long ipe = iters / j->cfg.epochs;
-        int checks = bn_solver_checks(iters, ipe);
-        total += sizeof(double) * (size_t)bn_history_doubles(iters, checks);
-    }
-    void *mem = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (mem == MAP_FAILED) bn_die(1, "cannot map %zu bytes of shared memory: %s", total, strerror(errno));
-    bn_shared shared = {mem, total};
-    shared_head *head = mem;
-    double *p = (double *)((char *)mem + sizeof(shared_head));
-    for (int i = 0; i < njobs; i++) {
-        bn_job *j = &jobs[i];
-        long iters = bn_solver_iters(j->cfg.epochs, d->Ntr, j->cfg.batch_size);
-        int checks = bn_solver_checks(iters, iters / j->cfg.epochs);
-        bn_history_bind(&j->h, p, iters, checks);
-        p += bn_history_doubles(iters, checks);
-    }
-
     bn_progress_line pl;
-    bn_progress_start(&pl, njobs ? jobs[0].experiment : "train", njobs);
-    if (workers <= 1 || njobs <= 1) {
-        for (int i = 0; i < njobs; i++) { run_one(&jobs[i], seed, d); bn_progress_update(&pl, i + 1); }
+    bn_progress_start(&pl, name, n);
+    if (workers <= 1 || n <= 1) {
+        for (int i = 0; i < n; i++) { task(i, ctx); bn_progress_update(&pl, i + 1); }
         bn_progress_finish(&pl);
-        return shared;
+        return;
     }
-    if (workers > njobs) workers = njobs;
-    /* Each job's net is made once here first: one that cannot fit in memory is one error line
-     * from this process, not one from every worker followed by a summary. */
-    for (int i = 0; i < njobs; i++) job_net_fits(&jobs[i], d);
-
-    /* Scalars (best_val, nonfinite, seconds) live in the job structs, which are private after
-     * fork: ship them back through a second small shared array. */
-    double *scal = mmap(NULL, sizeof(double) * 3 * (size_t)njobs, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (scal == MAP_FAILED) bn_die(1, "cannot map shared memory: %s", strerror(errno));
+    if (workers > n) workers = n;
+    shared_head *head = mmap(NULL, sizeof *head, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (head == MAP_FAILED) bn_die(1, "cannot map shared memory: %s", strerror(errno));
+    head->next = head->done = 0;
     bn_progress_ticker(1.0);   /* interrupts the wait below every second, to move the progress line */
     fflush(NULL);
     pid_t *pids = bn_calloc((size_t)workers, sizeof(pid_t));
@@ -103,11 +76,8 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
             if (getppid() != parent) _exit(1);   /* the parent died before prctl took effect */
             for (;;) {
                 long i = __atomic_fetch_add(&head->next, 1, __ATOMIC_SEQ_CST);
-                if (i >= njobs) break;
-                run_one(&jobs[i], seed, d);
-                scal[3 * i] = jobs[i].h.best_val;
-                scal[3 * i + 1] = (double)jobs[i].h.nonfinite;
-                scal[3 * i + 2] = jobs[i].seconds;
+                if (i >= n) break;
+                task((int)i, ctx);
                 __atomic_fetch_add(&head->done, 1, __ATOMIC_SEQ_CST);
             }
             fflush(NULL);
@@ -153,18 +123,69 @@ bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, 
     }
     bn_progress_ticker(0);
     free(pids);
-    if (bad) bn_progress_stop(&pl); else bn_progress_finish(&pl);
+    munmap(head, sizeof *head);
     if (bad) {
+        bn_progress_stop(&pl);
         /* a worker died: stop the others' output from being taken as complete */
         bn_die(1, "%d training worker process(es) failed: %s%s", bad, why,
                stopped ? " (the others were stopped)" : "");
     }
+    bn_progress_finish(&pl);
+}
+
+/* The jobs and the shared array their scalars come back through. */
+typedef struct {
+    bn_job *jobs;
+    double *scal;
+    unsigned long seed;
+    const bn_trainset *d;
+} jobs_ctx;
+
+static void job_task(int i, void *ctx)
+{
+    jobs_ctx *c = ctx;
+    run_one(&c->jobs[i], c->seed, c->d);
+    c->scal[3 * i] = c->jobs[i].h.best_val;
+    c->scal[3 * i + 1] = (double)c->jobs[i].h.nonfinite;
+    c->scal[3 * i + 2] = c->jobs[i].seconds;
+}
+
+bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const bn_trainset *d)
+{
+    /* Size and bind every history inside one shared mapping. */
+    size_t total = 0;
     for (int i = 0; i < njobs; i++) {
-        jobs[i].h.best_val = scal[3 * i];
-        jobs[i].h.nonfinite = (long)scal[3 * i + 1];
-        jobs[i].seconds = scal[3 * i + 2];
+        bn_job *j = &jobs[i];
+        long iters = bn_solver_iters(j->cfg.epochs, d->Ntr, j->cfg.batch_size);
+        long ipe = iters / j->cfg.epochs;
+        int checks = bn_solver_checks(iters, ipe);
+        total += sizeof(double) * (size_t)bn_history_doubles(iters, checks);
     }
-    munmap(scal, sizeof(double) * 3 * (size_t)njobs);
+    /* Scalars (best_val, nonfinite, seconds) live in the job structs, which are private after
+     * fork: they come back through the same mapping, after the histories. */
+    total += sizeof(double) * 3 * (size_t)(njobs ? njobs : 1);
+    void *mem = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) bn_die(1, "cannot map %zu bytes of shared memory: %s", total, strerror(errno));
+    bn_shared shared = {mem, total};
+    double *p = mem;
+    for (int i = 0; i < njobs; i++) {
+        bn_job *j = &jobs[i];
+        long iters = bn_solver_iters(j->cfg.epochs, d->Ntr, j->cfg.batch_size);
+        int checks = bn_solver_checks(iters, iters / j->cfg.epochs);
+        bn_history_bind(&j->h, p, iters, checks);
+        p += bn_history_doubles(iters, checks);
+    }
+    /* Each job's net is made once here first: one that cannot fit in memory is one error line
+     * from this process, not one from every worker followed by a summary. */
+    if (workers > 1 && njobs > 1)
+        for (int i = 0; i < njobs; i++) job_net_fits(&jobs[i], d);
+    jobs_ctx c = {jobs, p, seed, d};
+    bn_run_parallel(njobs, workers, njobs ? jobs[0].experiment : "train", job_task, &c);
+    for (int i = 0; i < njobs; i++) {
+        jobs[i].h.best_val = p[3 * i];
+        jobs[i].h.nonfinite = (long)p[3 * i + 1];
+        jobs[i].seconds = p[3 * i + 2];
+    }
     return shared;
 }
 

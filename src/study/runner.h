@@ -42,4 +42,10 @@ typedef struct {
 bn_shared bn_run_jobs(bn_job *jobs, int njobs, int workers, unsigned long seed, const bn_trainset *d);
 void bn_shared_release(bn_shared *s);
 
+/* Run task(0..n-1, ctx) with `workers` processes (1: in this process), under a progress line
+ * NAME. Tasks return their results through memory they share with this process (MAP_SHARED):
+ * a worker's own memory is gone when it ends. A worker that fails stops the others, and the
+ * error names each failure. */
+void bn_run_parallel(int n, int workers, const char *name, void (*task)(int i, void *ctx), void *ctx);
+
 #endif
