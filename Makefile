@@ -131,7 +131,8 @@ CORE_SRC := $(BASE_SRC) $(wildcard src/compute/*.c src/nn/*.c) \
             $(filter-out src/study/registry.c src/study/verdict.c,$(wildcard src/study/*.c))
 REP_SRC  := $(wildcard src/report/*.c src/aggregation/*.c)
 BASE_OBJ := $(BASE_SRC:src/%.c=build/obj/%.o)
-LIB_SRC  := $(CORE_SRC) $(REP_SRC)
+# the experiment table: data only, linked by bnlab and bnagg, in no content stamp
+LIB_SRC  := $(CORE_SRC) $(REP_SRC) src/study/registry.c
 CORE_OBJ := $(CORE_SRC:src/%.c=build/obj/%.o)
 REP_OBJ  := $(REP_SRC:src/%.c=build/obj/%.o)
 LIB_OBJ  := $(LIB_SRC:src/%.c=build/obj/%.o)
@@ -358,9 +359,9 @@ include scripts/engines.mk   # ENGINE=slurm, SPLIT=points, make merge
 build/bnbench: build/obj/main_bnbench.o $(CORE_OBJ) build/link.args
 	$(LINK) $(filter %.o,$^) -o $@ $(BNLAB_LIBS) $(LDLIBS)
 
-# bnagg uses GSL for its statistics (no matrix products), not OpenBLAS.
+# bnagg uses GSL for its statistics (no matrix products), not OpenBLAS; it walks the experiment table.
 # bnagg links the report side but the page assembly (src/report/page.c, on cmark-gfm): bnreport's alone
-build/bnagg: build/obj/main_bnagg.o build/obj/base/version.o $(BASE_OBJ) $(filter-out build/obj/report/page.o,$(REP_OBJ)) build/link.args
+build/bnagg: build/obj/main_bnagg.o build/obj/base/version.o build/obj/study/registry.o $(BASE_OBJ) $(filter-out build/obj/report/page.o,$(REP_OBJ)) build/link.args
 	$(LINK) $(filter %.o,$^) -o $@ $(GSL_LIBS) $(REPORT_LIBS) $(LDLIBS)
 
 # --- make help: the targets and the variables

@@ -91,9 +91,9 @@ endif
 
 # --- for the engines: the trainings as units of work, each leaving its run folder exactly as
 # `make train` does (content stamps included), so the local make afterwards retrains nothing.
-# BN_SPLIT is the training bnlab can split by point (`bnlab --point K sweep`); every other
-# training of the registry is in the seed's other unit, `make train-rest`.
-BN_SPLIT := sweep
+# BN_SPLIT (build/experiments.mk: the rows with .split) is the training bnlab can split by point
+# (`bnlab --point K sweep`); every other training of the registry is in the seed's other unit,
+# `make train-rest`.
 .PHONY: plan train-rest
 # make plan [RUN=..] [SEED=..]: one line per training of $(RUN), "NAME done" when its completion
 # file is there and its content stamp is the one computed now (make would not rerun it), else

@@ -28,6 +28,23 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_version.h>
 
+/* Each row's function, in the rows' order (registry.def names it beside the row's data). */
+#define BN_CHECK(function, ...) void function(const bn_opts *o);
+#define BN_TRAINING(function, ...) void function(const bn_opts *o, const bn_dataset *ds);
+#include "registry.def"
+#undef BN_CHECK
+#undef BN_TRAINING
+static const struct {
+    void (*check)(const bn_opts *o);
+    void (*train)(const bn_opts *o, const bn_dataset *ds);
+} run_of[] = {   /* the same rows as bn_experiments, so the same count and order */
+#define BN_CHECK(function, ...) {function, NULL},
+#define BN_TRAINING(function, ...) {NULL, function},
+#include "registry.def"
+#undef BN_CHECK
+#undef BN_TRAINING
+};
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: bnlab [options] COMMAND\ncommands:\n");
@@ -340,7 +357,13 @@ int main(int argc, char **argv)
         }
     int merge = !strcmp(cmd, "merge"), configure = !strcmp(cmd, "configure");
     if (!known && !merge && !configure) bn_die(2, "unknown command '%s' (see bnlab --help)", cmd);
-    if (o.point >= 0 && strcmp(cmd, "sweep")) bn_die(2, "option --point applies to the sweep command only, not %s", cmd);
+    /* the experiment that runs one point per process (the registry's split row) */
+    const bn_experiment *split = NULL;
+    for (int i = 0; i < bn_n_experiments && !split; i++)
+        if (bn_experiments[i].split) split = &bn_experiments[i];
+    if ((o.point >= 0 || merge) && !split) bn_die(2, "no experiment runs one point per process (--point, merge)");
+    if (o.point >= 0 && strcmp(cmd, split->command))
+        bn_die(2, "option --point applies to the %s command only, not %s", split->command, cmd);
 
     /* SIGPIPE too: a reader of our stderr that went away (`... 2>&1 | head`) ends the run like
      * SIGTERM, removing temporary files; the default action would leave them. */
@@ -351,14 +374,14 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
 
     if (!o.out) { snprintf(outbuf, sizeof outbuf, "data/runs/seed-%lu", o.seed); o.out = outbuf; }
-    if (merge) { bn_sweep_merge(&o); return 0; }
+    if (merge) { bn_sweep_merge(&o, split->command, split->files); return 0; }
     if (configure) {
         if (claim_folder(&o, o.out)) record_config(&o, o.out);
         return 0;
     }
     /* one sweep point is a run folder of its own under RUN/parts/, joined later by `merge` */
     char partdir[4200];
-    if (o.point >= 0) { bn_part_dir(partdir, sizeof partdir, o.out, o.point); o.out = partdir; }
+    if (o.point >= 0) { bn_part_dir(partdir, sizeof partdir, o.out, split->files, o.point); o.out = partdir; }
     bn_dataset ds;
     if (needs_data) {
         if (!have_data) {
@@ -384,7 +407,7 @@ int main(int argc, char **argv)
         const bn_experiment *row = &bn_experiments[i];
         if (row->training || !selected(cmd, row->command, 0)) continue;
         invalidate(o.out, row->files);
-        row->check(&o);
+        run_of[i].check(&o);
     }
     if (needs_data) {
         write_dataset_info(&o, &ds);
@@ -392,7 +415,7 @@ int main(int argc, char **argv)
             const bn_experiment *row = &bn_experiments[i];
             if (!row->training || !selected(cmd, row->command, 1)) continue;
             invalidate(o.out, row->files);
-            row->train(&o, &ds);
+            run_of[i].train(&o, &ds);
             bn_machine_note(o.out, row->command, NULL, NULL);   /* the kernel it was made with */
         }
         bn_dataset_free(&ds);

@@ -97,8 +97,8 @@ mk "$tree" "$tmp/d2"
 say "5. CIFAR10_DIR at another copy of the same files: nothing reran; its sha256 cached"
 
 # a row that names src/nn/layers.c among its own sources takes it from no other row's stamp
-sed -i '0,/\.sources = "src\/study\/exp_checks.c"/s//.sources = "src\/study\/exp_checks.c src\/nn\/layers.c"/' "$tree/src/study/registry.c"
-grep -q '"src/study/exp_checks.c src/nn/layers.c"' "$tree/src/study/registry.c" || fail "test set-up: no row's sources were edited"
+sed -i '0,/\.sources = "src\/study\/exp_checks.c"/s//.sources = "src\/study\/exp_checks.c src\/nn\/layers.c"/' "$tree/src/study/registry.def"
+grep -q '"src/study/exp_checks.c src/nn/layers.c"' "$tree/src/study/registry.def" || fail "test set-up: no row's sources were edited"
 snap; printf '/* an edit */\n' >> "$tree/src/nn/layers.c"; mk "$tree" "$tmp/d2"
 [ "$(reran "$tmp/before")" = "$all" ] || fail "an edit of src/nn/layers.c reran '$(reran "$tmp/before")', expected '$all'"
 say "6. an edit of src/nn/layers.c: every experiment reran ($all)"

@@ -11,7 +11,7 @@
 # The unit-test binaries come from make in BN_UNIT_TESTS (names under build/tests/).
 set -u
 cd "$(dirname "$0")/.."
-ALL="unit unit-asan e2e-report reuse buildvars realdata deps-noroot slurm-vars test-slurm
+ALL="unit unit-asan e2e-report reuse toy-experiment buildvars realdata deps-noroot slurm-vars test-slurm
      test-parallel cores kernels portability badinput harden-values harden-inputs sanitize
      cli-tools docs browser-test"
 CHECK="unit e2e-quick"
@@ -35,6 +35,7 @@ run() {
     e2e-report)    tests/e2e_report.sh ;;
     e2e-quick)     tests/e2e_report.sh --quick ;;
     reuse)         tests/reuse.sh ;;
+    toy-experiment) tests/toy_experiment.sh ;;
     buildvars)     tests/buildvars.sh ;;
     realdata)      tests/realdata.sh ;;
     test-slurm)    tests/slurm.sh ;;

@@ -8,6 +8,7 @@
 #include "noise.h"
 #include "number.h"
 #include "outfile.h"
+#include "registry.h"
 #include "runinfo.h"
 #include "tsv.h"
 
@@ -68,12 +69,6 @@ static int list_results(const char *dir, char ***names)
     qsort(*names, (size_t)n, sizeof(char *), cmp_str);
     return n;
 }
-
-/* The summary files compared cell by cell: every numeric cell of A, of B and B - A. */
-static const char *compared[] = {"exp1_forward_train.tsv", "exp2_forward_test.tsv", "exp3_bn_gradcheck.tsv",
-                                 "exp4_initial_loss.tsv", "exp4_net_gradcheck.tsv", "exp5_deepnet.tsv",
-                                 "exp6_sweep.tsv", "exp7_layernorm_forward.tsv", "exp7_layernorm_gradcheck.tsv",
-                                 "exp7_net_gradcheck_norms.tsv", "exp7_batchsize.tsv"};
 
 /* Columns that identify a row rather than measure something; so is the first column, and any
  * column with a cell that is not a number. */
@@ -180,17 +175,44 @@ static void compare_file(bn_out *vals, bn_out *unm, const char *name, const char
  * within-run part alone with the normal quantile. One file per figure: the columns `show` of
  * A's rows in A's order, then for each measured column c: c_a, c_a_lo, c_a_hi, c_b, c_b_lo,
  * c_b_hi (B's row matched by the key cells; nan where B lacks it). */
-static const struct {
+typedef struct {
     const char *out, *file, *seeds, *loss, *key[2], *show[2], *cols[6];
-} bands[] = {
-    {"compare_band_deepnet.tsv", "exp5_deepnet_acc.tsv", "exp5_deepnet_acc_seeds.tsv", NULL, {"check", NULL},
-     {"check", "epoch"}, {"batchnorm_train", "baseline_train", "batchnorm_val", "baseline_val"}},
-    {"compare_band_sweep.tsv", "exp6_sweep.tsv", "exp6_sweep_seeds.tsv", "exp6_sweep_loss.tsv", {"point", NULL},
-     {"point", "weight_scale"}, {"batchnorm_best_val", "baseline_best_val", "batchnorm_best_train", "baseline_best_train",
-                                 "batchnorm_final_loss", "baseline_final_loss"}},
-    {"compare_band_batchsize.tsv", "exp7_batchsize.tsv", "exp7_batchsize_seeds.tsv", "exp7_batchsize_loss.tsv",
-     {"norm", "batch_size"}, {"norm", "batch_size"}, {"best_train", "best_val", "final_loss"}},
-};
+    char words[10][64];
+} band_spec;
+/* The bands of the experiments the registry judges (a row's .judged), in the rows' order. */
+static band_spec bands[16];
+static int n_bands;
+
+/* The words of a registry list into spec->words from *used on, pointed to by out[0..max). */
+static void band_words(band_spec *b, int *used, const char *list, const char **out, int max)
+{
+    for (int i = 0; i < max; i++) out[i] = NULL;
+    for (int i = 0; i < max && *used < 10 && bn_registry_word(list, i, b->words[*used], sizeof b->words[0]); i++)
+        out[i] = b->words[(*used)++];
+}
+
+static void load_bands(void)
+{
+    n_bands = 0;
+    for (int i = 0; i < bn_n_experiments; i++) {
+        const bn_judged *j = bn_experiments[i].judged;
+        if (!j || !j->band) continue;
+        if (n_bands == (int)(sizeof bands / sizeof *bands)) bn_die(1, "internal error: more than %d compare bands", n_bands);
+        band_spec *b = &bands[n_bands++];
+        int used = 0;
+        b->out = j->band;
+        b->file = j->band_file;
+        b->seeds = j->band_seeds;
+        /* the final loss's within-run noise comes from the loss file the summary is the tail of */
+        b->loss = !strcmp(j->band_file, j->summary) ? j->loss : NULL;
+        band_words(b, &used, j->band_keys, b->key, 2);
+        band_words(b, &used, j->band_show, b->show, 2);
+        band_words(b, &used, j->band_cols, b->cols, 6);
+        if (!b->key[0] || !b->show[1] || !b->cols[0])
+            bn_die(1, "internal error: the %s row's compare band needs a key, two shown columns and a measured one",
+                   bn_experiments[i].command);
+    }
+}
 
 /* One run's within-run noise parameters (params.info.tsv) and its tables for band b. */
 typedef struct {
@@ -320,7 +342,8 @@ static void write_bands(const char *dir, const char *A, const char *B)
     char study[4200], p[4300], err[1200];
     int nstudy = 0, has_a = 0;
     int have_study = bn_find_study(NULL, A, study, sizeof study, &nstudy, &has_a);
-    for (size_t b = 0; b < sizeof bands / sizeof *bands; b++) {
+    load_bands();
+    for (int b = 0; b < n_bands; b++) {
         band_run ra, rb;
         bn_tsv seeds;
         int has_seeds = 0;
@@ -391,8 +414,11 @@ int bn_agg_compare(const char *dir, const char *A, const char *B)
     bn_out_open(&u, dir, "compare_unmatched.tsv");
     bn_out_printf(&f, "file\trow\tkey\tcolumn\ta\tb\tdiff\n");
     bn_out_printf(&u, "file\tkind\tname\tstatus\n");
-    for (size_t k = 0; k < sizeof compared / sizeof *compared; k++)
-        if (bn_run_has(A, compared[k]) && bn_run_has(B, compared[k])) compare_file(&f, &u, compared[k], A, B);
+    /* the files the rows name as compared, cell by cell: every numeric cell of A, of B and B - A */
+    char name[256];
+    for (int i = 0; i < bn_n_experiments; i++)
+        for (int k = 0; bn_registry_word(bn_experiments[i].compared, k, name, sizeof name); k++)
+            if (bn_run_has(A, name) && bn_run_has(B, name)) compare_file(&f, &u, name, A, B);
     bn_out_commit(&u);
     bn_out_commit(&f);
 

@@ -13,6 +13,7 @@
 #include "noise.h"
 #include "number.h"
 #include "outfile.h"
+#include "registry.h"
 #include "runinfo.h"
 #include "tsv.h"
 
@@ -20,14 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The experiments judged: the run's summary file and the study's statistics of it. */
-static const struct {
-    const char *name, *file, *seeds;
-} exps[] = {
-    {"deepnet", "exp5_deepnet.tsv", "exp5_deepnet_seeds.tsv"},
-    {"sweep", "exp6_sweep.tsv", "exp6_sweep_seeds.tsv"},
-};
 
 /* The study's SD of best_val_diff at sweep point `point` (its n into *n; 0 if absent). */
 static double study_sd(const bn_tsv *st, const char *point, int *n)
@@ -58,14 +51,17 @@ int bn_agg_noise(const char *dir, const char *run)
     bn_out_open(&f, dir, "noise.tsv");
     bn_out_printf(&f, "experiment\tpoint\tweight_scale\tbatchnorm_best_val\tbaseline_best_val\tdiff\tse_within\tsd_seed"
                       "\tn_seed\tse\tdf\tthreshold\tlo\thi\tp\tverdict\n");
-    for (size_t e = 0; e < sizeof exps / sizeof *exps; e++) {
+    /* the experiments the run page judges (a registry row's .judged with noise): the run's
+     * summary file and the study's statistics of it */
+    for (int e = 0; e < bn_n_experiments; e++) {
+        const bn_judged *j = bn_experiments[e].judged;
         bn_tsv t, st;
         int has_st = 0;
-        if (!bn_run_has(run, exps[e].file)) continue;
-        snprintf(p, sizeof p, "%s/%s", run, exps[e].file);
+        if (!j || !j->noise || !bn_run_has(run, j->summary)) continue;
+        snprintf(p, sizeof p, "%s/%s", run, j->summary);
         if (bn_tsv_read(&t, p, err, sizeof err)) bn_die(1, "%s", err);
-        if (have && bn_run_has(sdir, exps[e].seeds)) {
-            snprintf(p, sizeof p, "%s/%s", sdir, exps[e].seeds);
+        if (have && bn_run_has(sdir, j->seeds)) {
+            snprintf(p, sizeof p, "%s/%s", sdir, j->seeds);
             if (bn_tsv_read(&st, p, err, sizeof err)) bn_die(1, "%s", err);
             has_st = 1;
         }
@@ -87,7 +83,7 @@ int bn_agg_noise(const char *dir, const char *run)
             for (int k = 0; k < 10; k++) bn_fmt(v[k], sizeof v[k], nums[k]);
             char pv[64];
             bn_fmt(pv, sizeof pv, x.p);
-            bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", exps[e].name,
+            bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", bn_experiments[e].command,
                           bn_tsv_cell(&t, r, cp), bn_tsv_cell(&t, r, cw), v[0], v[1], v[2], v[3], v[4], n, v[5], v[6],
                           v[7], v[8], v[9], pv, verdict);
         }

@@ -2,6 +2,7 @@
  * several-seed page. */
 #define _XOPEN_SOURCE 700
 #include "agg_tools.h"
+#include "registry.h"
 #include "aggregate.h"
 #include "compare_rank.h"
 #include "noise.h"
@@ -45,6 +46,28 @@ static int agg(const char *dir, char **runs, int nruns, const char *in, const ch
     free_all(tabs, nruns);
     free(tabs);
     return 1;
+}
+
+/* agg() of a registry row's aggregation (registry.h, bn_seed_agg): its key and value words as
+ * bn_agg_col, NAME plain, NAME=A-B the paired difference A - B. */
+static int agg_spec(const char *dir, char **runs, int nruns, const bn_seed_agg *a)
+{
+    enum { MAXW = 32 };
+    char kw[MAXW][64], cw[MAXW][160];
+    const char *keys[MAXW];
+    bn_agg_col cols[MAXW];
+    int nk = 0, nc = 0;
+    while (nk < MAXW && bn_registry_word(a->keys, nk, kw[nk], sizeof kw[nk])) keys[nk] = kw[nk], nk++;
+    while (nc < MAXW && bn_registry_word(a->cols, nc, cw[nc], sizeof cw[nc])) {
+        char *w = cw[nc], *eq = strchr(w, '='), *minus = eq ? strchr(eq + 1, '-') : NULL;
+        if (eq && !minus) bn_die(1, "internal error: %s's aggregation word %s is neither NAME nor NAME=A-B", a->in, w);
+        if (eq) *eq = *minus = 0;
+        cols[nc] = (bn_agg_col){w, eq ? eq + 1 : w, eq ? minus + 1 : NULL};
+        nc++;
+    }
+    if (!nk || !nc || nk == MAXW || nc == MAXW)
+        bn_die(1, "internal error: %s's aggregation needs 1 to %d key and value columns", a->in, MAXW - 1);
+    return agg(dir, runs, nruns, a->in, a->out, keys, nk, cols, nc);
 }
 
 /* Experiment 7: per seed, each normalised net's best validation accuracy minus the baseline's
@@ -446,30 +469,6 @@ static void machines(const char *dir, const bn_run_info *ri, int nruns)
 
 int bn_agg_seeds(const char *dir, char **runs, int nruns)
 {
-    static const char *k_loss[] = {"point", "weight_scale", "iteration"};
-    static const char *k_acc[] = {"point", "weight_scale", "check", "iteration", "epoch"};
-    static const char *k_sum[] = {"point", "weight_scale"};
-    static const char *k_bs[] = {"norm", "batch_size"};
-    static const char *k_bsacc[] = {"norm", "batch_size", "check", "iteration", "epoch"};
-    static const bn_agg_col c_loss[] = {{"batchnorm", "batchnorm", NULL}, {"baseline", "baseline", NULL}};
-    static const bn_agg_col c_acc[] = {
-        {"batchnorm_train", "batchnorm_train", NULL}, {"batchnorm_val", "batchnorm_val", NULL},
-        {"baseline_train", "baseline_train", NULL}, {"baseline_val", "baseline_val", NULL},
-        {"val", "batchnorm_val", "baseline_val"}, {"train", "batchnorm_train", "baseline_train"}};
-    static const bn_agg_col c_sum[] = {
-        {"batchnorm_best_train", "batchnorm_best_train", NULL}, {"batchnorm_best_val", "batchnorm_best_val", NULL},
-        {"batchnorm_final_loss", "batchnorm_final_loss", NULL}, {"batchnorm_nonfinite", "batchnorm_nonfinite", NULL},
-        {"baseline_best_train", "baseline_best_train", NULL}, {"baseline_best_val", "baseline_best_val", NULL},
-        {"baseline_final_loss", "baseline_final_loss", NULL}, {"baseline_nonfinite", "baseline_nonfinite", NULL},
-        {"best_val", "batchnorm_best_val", "baseline_best_val"},
-        {"best_train", "batchnorm_best_train", "baseline_best_train"},
-        {"final_loss", "batchnorm_final_loss", "baseline_final_loss"}};
-    static const bn_agg_col c_bs[] = {{"best_train", "best_train", NULL}, {"best_val", "best_val", NULL},
-                                      {"final_loss", "final_loss", NULL}};
-    static const bn_agg_col c_bsacc[] = {{"train", "train", NULL}, {"val", "val", NULL}};
-    static const char *k_act[] = {"norm", "point", "weight_scale", "stage", "layer", "kind"};
-    static const bn_agg_col c_act[] = {{"pre_sd", "pre_sd", NULL}, {"post_sd", "post_sd", NULL}, {"loss", "loss", NULL}};
-
     /* Statistics across runs need independent runs of one configuration: checked before
      * anything is written. */
     bn_run_info *ri = bn_calloc((size_t)nruns, sizeof *ri);
@@ -488,18 +487,15 @@ int bn_agg_seeds(const char *dir, char **runs, int nruns)
     /* the completion file goes first and comes back last: a failure leaves none to vouch */
     bn_remove_done(dir, "runs.info.tsv");
     int wrote = 0;
-    wrote += agg(dir, runs, nruns, "exp5_deepnet_loss.tsv", "exp5_deepnet_loss_seeds.tsv", k_loss, 3, c_loss, 2);
-    wrote += agg(dir, runs, nruns, "exp5_deepnet_acc.tsv", "exp5_deepnet_acc_seeds.tsv", k_acc, 5, c_acc, 6);
-    wrote += agg(dir, runs, nruns, "exp5_deepnet.tsv", "exp5_deepnet_seeds.tsv", k_sum, 2, c_sum, 11);
-    wrote += agg(dir, runs, nruns, "exp6_sweep.tsv", "exp6_sweep_seeds.tsv", k_sum, 2, c_sum, 11);
-    wrote += agg(dir, runs, nruns, "exp7_batchsize.tsv", "exp7_batchsize_seeds.tsv", k_bs, 2, c_bs, 3);
-    wrote += agg(dir, runs, nruns, "exp7_batchsize_acc.tsv", "exp7_batchsize_acc_seeds.tsv", k_bsacc, 5, c_bsacc, 2);
-    seeds_verdict(dir, "exp5_deepnet_seeds.tsv", "exp5_deepnet_seeds_verdict.tsv");
-    seeds_verdict(dir, "exp6_sweep_seeds.tsv", "exp6_sweep_seeds_verdict.tsv");
+    for (int i = 0; i < bn_n_experiments; i++)
+        for (const bn_seed_agg *a = bn_experiments[i].aggregate; a && a->in; a++) wrote += agg_spec(dir, runs, nruns, a);
+    for (int i = 0; i < bn_n_experiments; i++) {
+        const bn_judged *j = bn_experiments[i].judged;
+        if (j && j->seeds_verdict) seeds_verdict(dir, j->seeds, j->seeds_verdict);
+    }
     agg_gap(dir, runs, nruns);
     gap_verdict(dir);
     batchsize_dependence(dir, runs, nruns);
-    wrote += agg(dir, runs, nruns, "exp8_activations.tsv", "exp8_activations_seeds.tsv", k_act, 6, c_act, 3);
     if (!wrote) bn_die(1, "no experiment 5, 6 or 7 data files common to all %d runs", nruns);
     agg_epoch_loss(dir, runs, nruns);
     concat_runs(dir, runs, nruns, ri, "exp5_deepnet.tsv", "exp5_deepnet_by_seed.tsv");

@@ -30,6 +30,7 @@
 #include "error.h"
 #include "number.h"
 #include "outfile.h"
+#include "registry.h"
 #include "tsv.h"
 
 /* ------------------------------------------------------------------ ranking two runs */
@@ -37,20 +38,37 @@
 /* What the within-run noise of a metric is measured against. */
 enum { NOISE_VAL, NOISE_TRAIN, NOISE_LOSS };
 
-/* The training experiments: a summary file with one row per trained setting, matched between
- * the runs by its key columns, the per-iteration loss file the final loss is the tail of, and
- * the study's statistics of the summary (bnagg seeds), whose <column>_sd and <column>_n give the
- * seed-to-seed SD (unused here: the SD is computed from the study's runs without A and B).
+/* The training experiments judged (the registry rows' .judged, registry.h): a summary file with
+ * one row per trained setting, matched between the runs by its key columns, and the
+ * per-iteration loss file the final loss is the tail of. (The row's study statistics, `seeds`,
+ * are not used here: the seed-to-seed SD is computed from the study's runs without A and B.)
  * per_net: the file has batchnorm_X and baseline_X columns (and the loss file batchnorm and
  * baseline); otherwise one net per row, named by its `norm` cell, with columns X and `loss`. */
-static const struct {
+typedef struct {
     const char *file, *loss, *seeds, *key[2], *section, *name;
     int per_net;
-} exps[] = {
-    {"exp5_deepnet.tsv", "exp5_deepnet_loss.tsv", "exp5_deepnet_seeds.tsv", {"point", NULL}, "sec-deepnet", "deep net", 1},
-    {"exp6_sweep.tsv", "exp6_sweep_loss.tsv", "exp6_sweep_seeds.tsv", {"point", NULL}, "sec-sweep", "sweep", 1},
-    {"exp7_batchsize.tsv", "exp7_batchsize_loss.tsv", "exp7_batchsize_seeds.tsv", {"norm", "batch_size"}, "sec-batchsize", "batch size", 0},
-};
+    char keys[2][64];
+} judged_exp;
+static judged_exp exps[16];
+static int n_exps;
+
+static void load_exps(void)
+{
+    n_exps = 0;
+    for (int i = 0; i < bn_n_experiments; i++) {
+        const bn_judged *j = bn_experiments[i].judged;
+        if (!j) continue;
+        if (n_exps == (int)(sizeof exps / sizeof *exps)) bn_die(1, "internal error: more than %d judged experiments", n_exps);
+        judged_exp *x = &exps[n_exps++];
+        char extra[64];
+        *x = (judged_exp){.file = j->summary, .loss = j->loss, .seeds = j->seeds, .section = j->anchor, .name = j->label,
+                          .per_net = j->per_net};
+        for (int k = 0; k < 2; k++)
+            x->key[k] = bn_registry_word(j->keys, k, x->keys[k], sizeof x->keys[k]) ? x->keys[k] : NULL;
+        if (!x->key[0] || bn_registry_word(j->keys, 2, extra, sizeof extra))
+            bn_die(1, "internal error: the %s row's judged summary needs one or two key columns", bn_experiments[i].command);
+    }
+}
 
 static const struct {
     const char *col, *label;
@@ -441,7 +459,8 @@ int bn_compare_rank(const char *dir, const char *A, const char *B, const char *s
     sa.window = param(A, "final_loss_window"), sb.window = param(B, "final_loss_window");
     ranked *rows = NULL;
     long nrows = 0, cap = 0;
-    for (int e = 0; e < (int)(sizeof exps / sizeof *exps); e++) {
+    load_exps();
+    for (int e = 0; e < n_exps; e++) {
         char p[4300];
         int bad = 0;
         for (int i = 0; i < st.nused; i++) {

@@ -13,18 +13,51 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* What a part holds; the summary is the part's completion file, as in a whole run. */
-static const char *const study_files[] = {"exp6_sweep_loss.tsv", "exp6_sweep_acc.tsv", "exp6_sweep_verdict.tsv",
-                                          "exp6_sweep.tsv"};
-#define NSTUDY 4
+/* What a part holds: the split experiment's result files (its registry row's .files), its
+ * completion file last, as in a whole run; and its timing file. */
+enum { MAX_STUDY = 8 };
+typedef struct {
+    char name[MAX_STUDY][128], timing[160], stem[128];
+    int n;
+} study_files;
+
+static void files_of(study_files *sf, const char *files)
+{
+    sf->n = 0;
+    for (const char *p = files + strspn(files, " "); *p; p += strspn(p, " ")) {
+        size_t k = strcspn(p, " ");
+        if (sf->n == MAX_STUDY || k >= sizeof sf->name[0])
+            bn_die(1, "internal error: a split experiment's files do not fit: %s", files);
+        snprintf(sf->name[sf->n++], sizeof sf->name[0], "%.*s", (int)k, p);
+        p += k;
+    }
+    if (!sf->n) bn_die(1, "internal error: a split experiment has no files");
+    /* the completion file goes last */
+    char done[sizeof sf->name[0]];
+    memcpy(done, sf->name[0], sizeof done);
+    memmove(sf->name[0], sf->name[1], sizeof sf->name[0] * (size_t)(sf->n - 1));
+    memcpy(sf->name[sf->n - 1], done, sizeof done);
+    size_t k = strlen(done) > 4 && !strcmp(done + strlen(done) - 4, ".tsv") ? strlen(done) - 4 : strlen(done);
+    snprintf(sf->stem, sizeof sf->stem, "%.*s", (int)k, done);
+    snprintf(sf->timing, sizeof sf->timing, "%s.timing.tsv", sf->stem);
+}
+
 static const char *const info_files[] = {"params.info.tsv", "dataset.info.tsv"};
 #define NINFO 2
-static const char *const other_files[] = {"exp6_sweep.timing.tsv"};
 
-void bn_part_dir(char *buf, size_t n, const char *run, int point)
+void bn_part_dir(char *buf, size_t n, const char *run, const char *files, int point)
 {
-    int k = snprintf(buf, n, "%s/parts/exp6_sweep-%d", run, point);
+    study_files sf;
+    files_of(&sf, files);
+    int k = snprintf(buf, n, "%s/parts/%s-%d", run, sf.stem, point);
     if (k < 0 || (size_t)k >= n) bn_die(1, "run folder name too long: %s", run);
+}
+
+/* Does name end with tail? */
+static int ends_with(const char *name, const char *tail)
+{
+    size_t n = strlen(name), k = strlen(tail);
+    return n >= k && !strcmp(name + n - k, tail);
 }
 
 static char *slurp(const char *dir, const char *name, size_t *len)
@@ -111,23 +144,26 @@ static void check_config(const char *dir, const char *want, const char *why)
     free(s);
 }
 
-void bn_sweep_merge(const bn_opts *o)
+void bn_sweep_merge(const bn_opts *o, const char *command, const char *files)
 {
+    study_files sf;
+    files_of(&sf, files);
+    const int ns = sf.n;
     int n = o->points;
     char (*dirs)[4200] = bn_malloc(sizeof *dirs * (size_t)n);
     char missing[2048] = "";
     size_t ml = 0;
     int nmiss = 0;
     for (int k = 0; k < n; k++) {
-        bn_part_dir(dirs[k], sizeof dirs[k], o->out, k);
-        if (bn_is_file(dirs[k], "exp6_sweep.tsv")) continue;
+        bn_part_dir(dirs[k], sizeof dirs[k], o->out, files, k);
+        if (bn_is_file(dirs[k], sf.name[ns - 1])) continue;
         if (nmiss++ < 8 && ml < sizeof missing)
             ml += (size_t)snprintf(missing + ml, sizeof missing - ml, "%s%d", ml ? ", " : "", k);
     }
     if (nmiss)
-        bn_die(1, "merge: %s: %d of %d sweep parts missing: point%s %s%s (no %s/parts/exp6_sweep-K/exp6_sweep.tsv; "
+        bn_die(1, "merge: %s: %d of %d sweep parts missing: point%s %s%s (no %s/parts/%s-K/%s; "
                "make each with `bnlab --point K sweep`)", o->out, nmiss, n, nmiss > 1 ? "s" : "", missing,
-               nmiss > 8 ? ", ..." : "", o->out);
+               nmiss > 8 ? ", ..." : "", o->out, sf.stem, sf.name[ns - 1]);
 
     /* Everything is checked before anything is written. Every part, and the run folder it joins,
      * must be of the merge's configuration (config.info.tsv: seed, dtype and every option that
@@ -161,42 +197,48 @@ void bn_sweep_merge(const bn_opts *o)
             free(s);
         }
     long iters = bn_solver_iters(o->epochs, o->num_train, o->batch_size);
-    /* rows per part of each study file, and the column that numbers them (-1: none) */
-    const long rows[NSTUDY] = {iters, bn_solver_checks(iters, iters / o->epochs), 1, 1};
-    const int counter[NSTUDY] = {2, 2, -1, -1};
-    const long base[NSTUDY] = {1, 0, 0, 0};
-    char **text = bn_malloc(sizeof *text * (size_t)n * NSTUDY);
-    size_t *tlen = bn_malloc(sizeof *tlen * (size_t)n * NSTUDY);
+    /* rows per part of each study file, and the column that numbers them (-1: none): the loss
+     * file's iterations from 1, the accuracy file's checks from 0, one row per point else */
+    long rows[MAX_STUDY], base[MAX_STUDY];
+    int counter[MAX_STUDY];
+    for (int i = 0; i < ns; i++) {
+        int loss = ends_with(sf.name[i], "_loss.tsv"), acc = ends_with(sf.name[i], "_acc.tsv");
+        rows[i] = loss ? iters : acc ? bn_solver_checks(iters, iters / o->epochs) : 1;
+        counter[i] = loss || acc ? 2 : -1;
+        base[i] = loss ? 1 : 0;
+    }
+    char **text = bn_malloc(sizeof *text * (size_t)n * ns);
+    size_t *tlen = bn_malloc(sizeof *tlen * (size_t)n * ns);
     for (int k = 0; k < n; k++)
-        for (int i = 0; i < NSTUDY; i++) {
-            char **s = &text[k * NSTUDY + i];
-            size_t *l = &tlen[k * NSTUDY + i];
-            *s = slurp(dirs[k], study_files[i], l);
+        for (int i = 0; i < ns; i++) {
+            char **s = &text[k * ns + i];
+            size_t *l = &tlen[k * ns + i];
+            *s = slurp(dirs[k], sf.name[i], l);
             size_t h = head_len(*s, *l);
             if (k && (h != head_len(text[i], tlen[i]) || memcmp(*s, text[i], h)))
-                bn_die(1, "merge: %s/%s: its header differs from part 0's", dirs[k], study_files[i]);
-            if (*l > h && (*s)[*l - 1] != '\n') bn_die(1, "merge: %s/%s: last line is cut short", dirs[k], study_files[i]);
-            check_rows(dirs[k], study_files[i], *s, *l, k, rows[i], counter[i], base[i]);
+                bn_die(1, "merge: %s/%s: its header differs from part 0's", dirs[k], sf.name[i]);
+            if (*l > h && (*s)[*l - 1] != '\n') bn_die(1, "merge: %s/%s: last line is cut short", dirs[k], sf.name[i]);
+            check_rows(dirs[k], sf.name[i], *s, *l, k, rows[i], counter[i], base[i]);
         }
 
     /* All or nothing: the old completion file goes first, so that while the sweep's files are
      * being replaced (or if that fails) none vouches for them; the new one is renamed into place
      * last. */
     char done[4400];
-    snprintf(done, sizeof done, "%s/%s", o->out, study_files[NSTUDY - 1]);
+    snprintf(done, sizeof done, "%s/%s", o->out, sf.name[ns - 1]);
     if (unlink(done) != 0 && errno != ENOENT) bn_die(1, "cannot remove old %s: %s", done, strerror(errno));
-    bn_out f[NSTUDY];
-    for (int i = 0; i < NSTUDY; i++) {
+    bn_out f[MAX_STUDY];
+    for (int i = 0; i < ns; i++) {
         size_t h0 = head_len(text[i], tlen[i]);
-        bn_out_open(&f[i], o->out, study_files[i]);
+        bn_out_open(&f[i], o->out, sf.name[i]);
         bn_out_printf(&f[i], "%.*s", (int)h0, text[i]);
         for (int k = 0; k < n; k++) {
-            const char *s = text[k * NSTUDY + i];
-            size_t l = tlen[k * NSTUDY + i], h = head_len(s, l);
+            const char *s = text[k * ns + i];
+            size_t l = tlen[k * ns + i], h = head_len(s, l);
             if (l > h && fwrite(s + h, 1, l - h, f[i].f) != l - h) bn_die(1, "cannot write %s: %s", f[i].path, strerror(errno));
         }
     }
-    for (int i = 0; i < NSTUDY - 1; i++) bn_out_commit(&f[i]);
+    for (int i = 0; i < ns - 1; i++) bn_out_commit(&f[i]);
     for (int j = 0; j < NINFO; j++) {
         bn_out g;
         bn_out_open(&g, o->out, info_files[j]);
@@ -209,7 +251,7 @@ void bn_sweep_merge(const bn_opts *o)
         bn_out_printf(&g, "%s", want);
         bn_out_commit(&g);
     }
-    for (int i = 0; i < n * NSTUDY; i++) free(text[i]);
+    for (int i = 0; i < n * ns; i++) free(text[i]);
     free(text);
     free(tlen);
 
@@ -217,14 +259,14 @@ void bn_sweep_merge(const bn_opts *o)
     static const char *const tk[] = {"wall_seconds", "training_seconds_sum", "jobs", "workers"};
     double tv[4] = {0, 0, 0, 0};
     for (int k = 0; k < n; k++)
-        if (bn_is_file(dirs[k], other_files[0])) {
+        if (bn_is_file(dirs[k], sf.timing)) {
             size_t l;
-            char *s = slurp(dirs[k], other_files[0], &l);
+            char *s = slurp(dirs[k], sf.timing, &l);
             for (int t = 0; t < 3; t++) tv[t] += kv_num(s, tk[t]);
             if (kv_num(s, tk[3]) > tv[3]) tv[3] = kv_num(s, tk[3]);
             free(s);
         }
-    bn_write_timing(o, other_files[0], tk, tv, 4);
+    bn_write_timing(o, sf.timing, tk, tv, 4);
 
     /* The kernels and CPUs the parts were made with become the sweep's (machine.h). */
     char cores[1024] = "", cpus[2048] = "";
@@ -233,19 +275,19 @@ void bn_sweep_merge(const bn_opts *o)
         if (!bn_machine_get(dirs[k], "blas_core", v, sizeof v)) append_item(cores, sizeof cores, v);
         if (!bn_machine_get(dirs[k], "cpu_model", v, sizeof v)) append_item(cpus, sizeof cpus, v);
     }
-    if (*cores) bn_machine_note(o->out, "sweep", cores, *cpus ? cpus : "unknown");
-    bn_out_commit(&f[NSTUDY - 1]);
+    if (*cores) bn_machine_note(o->out, command, cores, *cpus ? cpus : "unknown");
+    bn_out_commit(&f[ns - 1]);
 
     /* The parts are joined: remove them (their files, each folder, then parts/ if empty). */
     for (int k = 0; k < n; k++) {
         char p[4400];
         snprintf(p, sizeof p, "%s/machine.info.tsv", dirs[k]);
         unlink(p);
-        for (int i = 0; i < NSTUDY; i++) { snprintf(p, sizeof p, "%s/%s", dirs[k], study_files[i]); unlink(p); }
+        for (int i = 0; i < ns; i++) { snprintf(p, sizeof p, "%s/%s", dirs[k], sf.name[i]); unlink(p); }
         for (int i = 0; i < NINFO; i++) { snprintf(p, sizeof p, "%s/%s", dirs[k], info_files[i]); unlink(p); }
         snprintf(p, sizeof p, "%s/config.info.tsv", dirs[k]);
         unlink(p);
-        snprintf(p, sizeof p, "%s/%s", dirs[k], other_files[0]);
+        snprintf(p, sizeof p, "%s/%s", dirs[k], sf.timing);
         unlink(p);
         rmdir(dirs[k]);
     }
