@@ -186,7 +186,7 @@ static void judges_against_the_study_of_a(void **state)
     put(B, "params.info.tsv", "key\tvalue\nseed\t1\nepochs\t6\nnum_val\t1000\n");
     assert_int_equal(bn_compare_rank(out, A, B, dir, err, sizeof err), 0);
     noise = noise_of(out);
-    assert_non_null(strstr(noise, "\nsame_config\t0\nconfig_differs\tparams.info.tsv: epochs is '5' in "));
+    assert_non_null(strstr(noise, "\nsame_config\t0\nsame_seed\t0\nconfig_differs\tparams.info.tsv: epochs is '5' in "));
     free(noise);
     tu_rm_rf(dir);
 }
@@ -368,6 +368,41 @@ static void bands_of_each_run(void **state)
     tu_rm_rf(dir);
 }
 
+/* Two runs of one seed and one configuration whose batchnorm gradient check passes in A and
+ * fails in B (a fault in B's code): the comparison says they are one seed (so any difference is
+ * not noise) and counts the check that passes in A and fails in B, with both relative errors. */
+static void same_seed_and_a_failing_check(void **state)
+{
+    (void)state;
+    char dir[64], A[256], B[256], out[256], p[512], err[256];
+    run_folders(dir, A, B, out);
+    put(A, "params.info.tsv", "key\tvalue\nseed\t3\nnum_val\t1000\n");
+    put(B, "params.info.tsv", "key\tvalue\nseed\t3\nnum_val\t1000\n");
+    const char *head = "check\tkind\trel_error\ttol\tverdict\n";
+    char buf[512];
+    snprintf(buf, sizeof buf, "%sdx\tnumeric\t2.9e-09\t1e-05\tpass\ndgamma\tnumeric\t1e-11\t1e-05\tpass\n", head);
+    put(A, "exp3_bn_gradcheck_verdict.tsv", buf);
+    snprintf(buf, sizeof buf, "%sdx\tnumeric\t0.005\t1e-05\tfail\ndgamma\tnumeric\t1e-11\t1e-05\tpass\n", head);
+    put(B, "exp3_bn_gradcheck_verdict.tsv", buf);
+    assert_int_equal(bn_agg_compare(out, A, B), 0);
+    char *noise = noise_of(out);
+    assert_non_null(strstr(noise, "\nsame_config\t1\nsame_seed\t1\n"));
+    free(noise);
+    size_t len;
+    char *info = (char *)tu_read_file(tu_path(p, sizeof p, out, "compare.info.tsv"), &len);
+    assert_non_null(strstr(info, "\nverdicts_pass_to_fail\t1\nverdicts_fail_to_pass\t0\n"));
+    free(info);
+    bn_tsv t;
+    assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, out, "compare_verdicts.tsv"), err, sizeof err), 0);
+    assert_int_equal(t.nrows, 2);
+    assert_string_equal(bn_tsv_cell(&t, 0, bn_tsv_col(&t, "name")), "dx numeric");
+    assert_string_equal(bn_tsv_cell(&t, 0, bn_tsv_col(&t, "change")), "pass_to_fail");
+    assert_string_equal(bn_tsv_cell(&t, 0, bn_tsv_col(&t, "rel_error_b")), "0.005");
+    assert_string_equal(bn_tsv_cell(&t, 1, bn_tsv_col(&t, "change")), "same");
+    bn_tsv_free(&t);
+    tu_rm_rf(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +413,7 @@ int main(void)
         cmocka_unit_test(run_noise_from_its_study),
         cmocka_unit_test(section_links_are_relative),
         cmocka_unit_test(bands_of_each_run),
+        cmocka_unit_test(same_seed_and_a_failing_check),
     };
     tu_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
