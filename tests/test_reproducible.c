@@ -137,6 +137,46 @@ static void sweep_results_do_not_depend_on_the_number_of_workers(void **state)
     free(loss);
 }
 
+/* Experiment 8 runs its trainings in worker processes: -j 1 and -j 2 write the same bytes in
+ * both dtypes; its info file names the dtype, and the float32 measurement differs from the
+ * float64 one (it trains in the study's dtype), except the rescaling rows, which are float64 in
+ * both and so differ only through the weights' rounding to float. */
+static void activations_do_not_depend_on_the_number_of_workers(void **state)
+{
+    TU_BNLAB_OR_SKIP(bnlab);
+    const char *dir = *state;
+    char data[256];
+    tu_path(data, sizeof data, dir, "cifar");
+    assert_int_equal(mkdir(data, 0700), 0);
+    tu_write_cifar_folder(data, 60, 2025);
+    const char *args = "--train-records 200 --val-records 50 --test-records 50 --num-train 100 --points 4 "
+                       "--epochs 2 --seed 5";
+    const char *dtypes[] = {"float32", "float64"};
+    char a[2][256], b[2][256];
+    for (int t = 0; t < 2; t++) {
+        char na[32], nb[32], fp[300], want[64];
+        snprintf(na, sizeof na, "A-%s", dtypes[t]);
+        snprintf(nb, sizeof nb, "B-%s", dtypes[t]);
+        tu_path(a[t], sizeof a[t], dir, na);
+        tu_path(b[t], sizeof b[t], dir, nb);
+        assert_int_equal(tu_system("'%s' -q --data '%s' %s --dtype %s -j 1 --out '%s' activations", bnlab, data, args,
+                                   dtypes[t], a[t]), 0);
+        assert_int_equal(tu_system("'%s' -q --data '%s' %s --dtype %s -j 2 --out '%s' activations", bnlab, data, args,
+                                   dtypes[t], b[t]), 0);
+        /* exp8_activations, .info, _updates, _layers, _rescale, and params/dataset/config files */
+        assert_true(compare_result_files(a[t], b[t]) >= 5);
+        size_t len;
+        uint8_t *info = tu_read_file(tu_path(fp, sizeof fp, a[t], "exp8_activations.info.tsv"), &len);
+        snprintf(want, sizeof want, "\ndtype\t%s\n", dtypes[t]);
+        assert_non_null(strstr((const char *)info, want));
+        free(info);
+    }
+    char f32[300], f64[300];
+    tu_path(f32, sizeof f32, a[0], "exp8_updates.tsv");
+    tu_path(f64, sizeof f64, a[1], "exp8_updates.tsv");
+    assert_false(tu_files_equal(f32, f64));
+}
+
 static void bad_dataset_fails_before_writing_any_output(void **state)
 {
     TU_BNLAB_OR_SKIP(bnlab);
@@ -156,6 +196,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(checks_with_the_same_seed_are_byte_identical, tu_setup_dir, tu_teardown_dir),
         cmocka_unit_test_setup_teardown(sweep_results_do_not_depend_on_the_number_of_workers, tu_setup_dir,
+                                        tu_teardown_dir),
+        cmocka_unit_test_setup_teardown(activations_do_not_depend_on_the_number_of_workers, tu_setup_dir,
                                         tu_teardown_dir),
         cmocka_unit_test_setup_teardown(bad_dataset_fails_before_writing_any_output, tu_setup_dir, tu_teardown_dir),
     };
