@@ -384,21 +384,30 @@ static void same_seed_and_a_failing_check(void **state)
     put(A, "exp3_bn_gradcheck_verdict.tsv", buf);
     snprintf(buf, sizeof buf, "%sdx\tnumeric\t0.005\t1e-05\tfail\ndgamma\tnumeric\t1e-11\t1e-05\tpass\n", head);
     put(B, "exp3_bn_gradcheck_verdict.tsv", buf);
+    /* a verdict on a random quantity (no rel_error): changed, but not counted as a failing check */
+    const char *il = "reg\tinitial_loss\texpected\ttol\tlo\thi\tverdict\n";
+    snprintf(buf, sizeof buf, "%s0\t2.24\t2.3\t0.1\t2.2\t2.4\tpass\n3.14\t7.1\t2.3\t0.1\t2.2\t2.4\tfail\n", il);
+    put(A, "exp4_initial_loss_verdict.tsv", buf);
+    snprintf(buf, sizeof buf, "%s0\t2.52\t2.3\t0.1\t2.2\t2.4\tfail\n3.14\t6.9\t2.3\t0.1\t2.2\t2.4\tfail\n", il);
+    put(B, "exp4_initial_loss_verdict.tsv", buf);
     assert_int_equal(bn_agg_compare(out, A, B), 0);
     char *noise = noise_of(out);
     assert_non_null(strstr(noise, "\nsame_config\t1\nsame_seed\t1\n"));
     free(noise);
     size_t len;
     char *info = (char *)tu_read_file(tu_path(p, sizeof p, out, "compare.info.tsv"), &len);
-    assert_non_null(strstr(info, "\nverdicts_pass_to_fail\t1\nverdicts_fail_to_pass\t0\n"));
+    assert_non_null(strstr(info, "\ngradchecks_pass_to_fail\t1\ngradchecks_fail_to_pass\t0\nverdicts_changed\t2\n"));
     free(info);
     bn_tsv t;
     assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, out, "compare_verdicts.tsv"), err, sizeof err), 0);
-    assert_int_equal(t.nrows, 2);
+    assert_int_equal(t.nrows, 4);
     assert_string_equal(bn_tsv_cell(&t, 0, bn_tsv_col(&t, "name")), "dx numeric");
+    assert_string_equal(bn_tsv_cell(&t, 0, bn_tsv_col(&t, "kind")), "gradient");
     assert_string_equal(bn_tsv_cell(&t, 0, bn_tsv_col(&t, "change")), "pass_to_fail");
     assert_string_equal(bn_tsv_cell(&t, 0, bn_tsv_col(&t, "rel_error_b")), "0.005");
     assert_string_equal(bn_tsv_cell(&t, 1, bn_tsv_col(&t, "change")), "same");
+    assert_string_equal(bn_tsv_cell(&t, 2, bn_tsv_col(&t, "kind")), "other");
+    assert_string_equal(bn_tsv_cell(&t, 2, bn_tsv_col(&t, "change")), "pass_to_fail");
     bn_tsv_free(&t);
     tu_rm_rf(dir);
 }

@@ -383,16 +383,20 @@ static void write_bands(const char *dir, const char *A, const char *B)
 
 /* compare_verdicts.tsv: every row of a result file with a `verdict` column (the checks' pass or
  * fail, the trainings' verdicts) found in both runs, matched by position when both rows name the
- * same thing (their first cells agree): its name (the row's first two cells), both verdicts and
- * the change (pass_to_fail, fail_to_pass, same or other), and both rows' `rel_error` where the
- * file has one. A check fails by a fault in the code, not by noise: the page names these first. */
-static void write_verdicts(const char *dir, const char *A, const char *B, int *to_fail, int *to_pass)
+ * same thing (their first cells agree): its name (the row's first two cells), its kind, both
+ * verdicts and the change (pass_to_fail, fail_to_pass, same or other), and both rows'
+ * `rel_error` where the file has one. Kind "gradient": a gradient check, which compares the
+ * code's derivative with a finite difference at the same point, so that its failing is a fault of
+ * the code, not noise (the page names these first); "other": a verdict on one random quantity
+ * against a fixed band (the initial loss of 2 samples, whether a training learns), which another
+ * seed can change. Counts: gradient checks pass -> fail and fail -> pass, any verdict changed. */
+static void write_verdicts(const char *dir, const char *A, const char *B, int *to_fail, int *to_pass, int *changed)
 {
     bn_out f;
     char name[256], pa[4300], pb[4300], err[1200];
-    *to_fail = *to_pass = 0;
+    *to_fail = *to_pass = *changed = 0;
     bn_out_open(&f, dir, "compare_verdicts.tsv");
-    bn_out_printf(&f, "file\trow\tname\tverdict_a\tverdict_b\tchange\trel_error_a\trel_error_b\n");
+    bn_out_printf(&f, "file\trow\tname\tkind\tverdict_a\tverdict_b\tchange\trel_error_a\trel_error_b\n");
     for (int i = 0; i < bn_n_experiments; i++)
         for (int k = 0; bn_registry_word(bn_experiments[i].files, k, name, sizeof name); k++) {
             bn_tsv ta, tb;
@@ -408,10 +412,13 @@ static void write_verdicts(const char *dir, const char *A, const char *B, int *t
                 const char *a = bn_tsv_cell(&ta, r, va), *b = bn_tsv_cell(&tb, r, vb);
                 const char *ch = !strcmp(a, b) ? "same" : !strcmp(a, "pass") && !strcmp(b, "fail") ? "pass_to_fail"
                                : !strcmp(a, "fail") && !strcmp(b, "pass") ? "fail_to_pass" : "other";
-                *to_fail += !strcmp(ch, "pass_to_fail");
-                *to_pass += !strcmp(ch, "fail_to_pass");
-                bn_out_printf(&f, "%s\t%ld\t%s%s%s\t%s\t%s\t%s\t%s\t%s\n", name, r + 1, bn_tsv_cell(&ta, r, 0),
-                              ta.ncols > 1 && va != 1 ? " " : "", ta.ncols > 1 && va != 1 ? bn_tsv_cell(&ta, r, 1) : "", a, b, ch,
+                int grad = ea >= 0 && eb >= 0;
+                *to_fail += grad && !strcmp(ch, "pass_to_fail");
+                *to_pass += grad && !strcmp(ch, "fail_to_pass");
+                *changed += strcmp(ch, "same") != 0;
+                bn_out_printf(&f, "%s\t%ld\t%s%s%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, r + 1, bn_tsv_cell(&ta, r, 0),
+                              ta.ncols > 1 && va != 1 ? " " : "", ta.ncols > 1 && va != 1 ? bn_tsv_cell(&ta, r, 1) : "",
+                              grad ? "gradient" : "other", a, b, ch,
                               ea >= 0 ? bn_tsv_cell(&ta, r, ea) : "nan", eb >= 0 ? bn_tsv_cell(&tb, r, eb) : "nan");
             }
             bn_tsv_free(&ta);
@@ -478,13 +485,14 @@ int bn_agg_compare(const char *dir, const char *A, const char *B)
     if (bn_compare_rank(dir, A, B, NULL, err, sizeof err) || bn_section_links(dir, "compare_sections.tsv", dir, ab, labels, 2, err, sizeof err))
         bn_die(1, "%s", err);
     write_bands(dir, A, B);
-    int to_fail, to_pass;
-    write_verdicts(dir, A, B, &to_fail, &to_pass);
+    int to_fail, to_pass, changed;
+    write_verdicts(dir, A, B, &to_fail, &to_pass, &changed);
     /* written last: its presence means the comparison finished */
     bn_out_open(&f, dir, "compare.info.tsv");
     bn_out_printf(&f, "key\tvalue\na\t%s\nb\t%s\nfiles_different\t%d\nfiles_compared\t%d\nfiles_identical\t%d\n"
-                      "files_only_in_a\t%d\nfiles_only_in_b\t%d\nverdicts_pass_to_fail\t%d\nverdicts_fail_to_pass\t%d\n",
-                  A, B, ndiff, nfiles, nsame, only_a, only_b, to_fail, to_pass);
+                      "files_only_in_a\t%d\nfiles_only_in_b\t%d\ngradchecks_pass_to_fail\t%d\ngradchecks_fail_to_pass\t%d\n"
+                      "verdicts_changed\t%d\n",
+                  A, B, ndiff, nfiles, nsame, only_a, only_b, to_fail, to_pass, changed);
     /* other kernels round differently in runs made before fixed-order arithmetic: the page says
      * so when such a run is compared with one of other kernels */
     int kd = strcmp(ia.blas_core, ib.blas_core) || strchr(ia.blas_core, ';') || strchr(ib.blas_core, ';');
