@@ -45,6 +45,12 @@ root=$(pwd)
 export OPENBLAS_NUM_THREADS=1
 user=$(id -un)
 
+# the training split by point (its registry row's .split), its completion file and the stem of
+# its parts' folders (RUN/parts/STEM-K), from the registry as bnlab prints it
+sx=$(build/bnlab list-files --make 2>/dev/null | sed -n 's/^BN_SPLIT := *//p') || sx=
+sx_done=$(build/bnlab list-files 2>/dev/null | awk -F'\t' -v x="$sx" '$1 == x && $4 == "yes" { print $3 }') || sx_done=
+sx_stem=${sx_done%.tsv}
+
 say() { [ "${QUIET:-}" = 1 ] || echo "slurm: $*" >&2; }
 die() { echo "slurm: $*" >&2; exit 1; }
 # one of the study's settings (key TAB value lines, written once by submit)
@@ -160,15 +166,15 @@ if [ "${1:-}" = task ]; then
     rc=0
     # shellcheck disable=SC2086
     case "$point" in
-      all)  { [ -f "$run/exp6_sweep.tsv" ] || rm -rf "$run/parts" "$run/.stamps/parts"; } && mk_unit "$run" "$seed" "$goal" || rc=$? ;;
+      all)  { [ -f "$run/$sx_done" ] || rm -rf "$run/parts" "$run/.stamps/parts"; } && mk_unit "$run" "$seed" "$goal" || rc=$? ;;
       rest) mk_unit "$run" "$seed" train-rest || rc=$? ;;
-      *)    if [ -f "$run/parts/exp6_sweep-$point/exp6_sweep.tsv" ] && cmp -s "$run/.stamps/parts/$point" "$run/.stamps/sweep.want"; then
+      *)    if [ -f "$run/parts/$sx_stem-$point/$sx_done" ] && cmp -s "$run/.stamps/parts/$point" "$run/.stamps/$sx.want"; then
               echo "(done by an earlier attempt)"
             else
-              build/bnlab $flags --seed "$seed" --out "$run" "${ds%% *}" "${ds#* }" -j "$j" --point "$point" sweep &&
-              # the part's stamp: the sweep's content stamp it was made from
+              build/bnlab $flags --seed "$seed" --out "$run" "${ds%% *}" "${ds#* }" -j "$j" --point "$point" "$sx" &&
+              # the part's stamp: the split training's content stamp it was made from
               mkdir -p "$run/.stamps/parts" &&
-              cp "$run/.stamps/sweep.want" "$run/.stamps/parts/$point.tmp" &&
+              cp "$run/.stamps/$sx.want" "$run/.stamps/parts/$point.tmp" &&
               mv "$run/.stamps/parts/$point.tmp" "$run/.stamps/parts/$point" || rc=$?
             fi ;;
     esac
@@ -251,14 +257,14 @@ if [ "${1:-}" = plan ]; then
     todo=$(awk '$2 == "todo" { print $1 }' "$state/plan/$i")
     i=$((i + 1))
     if [ "$split" = points ]; then
-      if [ -z "$(echo "$todo" | grep -vx sweep)" ]; then ndone=$((ndone + 1))
+      if [ -z "$(echo "$todo" | grep -vx "$sx")" ]; then ndone=$((ndone + 1))
       else printf '%d\t%s\trest\t%s\t-\n' $n "$s" "$r" >> "$state/units.tsv.tmp"; n=$((n + 1)); fi
-      if ! echo "$todo" | grep -qx sweep; then ndone=$((ndone + points))
+      if ! echo "$todo" | grep -qx "$sx"; then ndone=$((ndone + points))
       else
         k=0
         while [ $k -lt "$points" ]; do
-          # a part is done when it was made from the sweep's content stamp of today
-          if [ -f "$r/parts/exp6_sweep-$k/exp6_sweep.tsv" ] && cmp -s "$r/.stamps/parts/$k" "$r/.stamps/sweep.want"
+          # a part is done when it was made from the split training's content stamp of today
+          if [ -f "$r/parts/$sx_stem-$k/$sx_done" ] && cmp -s "$r/.stamps/parts/$k" "$r/.stamps/$sx.want"
           then ndone=$((ndone + 1))
           else printf '%d\t%s\t%d\t%s\t-\n' $n "$s" $k "$r" >> "$state/units.tsv.tmp"; n=$((n + 1)); fi
           k=$((k + 1))
@@ -323,8 +329,8 @@ if [ "${1:-}" = collect ]; then
       fi
       line=$(awk -F'\t' -v u="$u" '$1 == u { print; exit }' "$state/units.tsv")
       seed=$(echo "$line" | cut -f2) point=$(echo "$line" | cut -f3)
-      case "$point" in all) what="seed $seed" ;; rest) what="seed $seed (trainings but the sweep)" ;;
-        *) what="seed $seed, sweep point $point" ;; esac
+      case "$point" in all) what="seed $seed" ;; rest) what="seed $seed (trainings but the $sx)" ;;
+        *) what="seed $seed, $sx point $point" ;; esac
       note "slurm: $what failed: $st ($code; task $t, job ${jid}_$2, attempt $a); log: $(rel "$state")/logs/task-$t.log"
     done
     [ $unreached -eq 0 ] || note "slurm:   (task $t did not reach its $unreached unit(s) after that)"
