@@ -401,7 +401,8 @@ static void same_seed_and_a_failing_check(void **state)
     bn_tsv t;
     assert_int_equal(bn_tsv_read(&t, tu_path(p, sizeof p, out, "compare_verdicts.tsv"), err, sizeof err), 0);
     assert_int_equal(t.nrows, 4);
-    assert_string_equal(bn_tsv_cell(&t, 0, bn_tsv_col(&t, "name")), "dx numeric");
+    assert_string_equal(bn_tsv_cell(&t, 0, bn_tsv_col(&t, "name")), "check=dx, kind=numeric");
+    assert_string_equal(bn_tsv_cell(&t, 2, bn_tsv_col(&t, "name")), "reg=0");
     assert_string_equal(bn_tsv_cell(&t, 0, bn_tsv_col(&t, "kind")), "gradient");
     assert_string_equal(bn_tsv_cell(&t, 0, bn_tsv_col(&t, "change")), "pass_to_fail");
     assert_string_equal(bn_tsv_cell(&t, 0, bn_tsv_col(&t, "rel_error_b")), "0.005");

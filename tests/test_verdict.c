@@ -265,11 +265,15 @@ static void initial_loss_around_ln_C(void **state)
     gsl_rng_free(r);
     double loss = bn_net_loss(net, X, y, GN);
     tu_assert_rel(loss, log(10.0), 1e-15);
-    assert_true(bn_verdict_initial_loss(loss, GC));
-    assert_true(bn_verdict_initial_loss(log(10.0) + 0.099, GC));
-    assert_false(bn_verdict_initial_loss(log(10.0) + 0.101, GC));
-    assert_false(bn_verdict_initial_loss(log(10.0) - 0.101, GC));
-    assert_true(bn_verdict_initial_loss(log(2.0), 2));
+    assert_true(bn_verdict_initial_loss(loss, GC, 0.0));
+    assert_true(bn_verdict_initial_loss(log(10.0) + 0.099, GC, 0.0));
+    assert_false(bn_verdict_initial_loss(log(10.0) + 0.101, GC, 0.0));
+    assert_false(bn_verdict_initial_loss(log(10.0) - 0.101, GC, 0.0));
+    assert_true(bn_verdict_initial_loss(log(2.0), 2, 0.0));
+    /* with regularisation the penalty adds to ln C: 4.7 over it passes with l2 = 4.7, not without */
+    assert_true(bn_verdict_initial_loss(log(10.0) + 4.75, GC, 4.7));
+    assert_false(bn_verdict_initial_loss(log(10.0) + 4.75, GC, 0.0));
+    assert_false(bn_verdict_initial_loss(log(10.0) + 4.95, GC, 4.7));
     bn_net_free(net);
 }
 
@@ -429,8 +433,11 @@ static void checks_write_verdicts_of_their_results(void **state)
     assert_int_equal(a.nrows, v.nrows);
     for (long r = 0; r < a.nrows; r++) {
         assert_string_equal(cell(&a, r, "initial_loss"), cell(&v, r, "initial_loss"));
-        assert_string_equal(cell(&v, r, "verdict"), bn_verdict_initial_loss(num(&a, r, "initial_loss"), 10) ? "pass" : "fail");
-        tu_assert_rel(num(&v, r, "expected"), log(10.0), 0);
+        /* expected: ln 10 without regularisation, ln 10 plus the penalty with it */
+        double l2 = num(&v, r, "expected") - log(10.0);
+        if (num(&v, r, "reg") == 0.0) tu_assert_rel(num(&v, r, "expected"), log(10.0), 0);
+        else assert_true(l2 > 0.0);
+        assert_string_equal(cell(&v, r, "verdict"), bn_verdict_initial_loss(num(&a, r, "initial_loss"), 10, l2) ? "pass" : "fail");
     }
     bn_tsv_free(&a);
     bn_tsv_free(&v);

@@ -385,7 +385,7 @@ static void write_bands(const char *dir, const char *A, const char *B)
  * fail, the trainings' verdicts) found in both runs, matched by position when both rows name the
  * same thing (their first cells agree): its name (the row's first two cells), its kind, both
  * verdicts and the change (pass_to_fail, fail_to_pass, same or other), and both rows'
- * `rel_error` where the file has one. Kind "gradient": a gradient check, which compares the
+ * `rel_error` and `reason` (ok, kink, ...) where the file has them. Kind "gradient": a gradient check, which compares the
  * code's derivative with a finite difference at the same point, so that its failing is a fault of
  * the code, not noise (the page names these first); "other": a verdict on one random quantity
  * against a fixed band (the initial loss of 2 samples, whether a training learns), which another
@@ -396,7 +396,7 @@ static void write_verdicts(const char *dir, const char *A, const char *B, int *t
     char name[256], pa[4300], pb[4300], err[1200];
     *to_fail = *to_pass = *changed = 0;
     bn_out_open(&f, dir, "compare_verdicts.tsv");
-    bn_out_printf(&f, "file\trow\tname\tkind\tverdict_a\tverdict_b\tchange\trel_error_a\trel_error_b\n");
+    bn_out_printf(&f, "file\trow\tname\tkind\tverdict_a\tverdict_b\tchange\trel_error_a\trel_error_b\treason_a\treason_b\n");
     for (int i = 0; i < bn_n_experiments; i++)
         for (int k = 0; bn_registry_word(bn_experiments[i].files, k, name, sizeof name); k++) {
             bn_tsv ta, tb;
@@ -407,6 +407,7 @@ static void write_verdicts(const char *dir, const char *A, const char *B, int *t
             if (bn_tsv_read(&tb, pb, err, sizeof err)) bn_die(1, "%s", err);
             int va = bn_tsv_col(&ta, "verdict"), vb = bn_tsv_col(&tb, "verdict");
             int ea = bn_tsv_col(&ta, "rel_error"), eb = bn_tsv_col(&tb, "rel_error");
+            int ra = bn_tsv_col(&ta, "reason"), rb = bn_tsv_col(&tb, "reason");
             for (long r = 0; va >= 0 && vb >= 0 && r < ta.nrows && r < tb.nrows; r++) {
                 if (strcmp(bn_tsv_cell(&ta, r, 0), bn_tsv_cell(&tb, r, 0))) continue;
                 const char *a = bn_tsv_cell(&ta, r, va), *b = bn_tsv_cell(&tb, r, vb);
@@ -416,10 +417,15 @@ static void write_verdicts(const char *dir, const char *A, const char *B, int *t
                 *to_fail += grad && !strcmp(ch, "pass_to_fail");
                 *to_pass += grad && !strcmp(ch, "fail_to_pass");
                 *changed += strcmp(ch, "same") != 0;
-                bn_out_printf(&f, "%s\t%ld\t%s%s%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, r + 1, bn_tsv_cell(&ta, r, 0),
-                              ta.ncols > 1 && va != 1 ? " " : "", ta.ncols > 1 && va != 1 ? bn_tsv_cell(&ta, r, 1) : "",
-                              grad ? "gradient" : "other", a, b, ch,
-                              ea >= 0 ? bn_tsv_cell(&ta, r, ea) : "nan", eb >= 0 ? bn_tsv_cell(&tb, r, eb) : "nan");
+                /* the row's name: its first column, and its second where that is a word (the
+                 * parameter of a net's check), as column=value */
+                double x;
+                int second = ta.ncols > 1 && va != 1 && bn_tsv_num(&ta, r, 1, &x) != 0;
+                bn_out_printf(&f, "%s\t%ld\t%s=%s%s%s%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, r + 1, ta.cols[0],
+                              bn_tsv_cell(&ta, r, 0), second ? ", " : "", second ? ta.cols[1] : "", second ? "=" : "",
+                              second ? bn_tsv_cell(&ta, r, 1) : "", grad ? "gradient" : "other", a, b, ch,
+                              ea >= 0 ? bn_tsv_cell(&ta, r, ea) : "nan", eb >= 0 ? bn_tsv_cell(&tb, r, eb) : "nan",
+                              ra >= 0 ? bn_tsv_cell(&ta, r, ra) : "-", rb >= 0 ? bn_tsv_cell(&tb, r, rb) : "-");
             }
             bn_tsv_free(&ta);
             bn_tsv_free(&tb);

@@ -76,7 +76,10 @@ int bn_verdict_loss_at_chance(double loss, int classes)
     return fabs(loss - bn_log((double)classes)) <= BN_VERDICT_LOSS_TOL;
 }
 
-int bn_verdict_initial_loss(double loss, int classes) { return bn_verdict_loss_at_chance(loss, classes); }
+int bn_verdict_initial_loss(double loss, int classes, double l2)
+{
+    return fabs(loss - (bn_log((double)classes) + l2)) <= BN_VERDICT_LOSS_TOL;
+}
 
 int bn_verdict_loss_explodes(double loss, int classes)
 {

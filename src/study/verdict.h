@@ -85,8 +85,10 @@ void bn_verdict_gc_row(bn_out *f, const char *keyvals, const bn_gc_measure *m);
 int bn_verdict_layer(double rel_error);                 /* finite and <= BN_VERDICT_LAYER_TOL */
 int bn_verdict_train_std(double std);                   /* < BN_VERDICT_TRAIN_STD_BELOW */
 int bn_verdict_test_stats(double mean, double std);     /* within BN_VERDICT_TEST_TOL of 0 and 1 */
-/* Initial loss of a net with `classes` outputs: within BN_VERDICT_LOSS_TOL of ln(classes). */
-int bn_verdict_initial_loss(double loss, int classes);
+/* Initial loss of a net with `classes` outputs and L2 penalty l2 (0.5 reg sum W^2 at
+ * initialisation, 0 without regularisation): within BN_VERDICT_LOSS_TOL of ln(classes) + l2,
+ * as nearly equal scores give ln(classes) and the penalty adds to it. */
+int bn_verdict_initial_loss(double loss, int classes, double l2);
 
 /* Layer check file: header "check\tkind\trel_error\ttol\tverdict"; kind is "numeric" (against
  * finite differences) or "forms" (two analytic forms against each other). */
