@@ -204,7 +204,7 @@ void bn_exp_activations(const bn_opts *o, const bn_dataset *ds)
     static const char *const names[ACT_FILES] = {"exp8_updates.tsv", "exp8_layers.tsv", "exp8_rescale.tsv", "exp8_activations.tsv"};
     static const char *const headers[ACT_FILES] = {
         "norm\tpoint\tweight_scale\tlayer\tfan_in\twhen\tstep\tw_norm\trel_update\tlast\n",
-        "norm\tpoint\tweight_scale\tlayer\tkind\tfan_in\tin_rms\tunit_scale\tw_norm\tlargest\n",
+        "norm\tpoint\tweight_scale\tlayer\tkind\tfan_in\tin_rms\tunit_scale\tw_norm\tlargest\tw_norm_end\tw_change\n",
         "norm\tpoint\tweight_scale\tlayer\tfactor\tloss\tgrad_norm\tgrad_norm_times_factor\n",
         "norm\tpoint\tweight_scale\tstage\tlayer\tkind\tpre_sd\tpost_sd\tpre_var_over_eps\tloss\n"};
     /* exp8_activations.tsv, the completion file, is committed last */

@@ -31,6 +31,7 @@ typedef struct {
     const char *prefix;       /* "norm\tpoint\tweight_scale" of the rows */
     REAL *prev;
     double sum[BN_MAX_LAYERS];
+    double last_norm[BN_MAX_LAYERS];   /* ||W|| at the last epoch's end */
     long steps;
     int epoch, epochs;
     long watched;   /* how many first iterations get a row each: ACT_WATCH_ITERS, or all of a short training */
@@ -61,7 +62,8 @@ static void BN_FN(watch_step)(void *ctx, long t, int epoch_end)
     if (epoch_end) {
         w->epoch++;
         for (int l = 0; l < net->L; l++) {
-            bn_fmt(a, sizeof a, BN_FN(norm2)(net->W[l], BN_FN(wsize)(net, l)));
+            w->last_norm[l] = BN_FN(norm2)(net->W[l], BN_FN(wsize)(net, l));
+            bn_fmt(a, sizeof a, w->last_norm[l]);
             bn_fmt(b, sizeof b, w->sum[l] / (double)w->steps);
             slab_printf(w->f, "%s\t%d\t%d\tepoch\t%d\t%s\t%s\t%d\n", w->prefix, l + 1, net->dims[l], w->epoch, a, b,
                           w->epoch == w->epochs);
@@ -75,21 +77,36 @@ static void BN_FN(watch_step)(void *ctx, long t, int epoch_end)
 /* Per layer at initialisation: fan-in, the root mean square of its input over the measured batch
  * (mean-subtracted pixels for layer 1, the previous ReLU's output after), the weight scale that
  * would give its pre-activations unit variance, 1 / (rms * sqrt(fan-in)) (since Var z = fan-in *
- * scale^2 * E[x^2] for weights of mean 0), ||W||, and whether this is the largest scale measured. Needs a forward pass over X just done. */
-static void BN_FN(layer_rows)(slab *f, const BN_FN(bn_net) *net, const REAL *X, int N, const char *prefix, int largest)
+ * scale^2 * E[x^2] for weights of mean 0) and ||W||, from a forward pass over X just done: the
+ * mean square of each layer's input into ms, ||W|| into wn. */
+static void BN_FN(layer_init)(const BN_FN(bn_net) *net, const REAL *X, int N, double *ms, double *wn)
 {
-    char a[64], b[64], c[64];
     for (int l = 0; l < net->L; l++) {
         int D = net->dims[l];
         const REAL *in = l ? net->a[l - 1] : X;
-        double ms = 0.0;
-        for (long i = 0; i < (long)N * D; i++) ms += (double)in[i] * in[i];
-        ms /= (double)N * D;
-        bn_fmt(a, sizeof a, sqrt(ms));
-        bn_fmt(b, sizeof b, 1.0 / sqrt(ms * D));
-        bn_fmt(c, sizeof c, BN_FN(norm2)(net->W[l], BN_FN(wsize)(net, l)));
-        slab_printf(f, "%s\t%d\t%s\t%d\t%s\t%s\t%s\t%d\n", prefix, l + 1, l == net->L - 1 ? "scores" : "hidden", D, a, b, c,
-                      largest);
+        double sum = 0.0;
+        for (long i = 0; i < (long)N * D; i++) sum += (double)in[i] * in[i];
+        ms[l] = sum / ((double)N * D);
+        wn[l] = BN_FN(norm2)(net->W[l], BN_FN(wsize)(net, l));
+    }
+}
+
+/* The rows of layer_init's measurements, written once the training is done: with ||W|| at the end
+ * of the last epoch (w_end, the watcher's) and its relative change over the training,
+ * w_norm_end / w_norm - 1. */
+static void BN_FN(layer_rows)(slab *f, const BN_FN(bn_net) *net, const double *ms, const double *wn, const double *w_end,
+                              const char *prefix, int largest)
+{
+    char a[64], b[64], c[64], d[64], e[64];
+    for (int l = 0; l < net->L; l++) {
+        int D = net->dims[l];
+        bn_fmt(a, sizeof a, sqrt(ms[l]));
+        bn_fmt(b, sizeof b, 1.0 / sqrt(ms[l] * D));
+        bn_fmt(c, sizeof c, wn[l]);
+        bn_fmt(d, sizeof d, w_end[l]);
+        bn_fmt(e, sizeof e, w_end[l] / wn[l] - 1.0);
+        slab_printf(f, "%s\t%d\t%s\t%d\t%s\t%s\t%s\t%d\t%s\t%s\n", prefix, l + 1, l == net->L - 1 ? "scores" : "hidden", D, a,
+                    b, c, largest, d, e);
     }
 }
 
@@ -151,7 +168,8 @@ static void BN_FN(act_task)(int i, void *ctx)
     int mr = c->M < ACT_RESCALE_ROWS ? c->M : ACT_RESCALE_ROWS;
     rescale(ss, net, c->Xval, c->yval, mr, prefix, BN_F32);
     BN_FN(measure)(sa, net, c->BN_FN(Xval), c->yval, c->M, c->pts[k], w, "init");
-    BN_FN(layer_rows)(sl, net, c->BN_FN(Xval), c->M, prefix, k == c->np - 1);
+    double ms[BN_MAX_LAYERS], wn[BN_MAX_LAYERS];
+    BN_FN(layer_init)(net, c->BN_FN(Xval), c->M, ms, wn);
     REAL *prev = bn_malloc(sizeof(REAL) * (size_t)net->nparams);
     memcpy(prev, net->params, sizeof(REAL) * (size_t)net->nparams);
     BN_FN(watch) wt = {.net = net, .f = su, .prefix = prefix, .prev = prev, .epochs = o->epochs,
@@ -164,6 +182,7 @@ static void BN_FN(act_task)(int i, void *ctx)
     snprintf(label, sizeof label, "activations ws %.3g %s", ws, bn_norm_name(c->norms[n]));
     bn_solver_cfg cfg = {o->rule, o->lr, 1.0, o->epochs, o->batch_size, 1000, label, BN_FN(watch_step), &wt, 0, 0};
     BN_FN(bn_solver_train)(net, &cfg, c->BN_FN(Xtr), c->ytr, c->ntr, c->BN_FN(Xval), c->yval, c->nval, rb, &h);
+    BN_FN(layer_rows)(sl, net, ms, wn, wt.last_norm, prefix, k == c->np - 1);
     BN_FN(measure)(sa, net, c->BN_FN(Xval), c->yval, c->M, c->pts[k], w, "trained");
     gsl_rng_free(ri);
     gsl_rng_free(rb);
