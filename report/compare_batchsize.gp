@@ -4,7 +4,7 @@
 # layer norm bluish green, the baseline (no normalisation, one batch size) a vermilion point in
 # every panel. Run A in solid lines with filled markers, run B dashed with open markers. Each
 # run's noise band (compare_band_batchsize.tsv beside the figure, from bnagg compare): A's shaded,
-# B's between thin dotted lines; the baseline's as error bars (A's left of the point, B's right).
+# B's between thin solid lines; the baseline's as error bars (A's left of the point, B's right).
 # usage: gnuplot -c report/compare_batchsize.gp RUN_A RUN_B OUTPUT.svg
 # Reads exp7_batchsize.tsv of each run by column name. A run without it is left out and the
 # panels say so (runs made before the batch-size study existed); non-finite values become gaps.
@@ -48,8 +48,8 @@ unset key
 # drawn; N and M are the panel's, read when it is plotted
 bp = (bands && strstrt(rs, "A") ? 'bandf using "batch_size":(bv(N, M, "A", "_lo")):(bv(N, M, "A", "_hi")) with filledcurves lc rgb c_of(N), \
   bandf using ($2 * 0.94):(bv("none", M, "A", "")):(bv("none", M, "A", "_lo")):(bv("none", M, "A", "_hi")) with yerrorbars lc rgb c_baseline lw 1 pt -1, ' : '') . \
-  (bands && strstrt(rs, "B") ? 'for [E in "_lo _hi"] bandf using "batch_size":(bv(N, M, "B", E)) with lines lc rgb c_of(N) lw 1 dt 3, \
-  bandf using ($2 * 1.06):(bv("none", M, "B", "")):(bv("none", M, "B", "_lo")):(bv("none", M, "B", "_hi")) with yerrorbars lc rgb c_baseline lw 1 dt 3 pt -1, ' : '')
+  (bands && strstrt(rs, "B") ? 'for [E in "_lo _hi"] bandf using "batch_size":(bv(N, M, "B", E)) with lines lc rgb c_of(N) lw 0.6 dt 1, \
+  bandf using ($2 * 1.06):(bv("none", M, "B", "")):(bv("none", M, "B", "_lo")):(bv("none", M, "B", "_hi")) with yerrorbars lc rgb c_baseline lw 0.6 dt 1 pt -1, ' : '')
 
 set logscale x 2
 set offsets graph 0.08, graph 0.08, 0, 0

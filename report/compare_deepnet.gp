@@ -23,8 +23,8 @@ missing(name) = (have(file("A", name)) ? "" : "no data in A  ") . (have(file("B"
 # line styles: 1 A batchnorm, 2 A baseline, 3 B batchnorm, 4 B baseline
 set style line 1 lc rgb c_batchnorm lw 2 pt 7 ps 0.9
 set style line 2 lc rgb c_baseline lw 2 pt 5 ps 0.8
-set style line 3 lc rgb c_batchnorm lw 2 dt 2 pt 6 ps 1.0
-set style line 4 lc rgb c_baseline lw 2 dt 2 pt 4 ps 0.9
+set style line 3 lc rgb c_batchnorm lw 2 dt (8, 4) pt 6 ps 1.0
+set style line 4 lc rgb c_baseline lw 2 dt (8, 4) pt 4 ps 0.9
 ls_of(R, net) = (R eq "A" ? 0 : 2) + (net eq "batchnorm" ? 1 : 2)
 # one legend, above the three panels (a legend beside them would take a third of a phone's width)
 set key at screen 0.5, 0.995 center top horizontal maxcols 2 Left reverse samplen 2.5 width 1
@@ -41,7 +41,8 @@ nets = "batchnorm baseline"
 # each run's noise band at every check (compare_band_deepnet.tsv, written by bnagg compare beside
 # the figure): its value -/+ the 95% interval of the noise model the page judges by (seed to
 # seed from the study of A's configuration plus the binomial sampling part; sampling only
-# without a study). A's band shaded, B's between thin dotted lines; none when the file is absent.
+# without a study). A's band shaded, B's between thin solid lines (dotted is ln 10's); none when
+# the file is absent.
 bandf = system("dirname '" . ARG3 . "'") . "/compare_band_deepnet.tsv"
 # (a file of its header only: the runs share no such point)
 bands = have(bandf) && int(system(sprintf("awk 'END { print NR }' '%s'", bandf))) > 1
@@ -62,11 +63,11 @@ set title "Training loss; " . ln10_note
 set xlabel "Iteration"
 unset ylabel   # the panel titles say what is plotted: no room for a rotated label on a phone
 @ln10_line
+# (the legend comes from the accuracy panels, whose lines carry the markers too)
 plot for [R in rs] for [N in nets] file(R, name) using "iteration":(fin(column(N))) with lines ls ls_of(R, N) lw 1 \
-       title sprintf("%s: %s", R, N), \
+       notitle, \
      NaN notitle
 unset logscale y; @ln10_off
-unset key
 
 # 2. and 3. training and validation accuracy at each check
 name = "exp5_deepnet_acc.tsv"; rs = runs_with(name)
@@ -76,13 +77,14 @@ set xlabel "Epoch"
 bp = (bands && strstrt(rs, "A") ? 'for [N in nets] bandf using "epoch":(clip(fin(column(bcol(N, C, "A", "_lo"))))):(clip(fin(column(bcol(N, C, "A", "_hi"))))) \
     with filledcurves lc rgb (N eq "batchnorm" ? c_batchnorm : c_baseline) notitle, ' : '') . \
   (bands && strstrt(rs, "B") ? 'for [N in nets] for [E in "_lo _hi"] bandf using "epoch":(clip(fin(column(bcol(N, C, "B", E))))) \
-    with lines lc rgb (N eq "batchnorm" ? c_batchnorm : c_baseline) lw 1 dt 3 notitle, ' : '')
+    with lines lc rgb (N eq "batchnorm" ? c_batchnorm : c_baseline) lw 0.6 dt 1 notitle, ' : '')
 
 do for [C in "train val"] {
   cols = sprintf("batchnorm_%s baseline_%s", C, C)
   @finite_count
   @panel
   set title (C eq "train" ? "Training" : "Validation") . " accuracy"
+  if (C eq "val") { unset key }
   plot @bp \
        for [R in rs] for [N in nets] file(R, name) using "epoch":(fin(column(N . "_" . C))) with linespoints ls ls_of(R, N) \
          title sprintf("%s: %s", R, N), \

@@ -7,7 +7,7 @@
 # say so; non-finite values become gaps; the final loss is drawn on a linear axis clipped at
 # loss_top, with ln 10 as a reference line, as on the seed page. Each run's noise band at every
 # scale comes from compare_band_sweep.tsv beside the figure (bnagg compare): A's shaded, B's
-# between thin dotted lines.
+# between thin solid lines (dotted is ln 10's).
 if (ARGC != 3) { print "usage: gnuplot -c compare_sweep.gp RUN_A RUN_B OUTPUT.svg"; exit status 2 }
 dirA = ARG1; dirB = ARG2
 
@@ -45,7 +45,7 @@ bcol(N, M, R, end) = sprintf("%s_%s_%s%s", N, M, (R eq "A" ? "a" : "b"), end)
 bp = (bands && strstrt(rs, "A") ? 'for [N in nets] bandf using "weight_scale":(clip(fin(column(bcol(N, M, "A", "_lo"))))):(clip(fin(column(bcol(N, M, "A", "_hi"))))) \
     with filledcurves lc rgb (N eq "batchnorm" ? c_batchnorm : c_baseline) notitle, ' : '') . \
   (bands && strstrt(rs, "B") ? 'for [N in nets] for [E in "_lo _hi"] bandf using "weight_scale":(clip(fin(column(bcol(N, M, "B", E))))) \
-    with lines lc rgb (N eq "batchnorm" ? c_batchnorm : c_baseline) lw 1 dt 3 notitle, ' : '')
+    with lines lc rgb (N eq "batchnorm" ? c_batchnorm : c_baseline) lw 0.6 dt 1 notitle, ' : '')
 set style fill transparent solid 0.18 noborder
 
 finite_count = 'nfin = 0; do for [R in rs] { do for [N in nets] { undefine STATS_records; \
