@@ -383,6 +383,14 @@ static void excerpts_are_found_by_name_or_fail_naming_it(void **state)
     assert_non_null(strstr(out.s, "href=\"../../src/nn/layers_impl.h#L"));
     assert_non_null(strstr(out.s, "bn_eps"));   /* the function's own body, highlighted */
     bn_buf_free(&out);
+    /* the solver's phase clocks (lines marked as make bench's) are left out, and the header says how many */
+    bn_buf solver = {0};
+    assert_int_equal(bn_excerpt("src", "bn_solver_train", "..", &solver, err, sizeof err), 0);
+    assert_non_null(strstr(solver.s, "lines of make bench's clocks left out"));
+    assert_null(strstr(solver.s, "PHASE_END"));
+    assert_null(strstr(solver.s, "bn_gemm_seconds"));
+    assert_non_null(strstr(solver.s, "bn_optim_step"));   /* the computation stays */
+    bn_buf_free(&solver);
     bn_buf empty = {0};
     assert_int_equal(bn_excerpt("src", "bn_no_such_function", "..", &empty, err, sizeof err), -1);
     assert_non_null(strstr(err, "no function bn_no_such_function"));

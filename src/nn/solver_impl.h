@@ -50,25 +50,25 @@ void BN_FN(bn_solver_train)(BN_FN(bn_net) *net, const bn_solver_cfg *cfg, const 
     h->nonfinite = 0;
     int epoch = 0, c = 0;
     double t0 = bn_now();
-    /* seconds by phase (timing.h): tp marks the end of the last one timed */
-    double ph[BN_PHASE_COUNT] = {0}, tp = t0;
-#define PHASE_END(p) do { double tn_ = bn_now(); ph[p] += tn_ - tp; tp = tn_; } while (0)
+    /* seconds by phase (timing.h): tp marks the end of the last one timed */   /* bench */
+    double ph[BN_PHASE_COUNT] = {0}, tp = t0;   /* bench */
+#define PHASE_END(p) do { double tn_ = bn_now(); ph[p] += tn_ - tp; tp = tn_; } while (0)   /* bench */
     for (long t = 0; t < iters; t++) {
         for (int i = 0; i < B; i++) {
             int k = (int)gsl_rng_uniform_int(r, (unsigned long)Ntr);   /* with replacement */
             memcpy(Xb + (long)i * D, Xtr + (long)k * D, (size_t)D * sizeof(REAL));
             yb[i] = ytr[k];
         }
-        PHASE_END(BN_PHASE_COPIES);
-        double g0 = bn_gemm_seconds;
+        PHASE_END(BN_PHASE_COPIES);   /* bench */
+        double g0 = bn_gemm_seconds;   /* bench */
         double loss = BN_FN(bn_net_loss)(net, Xb, yb, B);
-        ph[BN_PHASE_PRODUCTS] += bn_gemm_seconds - g0;
-        PHASE_END(BN_PHASE_ELEMENTWISE);
-        ph[BN_PHASE_ELEMENTWISE] -= bn_gemm_seconds - g0;
+        ph[BN_PHASE_PRODUCTS] += bn_gemm_seconds - g0;   /* bench */
+        PHASE_END(BN_PHASE_ELEMENTWISE);   /* bench */
+        ph[BN_PHASE_ELEMENTWISE] -= bn_gemm_seconds - g0;   /* bench */
         h->loss[t] = loss;
         if (!isfinite(loss)) h->nonfinite++;
         BN_FN(bn_optim_step)(&opt, net->params, net->grads);
-        PHASE_END(BN_PHASE_UPDATE);
+        PHASE_END(BN_PHASE_UPDATE);   /* bench */
 
         int epoch_end = (t + 1) % ipe == 0;
         if (cfg->after_step) cfg->after_step(cfg->step_ctx, t, epoch_end);
@@ -76,9 +76,9 @@ void BN_FN(bn_solver_train)(BN_FN(bn_net) *net, const bn_solver_cfg *cfg, const 
             epoch++;
             opt.lr *= cfg->lr_decay;
         }
-        PHASE_END(BN_PHASE_OTHER);
+        PHASE_END(BN_PHASE_OTHER);   /* bench */
         if (t == 0 || t == iters - 1 || epoch_end) {
-            g0 = bn_gemm_seconds;
+            g0 = bn_gemm_seconds;   /* bench */
             const REAL *Xc = Xtr;
             const int *yc = ytr;
             if (Xsub) {
@@ -97,14 +97,14 @@ void BN_FN(bn_solver_train)(BN_FN(bn_net) *net, const bn_solver_cfg *cfg, const 
             h->check_iter[c] = t + 1;
             h->check_epoch[c] = epoch;
             c++;
-            ph[BN_PHASE_CHECK_PRODUCTS] += bn_gemm_seconds - g0;
-            PHASE_END(BN_PHASE_CHECKS);
+            ph[BN_PHASE_CHECK_PRODUCTS] += bn_gemm_seconds - g0;   /* bench */
+            PHASE_END(BN_PHASE_CHECKS);   /* bench */
             if (va > h->best_val) {
                 h->best_val = va;
                 memcpy(best, net->params, (size_t)net->nparams * sizeof(REAL));
                 memcpy(bstate, net->state, (size_t)nstate * sizeof(REAL));
             }
-            PHASE_END(BN_PHASE_COPIES);
+            PHASE_END(BN_PHASE_COPIES);   /* bench */
             if (bn_verbose)   /* per-epoch detail only with -v; the status line counts trainings */
                 bn_progress("  %s: epoch %d/%d  loss %.4f  train acc %.3f  val acc %.3f  (%.1f s)",
                             cfg->label ? cfg->label : "train", epoch, cfg->epochs, loss, tr, va, bn_now() - t0);
@@ -113,9 +113,9 @@ void BN_FN(bn_solver_train)(BN_FN(bn_net) *net, const bn_solver_cfg *cfg, const 
     /* Keep the best parameters, as the assignment's Solver does. */
     memcpy(net->params, best, (size_t)net->nparams * sizeof(REAL));
     memcpy(net->state, bstate, (size_t)nstate * sizeof(REAL));
-    PHASE_END(BN_PHASE_COPIES);
-#undef PHASE_END
-    memcpy(h->phase, ph, sizeof ph);
+    PHASE_END(BN_PHASE_COPIES);   /* bench */
+#undef PHASE_END   /* bench */
+    memcpy(h->phase, ph, sizeof ph);   /* bench */
 
     bn_eps = eps_saved;
     BN_FN(bn_optim_free)(&opt);

@@ -19,6 +19,8 @@
 extern char **environ;
 
 #define FOLD_LINES 30   /* longer excerpts start folded */
+/* the comment that marks a line as make bench's instrumentation, not the computation */
+#define BENCH_MARK "/* bench */"
 
 /* ctags' output for srcdir, made once per process. */
 static char *tags_text;
@@ -227,7 +229,22 @@ int bn_excerpt(const char *srcdir, const char *name, const char *link_base, bn_b
         snprintf(err, errlen, "code(%s): cannot create a temporary file in %.600s (TMPDIR): %s", name, td, strerror(e));
         return -1;
     }
-    int ok = write(fd, a, (size_t)(b - a)) == (ssize_t)(b - a);
+    /* lines marked with the comment BENCH_MARK are make bench's clocks (phase timers): they are
+     * left out of what the page shows, which says how many */
+    long dropped = 0;
+    int ok = 1;
+    for (const char *l = a; l < b && ok;) {
+        const char *nl = memchr(l, '\n', (size_t)(b - l));
+        const char *le = nl ? nl + 1 : b;
+        size_t ll = (size_t)(le - l);
+        char probe[1024];
+        size_t pl = ll < sizeof probe - 1 ? ll : sizeof probe - 1;
+        memcpy(probe, l, pl);
+        probe[pl] = 0;
+        if (strstr(probe, BENCH_MARK)) dropped++;
+        else ok = write(fd, l, ll) == (ssize_t)ll;
+        l = le;
+    }
     ok = close(fd) == 0 && ok;
     char *html = NULL;
     if (!ok) {
@@ -251,7 +268,7 @@ int bn_excerpt(const char *srcdir, const char *name, const char *link_base, bn_b
     }
     *end = '\0';
     pre += 9;
-    long n = last - from + 1;
+    long n = last - from + 1 - dropped;
     char head[2400];
     snprintf(head, sizeof head, "<details class=\"code-excerpt\" id=\"code-%s\"%s>\n<summary><code>%s</code> · ", name,
              n > FOLD_LINES ? "" : " open", name);
@@ -260,8 +277,10 @@ int bn_excerpt(const char *srcdir, const char *name, const char *link_base, bn_b
     put_esc(out, link_base);
     bn_buf_puts(out, "/");
     put_esc(out, file);
-    snprintf(head, sizeof head, "#L%ld\">%s:%ld</a> <span class=\"lines\">(%ld lines%s)</span></summary>\n", first, file, first, n,
-             n > FOLD_LINES ? "<span class=\"hint\">, click to unfold</span>" : "");
+    char note[128] = "";
+    if (dropped) snprintf(note, sizeof note, "; %ld lines of make bench's clocks left out", dropped);
+    snprintf(head, sizeof head, "#L%ld\">%s:%ld</a> <span class=\"lines\">(%ld lines%s%s)</span></summary>\n", first, file, first, n,
+             note, n > FOLD_LINES ? "<span class=\"hint\">, click to unfold</span>" : "");
     bn_buf_puts(out, head);
     bn_buf_puts(out, "<pre class=\"code\"><code>");
     bn_buf_puts(out, pre);
