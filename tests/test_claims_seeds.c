@@ -124,6 +124,18 @@ static void claims_are_holm_corrected_and_hold_by_sign(void **state)
     bn_tsv_free(&t);
 }
 
+/* The paired t-test's p-value at its edges: seeds that all agree exactly (SE 0) are a sure
+ * difference unless the mean is 0; fewer than two seeds are no test. */
+static void mean_p_edges(void **state)
+{
+    (void)state;
+    tu_assert_near(bn_noise_mean_p(0.1, 0.0, 3), 0.0, 0.0);
+    tu_assert_near(bn_noise_mean_p(0.0, 0.0, 3), 1.0, 0.0);
+    tu_assert_rel(bn_noise_mean_p(0.1, 0.05, 5), 2 * gsl_cdf_tdist_Q(2.0, 4), 1e-12);
+    assert_true(isnan(bn_noise_mean_p(0.1, 0.05, 1)));
+    assert_true(isnan(bn_noise_mean_p(NAN, 0.05, 5)));
+}
+
 /* {1, 2, 3, NaN}: the NaN is left out, SD 1; one finite value: no spread, NaN. */
 static void sd_across_skips_nonfinite(void **state)
 {
@@ -170,6 +182,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(claims_are_holm_corrected_and_hold_by_sign, tu_setup_dir, tu_teardown_dir),
+        cmocka_unit_test(mean_p_edges),
         cmocka_unit_test(sd_across_skips_nonfinite),
         cmocka_unit_test(dependence_goes_every_way),
     };
