@@ -37,9 +37,10 @@ row_range = 'set yrange [*:*]; undefine STATS_records; stats acc using (fin(colu
     if (exists("STATS_records") && STATS_records > 0) { ylo = (STATS_min_x < ylo) ? STATS_min_x : ylo; yhi = (STATS_max_y > yhi) ? STATS_max_y : yhi }; \
     pad = (yhi - ylo) * 0.05 + 0.005; set yrange [ylo - pad : yhi + pad]; unset label 1 } \
   else { set yrange [0:1]; set label 1 "no finite values" at graph 0.5, 0.5 center tc rgb "#888888" }'
-# panel k = 2 r + c (0 top), one column of four, the x label under the last only
+# panel k = 2 r + c (0 top), one column of four, the x label under the last only; the first
+# row's titles stand clear of the legend's last line
 place = 'set lmargin at screen 0.17 + c * 0.43; set rmargin at screen 0.52 + c * 0.43; \
-  set tmargin at screen 0.79 - r * 0.40; set bmargin at screen 0.51 - r * 0.40; \
+  set tmargin at screen 0.765 - r * 0.385; set bmargin at screen 0.495 - r * 0.385; \
   if (r == 1) { set xlabel "Epoch" } else { unset xlabel }; \
   if (c == 0) { set ylabel "Accuracy" } else { unset ylabel }'
 

@@ -328,9 +328,11 @@ int bn_agg_findings(const char *dir, const char *run, const char *reference)
  * per comparison, becomes one file over the seeds with
  * the same rows: the keys, the statistics of the value over the seeds (bn_stat), and what the
  * seeds say of it. A comparison judged against noise (claims, ablations): the statement over the
- * seeds (bn_holds_compare: higher, lower or within, from the 95% interval of the mean difference),
- * in how many seeds it holds, and how many seeds' own verdicts were each word; one judged against
- * a tolerance (rescale), the verdict most seeds gave (bn_holds_mode) instead. The ledger: the
+ * seeds (higher, lower or within: from the 95% interval of the mean difference, and from the
+ * paired t-test Holm-corrected over the file's rows), the side of the mean and in how many seeds
+ * it holds (bn_paired_side: the seeds whose own difference has that sign), and how many seeds'
+ * own pages said each word (pages_WORD); one judged against a tolerance (rescale), the verdict
+ * most seeds gave (bn_holds_mode) and how many gave it instead. The ledger: the
  * verdict most seeds gave and in how many, and whether the reference value could be one more
  * seed (bn_seed_band). */
 typedef struct {
@@ -369,6 +371,15 @@ static void check_rows(const findings_kind *k, const bn_tsv *tabs, int ntabs)
     }
 }
 
+/* The seeds' values of row r of kind k (v[]) and their own pages' verdicts (word[]). */
+static void gather_row(const findings_kind *k, const bn_tsv *tabs, int ntabs, long r, double *v, const char **word)
+{
+    for (int t = 0; t < ntabs; t++) {
+        v[t] = num(&tabs[t], r, k->value);
+        word[t] = cell(&tabs[t], r, "verdict");
+    }
+}
+
 static void across(const char *dir, const findings_kind *k, const bn_tsv *tabs, int ntabs)
 {
     int nk = 0;
@@ -381,21 +392,30 @@ static void across(const char *dir, const findings_kind *k, const bn_tsv *tabs, 
     if (k->ledger)
         bn_out_printf(&f, "\tseed_band\tband_lo\tband_hi\tverdict\tholds\twhy\n");
     else {
-        bn_out_printf(&f, "\tverdict\tholds");
-        /* seeds_WORD: not the bare word, which a page's selector "verdict=WORD" would take for a column */
-        for (size_t w = 0; w < sizeof compare_words / sizeof *compare_words; w++) bn_out_printf(&f, "\tseeds_%s", compare_words[w]);
+        if (!k->by_mode) bn_out_printf(&f, "\tverdict\tp\tp_holm\tverdict_holm\tside\tholds");
+        else bn_out_printf(&f, "\tverdict\tholds");
+        /* pages_WORD: how many seeds' own pages said WORD (not the bare word, which a page's
+         * selector "verdict=WORD" would take for a column) */
+        for (size_t w = 0; w < sizeof compare_words / sizeof *compare_words; w++) bn_out_printf(&f, "\tpages_%s", compare_words[w]);
         bn_out_printf(&f, "\n");
     }
     /* a run without the file (fewer experiments): the header alone, no rows */
     long rows = ntabs ? tabs[0].nrows : 0;
-    double *v = bn_malloc(sizeof(double) * (size_t)(ntabs ? ntabs : 1));
+    double *v = bn_malloc(sizeof(double) * (size_t)(ntabs ? ntabs : 1)), *zero = bn_calloc((size_t)(ntabs ? ntabs : 1), sizeof *zero);
+    double *p = bn_malloc(sizeof(double) * (size_t)(rows + 1)), *adj = bn_malloc(sizeof(double) * (size_t)(rows + 1));
     const char **word = bn_malloc(sizeof *word * (size_t)(ntabs ? ntabs : 1));
+    /* a comparison by noise: the paired t-test of its mean difference over the seeds against
+     * zero, Holm-corrected over the rows of the file (the comparisons one page states at once) */
+    for (long r = 0; r < rows; r++) {
+        bn_paired pd;
+        gather_row(k, tabs, ntabs, r, v, word);
+        bn_paired_of(&pd, v, zero, ntabs);
+        p[r] = bn_noise_mean_p(pd.mean, pd.se, pd.n);
+    }
+    if (!k->ledger && !k->by_mode) bn_holm(p, rows, BN_NOISE_ALPHA, adj);
     for (long r = 0; r < rows; r++) {
         for (int i = 0; i < nk; i++) bn_out_printf(&f, "%s\t", cell(&tabs[0], r, k->keys[i]));
-        for (int t = 0; t < ntabs; t++) {
-            v[t] = num(&tabs[t], r, k->value);
-            word[t] = cell(&tabs[t], r, "verdict");
-        }
+        gather_row(k, tabs, ntabs, r, v, word);
         bn_stat st;
         bn_stat_of(&st, v, ntabs);
         bn_out_printf(&f, "%d", ntabs);
@@ -415,20 +435,40 @@ static void across(const char *dir, const findings_kind *k, const bn_tsv *tabs, 
             for (int t = 0; t < ntabs && !*why; t++)
                 if (!strcmp(word[t], mode)) why = cell(&tabs[t], r, "why");
             bn_out_printf(&f, "\t%s\t%s\t%s\t%s\t%d\t%s\n", band, lo, hi, mode, holds, why);
-        } else {
-            /* a tolerance (rescale) is not a noise: the seeds' commonest verdict, not a test of the mean */
-            const char *said = k->by_mode ? bn_holds_mode(word, ntabs, &holds) : bn_holds_compare(st.lo, st.hi, word, ntabs, &holds);
-            bn_out_printf(&f, "\t%s\t%d", said ? said : "unknown", holds);
-            for (size_t w = 0; w < sizeof compare_words / sizeof *compare_words; w++) {
-                int c = 0;
-                for (int t = 0; t < ntabs; t++) c += !strcmp(word[t], compare_words[w]);
-                bn_out_printf(&f, "\t%d", c);
-            }
-            bn_out_printf(&f, "\n");
+            continue;
         }
+        if (k->by_mode) {
+            /* a tolerance (rescale) is not a noise: the verdict most seeds' own values give, and
+             * the seeds whose value gives it */
+            const char *said = bn_holds_mode(word, ntabs, &holds);
+            bn_out_printf(&f, "\t%s\t%d", said ? said : "unknown", holds);
+        } else {
+            /* the statement over the seeds, uncorrected (the 95% interval) and after Holm; it
+             * holds in the seeds whose own difference has the sign of the mean, as every "holds"
+             * of the several-seed page */
+            bn_paired pd;
+            bn_paired_of(&pd, v, zero, ntabs);
+            char b1[64], b2[64];
+            bn_fmt(b1, sizeof b1, p[r]);
+            bn_fmt(b2, sizeof b2, adj[r]);
+            int agree;
+            const char *said = bn_holds_compare(st.lo, st.hi, word, ntabs, &agree);
+            const char *holm = adj[r] <= BN_NOISE_ALPHA && pd.mean != 0 ? (pd.mean > 0 ? "higher" : "lower") : "within";
+            const char *side = bn_paired_side(&pd, "higher", "lower", &holds);
+            bn_out_printf(&f, "\t%s\t%s\t%s\t%s\t%s\t%d", said, b1, b2, holm, side, holds);
+        }
+        for (size_t w = 0; w < sizeof compare_words / sizeof *compare_words; w++) {
+            int c = 0;
+            for (int t = 0; t < ntabs; t++) c += !strcmp(word[t], compare_words[w]);
+            bn_out_printf(&f, "\t%d", c);
+        }
+        bn_out_printf(&f, "\n");
     }
     bn_out_commit(&f);
     free(v);
+    free(zero);
+    free(p);
+    free(adj);
     free(word);
 }
 

@@ -206,16 +206,53 @@ static void concat_runs(const char *dir, char **runs, int nruns, const bn_run_in
     free(tabs);
 }
 
+double bn_sd_across(const double *x, long n)
+{
+    bn_stat st;
+    bn_stat_of(&st, x, (int)n);
+    return st.n >= 2 ? st.sd : NAN;
+}
+
+void bn_dependence_of(bn_dependence *r, const double *sd_a, const double *sd_b, int n, const char *a, const char *b)
+{
+    bn_stat_of(&r->a, sd_a, n);
+    bn_stat_of(&r->b, sd_b, n);
+    bn_paired_of(&r->d, sd_a, sd_b, n);
+    r->more = bn_verdict_interval(r->d.lo, r->d.hi, a, b);
+    r->side = bn_paired_side(&r->d, a, b, &r->holds);
+}
+
+/* bn_dependence_of the seeds' SDs into dir/out, one row named `measure`: the columns
+ * measure A_mean B_mean diff_mean diff_sd diff_se diff_lo diff_hi n wins losses ties more side holds. */
+static void dependence_write(const char *dir, const char *out, const char *measure, const char *a, const char *b,
+                             const double *sd_a, const double *sd_b, int n)
+{
+    bn_dependence r;
+    bn_dependence_of(&r, sd_a, sd_b, n, a, b);
+    char v[7][64];
+    const double x[7] = {r.a.mean, r.b.mean, r.d.mean, r.d.sd, r.d.se, r.d.lo, r.d.hi};
+    for (int k = 0; k < 7; k++) bn_fmt(v[k], sizeof v[k], x[k]);
+    bn_out f;
+    bn_out_open(&f, dir, out);
+    bn_out_printf(&f, "measure\t%s_mean\t%s_mean\tdiff_mean\tdiff_sd\tdiff_se\tdiff_lo\tdiff_hi\tn\twins\tlosses"
+                      "\tties\tmore\tside\tholds\n", a, b);
+    bn_out_printf(&f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%d\n", measure, v[0], v[1], v[2], v[3], v[4],
+                  v[5], v[6], r.d.n, r.d.wins, r.d.losses, r.d.ties, r.more, r.side, r.holds);
+    bn_out_commit(&f);
+}
+
 /* Experiment 6 seed by seed: over the scales of each run, each net's mean best validation
  * accuracy and its sample standard deviation (n - 1) across the scales (the single-seed page's
  * measure of how much a net depends on the scale), and at how many scales batchnorm's is
- * higher, lower or equal. */
+ * higher, lower or equal; then which net depends more on the scale, over the seeds
+ * (exp6_dependence_seeds.tsv). */
 static void sweep_by_seed(const char *dir, char **runs, int nruns, const bn_run_info *ri)
 {
     static const char *cols[] = {"batchnorm_best_val", "baseline_best_val"};
     for (int i = 0; i < nruns; i++) if (!bn_run_has(runs[i], "exp6_sweep.tsv")) return;
     bn_tsv *tabs = bn_calloc((size_t)nruns, sizeof *tabs);
     read_all(tabs, runs, nruns, "exp6_sweep.tsv");
+    double *sd[2] = {bn_malloc(sizeof(double) * (size_t)nruns), bn_malloc(sizeof(double) * (size_t)nruns)};
     bn_out f;
     bn_out_open(&f, dir, "exp6_sweep_by_seed.tsv");
     bn_out_printf(&f, "run\tseed\tscales\tbatchnorm_best_val_mean\tbatchnorm_best_val_scale_sd\tbaseline_best_val_mean"
@@ -232,13 +269,11 @@ static void sweep_by_seed(const char *dir, char **runs, int nruns, const bn_run_
         bn_paired pr;
         bn_paired_of(&pr, x[0], x[1], (int)t->nrows);
         for (int k = 0; k < 2; k++) {
-            double sum = 0, ss = 0;
-            long n = 0;
-            for (long r = 0; r < t->nrows; r++) if (isfinite(x[k][r])) { sum += x[k][r]; n++; }
-            double mean = n ? sum / (double)n : NAN;
-            for (long r = 0; r < t->nrows; r++) if (isfinite(x[k][r])) ss += (x[k][r] - mean) * (x[k][r] - mean);
-            bn_fmt(b[2 * k], 64, mean);
-            bn_fmt(b[2 * k + 1], 64, n > 1 ? sqrt(ss / (double)(n - 1)) : n ? 0.0 : NAN);
+            bn_stat st;
+            bn_stat_of(&st, x[k], (int)t->nrows);
+            sd[k][i] = bn_sd_across(x[k], t->nrows);
+            bn_fmt(b[2 * k], 64, st.mean);
+            bn_fmt(b[2 * k + 1], 64, st.n == 1 ? 0.0 : sd[k][i]);
         }
         bn_out_printf(&f, "%d\t%s\t%ld\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n", i, ri[i].seed, t->nrows, b[0], b[1], b[2], b[3],
                       pr.wins, pr.losses, pr.ties);
@@ -246,6 +281,9 @@ static void sweep_by_seed(const char *dir, char **runs, int nruns, const bn_run_
         free(x[1]);
     }
     bn_out_commit(&f);
+    dependence_write(dir, "exp6_dependence_seeds.tsv", "best_val_sd_across_scales", "batchnorm", "baseline", sd[0], sd[1], nruns);
+    free(sd[0]);
+    free(sd[1]);
     free_all(tabs, nruns);
     free(tabs);
 }
@@ -255,12 +293,7 @@ static void sweep_by_seed(const char *dir, char **runs, int nruns, const bn_run_
  * the rows, into p[] and adj[] (NaN where there is no test). Returns how many are flagged. */
 static long holm_rows(const double *mean, const double *se, const double *n, long rows, double *p, double *adj)
 {
-    for (long r = 0; r < rows; r++) {
-        p[r] = NAN;
-        if (!(n[r] >= 2) || !isfinite(mean[r]) || !(se[r] >= 0)) continue;
-        double t = se[r] > 0 ? mean[r] / se[r] : mean[r] == 0 ? 0.0 : INFINITY;
-        p[r] = bn_noise_p(t, n[r] - 1);
-    }
+    for (long r = 0; r < rows; r++) p[r] = bn_noise_mean_p(mean[r], se[r], n[r]);
     return bn_holm(p, rows, BN_NOISE_ALPHA, adj);
 }
 
@@ -288,33 +321,14 @@ static void batchsize_dependence(const char *dir, char **runs, int nruns)
         if (cn < 0 || cv < 0) bn_die(1, "%s: missing norm or best_val column", t->name);
         for (int k = 0; k < 2; k++) {
             double *v = bn_malloc(sizeof(double) * (size_t)(t->nrows + 1));
-            int n = 0;
+            long n = 0;
             for (long r = 0; r < t->nrows; r++)
                 if (!strcmp(bn_tsv_cell(t, r, cn), norms[k]) && bn_tsv_num(t, r, cv, &v[n]) == 0) n++;
-            bn_stat st;
-            bn_stat_of(&st, v, n);
-            sd[k][i] = st.n >= 2 ? st.sd : NAN;
+            sd[k][i] = bn_sd_across(v, n);
             free(v);
         }
     }
-    bn_paired pr;
-    bn_stat sb, sl;
-    bn_paired_of(&pr, sd[0], sd[1], nruns);
-    bn_stat_of(&sb, sd[0], nruns);
-    bn_stat_of(&sl, sd[1], nruns);
-    char b[7][64];
-    const double v[7] = {sb.mean, sl.mean, pr.mean, pr.sd, pr.se, pr.lo, pr.hi};
-    for (int k = 0; k < 7; k++) bn_fmt(b[k], sizeof b[k], v[k]);
-    bn_out f;
-    bn_out_open(&f, dir, "exp7_dependence_seeds.tsv");
-    int holds;
-    const char *side = bn_paired_side(&pr, "batchnorm", "layernorm", &holds);
-    bn_out_printf(&f, "measure\tbatchnorm_mean\tlayernorm_mean\tdiff_mean\tdiff_sd\tdiff_se\tdiff_lo\tdiff_hi\tn\twins\tlosses"
-                      "\tties\tmore\tside\tholds\n");
-    bn_out_printf(&f, "best_val_sd_across_batch_sizes\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%d\n", b[0], b[1], b[2],
-                  b[3], b[4], b[5], b[6], pr.n, pr.wins, pr.losses, pr.ties,
-                  bn_verdict_interval(pr.lo, pr.hi, "batchnorm", "layernorm"), side, holds);
-    bn_out_commit(&f);
+    dependence_write(dir, "exp7_dependence_seeds.tsv", "best_val_sd_across_batch_sizes", norms[0], norms[1], sd[0], sd[1], nruns);
     free(sd[0]);
     free(sd[1]);
     free_all(tabs, nruns);

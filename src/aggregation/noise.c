@@ -41,6 +41,13 @@ double bn_noise_quantile(double alpha, double df)
     return isinf(df) ? gsl_cdf_ugaussian_Qinv(alpha / 2) : gsl_cdf_tdist_Qinv(alpha / 2, df);
 }
 
+double bn_noise_mean_p(double mean, double se, double n)
+{
+    if (!(n >= 2) || !isfinite(mean) || !(se >= 0)) return NAN;
+    double t = se > 0 ? mean / se : mean == 0 ? 0.0 : INFINITY;
+    return bn_noise_p(t, n - 1);
+}
+
 /* d against zero with within-run SE w and, when seed, the seed-to-seed variance v_seed */
 static void judge(bn_noise_test *r, double d, double w, double v_seed)
 {

@@ -56,6 +56,11 @@ void bn_noise_test_of(bn_noise_test *r, double a, double b, double se_a, double 
  * without a study. r->diff = d; lo, hi, t, p as for bn_noise_test_of. */
 void bn_noise_single(bn_noise_test *r, double d, double se_within, double sd_seed, int n_seed);
 
+/* Two-sided p-value of the paired t-test of a mean difference against zero: t = mean / se on
+ * n - 1 degrees of freedom (se 0: t is 0 for a mean of 0, else infinite); NaN (not a test) when
+ * n < 2 or mean or se is not a number. */
+double bn_noise_mean_p(double mean, double se, double n);
+
 /* Holm's step-down procedure over the p-values p[0..n) (NaN ones are not tests and are left
  * out of the count m): adj[i] = the Holm-adjusted p-value (NaN for a NaN p), and the number
  * returned is how many have adj <= alpha. With p sorted, p_(1) <= ... <= p_(m):
