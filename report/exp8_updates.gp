@@ -38,7 +38,7 @@ xlab = "Update: 1 to 10, then the end of each epoch"
 
 place_wide = 'set lmargin at screen 0.1 + c * 0.49; set rmargin at screen 0.47 + c * 0.49; \
   set tmargin at screen mp_top - r * 0.295; set bmargin at screen mp_top - 0.2 - r * 0.295'
-place_narrow = 'k = r * 2 + c; set lmargin at screen mp_left; set rmargin at screen 0.96; \
+place_narrow = 'k = r * 2 + c; set lmargin at screen mp_left; set rmargin at screen 0.92; \
   set tmargin at screen mp_top - k * 0.148; set bmargin at screen mp_top - 0.095 - k * 0.148'
 place = narrow ? place_narrow : place_wide
 unset key
