@@ -3,7 +3,7 @@
  * study's dtype, the rescaling measurement in double (rescale). */
 #include "real.h"
 
-/* ||a|| and ||a - b||, summed in double whatever the dtype */
+/* ||a||, summed in double whatever the dtype */
 static double BN_FN(norm2)(const REAL *a, long n)
 {
     double s = 0.0;
@@ -14,14 +14,26 @@ static double BN_FN(norm2)(const REAL *a, long n)
     return sqrt(s);
 }
 
-static double BN_FN(diff_norm2)(const REAL *a, const REAL *b, long n)
+/* ||P||^2 and ||W - P||^2 in one pass, summed in double in four interleaved partial sums (a fixed
+ * order, so the same bits at any -j; independent sums let the loop run at the adds' throughput
+ * rather than wait on each one's latency, as the watcher runs after every update) */
+static void BN_FN(norms2)(const REAL *W, const REAL *P, long n, double *pp, double *dd)
 {
-    double s = 0.0;
-    for (long i = 0; i < n; i++) {
-        double x = (double)a[i] - (double)b[i];
-        s += x * x;
+    double p[4] = {0.0, 0.0, 0.0, 0.0}, d[4] = {0.0, 0.0, 0.0, 0.0};
+    long i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++) {
+            double x = P[i + k], y = (double)W[i + k] - x;
+            p[k] += x * x;
+            d[k] += y * y;
+        }
+    for (; i < n; i++) {
+        double x = P[i], y = (double)W[i] - x;
+        p[0] += x * x;
+        d[0] += y * y;
     }
-    return sqrt(s);
+    *pp = (p[0] + p[1]) + (p[2] + p[3]);
+    *dd = (d[0] + d[1]) + (d[2] + d[3]);
 }
 
 /* The weights before the last update, and each layer's sum of ||dW|| / ||W|| over the epoch. */
@@ -48,7 +60,9 @@ static void BN_FN(watch_step)(void *ctx, long t, int epoch_end)
     char a[64], b[64];
     for (int l = 0; l < net->L; l++) {
         const REAL *W = net->W[l], *P = w->prev + (net->W[l] - net->params);
-        double before = BN_FN(norm2)(P, BN_FN(wsize)(net, l)), rel = BN_FN(diff_norm2)(W, P, BN_FN(wsize)(net, l)) / before;
+        double pp, dd;
+        BN_FN(norms2)(W, P, BN_FN(wsize)(net, l), &pp, &dd);
+        double before = sqrt(pp), rel = sqrt(dd) / before;
         w->sum[l] += rel;
         if (t < ACT_WATCH_ITERS) {
             bn_fmt(a, sizeof a, before);
