@@ -131,17 +131,6 @@ int bn_excerpt_line(const char *line, size_t len, char *name, size_t namelen)
     return 1;
 }
 
-static void put_esc(bn_buf *o, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '&') bn_buf_puts(o, "&amp;");
-        else if (*s == '<') bn_buf_puts(o, "&lt;");
-        else if (*s == '>') bn_buf_puts(o, "&gt;");
-        else if (*s == '"') bn_buf_puts(o, "&quot;");
-        else bn_buf_append(o, s, 1);
-    }
-}
-
 /* A line of the comment block (or attribute) right above a function. */
 static int is_comment_line(const char *s, size_t n)
 {
@@ -274,9 +263,9 @@ int bn_excerpt(const char *srcdir, const char *name, const char *link_base, bn_b
              n > FOLD_LINES ? "" : " open", name);
     bn_buf_puts(out, head);
     bn_buf_puts(out, "<a class=\"src\" href=\"");
-    put_esc(out, link_base);
+    bn_buf_put_html(out, link_base);
     bn_buf_puts(out, "/");
-    put_esc(out, file);
+    bn_buf_put_html(out, file);
     char note[128] = "";
     if (dropped) snprintf(note, sizeof note, "; %ld lines of make bench's clocks left out", dropped);
     snprintf(head, sizeof head, "#L%ld\">%s:%ld</a> <span class=\"lines\">(%ld lines%s%s)</span></summary>\n", first, file, first, n,

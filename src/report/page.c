@@ -90,17 +90,6 @@ static void node_text(cmark_node *n, bn_buf *out)
     }
 }
 
-static void put_html_text(bn_buf *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '&') bn_buf_puts(out, "&amp;");
-        else if (*s == '<') bn_buf_puts(out, "&lt;");
-        else if (*s == '>') bn_buf_puts(out, "&gt;");
-        else if (*s == '"') bn_buf_puts(out, "&quot;");
-        else bn_buf_append(out, s, 1);
-    }
-}
-
 #define MAX_HEADINGS 256
 
 typedef struct {
@@ -367,7 +356,7 @@ int bn_page_render(const bn_page_opts *o, bn_buf *html, char *err, size_t errlen
     bn_buf_puts(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                       "<meta name=\"generator\" content=\"bnreport\">\n<title>");
-    put_html_text(html, title.s);
+    bn_buf_put_html(html, title.s);
     bn_buf_puts(html, "</title>\n<style>\n");
     bn_buf_puts(html, style);
     bn_buf_puts(html, "</style>\n</head>\n<body>\n<main id=\"top\">\n");
@@ -380,7 +369,7 @@ int bn_page_render(const bn_page_opts *o, bn_buf *html, char *err, size_t errlen
                 bn_buf_puts(html, "<li><a href=\"#");
                 bn_buf_puts(html, hs[i].id);
                 bn_buf_puts(html, "\">");
-                put_html_text(html, hs[i].text.s ? hs[i].text.s : "");
+                bn_buf_put_html(html, hs[i].text.s ? hs[i].text.s : "");
                 bn_buf_puts(html, "</a></li>\n");
             }
             bn_buf_puts(html, "</ol>\n</nav>\n");

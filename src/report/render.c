@@ -67,6 +67,17 @@ void bn_buf_append(bn_buf *b, const char *s, size_t n)
 
 void bn_buf_puts(bn_buf *b, const char *s) { bn_buf_append(b, s, strlen(s)); }
 
+void bn_buf_put_html(bn_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '&') bn_buf_puts(b, "&amp;");
+        else if (*s == '<') bn_buf_puts(b, "&lt;");
+        else if (*s == '>') bn_buf_puts(b, "&gt;");
+        else if (*s == '"') bn_buf_puts(b, "&quot;");
+        else bn_buf_append(b, s, 1);
+    }
+}
+
 void bn_buf_free(bn_buf *b)
 {
     free(b->s);

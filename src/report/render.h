@@ -31,6 +31,8 @@ typedef struct {
 
 void bn_buf_append(bn_buf *b, const char *s, size_t n);
 void bn_buf_puts(bn_buf *b, const char *s);
+/* s as HTML text or a double-quoted attribute value: & < > " escaped. */
+void bn_buf_put_html(bn_buf *b, const char *s);
 void bn_buf_free(bn_buf *b);
 
 /* Render the template tmpl (len bytes, need not be NUL-terminated) with values from lk,
