@@ -1,6 +1,8 @@
 #!/bin/sh
 # Identify a dataset by its content: print "KIND SHA256", the sha256 over the sha256 of each of
-# its files, in a fixed order. usage: scripts/dataset-id.sh --data DIR | --fashion-mnist DIR
+# its files, in a fixed order; with --files, print instead each file's "NAME SHA256" (or
+# "NAME absent"), one per line, in that order (scripts/provenance.sh lists them).
+# usage: scripts/dataset-id.sh [--files] --data DIR | --fashion-mnist DIR
 # Each file's sha256 is computed once and kept in a cache keyed by the file's path, size,
 # modification time, inode change time and inode number ($XDG_CACHE_HOME/bnlab/sha256.tsv, else
 # build/cache/sha256.tsv), so a second call reads no dataset byte; a changed file is hashed again.
@@ -8,7 +10,9 @@
 # its change time: every write or `touch` moves it; a file replaced by another has a new inode.) Two copies of
 # the same files give the same identity, wherever they are.
 set -eu
-[ $# -eq 2 ] || { echo "usage: scripts/dataset-id.sh --data DIR | --fashion-mnist DIR" >&2; exit 2; }
+each=no
+if [ "${1:-}" = --files ]; then each=yes; shift; fi
+[ $# -eq 2 ] || { echo "usage: scripts/dataset-id.sh [--files] --data DIR | --fashion-mnist DIR" >&2; exit 2; }
 case $1 in
   --data) kind=cifar-10
     names="data_batch_1.bin data_batch_2.bin data_batch_3.bin data_batch_4.bin data_batch_5.bin test_batch.bin" ;;
@@ -45,4 +49,5 @@ for n in $names; do
   sums="$sums$n $sum
 "
 done
+if [ $each = yes ]; then printf '%s' "$sums"; exit 0; fi
 printf '%s %s\n' "$kind" "$(printf '%s' "$sums" | sha256sum | cut -d' ' -f1)"

@@ -358,6 +358,15 @@ t=$(date +%s)
 mk "$a" report > "$tmp/a.log" 2>&1 || { cat "$tmp/a.log"; fail "make report failed"; }
 say "make report (reduced configuration): $(( $(date +%s) - t )) s"
 check_page "$a" 150
+# the provenance's dataset hashes come from the stamps' cache: each must be the file's own sha256
+n=0
+while IFS="$(printf '\t')" read -r k v; do
+  case $k in "sha256 "*) ;; *) continue ;; esac
+  f=$data/${k#sha256 }
+  [ "$v" = "$(sha256sum < "$f" | cut -d' ' -f1)" ] || fail "provenance.info.tsv: $k is $v, not the sha256 of $f"
+  n=$((n + 1))
+done < "$a/provenance.info.tsv"
+[ "$n" -ge 2 ] || fail "provenance.info.tsv: $n dataset hashes (expected a training batch and the test batch at least)"
 if [ "$quick" = 1 ]; then say "quick: passed in $(( $(date +%s) - start )) s"; exit 0; fi
 
 # --- 2. incremental ---

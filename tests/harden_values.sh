@@ -190,5 +190,10 @@ touch -d "$t" "$tmp/edit/test_batch.bin"
 id2=$(XDG_CACHE_HOME="$tmp/c2" scripts/dataset-id.sh --data "$tmp/edit")
 if [ -n "$id1" ] && [ "$id1" != "$id2" ]; then ok "an in-place edit keeping size and mtime changes the dataset's identity"
 else bad "an in-place edit keeping size and mtime changes the dataset's identity" "$id1 / $id2"; fi
+# and the file's own hash (--files, which the provenance prints) is the edited content's
+got=$(XDG_CACHE_HOME="$tmp/c2" scripts/dataset-id.sh --files --data "$tmp/edit" | awk '$1 == "test_batch.bin" { print $2 }')
+want=$(sha256sum < "$tmp/edit/test_batch.bin" | cut -d' ' -f1)
+if [ "$got" = "$want" ]; then ok "after that edit, dataset-id --files gives the edited file's sha256"
+else bad "after that edit, dataset-id --files gives the edited file's sha256" "$got / $want"; fi
 
 cases_end
