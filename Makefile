@@ -329,7 +329,8 @@ data:
 
 # make bench: the trainings against the GEMM bound (bnbench), the several-seed aggregation
 # (bench-agg.sh), and the whole report's time budget by experiment and phase (bench-report.sh,
-# make -j2 report from nothing under perf; perf comes from the deps.sh bench group)
+# make -j2 report from nothing, timed alone and profiled by perf; perf comes from the deps.sh
+# bench group)
 bench: build/bnlab build/bnbench build/bnagg build/bnreport
 	@scripts/deps.sh bench
 	ds=$$(scripts/dataset.sh) && build/bnbench "$${ds%% *}" "$${ds#* }" -j $(JOBS)

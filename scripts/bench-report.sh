@@ -1,9 +1,10 @@
 #!/bin/sh
 # make bench-report: the time budget of the whole report. `make -j2 report` from nothing (no run
 # folder; the programs built; the dataset as scripts/dataset.sh finds it; seed 0) in a copy of
-# the tree, once per dtype, timed, and sampled by perf (every process make starts, 999 times a
-# second). For each dtype it prints
-#   - the wall time of the whole;
+# the tree, twice per dtype: once sampled by perf (every process make starts, 999 times a second),
+# then once timed alone, since the sampling slows make's many short processes. For each dtype it
+# prints
+#   - the wall time of the whole (and of the sampled run);
 #   - each experiment: when it ran within the whole (its bnlab process's start and end, logged by
 #     a wrapper in the copy's build/), its own wall time (its *.timing.tsv), and for the training
 #     experiments that record them, the trainings' seconds by phase (summed over the trainings,
@@ -61,15 +62,28 @@ for dt in "$@"; do
   printf '%s' "$wrapper" > "$t/t/build/bnlab"
   chmod +x "$t/t/build/bnlab"
   touch -r "$t/t/build/bnlab.real" "$t/t/build/bnlab"
-  : > "$t/spans"
-  t0=$(date +%s.%N)
-  BN_BENCH_LOG=$t/spans perf record -q -F 999 -o "$t/perf.data" -- env BNLAB_DATASET_ARGS="$ds" \
-    ${MAKE:-make} --no-print-directory -C "$t/t" -o build/bnlab -o build/bnagg -o build/bnreport -j "$jobs" \
-      report SEED=0 QUIET=1 DTYPE="$dt" >"$t/make.log" 2>&1 ||
-    { tail -n 20 "$t/make.log" >&2; echo "bench-report: make report ($dt) failed" >&2; exit 1; }
-  t1=$(date +%s.%N)
+  # make_report SPANS [perf]: make -jJOBS report from nothing in the copy (bnlab's spans logged to
+  # SPANS; with perf, every process sampled into $t/perf.data), its start and end in t0 and t1
+  make_report() {
+    rm -rf "$t/t/data"
+    : > "$1"
+    spans=$1
+    if [ "${2:-}" = perf ]; then set -- perf record -q -F 999 -o "$t/perf.data" --; else set --; fi
+    t0=$(date +%s.%N)
+    BN_BENCH_LOG=$spans "$@" env BNLAB_DATASET_ARGS="$ds" \
+      ${MAKE:-make} --no-print-directory -C "$t/t" -o build/bnlab -o build/bnagg -o build/bnreport -j "$jobs" \
+        report SEED=0 QUIET=1 DTYPE="$dt" >"$t/make.log" 2>&1 ||
+      { tail -n 20 "$t/make.log" >&2; echo "bench-report: make report ($dt) failed" >&2; exit 1; }
+    t1=$(date +%s.%N)
+  }
+  # the budget from a run of its own: perf's sampling of every process slows make's many short
+  # ones (3-5 s of the whole here), so the profile comes from a second run
+  make_report "$t/perf-spans" perf
+  pwall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+  make_report "$t/spans"
   run=$t/t/data/runs/seed-0
   echo "== make -j$jobs report from nothing, $dt (seed 0, programs built, $ds): $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s wall"
+  echo "   (the same under perf, for the CPU shares at the end: $pwall s)"
   echo
   # one row per experiment: start and end (s after make started), its wall time, and the phases
   # of its trainings where its timing file has them
