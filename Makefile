@@ -143,7 +143,7 @@ TESTS   := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 DEPS_OK   := build/.deps-ok
 DEPS_TEST := build/.deps-test
 
-.PHONY: all info clean run checks train bench bench-numpy deps help
+.PHONY: all info clean run checks train bench bench-numpy bench-torch deps help
 all: build/bnlab build/bnagg
 
 # Install (as root) or name (otherwise) the missing Debian packages, once: what building and the
@@ -344,6 +344,13 @@ bench-numpy:
 	ds=$$(scripts/dataset.sh) && scripts/numpy-study.py --dtype float32 -j $(JOBS) "$${ds%% *}" "$${ds#* }"
 	ds=$$(scripts/dataset.sh) && scripts/numpy-study.py --dtype float64 -j $(JOBS) "$${ds%% *}" "$${ds#* }"
 
+# The same in PyTorch (scripts/torch-study.py: nn.Linear, nn.BatchNorm1d, autograd, torch.optim.Adam;
+# one thread per process), from the deps.sh bench-torch group (python3-torch).
+bench-torch:
+	@scripts/deps.sh bench-torch
+	ds=$$(scripts/dataset.sh) && scripts/torch-study.py --dtype float32 -j $(JOBS) "$${ds%% *}" "$${ds#* }"
+	ds=$$(scripts/dataset.sh) && scripts/torch-study.py --dtype float64 -j $(JOBS) "$${ds%% *}" "$${ds#* }"
+
 clean:
 	rm -rf build
 
@@ -381,7 +388,7 @@ help:
 	@echo '                   unit tests (plain and ASan+UBSan), end-to-end, reuse, build flags, real data (when found),'
 	@echo '                   Slurm and Parallel, cores, kernels, bad input, CLI tools, the pages in headless Chromium'
 	@echo '  make test-offline  make test in a copy of the tree with no dataset and no network reachable'
-	@echo '  make bench       speed against the machine'\''s GEMM bound;  make bench-numpy: the same trainings in NumPy'
+	@echo '  make bench       speed against the machine'\''s GEMM bound;  make bench-numpy / bench-torch: the same trainings in NumPy / PyTorch'
 	@echo '  make info        build and library configuration'
 	@echo '  make data        download CIFAR-10;  make deps: install the Debian packages;  make clean'
 	@echo 'variables (make VAR=value):'

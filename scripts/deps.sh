@@ -1,15 +1,17 @@
 #!/bin/sh
 # What bnlab needs, found as the compiler and the shell find it; on Debian, as root, the missing
 # packages installed.
-# usage: scripts/deps.sh build|report|test|cluster|bench|portability|all
+# usage: scripts/deps.sh build|report|test|cluster|bench|bench-torch|portability|all
 #   build: compile bnlab; report: build + gnuplot, cmark-gfm, fonts, and for the literate page
 #   KaTeX (nodejs, katex, fonts-katex), GNU source-highlight and Universal Ctags (make report);
 #   test: what the tests add (cmocka, valgrind, clang for the fuzzers, headless Chromium with
 #   Selenium and pdftotext for the browser test);
 #   cluster: Slurm, munge and GNU parallel (make test-slurm, test-parallel); bench: NumPy for the
 #   NumPy side of make bench-numpy (scripts/numpy-study.py) and perf for make bench's time
-#   budget (scripts/bench-report.sh); portability: QEMU's user-mode emulation, to run bnlab as
-#   other CPUs (make portability); all: everything
+#   budget (scripts/bench-report.sh); bench-torch: PyTorch too, for make bench-torch
+#   (scripts/torch-study.py; some 200 packages, so in no other group); portability: QEMU's
+#   user-mode emulation, to run bnlab as other CPUs (make portability); all: everything but
+#   bench-torch
 # Each need is looked for where it is used, not in a package database: a library by pkg-config,
 # else by compiling and linking a one-line program against its header and library with $CC and
 # the environment's CPPFLAGS, CFLAGS, LDFLAGS, CPATH and LIBRARY_PATH (modules, a user prefix);
@@ -65,9 +67,10 @@ parallel|cmd|parallel
 EOF
   ;;
   bench) printf '%s\n' 'python3-numpy|py|numpy' 'linux-perf|cmd|perf' ;;
+  bench-torch) printf '%s\n' 'python3-numpy|py|numpy' 'python3-torch|py|torch' ;;
   portability) echo 'qemu-user|cmd|qemu-x86_64' ;;
   all) for g in report test cluster bench portability; do needs $g; done ;;
-  *) echo "scripts/deps.sh: unknown group '$1' (accepted: build, test, report, cluster, bench, portability, all)" >&2; exit 2 ;;
+  *) echo "scripts/deps.sh: unknown group '$1' (accepted: build, test, report, cluster, bench, bench-torch, portability, all)" >&2; exit 2 ;;
   esac
 }
 list=$(needs "${1:-all}") || exit 2
