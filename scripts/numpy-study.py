@@ -37,7 +37,6 @@ SWEEP_HIDDEN, SWEEP_WS = [50] * 7, np.logspace(-4, 0, 20)
 EXPERIMENTS = {"deepnet": 0, "sweep": 1}   # the generator key of each experiment
 
 DATA = None   # (Xtr, ytr, Xval, yval, classes) in the training dtype; workers inherit it by fork
-SEED = 0
 
 
 def load_cifar(d):
@@ -85,7 +84,7 @@ def trainset(ds, dtype):
 
 def train(task):
     """One training: Adam on a fully connected ReLU net with softmax loss, best weights kept."""
-    exp, point, hidden, use_bn, ws = task
+    exp, point, hidden, use_bn, ws, seed = task
     X, y, Xv, yv, classes = DATA
     dt = X.dtype
     f = dt.type   # every scalar goes through f(): a Python float would be harmless, an np.float64 not
@@ -111,7 +110,7 @@ def train(task):
     rmean, rvar = run[0::2], run[1::2]
 
     # Both variants of a point draw the same weights and minibatches (bnlab's per-point streams).
-    key = [SEED, EXPERIMENTS[exp], point]
+    key = [seed, EXPERIMENTS[exp], point]
     rinit, rbatch = np.random.default_rng(key + [0]), np.random.default_rng(key + [1])
     for w in W:
         w[...] = ws * rinit.standard_normal(w.shape)
@@ -215,13 +214,13 @@ def train(task):
             "final_loss": float(losses[-100:].mean()), "seconds": time.perf_counter() - t0}
 
 
-def study(name, hidden, scales, ds, dtype, jobs):
+def study(name, hidden, scales, ds, dtype, jobs, seed):
     """All trainings of one experiment, [point][batchnorm, baseline], on `jobs` worker processes
     forked for it, as bnlab's runner does. Returns (wall seconds, results)."""
     global DATA
     t0 = time.perf_counter()
     DATA = trainset(ds, dtype)
-    tasks = [(name, p, hidden, bn, float(ws)) for p, ws in enumerate(scales) for bn in (True, False)]
+    tasks = [(name, p, hidden, bn, float(ws), seed) for p, ws in enumerate(scales) for bn in (True, False)]
     # Diverging trainings at large weight scales are part of the sweep: their non-finite losses
     # are counted and reported, not warned about one by one.
     with np.errstate(all="ignore"):
@@ -248,9 +247,10 @@ def blas_info():
     return (", ".join(libs) or "none found") + " (not OpenBLAS)"
 
 
-def main():
-    global SEED
-    ap = argparse.ArgumentParser(description="Experiments 5 and 6 in NumPy, timed like bnbench.")
+def cli(framework, version, study_fn, blas_note=""):
+    """The command line of this script and of scripts/torch-study.py: parse, load, run
+    study_fn(name, hidden, scales, ds, dtype, jobs, seed) for each experiment, print the table."""
+    ap = argparse.ArgumentParser(description=f"Experiments 5 and 6 in {framework}, timed like bnbench.")
     src = ap.add_mutually_exclusive_group()
     src.add_argument("--data", metavar="DIR", help="CIFAR-10 binary folder (default: $CIFAR10_DIR)")
     src.add_argument("--fashion-mnist", metavar="DIR", help="Fashion-MNIST folder instead")
@@ -263,7 +263,6 @@ def main():
         ap.error(f"-j {a.j}: not an integer from 1 to 256")
     if a.seed < 0:
         ap.error(f"--seed {a.seed}: not a non-negative integer")
-    SEED = a.seed
     kind, d = ("fashion", a.fashion_mnist) if a.fashion_mnist else ("cifar", a.data or os.environ.get("CIFAR10_DIR"))
     if not d:
         ap.error("no dataset: give --data DIR or set CIFAR10_DIR")
@@ -274,12 +273,12 @@ def main():
     load_s = time.perf_counter() - t0
     runs = {}
     if a.only != "sweep":
-        runs["deepnet"] = study("deepnet", DEEP_HIDDEN, [DEEP_WS], ds, dtype, a.j)
+        runs["deepnet"] = study_fn("deepnet", DEEP_HIDDEN, [DEEP_WS], ds, dtype, a.j, a.seed)
     if a.only != "deepnet":
-        runs["sweep"] = study("sweep", SWEEP_HIDDEN, SWEEP_WS, ds, dtype, a.j)
+        runs["sweep"] = study_fn("sweep", SWEEP_HIDDEN, SWEEP_WS, ds, dtype, a.j, a.seed)
 
-    print(f"NumPy {np.__version__} study: {a.dtype}, {a.j} worker process(es), seed {a.seed}")
-    print(f"BLAS: {blas_info()}")
+    print(f"{framework} {version} study: {a.dtype}, {a.j} worker process(es), seed {a.seed}")
+    print(f"BLAS: {blas_info()}{blas_note}")
     print(f"dataset load ({(TRAIN_RECORDS + VAL_RECORDS) // 1000}k+{TEST_RECORDS // 1000}k records): {load_s:.2f} s")
     print(f"{'part':<28} {'seconds':>9}")
     if "deepnet" in runs:
@@ -296,4 +295,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    cli("NumPy", np.__version__, study)

@@ -2,8 +2,9 @@
 """Experiments 5 and 6 of the study in PyTorch, the counterpart of scripts/numpy-study.py, to time
 bnlab against PyTorch on the same machine: the deep net (5 hidden layers of 100) and the 20-point
 weight-scale sweep (7 hidden layers of 50), each trained with and without batchnorm. The
-constants, the dataset loading, the generator keys and the BLAS report are numpy-study.py's own
-(imported, not copied); so are the weights and minibatches, drawn by the same NumPy streams.
+constants, the dataset loading, the generator keys, the command line and the printed table are
+numpy-study.py's own (imported, not copied); so are the weights and minibatches, drawn by the
+same NumPy streams.
 
 The net is written as PyTorch users write it: nn.Linear, nn.BatchNorm1d and ReLU in an
 nn.Sequential, autograd for the backward pass, torch.optim.Adam with its defaults (its bias
@@ -30,7 +31,6 @@ ns = importlib.util.module_from_spec(_spec)
 sys.dont_write_bytecode = True   # no __pycache__ left beside the scripts for an imported script
 _spec.loader.exec_module(ns)
 
-import argparse
 import multiprocessing
 import time
 
@@ -46,12 +46,11 @@ torch.set_num_threads(1)
 torch.set_num_interop_threads(1)
 
 DATA = None   # (X, y, Xval, yval, classes) as tensors in the training dtype; workers inherit it
-SEED = 0
 
 
 def train(task):
     """One training: Adam on a fully connected ReLU net with softmax loss, best weights kept."""
-    exp, point, hidden, use_bn, ws = task
+    exp, point, hidden, use_bn, ws, seed = task
     X, y, Xv, yv, classes = DATA
     dt, N = X.dtype, len(X)
     dims = [X.shape[1]] + hidden + [classes]
@@ -69,7 +68,7 @@ def train(task):
 
     # numpy-study's streams and draws: W = ws * N(0,1) of shape (in, out) in float64, layer by
     # layer, then cast; nn.Linear keeps W transposed. Biases 0; gamma 1 and beta 0 are the default.
-    key = [SEED, ns.EXPERIMENTS[exp], point]
+    key = [seed, ns.EXPERIMENTS[exp], point]
     rinit, rbatch = np.random.default_rng(key + [0]), np.random.default_rng(key + [1])
     with torch.no_grad():
         for lin in linears:
@@ -120,7 +119,7 @@ def train(task):
             "final_loss": float(np.mean(losses[-100:])), "seconds": time.perf_counter() - t0}
 
 
-def study(name, hidden, scales, ds, dtype, jobs):
+def study(name, hidden, scales, ds, dtype, jobs, seed):
     """All trainings of one experiment, [point][batchnorm, baseline], on `jobs` worker processes
     forked for it, as numpy-study does. Returns (wall seconds, results)."""
     global DATA
@@ -129,7 +128,7 @@ def study(name, hidden, scales, ds, dtype, jobs):
     # from_numpy shares the arrays: the cast is numpy-study's, done once, and the fork shares it
     DATA = (torch.from_numpy(X), torch.from_numpy(y).long(), torch.from_numpy(Xv),
             torch.from_numpy(yv).long(), classes)
-    tasks = [(name, p, hidden, bn, float(ws)) for p, ws in enumerate(scales) for bn in (True, False)]
+    tasks = [(name, p, hidden, bn, float(ws), seed) for p, ws in enumerate(scales) for bn in (True, False)]
     if jobs <= 1 or len(tasks) <= 1:
         res = [train(t) for t in tasks]
     else:
@@ -140,53 +139,7 @@ def study(name, hidden, scales, ds, dtype, jobs):
     return time.perf_counter() - t0, res
 
 
-def main():
-    global SEED
-    ap = argparse.ArgumentParser(description="Experiments 5 and 6 in PyTorch, timed like bnbench.")
-    src = ap.add_mutually_exclusive_group()
-    src.add_argument("--data", metavar="DIR", help="CIFAR-10 binary folder (default: $CIFAR10_DIR)")
-    src.add_argument("--fashion-mnist", metavar="DIR", help="Fashion-MNIST folder instead")
-    ap.add_argument("--dtype", choices=["float32", "float64"], default="float32")
-    ap.add_argument("-j", type=int, default=2, metavar="N", help="worker processes (default 2)")
-    ap.add_argument("--only", choices=["deepnet", "sweep"])
-    ap.add_argument("--seed", type=int, default=0)
-    a = ap.parse_args()
-    if not 1 <= a.j <= 256:
-        ap.error(f"-j {a.j}: not an integer from 1 to 256")
-    if a.seed < 0:
-        ap.error(f"--seed {a.seed}: not a non-negative integer")
-    SEED = a.seed
-    kind, d = ("fashion", a.fashion_mnist) if a.fashion_mnist else ("cifar", a.data or os.environ.get("CIFAR10_DIR"))
-    if not d:
-        ap.error("no dataset: give --data DIR or set CIFAR10_DIR")
-    dtype = np.dtype(a.dtype)
-
-    t0 = time.perf_counter()
-    ds = ns.load(kind, d)
-    load_s = time.perf_counter() - t0
-    runs = {}
-    if a.only != "sweep":
-        runs["deepnet"] = study("deepnet", ns.DEEP_HIDDEN, [ns.DEEP_WS], ds, dtype, a.j)
-    if a.only != "deepnet":
-        runs["sweep"] = study("sweep", ns.SWEEP_HIDDEN, ns.SWEEP_WS, ds, dtype, a.j)
-
-    print(f"PyTorch {torch.__version__} study: {a.dtype}, {a.j} worker process(es), seed {a.seed}")
-    print(f"BLAS: {ns.blas_info()}; torch threads per process: {torch.get_num_threads()} intra-op, "
-          f"{torch.get_num_interop_threads()} inter-op")
-    print(f"dataset load ({(ns.TRAIN_RECORDS + ns.VAL_RECORDS) // 1000}k+{ns.TEST_RECORDS // 1000}k records): {load_s:.2f} s")
-    print(f"{'part':<28} {'seconds':>9}")
-    if "deepnet" in runs:
-        print(f"{'exp5 deep net (2 trainings)':<28} {runs['deepnet'][0]:9.2f}")
-    if "sweep" in runs:
-        print(f"{'exp6 sweep (40 trainings)':<28} {runs['sweep'][0]:9.2f}")
-    print(f"{'exp5 + exp6' if len(runs) == 2 else a.only:<28} {sum(r[0] for r in runs.values()):9.2f}")
-    for name, (_, res) in runs.items():
-        bn, base = res[0::2], res[1::2]
-        nf = sum(r["nonfinite"] for r in res)
-        what = "best val acc" if name == "deepnet" else "mean best val acc over 20 scales"
-        print(f"{name} {what}: batchnorm {np.mean([r['best_val'] for r in bn]):.3f}, "
-              f"baseline {np.mean([r['best_val'] for r in base]):.3f} ({nf} non-finite losses)")
-
-
 if __name__ == "__main__":
-    main()
+    ns.cli("PyTorch", torch.__version__, study,
+           f"; torch threads per process: {torch.get_num_threads()} intra-op, "
+           f"{torch.get_num_interop_threads()} inter-op")
