@@ -27,6 +27,12 @@ mkdir -p "$cache_dir" 2>/dev/null || { echo "bnlab: dataset-id: cannot create $c
 # a FIFO in its place would hang the reader below
 [ ! -e "$cache" ] || [ -f "$cache" ] || { echo "bnlab: dataset-id: $cache: not a regular file (remove it)" >&2; exit 1; }
 touch "$cache" 2>/dev/null || true
+# One caller at a time per cache: make -j runs the trainings' stamps side by side, and on a new
+# cache each hashed the whole dataset (0.75 s of CPU each for CIFAR-10); the second now waits and
+# finds the first one's lines. Without flock, or a lock file it cannot create, it goes unlocked.
+lock=$cache.lock
+[ ! -e "$lock" ] || [ -f "$lock" ] || { echo "bnlab: dataset-id: $lock: not a regular file (remove it)" >&2; exit 1; }
+if command -v flock >/dev/null 2>&1 && { exec 9>>"$lock"; } 2>/dev/null; then flock 9; fi
 tab=$(printf '\t')
 sums=""
 for n in $names; do

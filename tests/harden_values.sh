@@ -174,6 +174,17 @@ b'" "$T/scripts/engine-slurm.sh" submit "$tmp/runs/s:0"
 mkdir -p "$tmp/fc/bnlab"
 mkfifo "$tmp/fc/bnlab/sha256.tsv"
 run "dataset-id: the sha256 cache a FIFO" refuse "sha256.tsv: not a regular file" -- env XDG_CACHE_HOME="$tmp/fc" scripts/dataset-id.sh --data "$data"
+mkdir -p "$tmp/fl/bnlab"
+mkfifo "$tmp/fl/bnlab/sha256.tsv.lock"
+run "dataset-id: the cache's lock a FIFO" refuse "sha256.tsv.lock: not a regular file" -- env XDG_CACHE_HOME="$tmp/fl" scripts/dataset-id.sh --data "$data"
+# callers side by side on a new cache (make -j's stamps): one hashes, the others find its lines
+for i in 1 2 3; do XDG_CACHE_HOME="$tmp/par" scripts/dataset-id.sh --data "$data" > "$tmp/par-id.$i" & done
+wait
+nf=$(ls "$data" | grep -c '_batch' || true)
+nl=$(wc -l < "$tmp/par/bnlab/sha256.tsv")
+if [ "$nl" -eq "$nf" ] && cmp -s "$tmp/par-id.1" "$tmp/par-id.2" && cmp -s "$tmp/par-id.1" "$tmp/par-id.3" && [ -s "$tmp/par-id.1" ]; then
+  ok "dataset-id: three callers at once on a new cache hash each file once ($nl lines for $nf files)"
+else bad "dataset-id: three callers at once on a new cache hash each file once" "$nl lines for $nf files"; fi
 for f in dataset.args .stamps/deepnet .stamps/sweep.want config.info.tsv; do
   d=$tmp/runs/fifo-$(echo "$f" | tr -c 'a-z0-9\n' _)
   cp -a "$R" "$d"
