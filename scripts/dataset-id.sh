@@ -29,10 +29,11 @@ mkdir -p "$cache_dir" 2>/dev/null || { echo "bnlab: dataset-id: cannot create $c
 touch "$cache" 2>/dev/null || true
 # One caller at a time per cache: make -j runs the trainings' stamps side by side, and on a new
 # cache each hashed the whole dataset (0.75 s of CPU each for CIFAR-10); the second now waits and
-# finds the first one's lines. Without flock, or a lock file it cannot create, it goes unlocked.
+# finds the first one's lines. Without flock, a lock file it cannot create or a file system
+# that refuses the lock, it goes unlocked (`command`: a failed exec must not end the script).
 lock=$cache.lock
 [ ! -e "$lock" ] || [ -f "$lock" ] || { echo "bnlab: dataset-id: $lock: not a regular file (remove it)" >&2; exit 1; }
-if command -v flock >/dev/null 2>&1 && { exec 9>>"$lock"; } 2>/dev/null; then flock 9; fi
+if command -v flock >/dev/null 2>&1 && { command exec 9>>"$lock"; } 2>/dev/null; then flock 9 || true; fi
 tab=$(printf '\t')
 sums=""
 for n in $names; do
@@ -50,7 +51,7 @@ for n in $names; do
     # one line per file, appended whole (short writes to a file opened for append are atomic)
     case $path in *"$tab"*|*"
 "*) ;;   # a path with a tab or a newline would break the cache's lines: not cached
-    *) printf '%s\t%s\t%s\n' "$path" "$key" "$sum" >> "$cache" 2>/dev/null || true ;; esac
+    *) printf '%s\t%s\t%s\n' "$path" "$key" "$sum" 2>/dev/null >> "$cache" || true ;; esac
   fi
   sums="$sums$n $sum
 "
