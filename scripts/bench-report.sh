@@ -77,7 +77,7 @@ for dt in "$@"; do
     t1=$(date +%s.%N)
   }
   # the budget from a run of its own: perf's sampling of every process slows make's many short
-  # ones (3-5 s of the whole here), so the profile comes from a second run
+  # ones (1.5-3 s of the whole here), so the profile comes from a second run
   make_report "$t/perf-spans" perf
   pwall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
   make_report "$t/spans"

@@ -5,8 +5,9 @@
 # git commit and whether the tree had uncommitted changes, compiler, GSL and OpenBLAS as the
 # program reports them, the GEMM kernels and CPU the trainings ran on (RUN/machine.info.tsv), the
 # dataset and the sha256 of each dataset file the run read (scripts/dataset-id.sh --files, which
-# hashes a file only when it changed), and the date. Also RUN_FOLDER/provenance.timing.tsv: wall seconds of each timed experiment. Each file
-# is written beside its final name and renamed, so a reader never sees half of one.
+# hashes a file only when it changed), and the date. Also RUN_FOLDER/provenance.timing.tsv: wall
+# seconds of each timed experiment. Each file is written beside its final name and renamed, so a
+# reader never sees half of one.
 set -eu
 [ $# -eq 2 ] || { echo "usage: scripts/provenance.sh RUN_FOLDER BNLAB_PROGRAM" >&2; exit 2; }
 run=$1 bnlab=$2
@@ -58,7 +59,7 @@ ntrain=$(value train_records "$ds"); nval=$(value val_records "$ds")
 files=""
 case "$kind" in
   cifar-10)
-    need=$((ntrain + nval)) have=0
+    opt=--data need=$((ntrain + nval)) have=0
     for b in 1 2 3 4 5; do
       f="$folder/data_batch_$b.bin"
       [ -f "$f" ] || die "$f: dataset file missing"
@@ -68,12 +69,12 @@ case "$kind" in
     done
     files="$files test_batch.bin" ;;
   fashion-mnist)
+    opt=--fashion-mnist
     files="train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz" ;;
   *) die "$ds: unknown dataset '$kind'" ;;
 esac
 # each file's sha256, from the cache the content stamps keep (hashing 180 MB again here would
 # sit between the last training and the page)
-case "$kind" in cifar-10) opt=--data ;; *) opt=--fashion-mnist ;; esac
 sums=$("$(dirname "$0")/dataset-id.sh" --files "$opt" "$folder") || die "$folder: cannot hash the dataset's files"
 
 {
